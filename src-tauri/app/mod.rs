@@ -1,0 +1,131 @@
+//! Composition root: the profile's store, the keychain and the account's
+//! session. The IPC layer calls these methods; nothing here knows Tauri.
+
+mod demo;
+mod login;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Mutex as AsyncMutex;
+
+pub use demo::{pem_certificates, DemoProfile};
+pub use login::{LoginRequest, SavedLogin};
+
+use crate::credentials::SecretStore;
+use crate::error::{HearthError, Result};
+use crate::features::rfc6121_presence::PresenceShow;
+use crate::session::{ConnectionState, EventSink, RosterSnapshot, SessionHandle};
+use crate::store::{ChatMessage, HistoryCursor, HistoryPage, Store};
+
+pub struct App {
+    store: Arc<Mutex<Store>>,
+    secrets: Arc<dyn SecretStore>,
+    sink: Arc<dyn EventSink>,
+    session: AsyncMutex<Option<SessionHandle>>,
+    demo: Option<DemoProfile>,
+}
+
+/// The profile folder: `HEARTH_DATA_DIR`, else the OS data directory.
+pub fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("HEARTH_DATA_DIR") {
+        return PathBuf::from(dir);
+    }
+    directories::ProjectDirs::from("org", "hearth", "Hearth")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".hearth"))
+}
+
+impl App {
+    pub fn open(
+        dir: &Path,
+        secrets: Arc<dyn SecretStore>,
+        sink: Arc<dyn EventSink>,
+        demo: Option<DemoProfile>,
+    ) -> Result<Self> {
+        let store = Store::open(&dir.join("hearth.sqlite3"))?;
+        if let Some(demo) = &demo {
+            demo.pin(&store)?;
+        }
+        Ok(Self {
+            store: Arc::new(Mutex::new(store)),
+            secrets,
+            sink,
+            session: AsyncMutex::new(None),
+            demo,
+        })
+    }
+
+    fn store(&self) -> Result<std::sync::MutexGuard<'_, Store>> {
+        self.store
+            .lock()
+            .map_err(|_| HearthError::Internal("the history database lock is poisoned".into()))
+    }
+
+    pub fn shared_store(&self) -> Arc<Mutex<Store>> {
+        self.store.clone()
+    }
+
+    async fn session(&self) -> Result<SessionHandle> {
+        self.session
+            .lock()
+            .await
+            .clone()
+            .ok_or(HearthError::NotConnected)
+    }
+
+    pub async fn connection_state(&self) -> ConnectionState {
+        match self.session.lock().await.as_ref() {
+            Some(s) => s.state(),
+            None => ConnectionState::Offline { reason: None },
+        }
+    }
+
+    pub async fn roster_snapshot(&self) -> RosterSnapshot {
+        match self.session().await {
+            Ok(s) => s.roster().await,
+            Err(_) => RosterSnapshot {
+                items: vec![],
+                presences: vec![],
+            },
+        }
+    }
+
+    pub async fn set_presence(&self, show: PresenceShow, status: Option<String>) -> Result<()> {
+        self.session().await?.set_presence(show, status).await
+    }
+
+    pub async fn send_message(&self, to: &str, body: &str) -> Result<ChatMessage> {
+        self.session().await?.send_message(to, body).await
+    }
+
+    pub async fn add_contact(
+        &self,
+        jid: &str,
+        name: Option<String>,
+        groups: Vec<String>,
+    ) -> Result<()> {
+        self.session().await?.add_contact(jid, name, groups).await
+    }
+
+    /// Trust exactly this certificate (DER) for `account` from now on.
+    pub fn trust_certificate(&self, account: &str, der: &[u8]) -> Result<String> {
+        let account = login::parse_account(account)?.to_string();
+        self.store()?.pin_certificate(&account, der)
+    }
+
+    pub fn forget_certificate(&self, account: &str, fingerprint: &str) -> Result<()> {
+        let account = login::parse_account(account)?.to_string();
+        self.store()?.unpin_certificate(&account, fingerprint)
+    }
+
+    pub async fn history_page(
+        &self,
+        peer: &str,
+        before: Option<HistoryCursor>,
+        limit: u32,
+    ) -> Result<HistoryPage> {
+        let account = self.session().await?.account().to_string();
+        self.store()?.history_page(&account, peer, before, limit)
+    }
+}

@@ -1,0 +1,23 @@
+//! One protocol feature per file, named by its specification. Each file
+//! owns its stanzas (parse in, build out) and checks who a stanza is from
+//! before believing it. Storage and the network are the session's job.
+
+pub mod rfc6121_messages;
+pub mod rfc6121_presence;
+pub mod rfc6121_roster;
+pub mod server_iq;
+pub mod xep0030_disco;
+pub mod xep0092_version;
+pub mod xep0199_ping;
+pub mod xep0203_delay;
+pub mod xep0359_stanza_ids;
+
+/// The XML namespaces this client answers to in disco#info.
+pub fn disco_features() -> Vec<&'static str> {
+    vec![
+        xep0030_disco::NS_INFO,
+        xep0092_version::NS,
+        xep0199_ping::NS,
+        xep0359_stanza_ids::NS,
+    ]
+}

@@ -1,0 +1,216 @@
+//! Exchanging messages, RFC 6121 §5 — <https://www.rfc-editor.org/rfc/rfc6121#section-5>.
+//!
+//! `chat` and `normal` messages with a body become history; `headline`
+//! messages are notices (stored, shown apart); an `error` message is the
+//! answer to one we sent and marks that message failed. Bodies are picked
+//! by best language, since servers stamp `xml:lang`.
+
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::parsers::message::{Lang, Message, MessageType};
+use tokio_xmpp::parsers::stanza_error::StanzaError;
+use tokio_xmpp::parsers::stanza_id::OriginId;
+
+use super::{xep0203_delay, xep0359_stanza_ids};
+use crate::store::{DeliveryState, MessageDirection, MessageKind, NewMessage};
+
+/// Upper bound on a stored body; longer bodies are cut, not dropped.
+pub const MAX_BODY_CHARS: usize = 64 * 1024;
+
+/// What an incoming message means to us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Incoming {
+    Message(NewMessage),
+    /// The error reply to our message with stanza id `id`.
+    Error {
+        peer: String,
+        id: String,
+        text: String,
+    },
+    /// Nothing to show (chat states, receipts without body, groupchat...).
+    Ignored,
+}
+
+fn best_body(m: &Message) -> Option<String> {
+    let lang = Lang::default();
+    m.bodies
+        .get(&lang)
+        .or_else(|| m.get_best_body(vec!["en"]).map(|(_, b)| b))
+        .or_else(|| m.bodies.values().next())
+        .map(|b| truncate(b))
+}
+
+fn truncate(s: &str) -> String {
+    match s.char_indices().nth(MAX_BODY_CHARS) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_owned(),
+    }
+}
+
+pub fn error_text(e: &StanzaError) -> String {
+    let text = e.texts.values().next().cloned();
+    let condition = format!("{:?}", e.defined_condition);
+    match text {
+        Some(t) if !t.trim().is_empty() => t,
+        _ => humanize(&condition),
+    }
+}
+
+/// `ServiceUnavailable` → "service unavailable".
+fn humanize(variant: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in variant.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.extend(ch.to_lowercase());
+    }
+    out
+}
+
+/// Interpret a message addressed to `own` (the account's bare JID).
+pub fn interpret(m: &Message, own: &BareJid, now_ms: i64) -> Incoming {
+    let Some(from) = m.from.as_ref() else {
+        return Incoming::Ignored;
+    };
+    let peer = from.to_bare().to_string();
+    let kind = match m.type_ {
+        MessageType::Chat => MessageKind::Chat,
+        MessageType::Normal => MessageKind::Normal,
+        MessageType::Headline => MessageKind::Headline,
+        MessageType::Error => {
+            let text = m
+                .payloads
+                .iter()
+                .find(|p| p.is("error", "jabber:client"))
+                .and_then(|p| StanzaError::try_from(p.clone()).ok())
+                .map(|e| error_text(&e))
+                .unwrap_or_else(|| "the message could not be delivered".into());
+            return match &m.id {
+                Some(id) => Incoming::Error {
+                    peer,
+                    id: id.0.clone(),
+                    text,
+                },
+                None => Incoming::Ignored,
+            };
+        }
+        MessageType::Groupchat => return Incoming::Ignored,
+    };
+    let Some(body) = best_body(m) else {
+        return Incoming::Ignored;
+    };
+    let subject = m.subjects.values().next().cloned();
+    Incoming::Message(NewMessage {
+        peer,
+        direction: MessageDirection::In,
+        kind,
+        message_id: m.id.as_ref().map(|i| i.0.clone()),
+        origin_id: xep0359_stanza_ids::origin_id(&m.payloads),
+        stanza_id: xep0359_stanza_ids::stanza_id_by(&m.payloads, own)
+            .map(|id| (id, own.to_string())),
+        body,
+        subject,
+        timestamp: xep0203_delay::stamp_ms(&m.payloads).unwrap_or(now_ms),
+        state: DeliveryState::Received,
+    })
+}
+
+/// A chat message to `to`, with an id that is also its origin-id.
+pub fn outgoing(to: &Jid, body: &str, now_ms: i64) -> (Message, NewMessage) {
+    let id = xep0359_stanza_ids::new_id();
+    let mut m = Message::chat(Some(to.clone()))
+        .with_body(Lang::default(), body.to_owned())
+        .with_payload(OriginId { id: id.clone() });
+    m.id = Some(tokio_xmpp::parsers::message::Id(id.clone()));
+    let record = NewMessage {
+        peer: to.to_bare().to_string(),
+        direction: MessageDirection::Out,
+        kind: MessageKind::Chat,
+        message_id: Some(id.clone()),
+        origin_id: Some(id),
+        stanza_id: None,
+        body: body.to_owned(),
+        subject: None,
+        timestamp: now_ms,
+        state: DeliveryState::Queued,
+    };
+    (m, record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(xml: &str) -> Message {
+        let el: tokio_xmpp::minidom::Element = xml.parse().unwrap();
+        Message::try_from(el).unwrap()
+    }
+
+    fn own() -> BareJid {
+        "me@x".parse().unwrap()
+    }
+
+    #[test]
+    fn chat_with_lang_stamped_body_is_kept_with_ids() {
+        let m = msg(
+            "<message xmlns='jabber:client' from='bob@x/pc' type='chat' id='m1' xml:lang='en'>\
+            <body>hello</body><origin-id xmlns='urn:xmpp:sid:0' id='o1'/>\
+            <stanza-id xmlns='urn:xmpp:sid:0' id='s1' by='me@x'/></message>",
+        );
+        let Incoming::Message(n) = interpret(&m, &own(), 7) else {
+            panic!("not a message")
+        };
+        assert_eq!(n.body, "hello");
+        assert_eq!(n.peer, "bob@x");
+        assert_eq!(n.origin_id.as_deref(), Some("o1"));
+        assert_eq!(n.stanza_id, Some(("s1".into(), "me@x".into())));
+        assert_eq!(n.timestamp, 7);
+    }
+
+    #[test]
+    fn offline_message_keeps_its_send_time() {
+        let m = msg(
+            "<message xmlns='jabber:client' from='bob@x' type='normal'><body>b</body>\
+            <delay xmlns='urn:xmpp:delay' stamp='2024-01-02T03:04:05Z'/></message>",
+        );
+        let Incoming::Message(n) = interpret(&m, &own(), 7) else {
+            panic!()
+        };
+        assert_eq!(n.kind, MessageKind::Normal);
+        assert_eq!(n.timestamp, 1704164645000);
+    }
+
+    #[test]
+    fn error_reply_points_at_our_message() {
+        let m = msg("<message xmlns='jabber:client' from='bob@x' type='error' id='abc'>\
+            <error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
+        assert_eq!(
+            interpret(&m, &own(), 0),
+            Incoming::Error {
+                peer: "bob@x".into(),
+                id: "abc".into(),
+                text: "service unavailable".into()
+            }
+        );
+    }
+
+    #[test]
+    fn headline_and_bodiless() {
+        let h = msg("<message xmlns='jabber:client' from='x' type='headline'><subject>Maintenance</subject><body>at 6</body></message>");
+        let Incoming::Message(n) = interpret(&h, &own(), 0) else {
+            panic!()
+        };
+        assert_eq!(n.kind, MessageKind::Headline);
+        assert_eq!(n.subject.as_deref(), Some("Maintenance"));
+        let typing = msg("<message xmlns='jabber:client' from='bob@x' type='chat'><composing xmlns='http://jabber.org/protocol/chatstates'/></message>");
+        assert_eq!(interpret(&typing, &own(), 0), Incoming::Ignored);
+    }
+
+    #[test]
+    fn outgoing_has_origin_id_equal_to_id() {
+        let to: Jid = "bob@x".parse().unwrap();
+        let (m, rec) = outgoing(&to, "hi", 1);
+        assert_eq!(m.id.as_ref().unwrap().0, rec.origin_id.clone().unwrap());
+        assert_eq!(rec.state, DeliveryState::Queued);
+    }
+}

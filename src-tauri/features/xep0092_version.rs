@@ -1,0 +1,15 @@
+//! XEP-0092: Software Version — <https://xmpp.org/extensions/xep-0092.html>.
+//! Openfire's Client Control plugin asks every client for it to enforce an
+//! allowed-clients policy, so Hearth answers with its real name and version.
+
+use tokio_xmpp::parsers::version::VersionResult;
+
+pub const NS: &str = "jabber:iq:version";
+
+pub fn answer() -> VersionResult {
+    VersionResult {
+        name: "Hearth".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        os: Some(std::env::consts::OS.to_owned()),
+    }
+}

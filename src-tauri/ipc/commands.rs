@@ -1,0 +1,92 @@
+//! Tauri commands: thin adapters from IPC to `app::App`. No protocol logic
+//! here. Each command is listed in `contract::COMMANDS`.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+use tauri::State;
+use ts_rs::TS;
+
+use super::error::IpcResult;
+use crate::app::{App, LoginRequest, SavedLogin};
+use crate::features::rfc6121_presence::PresenceShow;
+use crate::session::{ConnectionState, RosterSnapshot};
+use crate::store::{ChatMessage, HistoryCursor, HistoryPage};
+
+pub type AppState = Arc<App>;
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SetPresenceArgs {
+    pub show: PresenceShow,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SendMessageArgs {
+    pub to: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct HistoryArgs {
+    pub peer: String,
+    pub before: Option<HistoryCursor>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AddContactArgs {
+    pub jid: String,
+    pub name: Option<String>,
+    pub groups: Vec<String>,
+}
+
+#[tauri::command]
+pub async fn saved_login(app: State<'_, AppState>) -> IpcResult<Option<SavedLogin>> {
+    Ok(app.saved_login().await?)
+}
+
+#[tauri::command]
+pub async fn login(app: State<'_, AppState>, request: LoginRequest) -> IpcResult<()> {
+    Ok(app.login(request).await?)
+}
+
+#[tauri::command]
+pub async fn logout(app: State<'_, AppState>, forget_password: bool) -> IpcResult<()> {
+    Ok(app.logout(forget_password).await?)
+}
+
+#[tauri::command]
+pub async fn connection_state(app: State<'_, AppState>) -> IpcResult<ConnectionState> {
+    Ok(app.connection_state().await)
+}
+
+#[tauri::command]
+pub async fn roster_snapshot(app: State<'_, AppState>) -> IpcResult<RosterSnapshot> {
+    Ok(app.roster_snapshot().await)
+}
+
+#[tauri::command]
+pub async fn set_presence(app: State<'_, AppState>, args: SetPresenceArgs) -> IpcResult<()> {
+    Ok(app.set_presence(args.show, args.status).await?)
+}
+
+#[tauri::command]
+pub async fn send_message(
+    app: State<'_, AppState>,
+    args: SendMessageArgs,
+) -> IpcResult<ChatMessage> {
+    Ok(app.send_message(&args.to, &args.body).await?)
+}
+
+#[tauri::command]
+pub async fn history_page(app: State<'_, AppState>, args: HistoryArgs) -> IpcResult<HistoryPage> {
+    Ok(app
+        .history_page(&args.peer, args.before, args.limit)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn add_contact(app: State<'_, AppState>, args: AddContactArgs) -> IpcResult<()> {
+    Ok(app.add_contact(&args.jid, args.name, args.groups).await?)
+}

@@ -1,0 +1,114 @@
+//! The IPC contract, rendered as TypeScript for the UI (`ui/src/bindings.ts`).
+//! Types come from ts-rs; the command and event tables below are the single
+//! list both sides use. `cargo test` fails when the committed file is stale;
+//! `HEARTH_WRITE_BINDINGS=1 cargo test --lib ipc::contract` rewrites it.
+
+use ts_rs::{Config, TS};
+
+use super::commands::{AddContactArgs, HistoryArgs, SendMessageArgs, SetPresenceArgs};
+use super::error::IpcError;
+use crate::app::{LoginRequest, SavedLogin};
+use crate::error::{ErrorCode, Problem};
+use crate::features::rfc6121_presence::{ContactPresence, PresenceShow, ResourcePresence};
+use crate::features::rfc6121_roster::{RosterItem, Subscription};
+use crate::session::{ConnectionState, RosterSnapshot};
+use crate::store::{
+    ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
+};
+
+/// (command, TypeScript argument object, TypeScript result).
+pub const COMMANDS: &[(&str, &str, &str)] = &[
+    ("saved_login", "Record<string, never>", "SavedLogin | null"),
+    ("login", "{ request: LoginRequest }", "null"),
+    ("logout", "{ forgetPassword: boolean }", "null"),
+    (
+        "connection_state",
+        "Record<string, never>",
+        "ConnectionState",
+    ),
+    ("roster_snapshot", "Record<string, never>", "RosterSnapshot"),
+    ("set_presence", "{ args: SetPresenceArgs }", "null"),
+    ("send_message", "{ args: SendMessageArgs }", "ChatMessage"),
+    ("history_page", "{ args: HistoryArgs }", "HistoryPage"),
+    ("add_contact", "{ args: AddContactArgs }", "null"),
+];
+
+/// (event, TypeScript payload).
+pub const EVENTS: &[(&str, &str)] = &[
+    ("connection-state", "ConnectionState"),
+    ("roster-changed", "Array<RosterItem>"),
+    ("presence-changed", "Array<ContactPresence>"),
+    ("messages-added", "Array<ChatMessage>"),
+    ("message-updated", "ChatMessage"),
+];
+
+fn decl<T: TS>(cfg: &Config) -> String {
+    format!("export {}\n", T::decl(cfg))
+}
+
+pub fn typescript() -> String {
+    let cfg = Config::new();
+    let mut out = String::from(
+        "// Generated from the Rust types in src-tauri/ (cargo test regenerates and checks it). Do not edit.\n\n",
+    );
+    for d in [
+        decl::<ErrorCode>(&cfg),
+        decl::<Problem>(&cfg),
+        decl::<ConnectionState>(&cfg),
+        decl::<PresenceShow>(&cfg),
+        decl::<Subscription>(&cfg),
+        decl::<RosterItem>(&cfg),
+        decl::<ResourcePresence>(&cfg),
+        decl::<ContactPresence>(&cfg),
+        decl::<MessageDirection>(&cfg),
+        decl::<MessageKind>(&cfg),
+        decl::<DeliveryState>(&cfg),
+        decl::<ChatMessage>(&cfg),
+        decl::<HistoryCursor>(&cfg),
+        decl::<HistoryPage>(&cfg),
+        decl::<LoginRequest>(&cfg),
+        decl::<SavedLogin>(&cfg),
+        decl::<SetPresenceArgs>(&cfg),
+        decl::<SendMessageArgs>(&cfg),
+        decl::<HistoryArgs>(&cfg),
+        decl::<AddContactArgs>(&cfg),
+        decl::<RosterSnapshot>(&cfg),
+        decl::<IpcError>(&cfg),
+    ] {
+        out.push_str(&d);
+        out.push('\n');
+    }
+    out.push_str(
+        "/** Every command: its argument object and its result. */\nexport interface Commands {\n",
+    );
+    for (name, args, result) in COMMANDS {
+        out.push_str(&format!(
+            "  {name}: {{ args: {args}, result: {result} }};\n"
+        ));
+    }
+    out.push_str("}\n\n/** Every event: its payload. */\nexport interface Events {\n");
+    for (name, payload) in EVENTS {
+        out.push_str(&format!("  \"{name}\": {payload};\n"));
+    }
+    out.push_str("}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_bindings_are_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings.ts");
+        let fresh = typescript();
+        if std::env::var_os("HEARTH_WRITE_BINDINGS").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/bindings.ts is stale: run `HEARTH_WRITE_BINDINGS=1 cargo test --lib ipc::contract`"
+        );
+    }
+}

@@ -1,0 +1,759 @@
+//! The session actor: owns the `StanzaStream`, the roster and presence
+//! books and the IQ tracker; writes history through the store.
+//!
+//! Invariants:
+//! - Only this task touches the stream.
+//! - Incoming messages are stored in batches (everything already waiting
+//!   on the stream, up to `BATCH`), then announced in one event.
+//! - Every outgoing message is stored before it is handed to the stream,
+//!   and its delivery state follows the stream's token: a message that was
+//!   never acknowledged is marked failed, never silently forgotten.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::{FutureExt, StreamExt};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::iq::Iq;
+use tokio_xmpp::parsers::message::Message;
+use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
+use tokio_xmpp::parsers::roster::{Item as RosterSetItem, Roster, Subscription as RosterSub};
+use tokio_xmpp::stanzastream::{Event, StanzaStage, StanzaState, StanzaStream, StreamEvent};
+use tokio_xmpp::xmlstream::Timeouts;
+use tokio_xmpp::Stanza;
+use ts_rs::TS;
+
+use super::connector::{ServerAddress, StartTlsConnector};
+use super::iq_tracker::{IqAnswer, IqTracker};
+use super::link::{reconnector, LinkConfig, LinkStatus};
+use super::state::ConnectionState;
+use super::tls_trust::TrustVerifier;
+use super::EventSink;
+use crate::error::{ErrorCode, HearthError, Problem, Result};
+use crate::features::rfc6121_messages::{self, Incoming};
+use crate::features::rfc6121_presence::{self, ContactPresence, PresenceBook, PresenceShow};
+use crate::features::rfc6121_roster::{self, RosterBook, RosterItem};
+use crate::features::server_iq;
+use crate::store::{now_ms, ChatMessage, DeliveryState, NewMessage, Store};
+
+/// Most incoming stanzas handled before the batch is written and announced.
+const BATCH: usize = 500;
+const IQ_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct SessionConfig {
+    pub jid: BareJid,
+    pub resource: String,
+    pub password: String,
+    pub address: ServerAddress,
+    /// SHA-256 fingerprints of certificates the user trusts for this account.
+    pub pinned: Vec<String>,
+    pub retry_first_attempt: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionEvent {
+    State(ConnectionState),
+    Roster(Vec<RosterItem>),
+    Presence(Vec<ContactPresence>),
+    MessagesAdded(Vec<ChatMessage>),
+    MessageUpdated(ChatMessage),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RosterSnapshot {
+    pub items: Vec<RosterItem>,
+    pub presences: Vec<ContactPresence>,
+}
+
+enum Command {
+    SendMessage {
+        to: Jid,
+        body: String,
+        reply: oneshot::Sender<Result<ChatMessage>>,
+    },
+    SetPresence {
+        show: PresenceShow,
+        status: Option<String>,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    AddContact {
+        jid: BareJid,
+        name: Option<String>,
+        groups: Vec<String>,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    Roster {
+        reply: oneshot::Sender<RosterSnapshot>,
+    },
+    Logout {
+        reply: oneshot::Sender<()>,
+    },
+}
+
+/// Results that come back to the actor from helper tasks.
+enum Internal {
+    RosterLoaded(IqAnswer),
+    Delivery {
+        id: i64,
+        state: DeliveryState,
+        error: Option<String>,
+    },
+}
+
+#[derive(Clone)]
+pub struct SessionHandle {
+    account: BareJid,
+    commands: mpsc::Sender<Command>,
+    state: watch::Receiver<ConnectionState>,
+}
+
+impl SessionHandle {
+    pub fn account(&self) -> &BareJid {
+        &self.account
+    }
+
+    pub fn state(&self) -> ConnectionState {
+        self.state.borrow().clone()
+    }
+
+    /// Wait until the state satisfies `pred` or `timeout` passes.
+    pub async fn wait_for_state(
+        &self,
+        timeout: Duration,
+        pred: impl Fn(&ConnectionState) -> bool,
+    ) -> Option<ConnectionState> {
+        let mut rx = self.state.clone();
+        let fut = async { rx.wait_for(|s| pred(s)).await.map(|s| s.clone()).ok() };
+        tokio::time::timeout(timeout, fut).await.ok().flatten()
+    }
+
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T> {
+        let (tx, rx) = oneshot::channel();
+        self.commands
+            .send(make(tx))
+            .await
+            .map_err(|_| HearthError::NotConnected)?;
+        rx.await.map_err(|_| HearthError::NotConnected)
+    }
+
+    pub async fn send_message(&self, to: &str, body: &str) -> Result<ChatMessage> {
+        let to: Jid = to
+            .trim()
+            .parse()
+            .map_err(|_| HearthError::InvalidJid(to.to_owned()))?;
+        if body.trim().is_empty() {
+            return Err(HearthError::InvalidInput("The message is empty.".into()));
+        }
+        let body = body.to_owned();
+        self.ask(|reply| Command::SendMessage { to, body, reply })
+            .await?
+    }
+
+    pub async fn set_presence(&self, show: PresenceShow, status: Option<String>) -> Result<()> {
+        self.ask(|reply| Command::SetPresence {
+            show,
+            status,
+            reply,
+        })
+        .await?
+    }
+
+    /// Add (or update) a contact and ask to see their presence.
+    pub async fn add_contact(
+        &self,
+        jid: &str,
+        name: Option<String>,
+        groups: Vec<String>,
+    ) -> Result<()> {
+        let jid: BareJid = jid
+            .trim()
+            .parse()
+            .map_err(|_| HearthError::InvalidJid(jid.to_owned()))?;
+        self.ask(|reply| Command::AddContact {
+            jid,
+            name,
+            groups,
+            reply,
+        })
+        .await?
+    }
+
+    pub async fn roster(&self) -> RosterSnapshot {
+        self.ask(|reply| Command::Roster { reply })
+            .await
+            .unwrap_or(RosterSnapshot {
+                items: vec![],
+                presences: vec![],
+            })
+    }
+
+    /// Say goodbye to the server and end the session.
+    pub async fn logout(&self) {
+        let _ = self.ask(|reply| Command::Logout { reply }).await;
+    }
+}
+
+pub fn start(
+    cfg: SessionConfig,
+    store: Arc<Mutex<Store>>,
+    sink: Arc<dyn EventSink>,
+) -> SessionHandle {
+    let (cmd_tx, cmd_rx) = mpsc::channel(64);
+    let (state_tx, state_rx) = watch::channel(ConnectionState::Connecting);
+    let account = cfg.jid.clone();
+    let full: Jid = cfg
+        .jid
+        .with_resource_str(&cfg.resource)
+        .map(Jid::from)
+        .unwrap_or_else(|_| Jid::from(cfg.jid.clone()));
+    let trust = TrustVerifier::new(cfg.pinned.clone());
+    let link = Arc::new(LinkConfig {
+        jid: full,
+        password: cfg.password,
+        connector: StartTlsConnector::new(cfg.address, trust),
+        timeouts: Timeouts {
+            read_timeout: Duration::from_secs(45),
+            response_timeout: Duration::from_secs(15),
+        },
+        retry_first_attempt: cfg.retry_first_attempt,
+    });
+    let (link_tx, link_rx) = mpsc::unbounded_channel();
+    let stream = StanzaStream::new(reconnector(link, link_tx), 256);
+    let (internal_tx, internal_rx) = mpsc::unbounded_channel();
+    let actor = Actor {
+        own: cfg.jid,
+        bound: None,
+        stream: Some(stream),
+        store,
+        sink,
+        state: state_tx,
+        tracker: IqTracker::new(account.clone()),
+        roster: RosterBook::default(),
+        presence: PresenceBook::default(),
+        own_show: PresenceShow::Available,
+        own_status: None,
+        batch: Vec::new(),
+        presence_batch: Vec::new(),
+        lost_reason: None,
+        stopped: None,
+        internal: internal_tx,
+    };
+    tokio::spawn(actor.run(cmd_rx, link_rx, internal_rx));
+    SessionHandle {
+        account,
+        commands: cmd_tx,
+        state: state_rx,
+    }
+}
+
+struct Actor {
+    own: BareJid,
+    bound: Option<Jid>,
+    stream: Option<StanzaStream>,
+    store: Arc<Mutex<Store>>,
+    sink: Arc<dyn EventSink>,
+    state: watch::Sender<ConnectionState>,
+    tracker: IqTracker,
+    roster: RosterBook,
+    presence: PresenceBook,
+    own_show: PresenceShow,
+    own_status: Option<String>,
+    batch: Vec<NewMessage>,
+    presence_batch: Vec<ContactPresence>,
+    /// Why the link was last lost (for the "reconnecting" banner).
+    lost_reason: Option<Problem>,
+    /// Set when the reconnector gave up for good.
+    stopped: Option<Problem>,
+    internal: mpsc::UnboundedSender<Internal>,
+}
+
+impl Actor {
+    async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<Command>,
+        mut link: mpsc::UnboundedReceiver<LinkStatus>,
+        mut internal: mpsc::UnboundedReceiver<Internal>,
+    ) {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let mut logout_reply = None;
+        // The watch starts at Connecting; the UI still needs to hear it.
+        self.sink
+            .emit(SessionEvent::State(ConnectionState::Connecting));
+        loop {
+            let Some(stream) = self.stream.as_mut() else {
+                break;
+            };
+            tokio::select! {
+                ev = stream.next() => match ev {
+                    Some(ev) => {
+                        self.on_event(ev).await;
+                        // Take everything else that is already waiting, so a
+                        // flood is written in few transactions.
+                        for _ in 0..BATCH {
+                            let Some(stream) = self.stream.as_mut() else { break };
+                            match stream.next().now_or_never() {
+                                Some(Some(ev)) => self.on_event(ev).await,
+                                _ => break,
+                            }
+                        }
+                    }
+                    None => break,
+                },
+                Some(status) = link.recv() => self.on_link(status),
+                Some(cmd) = commands.recv() => {
+                    if let Command::Logout { reply } = cmd {
+                        logout_reply = Some(reply);
+                        break;
+                    }
+                    self.on_command(cmd).await;
+                }
+                Some(msg) = internal.recv() => self.on_internal(msg),
+                _ = tick.tick() => self.tracker.expire(Instant::now()),
+            }
+            self.flush();
+        }
+        self.flush();
+        let was_logout = logout_reply.is_some();
+        if let Some(stream) = self.stream.take() {
+            if was_logout && self.state.borrow().is_online() {
+                let bye = rfc6121_presence::own(PresenceShow::Offline, None, 0);
+                let _ = stream.send(Box::new(Stanza::Presence(bye))).await;
+            }
+            let _ = tokio::time::timeout(Duration::from_secs(5), stream.close()).await;
+        }
+        // Drain status reports sent while the stream ended.
+        while let Ok(status) = link.try_recv() {
+            self.on_link(status);
+        }
+        self.tracker.fail_all();
+        let gone = self.presence.clear();
+        if !gone.is_empty() {
+            self.sink.emit(SessionEvent::Presence(gone));
+        }
+        let reason = if was_logout {
+            None
+        } else {
+            self.stopped.clone().or(self.lost_reason.clone())
+        };
+        self.set_state(ConnectionState::Offline { reason });
+        // Late delivery reports (messages failed at shutdown) still count.
+        while let Ok(msg) = internal.try_recv() {
+            self.on_internal(msg);
+        }
+        if let Some(reply) = logout_reply {
+            let _ = reply.send(());
+        }
+    }
+
+    fn set_state(&self, s: ConnectionState) {
+        if *self.state.borrow() != s {
+            self.state.send_replace(s.clone());
+            self.sink.emit(SessionEvent::State(s));
+        }
+    }
+
+    fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| HearthError::Internal("the history database lock is poisoned".into()))?;
+        f(&mut store)
+    }
+
+    /// Write and announce what accumulated.
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            let batch = std::mem::take(&mut self.batch);
+            let account = self.own.to_string();
+            match self.with_store(|s| s.insert_messages(&account, &batch)) {
+                Ok(added) if !added.is_empty() => {
+                    self.sink.emit(SessionEvent::MessagesAdded(added))
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    // Keep the messages visible even if the disk refused them.
+                    log::error!("could not store {} messages: {e}", batch.len());
+                    let shown = batch
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, m)| ChatMessage {
+                            id: -(i as i64) - 1,
+                            peer: m.peer,
+                            direction: m.direction,
+                            kind: m.kind,
+                            body: m.body,
+                            subject: m.subject,
+                            timestamp: m.timestamp,
+                            stanza_id: m.stanza_id.map(|s| s.0),
+                            origin_id: m.origin_id,
+                            state: m.state,
+                            error: Some(e.to_string()),
+                        })
+                        .collect();
+                    self.sink.emit(SessionEvent::MessagesAdded(shown));
+                }
+            }
+        }
+        if !self.presence_batch.is_empty() {
+            let mut changed = std::mem::take(&mut self.presence_batch);
+            // Keep only the latest state per contact.
+            changed.reverse();
+            let mut seen = std::collections::HashSet::new();
+            changed.retain(|c| seen.insert(c.jid.clone()));
+            changed.reverse();
+            self.sink.emit(SessionEvent::Presence(changed));
+        }
+    }
+
+    fn on_link(&mut self, status: LinkStatus) {
+        match status {
+            LinkStatus::Connecting => {
+                if !matches!(*self.state.borrow(), ConnectionState::Reconnecting { .. }) {
+                    self.set_state(ConnectionState::Connecting);
+                }
+            }
+            LinkStatus::Waiting { reason, delay } => {
+                self.lost_reason = Some(reason.clone());
+                self.set_state(ConnectionState::Reconnecting {
+                    reason,
+                    retry_in_secs: delay.as_secs_f64().ceil() as u32,
+                });
+            }
+            LinkStatus::Stopped(problem) => {
+                self.stopped = Some(problem.clone());
+                self.set_state(ConnectionState::Offline {
+                    reason: Some(problem),
+                });
+            }
+        }
+    }
+
+    async fn send(&mut self, stanza: Stanza) -> Option<tokio_xmpp::stanzastream::StanzaToken> {
+        let stream = self.stream.as_ref()?;
+        Some(stream.send(Box::new(stanza)).await)
+    }
+
+    async fn on_event(&mut self, ev: Event) {
+        match ev {
+            Event::Stream(StreamEvent::Reset { bound_jid, .. }) => {
+                self.on_fresh_session(bound_jid).await
+            }
+            Event::Stream(StreamEvent::Resumed) => {
+                self.lost_reason = None;
+                if let Some(jid) = &self.bound {
+                    self.set_state(ConnectionState::Online {
+                        jid: jid.to_string(),
+                    });
+                }
+            }
+            Event::Stream(StreamEvent::Suspended) => {
+                let reason = self.lost_reason.clone().unwrap_or_else(|| {
+                    Problem::new(ErrorCode::Network, "The connection to the server was lost.")
+                });
+                self.set_state(ConnectionState::Reconnecting {
+                    reason,
+                    retry_in_secs: 0,
+                });
+            }
+            Event::Stanza(Stanza::Iq(iq)) => self.on_iq(iq).await,
+            Event::Stanza(Stanza::Message(m)) => self.on_message(m),
+            Event::Stanza(Stanza::Presence(p)) => self.on_presence(p).await,
+        }
+    }
+
+    /// A new session (first login, or resumption failed): ask for the
+    /// roster, announce presence, then report online.
+    async fn on_fresh_session(&mut self, bound: Jid) {
+        self.tracker.fail_all();
+        let gone = self.presence.clear();
+        self.presence_batch.extend(gone);
+        self.bound = Some(bound.clone());
+        let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
+        let request = rfc6121_roster::request(&id);
+        self.send(Stanza::Iq(request)).await;
+        let internal = self.internal.clone();
+        tokio::spawn(async move {
+            let result = answer.await.unwrap_or(Err(HearthError::NotConnected));
+            let _ = internal.send(Internal::RosterLoaded(result));
+        });
+        let presence = rfc6121_presence::own(self.own_show, self.own_status.as_deref(), 0);
+        self.send(Stanza::Presence(presence)).await;
+        self.lost_reason = None;
+        self.set_state(ConnectionState::Online {
+            jid: bound.to_string(),
+        });
+    }
+
+    fn on_internal(&mut self, msg: Internal) {
+        match msg {
+            Internal::RosterLoaded(Ok(Some(payload))) => match self.roster.load(payload) {
+                Ok(()) => self.sink.emit(SessionEvent::Roster(self.roster.items())),
+                Err(e) => log::warn!("unreadable roster: {e}"),
+            },
+            Internal::RosterLoaded(Ok(None)) => {
+                self.sink.emit(SessionEvent::Roster(self.roster.items()))
+            }
+            Internal::RosterLoaded(Err(e)) => log::warn!("roster request failed: {e}"),
+            Internal::Delivery { id, state, error } => {
+                match self.with_store(|s| s.set_delivery_state(id, state, error.as_deref())) {
+                    Ok(Some(m)) => self.sink.emit(SessionEvent::MessageUpdated(m)),
+                    Ok(None) => {}
+                    Err(e) => log::error!("could not record delivery state: {e}"),
+                }
+            }
+        }
+    }
+
+    async fn on_iq(&mut self, iq: Iq) {
+        match iq {
+            Iq::Get {
+                from, id, payload, ..
+            } => {
+                let reply = server_iq::answer(from, id, true, &payload);
+                self.send(Stanza::Iq(reply)).await;
+            }
+            Iq::Set {
+                from, id, payload, ..
+            } => {
+                if payload.is("query", rfc6121_roster::NS) {
+                    self.on_roster_push(from, id, payload).await;
+                } else {
+                    let reply = server_iq::answer(from, id, false, &payload);
+                    self.send(Stanza::Iq(reply)).await;
+                }
+            }
+            Iq::Result {
+                from, id, payload, ..
+            } => {
+                self.tracker.resolve(&id, from.as_ref(), Ok(payload));
+            }
+            Iq::Error {
+                from, id, error, ..
+            } => {
+                let text = rfc6121_messages::error_text(&error);
+                self.tracker
+                    .resolve(&id, from.as_ref(), Err(HearthError::Remote(text)));
+            }
+        }
+    }
+
+    async fn on_roster_push(&mut self, from: Option<Jid>, id: String, payload: Element) {
+        if !rfc6121_roster::push_allowed(from.as_ref(), &self.own) {
+            log::warn!("ignoring a roster push that did not come from our account");
+            return;
+        }
+        match self.roster.apply_push(payload) {
+            Ok(()) => {
+                self.sink.emit(SessionEvent::Roster(self.roster.items()));
+                self.send(Stanza::Iq(Iq::empty_result(
+                    from.unwrap_or_else(|| Jid::from(self.own.clone())),
+                    id,
+                )))
+                .await;
+            }
+            Err(e) => {
+                log::warn!("bad roster push: {e}");
+                let reply = server_iq::error(
+                    id,
+                    tokio_xmpp::parsers::stanza_error::DefinedCondition::BadRequest,
+                );
+                self.send(Stanza::Iq(reply)).await;
+            }
+        }
+    }
+
+    fn on_message(&mut self, m: Message) {
+        match rfc6121_messages::interpret(&m, &self.own, now_ms()) {
+            Incoming::Message(new) => self.batch.push(new),
+            Incoming::Error { peer, id, text } => {
+                let account = self.own.to_string();
+                match self.with_store(|s| s.outgoing_by_message_id(&account, &peer, &id)) {
+                    Ok(Some(row)) => {
+                        let _ = self.internal.send(Internal::Delivery {
+                            id: row,
+                            state: DeliveryState::Failed,
+                            error: Some(text),
+                        });
+                    }
+                    Ok(None) => log::info!("error reply for an unknown message from {peer}"),
+                    Err(e) => log::error!("history lookup failed: {e}"),
+                }
+            }
+            Incoming::Ignored => {}
+        }
+    }
+
+    async fn on_presence(&mut self, p: Presence) {
+        match p.type_ {
+            PresenceType::Subscribe => {
+                // Someone we added ourselves is approved at once; other
+                // requests wait for the user.
+                if let Some(from) = p.from.as_ref() {
+                    let bare = from.to_bare();
+                    if self.roster.contains(&bare.to_string()) {
+                        let ok = Presence::new(PresenceType::Subscribed).with_to(Jid::from(bare));
+                        self.send(Stanza::Presence(ok)).await;
+                    }
+                }
+            }
+            _ => {
+                if let Some(changed) = self.presence.apply(&p) {
+                    self.presence_batch.push(changed);
+                }
+            }
+        }
+    }
+
+    async fn on_command(&mut self, cmd: Command) {
+        match cmd {
+            Command::SendMessage { to, body, reply } => {
+                let _ = reply.send(self.send_message(to, body).await);
+            }
+            Command::SetPresence {
+                show,
+                status,
+                reply,
+            } => {
+                self.own_show = show;
+                self.own_status = status.filter(|s| !s.trim().is_empty());
+                if self.state.borrow().is_online() {
+                    let p = rfc6121_presence::own(show, self.own_status.as_deref(), 0);
+                    self.send(Stanza::Presence(p)).await;
+                }
+                let _ = reply.send(Ok(()));
+            }
+            Command::AddContact {
+                jid,
+                name,
+                groups,
+                reply,
+            } => {
+                let _ = reply.send(self.add_contact(jid, name, groups).await);
+            }
+            Command::Roster { reply } => {
+                let _ = reply.send(RosterSnapshot {
+                    items: self.roster.items(),
+                    presences: self.presence.all(),
+                });
+            }
+            Command::Logout { reply } => {
+                let _ = reply.send(());
+            }
+        }
+    }
+
+    async fn send_message(&mut self, to: Jid, body: String) -> Result<ChatMessage> {
+        let (stanza, record) = rfc6121_messages::outgoing(&to, &body, now_ms());
+        let account = self.own.to_string();
+        let stored = self
+            .with_store(|s| s.insert_messages(&account, std::slice::from_ref(&record)))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| HearthError::Internal("the message was not stored".into()))?;
+        let Some(token) = self.send(Stanza::Message(stanza)).await else {
+            return Err(HearthError::NotConnected);
+        };
+        let internal = self.internal.clone();
+        let id = stored.id;
+        tokio::spawn(follow_delivery(token, id, internal));
+        Ok(stored)
+    }
+
+    async fn add_contact(
+        &mut self,
+        jid: BareJid,
+        name: Option<String>,
+        groups: Vec<String>,
+    ) -> Result<()> {
+        if !self.state.borrow().is_online() {
+            return Err(HearthError::NotConnected);
+        }
+        let mut item = RosterSetItem {
+            jid: jid.clone(),
+            name: name.filter(|n| !n.trim().is_empty()),
+            subscription: RosterSub::None,
+            ask: Default::default(),
+            groups: groups
+                .into_iter()
+                .filter(|g| !g.trim().is_empty())
+                .map(tokio_xmpp::parsers::roster::Group)
+                .collect(),
+            approved: None,
+        };
+        item.subscription = RosterSub::None;
+        let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
+        let set = Iq::from_set(
+            id,
+            Roster {
+                ver: None,
+                items: vec![item],
+            },
+        );
+        self.send(Stanza::Iq(set)).await;
+        // Ask to see their presence, and let them see ours.
+        let to = Jid::from(jid);
+        self.send(Stanza::Presence(
+            Presence::new(PresenceType::Subscribe).with_to(to.clone()),
+        ))
+        .await;
+        self.send(Stanza::Presence(
+            Presence::new(PresenceType::Subscribed).with_to(to),
+        ))
+        .await;
+        // The roster set's answer arrives through this actor's own loop, so
+        // wait for it in a task rather than here.
+        tokio::spawn(async move {
+            if let Ok(Err(e)) = answer.await {
+                log::warn!("adding a contact failed: {e}");
+            }
+        });
+        Ok(())
+    }
+}
+
+/// Follow one outgoing message through the stream's queue.
+async fn follow_delivery(
+    mut token: tokio_xmpp::stanzastream::StanzaToken,
+    id: i64,
+    internal: mpsc::UnboundedSender<Internal>,
+) {
+    let report = |state, error: Option<String>| {
+        let _ = internal.send(Internal::Delivery { id, state, error });
+    };
+    match token.wait_for(StanzaStage::Sent).await {
+        Some(StanzaState::Sent { .. }) => report(DeliveryState::Sent, None),
+        Some(StanzaState::Acked { .. }) => return report(DeliveryState::Acked, None),
+        Some(StanzaState::Failed { error }) => {
+            return report(
+                DeliveryState::Failed,
+                Some(format!("Not sent: {}", error.into_io_error())),
+            )
+        }
+        Some(StanzaState::Dropped) | None => {
+            return report(
+                DeliveryState::Failed,
+                Some("Not sent: the connection ended first.".into()),
+            )
+        }
+        Some(StanzaState::Queued) => {}
+    }
+    match token.wait_for(StanzaStage::Acked).await {
+        Some(StanzaState::Acked { .. }) => report(DeliveryState::Acked, None),
+        Some(StanzaState::Failed { error }) => report(
+            DeliveryState::Failed,
+            Some(format!(
+                "The server did not confirm this message: {}",
+                error.into_io_error()
+            )),
+        ),
+        Some(StanzaState::Dropped) => report(
+            DeliveryState::Failed,
+            Some("The server did not confirm this message before the connection ended.".into()),
+        ),
+        // No stream management: "sent" is the best we will know.
+        _ => {}
+    }
+}

@@ -1,0 +1,301 @@
+//! One connection attempt, and the reconnect policy around it.
+//!
+//! tokio-xmpp's `StanzaStream` asks its reconnector for a fresh,
+//! authenticated stream whenever the link is lost. Hearth's reconnector
+//! decides, from the reason, whether to try again (with backoff) or to stop:
+//! authentication failures, untrusted certificates and a resource conflict
+//! are terminal; dropping the slot ends the stanza stream.
+
+use std::borrow::Cow;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio_xmpp::connect::ServerConnector;
+use tokio_xmpp::jid::Jid;
+use tokio_xmpp::parsers::ns;
+use tokio_xmpp::parsers::stream_error::{DefinedCondition, ReceivedStreamError};
+use tokio_xmpp::stanzastream::Connection;
+use tokio_xmpp::xmlstream::{StreamHeader, Timeouts};
+
+use super::backoff::Backoff;
+use super::connector::{NoStartTls, StartTlsConnector};
+use super::rfc6120_sasl::{authenticate, SaslError};
+use crate::error::{ErrorCode, Problem};
+
+/// What the reconnector tells the session actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkStatus {
+    Connecting,
+    /// Waiting `delay` before the next attempt because of `reason`.
+    Waiting {
+        reason: Problem,
+        delay: Duration,
+    },
+    /// Given up for good; the stanza stream is about to end.
+    Stopped(Problem),
+}
+
+/// Classified outcome of a failed attempt.
+#[derive(Debug)]
+pub struct AttemptError {
+    pub problem: Problem,
+    pub terminal: bool,
+}
+
+pub struct LinkConfig {
+    pub jid: Jid,
+    pub password: String,
+    pub connector: StartTlsConnector,
+    pub timeouts: Timeouts,
+    /// Whether failing to reach the server on the very first attempt is
+    /// retried (auto-login at start-up) or reported (interactive login).
+    pub retry_first_attempt: bool,
+}
+
+impl std::fmt::Debug for LinkConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The password is deliberately absent.
+        f.debug_struct("LinkConfig")
+            .field("jid", &self.jid)
+            .finish()
+    }
+}
+
+/// Connect, secure, authenticate; the result is ready for resource binding.
+pub async fn attempt(cfg: &LinkConfig) -> Result<Connection, AttemptError> {
+    let user = cfg.jid.node().map(|n| n.as_str()).unwrap_or_default();
+    let connect = cfg
+        .connector
+        .connect(&cfg.jid, ns::JABBER_CLIENT, cfg.timeouts);
+    let (pending, binding) = match tokio::time::timeout(Duration::from_secs(30), connect).await {
+        Ok(Ok(ok)) => ok,
+        Ok(Err(e)) => return Err(classify_connect(cfg, e)),
+        Err(_) => {
+            return Err(transient(
+                ErrorCode::Timeout,
+                "The server did not answer within 30 seconds.",
+            ))
+        }
+    };
+    let (features, stream) = pending
+        .recv_features()
+        .await
+        .map_err(|e| classify_connect(cfg, e.into()))?;
+    let login = authenticate(
+        stream,
+        &features.sasl_mechanisms,
+        &binding,
+        true, // StartTlsConnector only hands out TLS streams
+        user,
+        &cfg.password,
+    );
+    let restarted = match tokio::time::timeout(Duration::from_secs(30), login).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return Err(classify_sasl(e)),
+        Err(_) => {
+            return Err(transient(
+                ErrorCode::Timeout,
+                "The server did not finish the login within 30 seconds.",
+            ))
+        }
+    };
+    let header = StreamHeader {
+        to: Some(Cow::Owned(cfg.jid.domain().to_string())),
+        from: None,
+        id: None,
+    };
+    let pending = restarted
+        .send_header(header)
+        .await
+        .map_err(|e| classify_connect(cfg, e.into()))?;
+    let (features, stream) = pending
+        .recv_features()
+        .await
+        .map_err(|e| classify_connect(cfg, e.into()))?;
+    Ok(Connection {
+        stream: stream.box_stream(),
+        features,
+        identity: cfg.jid.clone(),
+    })
+}
+
+fn transient(code: ErrorCode, message: impl Into<String>) -> AttemptError {
+    AttemptError {
+        problem: Problem::new(code, message),
+        terminal: false,
+    }
+}
+
+fn terminal(code: ErrorCode, message: impl Into<String>) -> AttemptError {
+    AttemptError {
+        problem: Problem::new(code, message),
+        terminal: true,
+    }
+}
+
+fn classify_sasl(e: SaslError) -> AttemptError {
+    match e {
+        SaslError::Rejected { temporary: true, .. } => transient(
+            ErrorCode::AuthFailed,
+            "The server could not check the password right now.",
+        ),
+        SaslError::Rejected { condition, .. } if condition == "account-disabled" => {
+            terminal(ErrorCode::AuthFailed, "This account has been disabled on the server.")
+        }
+        SaslError::Rejected { .. } => terminal(
+            ErrorCode::AuthFailed,
+            "The server rejected the user name or password.",
+        ),
+        SaslError::NoAcceptableMechanism(offered) => terminal(
+            ErrorCode::Protocol,
+            format!("The server offers no safe way to log in (offered: {offered})."),
+        ),
+        SaslError::ServerNotAuthenticated => terminal(
+            ErrorCode::CertificateUntrusted,
+            "The server could not prove that it knows your password; the connection may be intercepted.",
+        ),
+        SaslError::Exchange(what) => transient(ErrorCode::Protocol, format!("The login failed: {what}.")),
+        SaslError::Io(e) => transient(ErrorCode::Network, network_sentence(&e)),
+    }
+}
+
+fn classify_connect(cfg: &LinkConfig, e: tokio_xmpp::Error) -> AttemptError {
+    if let Some(rejected) = cfg.connector.trust.last_rejected() {
+        if let tokio_xmpp::Error::Io(io) = &e {
+            if io.to_string().contains(&rejected.reason) {
+                return terminal(
+                    ErrorCode::CertificateUntrusted,
+                    format!(
+                        "The server's certificate is not trusted: {}. SHA-256 fingerprint: {}.",
+                        rejected.reason, rejected.fingerprint
+                    ),
+                );
+            }
+        }
+    }
+    match e {
+        tokio_xmpp::Error::Io(io) => {
+            if io.get_ref().is_some_and(|inner| inner.is::<NoStartTls>()) {
+                return terminal(
+                    ErrorCode::Protocol,
+                    "The server does not offer an encrypted connection; Hearth will not send your password in the clear.",
+                );
+            }
+            transient(ErrorCode::Network, network_sentence(&io))
+        }
+        other => transient(
+            ErrorCode::Protocol,
+            format!("The server sent something unexpected ({other})."),
+        ),
+    }
+}
+
+fn network_sentence(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => {
+            "The server refused the connection (is it running?).".into()
+        }
+        io::ErrorKind::TimedOut => "The server stopped answering.".into(),
+        io::ErrorKind::UnexpectedEof
+        | io::ErrorKind::ConnectionReset
+        | io::ErrorKind::BrokenPipe => "The connection to the server was lost.".into(),
+        _ => format!("Could not reach the server: {e}."),
+    }
+}
+
+/// Why an established link ended, from the error the stanza stream saw.
+pub fn classify_loss(reason: Option<&io::Error>) -> AttemptError {
+    let Some(err) = reason else {
+        return transient(ErrorCode::Network, "The server closed the connection.");
+    };
+    if let Some(stream_error) = err
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<ReceivedStreamError>())
+    {
+        let text = stream_error.0.texts.values().next().cloned();
+        return match stream_error.0.condition {
+            DefinedCondition::Conflict => terminal(
+                ErrorCode::Protocol,
+                "Another client logged in with the same resource; Hearth stopped so the two do not keep disconnecting each other.",
+            ),
+            DefinedCondition::SystemShutdown => {
+                transient(ErrorCode::Network, "The server is shutting down.")
+            }
+            DefinedCondition::PolicyViolation | DefinedCondition::NotAuthorized => terminal(
+                ErrorCode::Protocol,
+                format!("The server ended the session: {}", text.unwrap_or_else(|| "policy violation".into())),
+            ),
+            _ => transient(
+                ErrorCode::Network,
+                format!("The server ended the connection ({}).", text.unwrap_or_else(|| format!("{:?}", stream_error.0.condition))),
+            ),
+        };
+    }
+    transient(ErrorCode::Network, network_sentence(err))
+}
+
+/// Build the reconnector closure handed to `StanzaStream::new`.
+pub fn reconnector(
+    cfg: Arc<LinkConfig>,
+    status: mpsc::UnboundedSender<LinkStatus>,
+) -> Box<dyn FnMut(Option<io::Error>, oneshot::Sender<Connection>) + Send + 'static> {
+    let backoff = Arc::new(Mutex::new(Backoff::new()));
+    let mut first = true;
+    Box::new(move |reason, slot| {
+        let cfg = cfg.clone();
+        let status = status.clone();
+        let backoff = backoff.clone();
+        let is_first = std::mem::replace(&mut first, false);
+        tokio::spawn(async move {
+            if !is_first {
+                let lost = classify_loss(reason.as_ref());
+                if lost.terminal {
+                    let _ = status.send(LinkStatus::Stopped(lost.problem));
+                    return; // dropping `slot` ends the stanza stream
+                }
+                let delay = next_delay(&backoff);
+                let _ = status.send(LinkStatus::Waiting {
+                    reason: lost.problem,
+                    delay,
+                });
+                tokio::time::sleep(delay).await;
+            }
+            loop {
+                if slot.is_closed() {
+                    return;
+                }
+                let _ = status.send(LinkStatus::Connecting);
+                match attempt(&cfg).await {
+                    Ok(conn) => {
+                        if let Ok(mut b) = backoff.lock() {
+                            b.reset();
+                        }
+                        let _ = slot.send(conn);
+                        return;
+                    }
+                    Err(e) if e.terminal || (is_first && !cfg.retry_first_attempt) => {
+                        let _ = status.send(LinkStatus::Stopped(e.problem));
+                        return;
+                    }
+                    Err(e) => {
+                        let delay = next_delay(&backoff);
+                        let _ = status.send(LinkStatus::Waiting {
+                            reason: e.problem,
+                            delay,
+                        });
+                        tokio::time::sleep(delay).await;
+                    }
+                }
+            }
+        });
+    })
+}
+
+fn next_delay(backoff: &Mutex<Backoff>) -> Duration {
+    backoff
+        .lock()
+        .map(|mut b| b.next_delay())
+        .unwrap_or(Backoff::MAX)
+}

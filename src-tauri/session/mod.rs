@@ -1,0 +1,28 @@
+//! One session per account: an actor task that alone owns the XMPP stream.
+//! Commands reach it through a channel with a oneshot reply; it reports
+//! through [`SessionEvent`]s.
+
+mod actor;
+mod backoff;
+mod connector;
+mod iq_tracker;
+mod link;
+mod rfc6120_sasl;
+mod state;
+mod tls_trust;
+
+pub use actor::{start, RosterSnapshot, SessionConfig, SessionEvent, SessionHandle};
+pub use connector::ServerAddress;
+pub use state::ConnectionState;
+pub use tls_trust::fingerprint;
+
+/// Where session events go (the IPC layer, or a test).
+pub trait EventSink: Send + Sync + 'static {
+    fn emit(&self, event: SessionEvent);
+}
+
+impl EventSink for tokio::sync::mpsc::UnboundedSender<SessionEvent> {
+    fn emit(&self, event: SessionEvent) {
+        let _ = self.send(event);
+    }
+}

@@ -1,0 +1,79 @@
+//! Per-account settings. Never the password: that lives in the keychain.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::Store;
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSettings {
+    pub jid: String,
+    pub remember: bool,
+    pub auto_login: bool,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub resource: String,
+}
+
+impl Store {
+    pub fn save_account(&self, a: &AccountSettings) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO accounts (jid, remember, auto_login, host, port, resource, last_used)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (jid) DO UPDATE SET remember = ?2, auto_login = ?3, host = ?4,
+                 port = ?5, resource = ?6, last_used = ?7",
+            params![
+                a.jid,
+                a.remember,
+                a.auto_login,
+                a.host,
+                a.port,
+                a.resource,
+                super::messages::now_ms()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The account used most recently.
+    pub fn last_account(&self) -> Result<Option<AccountSettings>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT jid, remember, auto_login, host, port, resource FROM accounts
+                 ORDER BY last_used DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(AccountSettings {
+                        jid: r.get(0)?,
+                        remember: r.get(1)?,
+                        auto_login: r.get(2)?,
+                        host: r.get(3)?,
+                        port: r.get(4)?,
+                        resource: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn account(&self, jid: &str) -> Result<Option<AccountSettings>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT jid, remember, auto_login, host, port, resource FROM accounts WHERE jid = ?1",
+                [jid],
+                |r| {
+                    Ok(AccountSettings {
+                        jid: r.get(0)?,
+                        remember: r.get(1)?,
+                        auto_login: r.get(2)?,
+                        host: r.get(3)?,
+                        port: r.get(4)?,
+                        resource: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+}

@@ -1,0 +1,408 @@
+//! Message history. Each message is stored once: the unique indexes on
+//! origin-id, server stanza-id and (id, body) make a message that arrives
+//! twice (live and again after a reconnect) an ignored insert.
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::Store;
+use crate::error::Result;
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum MessageDirection {
+    In,
+    Out,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum MessageKind {
+    Chat,
+    Normal,
+    Headline,
+}
+
+/// Outgoing: queued → sent → acked (by the server, XEP-0198), or failed.
+/// Incoming messages are `received`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum DeliveryState {
+    Queued,
+    Sent,
+    Acked,
+    Received,
+    Failed,
+}
+
+fn text_of<T: Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn parse_of<T: for<'de> Deserialize<'de>>(s: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatMessage {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub peer: String,
+    pub direction: MessageDirection,
+    pub kind: MessageKind,
+    pub body: String,
+    pub subject: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    #[ts(type = "number")]
+    pub timestamp: i64,
+    pub stanza_id: Option<String>,
+    pub origin_id: Option<String>,
+    pub state: DeliveryState,
+    pub error: Option<String>,
+}
+
+/// A message about to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    pub peer: String,
+    pub direction: MessageDirection,
+    pub kind: MessageKind,
+    pub message_id: Option<String>,
+    pub origin_id: Option<String>,
+    /// Server-assigned id and the JID that assigned it (XEP-0359).
+    pub stanza_id: Option<(String, String)>,
+    pub body: String,
+    pub subject: Option<String>,
+    pub timestamp: i64,
+    pub state: DeliveryState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HistoryCursor {
+    #[ts(type = "number")]
+    pub timestamp: i64,
+    #[ts(type = "number")]
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HistoryPage {
+    /// Oldest first.
+    pub messages: Vec<ChatMessage>,
+    /// True when there is nothing older.
+    pub complete: bool,
+}
+
+const COLUMNS: &str =
+    "id, peer, direction, kind, body, subject, ts, stanza_id, origin_id, state, error";
+
+fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
+    let direction: String = r.get(2)?;
+    let kind: String = r.get(3)?;
+    let state: String = r.get(9)?;
+    Ok(ChatMessage {
+        id: r.get(0)?,
+        peer: r.get(1)?,
+        direction: parse_of(&direction).unwrap_or(MessageDirection::In),
+        kind: parse_of(&kind).unwrap_or(MessageKind::Chat),
+        body: r.get(4)?,
+        subject: r.get(5)?,
+        timestamp: r.get(6)?,
+        stanza_id: r.get(7)?,
+        origin_id: r.get(8)?,
+        state: parse_of(&state).unwrap_or(DeliveryState::Failed),
+        error: r.get(10)?,
+    })
+}
+
+impl Store {
+    /// Store a batch in one transaction. Returns the messages that were new;
+    /// duplicates of stored messages are skipped.
+    pub fn insert_messages(
+        &mut self,
+        account: &str,
+        batch: &[NewMessage],
+    ) -> Result<Vec<ChatMessage>> {
+        let tx = self.conn.transaction()?;
+        let mut added = Vec::with_capacity(batch.len());
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO messages (account, peer, direction, kind, message_id,
+                     origin_id, stanza_id, stanza_id_by, body, subject, ts, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            for m in batch {
+                let (sid, sid_by) = m.stanza_id.clone().unzip();
+                let changed = insert.execute(params![
+                    account,
+                    m.peer,
+                    text_of(m.direction),
+                    text_of(m.kind),
+                    m.message_id,
+                    m.origin_id,
+                    sid,
+                    sid_by,
+                    m.body,
+                    m.subject,
+                    m.timestamp,
+                    text_of(m.state),
+                ])?;
+                if changed == 1 {
+                    added.push(ChatMessage {
+                        id: tx.last_insert_rowid(),
+                        peer: m.peer.clone(),
+                        direction: m.direction,
+                        kind: m.kind,
+                        body: m.body.clone(),
+                        subject: m.subject.clone(),
+                        timestamp: m.timestamp,
+                        stanza_id: sid,
+                        origin_id: m.origin_id.clone(),
+                        state: m.state,
+                        error: None,
+                    });
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// The page of `limit` messages before `before` (or the latest page).
+    pub fn history_page(
+        &self,
+        account: &str,
+        peer: &str,
+        before: Option<HistoryCursor>,
+        limit: u32,
+    ) -> Result<HistoryPage> {
+        let limit = limit.clamp(1, 500) as i64;
+        let (ts, id) = before.map_or((i64::MAX, i64::MAX), |c| (c.timestamp, c.id));
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM messages
+             WHERE account = ?1 AND peer = ?2 AND (ts, id) < (?3, ?4)
+             ORDER BY ts DESC, id DESC LIMIT ?5"
+        ))?;
+        let mut messages = stmt
+            .query_map(params![account, peer, ts, id, limit + 1], row_to_message)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let complete = messages.len() as i64 <= limit;
+        messages.truncate(limit as usize);
+        messages.reverse();
+        Ok(HistoryPage { messages, complete })
+    }
+
+    pub fn message(&self, id: i64) -> Result<Option<ChatMessage>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM messages WHERE id = ?1"))?;
+        Ok(stmt.query_row([id], row_to_message).optional()?)
+    }
+
+    /// Move an outgoing message forward; a state never goes back
+    /// (an ack that arrives after a failure report does not hide the error).
+    pub fn set_delivery_state(
+        &self,
+        id: i64,
+        state: DeliveryState,
+        error: Option<&str>,
+    ) -> Result<Option<ChatMessage>> {
+        let rank = |s: DeliveryState| match s {
+            DeliveryState::Queued => 0,
+            DeliveryState::Sent => 1,
+            DeliveryState::Acked | DeliveryState::Received => 2,
+            DeliveryState::Failed => 3,
+        };
+        let Some(current) = self.message(id)? else {
+            return Ok(None);
+        };
+        if rank(state) <= rank(current.state) && state != DeliveryState::Failed {
+            return Ok(Some(current));
+        }
+        self.conn.execute(
+            "UPDATE messages SET state = ?2, error = COALESCE(?3, error) WHERE id = ?1",
+            params![id, text_of(state), error],
+        )?;
+        self.message(id)
+    }
+
+    /// The outgoing message a stanza `id` refers to (for error replies).
+    pub fn outgoing_by_message_id(
+        &self,
+        account: &str,
+        peer: &str,
+        message_id: &str,
+    ) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM messages WHERE account = ?1 AND peer = ?2 AND message_id = ?3
+                 AND direction = 'out' ORDER BY id DESC LIMIT 1",
+                params![account, peer, message_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn message_count(&self, account: &str) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM messages WHERE account = ?1",
+            [account],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Full-text search over bodies, newest first.
+    pub fn search_messages(
+        &self,
+        account: &str,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<ChatMessage>> {
+        let cols = COLUMNS
+            .split(", ")
+            .map(|c| format!("m.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {cols} FROM messages_fts f JOIN messages m ON m.id = f.rowid
+             WHERE messages_fts MATCH ?2 AND m.account = ?1 ORDER BY m.ts DESC LIMIT ?3"
+        ))?;
+        // Quote the user's words so FTS syntax in a query is taken literally.
+        let quoted = query
+            .split_whitespace()
+            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let rows = stmt.query_map(params![account, quoted, limit], row_to_message)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(body: &str, ts: i64, origin: Option<&str>) -> NewMessage {
+        NewMessage {
+            peer: "bob@example.org".into(),
+            direction: MessageDirection::In,
+            kind: MessageKind::Chat,
+            message_id: Some(format!("id-{body}")),
+            origin_id: origin.map(str::to_owned),
+            stanza_id: None,
+            body: body.into(),
+            subject: None,
+            timestamp: ts,
+            state: DeliveryState::Received,
+        }
+    }
+
+    #[test]
+    fn duplicates_are_stored_once() {
+        let mut s = Store::open_in_memory().unwrap();
+        let a = "me@example.org";
+        let first = s
+            .insert_messages(a, &[msg("hi", 1, Some("o1")), msg("yo", 2, None)])
+            .unwrap();
+        assert_eq!(first.len(), 2);
+        let again = s
+            .insert_messages(a, &[msg("hi", 5, Some("o1")), msg("yo", 2, None)])
+            .unwrap();
+        assert!(again.is_empty());
+        let mut sid = msg("via-archive", 3, None);
+        sid.stanza_id = Some(("S1".into(), a.into()));
+        sid.message_id = None;
+        assert_eq!(s.insert_messages(a, &[sid.clone()]).unwrap().len(), 1);
+        assert!(s.insert_messages(a, &[sid]).unwrap().is_empty());
+        assert_eq!(s.message_count(a).unwrap(), 3);
+    }
+
+    #[test]
+    fn pages_back_from_latest() {
+        let mut s = Store::open_in_memory().unwrap();
+        let a = "me@example.org";
+        let batch: Vec<_> = (0..25)
+            .map(|i| msg(&format!("m{i}"), 1000 + i, None))
+            .collect();
+        s.insert_messages(a, &batch).unwrap();
+        let p1 = s.history_page(a, "bob@example.org", None, 10).unwrap();
+        assert_eq!(p1.messages.first().unwrap().body, "m15");
+        assert_eq!(p1.messages.last().unwrap().body, "m24");
+        assert!(!p1.complete);
+        let first = &p1.messages[0];
+        let cursor = HistoryCursor {
+            timestamp: first.timestamp,
+            id: first.id,
+        };
+        let p2 = s
+            .history_page(a, "bob@example.org", Some(cursor), 10)
+            .unwrap();
+        assert_eq!(p2.messages.last().unwrap().body, "m14");
+        let first = &p2.messages[0];
+        let cursor = HistoryCursor {
+            timestamp: first.timestamp,
+            id: first.id,
+        };
+        let p3 = s
+            .history_page(a, "bob@example.org", Some(cursor), 10)
+            .unwrap();
+        assert_eq!(p3.messages.len(), 5);
+        assert!(p3.complete);
+    }
+
+    #[test]
+    fn delivery_state_moves_forward_and_failure_sticks() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut out = msg("hello", 1, Some("o"));
+        out.direction = MessageDirection::Out;
+        out.state = DeliveryState::Queued;
+        let id = s.insert_messages("me@x", &[out]).unwrap()[0].id;
+        assert_eq!(
+            s.set_delivery_state(id, DeliveryState::Acked, None)
+                .unwrap()
+                .unwrap()
+                .state,
+            DeliveryState::Acked
+        );
+        assert_eq!(
+            s.set_delivery_state(id, DeliveryState::Sent, None)
+                .unwrap()
+                .unwrap()
+                .state,
+            DeliveryState::Acked
+        );
+        let failed = s
+            .set_delivery_state(id, DeliveryState::Failed, Some("recipient unavailable"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(failed.error.as_deref(), Some("recipient unavailable"));
+    }
+
+    #[test]
+    fn full_text_search_treats_query_literally() {
+        let mut s = Store::open_in_memory().unwrap();
+        s.insert_messages(
+            "me@x",
+            &[
+                msg("lunch at noon?", 1, None),
+                msg("budget OR report", 2, None),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.search_messages("me@x", "lunch", 10).unwrap().len(), 1);
+        assert_eq!(s.search_messages("me@x", "OR", 10).unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,94 @@
+//! The migration ladder. Append a step; never edit a released one.
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+
+const STEPS: &[&str] = &[
+    // 1: accounts, messages (+ FTS5), pinned certificates.
+    r#"
+    CREATE TABLE accounts (
+        jid         TEXT PRIMARY KEY,
+        remember    INTEGER NOT NULL DEFAULT 0,
+        auto_login  INTEGER NOT NULL DEFAULT 0,
+        host        TEXT,
+        port        INTEGER,
+        resource    TEXT NOT NULL,
+        last_used   INTEGER NOT NULL
+    );
+    CREATE TABLE messages (
+        id          INTEGER PRIMARY KEY,
+        account     TEXT NOT NULL,
+        peer        TEXT NOT NULL,
+        direction   TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        kind        TEXT NOT NULL,
+        message_id  TEXT,
+        origin_id   TEXT,
+        stanza_id   TEXT,
+        stanza_id_by TEXT,
+        body        TEXT NOT NULL,
+        subject     TEXT,
+        ts          INTEGER NOT NULL,
+        state       TEXT NOT NULL,
+        error       TEXT
+    );
+    CREATE INDEX messages_timeline ON messages (account, peer, ts, id);
+    CREATE UNIQUE INDEX messages_origin_id ON messages (account, peer, direction, origin_id)
+        WHERE origin_id IS NOT NULL;
+    CREATE UNIQUE INDEX messages_stanza_id ON messages (account, stanza_id_by, stanza_id)
+        WHERE stanza_id IS NOT NULL;
+    CREATE UNIQUE INDEX messages_message_id ON messages (account, peer, direction, message_id, body)
+        WHERE message_id IS NOT NULL AND origin_id IS NULL AND stanza_id IS NULL;
+    CREATE INDEX messages_by_message_id ON messages (account, message_id);
+    CREATE VIRTUAL TABLE messages_fts USING fts5 (body, content='messages', content_rowid='id');
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+    END;
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+    END;
+    CREATE TABLE pinned_certificates (
+        account     TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        der         BLOB NOT NULL,
+        added_at    INTEGER NOT NULL,
+        PRIMARY KEY (account, fingerprint)
+    );
+    "#,
+];
+
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (index, step) in STEPS.iter().enumerate() {
+        let version = index as i64 + 1;
+        if version <= current {
+            continue;
+        }
+        let tx = conn.transaction()?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub fn latest() -> i64 {
+    STEPS.len() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_fresh_database_and_is_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, latest());
+    }
+}

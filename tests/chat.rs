@@ -1,0 +1,187 @@
+//! Roster, presence and 1:1 messages between two real accounts.
+
+mod support;
+
+use hearth::features::rfc6121_presence::PresenceShow;
+use hearth::features::rfc6121_roster::Subscription;
+use hearth::session::SessionEvent;
+use hearth::store::{DeliveryState, MessageDirection};
+use support::{Client, Prosody};
+
+async fn befriend(alice: &mut Client, bob: &mut Client) {
+    alice
+        .app
+        .add_contact("bob@localhost", Some("Bob".into()), vec!["Team".into()])
+        .await
+        .unwrap();
+    bob.app
+        .add_contact("alice@localhost", Some("Alice".into()), vec![])
+        .await
+        .unwrap();
+    for (me, other) in [
+        (&mut *alice, "bob@localhost"),
+        (&mut *bob, "alice@localhost"),
+    ] {
+        me.wait_event(|e| match e {
+            SessionEvent::Roster(items)
+                if items
+                    .iter()
+                    .any(|i| i.jid == other && i.subscription == Subscription::Both) =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roster_groups_and_presence_between_two_accounts() {
+    let server = Prosody::start(&["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    befriend(&mut alice, &mut bob).await;
+
+    let roster = alice.app.roster_snapshot().await;
+    let item = roster
+        .items
+        .iter()
+        .find(|i| i.jid == "bob@localhost")
+        .expect("bob in roster");
+    assert_eq!(item.name.as_deref(), Some("Bob"));
+    assert_eq!(item.groups, vec!["Team".to_string()]);
+
+    bob.app
+        .set_presence(PresenceShow::Away, Some("at lunch".into()))
+        .await
+        .unwrap();
+    let (show, status) = alice
+        .wait_event(|e| match e {
+            SessionEvent::Presence(list) => list
+                .iter()
+                .find(|c| c.jid == "bob@localhost")
+                .and_then(|c| c.resources.first())
+                .filter(|r| r.show == PresenceShow::Away)
+                .map(|r| (r.show, r.status.clone())),
+            _ => None,
+        })
+        .await;
+    assert_eq!(show, PresenceShow::Away);
+    assert_eq!(status.as_deref(), Some("at lunch"));
+
+    // Bob logs out: alice sees him offline.
+    bob.app.logout(false).await.unwrap();
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::Presence(list)
+                if list
+                    .iter()
+                    .any(|c| c.jid == "bob@localhost" && c.resources.is_empty()) =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_both_ways_are_stored_once_with_ids() {
+    let server = Prosody::start(&["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    befriend(&mut alice, &mut bob).await;
+
+    const N: usize = 20;
+    for i in 0..N {
+        let sent = alice
+            .app
+            .send_message("bob@localhost", &format!("ping {i}"))
+            .await
+            .unwrap();
+        assert_eq!(sent.direction, MessageDirection::Out);
+        assert!(sent.origin_id.is_some());
+        bob.app
+            .send_message("alice@localhost", &format!("pong {i}"))
+            .await
+            .unwrap();
+    }
+    for me in [&mut alice, &mut bob] {
+        let mut received = 0;
+        me.wait_event(|e| {
+            if let SessionEvent::MessagesAdded(list) = e {
+                received += list
+                    .iter()
+                    .filter(|m| m.direction == MessageDirection::In)
+                    .count();
+            }
+            (received >= N).then_some(())
+        })
+        .await;
+    }
+    // Outgoing messages get acknowledged by the server (stream management).
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::MessageUpdated(m)
+                if m.body == format!("ping {}", N - 1) && m.state == DeliveryState::Acked =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+
+    let page = alice
+        .app
+        .history_page("bob@localhost", None, 100)
+        .await
+        .unwrap();
+    assert_eq!(page.messages.len(), 2 * N, "each message stored once");
+    assert!(page.complete);
+    let incoming: Vec<_> = page
+        .messages
+        .iter()
+        .filter(|m| m.direction == MessageDirection::In)
+        .collect();
+    assert_eq!(incoming.len(), N);
+    assert!(
+        incoming.iter().all(|m| m.origin_id.is_some()),
+        "origin-id kept"
+    );
+    // Paging back from the latest message works from the UI's cursor.
+    let newest = alice
+        .app
+        .history_page("bob@localhost", None, 10)
+        .await
+        .unwrap();
+    assert_eq!(newest.messages.len(), 10);
+    assert!(!newest.complete);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn message_to_unknown_user_is_marked_failed_with_the_reason() {
+    let server = Prosody::start(&["alice"]);
+    let mut alice = Client::new(&server, "alice");
+    alice.login(&server).await;
+    let sent = alice
+        .app
+        .send_message("nobody@localhost", "hello?")
+        .await
+        .unwrap();
+    let failed = alice
+        .wait_event(|e| match e {
+            SessionEvent::MessageUpdated(m)
+                if m.id == sent.id && m.state == DeliveryState::Failed =>
+            {
+                Some(m.clone())
+            }
+            _ => None,
+        })
+        .await;
+    assert!(failed.error.is_some());
+}

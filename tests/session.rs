@@ -1,0 +1,150 @@
+//! Logging in, failing to, and staying connected — against a real Prosody.
+
+mod support;
+
+use std::time::Duration;
+
+use hearth::error::ErrorCode;
+use hearth::session::{ConnectionState, SessionEvent};
+use support::{Client, Prosody};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_succeeds_and_reports_online_with_bound_jid() {
+    let server = Prosody::start(&["alice"]);
+    let mut alice = Client::new(&server, "alice");
+    alice.login(&server).await;
+    let ConnectionState::Online { jid } = alice.app.connection_state().await else {
+        panic!("not online: {:?}", alice.seen);
+    };
+    assert!(
+        jid.starts_with("alice@localhost/Hearth."),
+        "bound JID {jid}"
+    );
+    // The session went connecting -> online, nothing else.
+    let states: Vec<_> = alice
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            SessionEvent::State(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(matches!(states.first(), Some(ConnectionState::Connecting)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_password_reports_auth_error_once_and_stops() {
+    let server = Prosody::start(&["alice"]);
+    let mut alice = Client::new(&server, "alice");
+    alice
+        .app
+        .login(alice.request(&server, "not-the-password"))
+        .await
+        .unwrap();
+    let state = alice
+        .wait_state(|s| matches!(s, ConnectionState::Offline { reason: Some(_) }))
+        .await;
+    let ConnectionState::Offline {
+        reason: Some(reason),
+    } = state
+    else {
+        unreachable!()
+    };
+    assert_eq!(reason.code, ErrorCode::AuthFailed);
+    assert!(
+        reason.message.contains("user name or password"),
+        "{}",
+        reason.message
+    );
+    // No retry: nothing happens afterwards, and the server saw one attempt.
+    let later = alice.events_during(Duration::from_secs(4)).await;
+    assert!(
+        later.is_empty(),
+        "unexpected events after auth failure: {later:?}"
+    );
+    let failures = server
+        .logs()
+        .matches("Failed authentication attempt")
+        .count();
+    assert!(failures <= 1, "server saw {failures} failed attempts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn untrusted_certificate_is_refused_until_pinned() {
+    let server = Prosody::start(&["alice"]);
+    let mut stranger = Client::untrusting(&server, "alice");
+    stranger
+        .app
+        .login(stranger.request(&server, "alice-pw"))
+        .await
+        .unwrap();
+    let state = stranger
+        .wait_state(|s| matches!(s, ConnectionState::Offline { reason: Some(_) }))
+        .await;
+    let ConnectionState::Offline {
+        reason: Some(reason),
+    } = state
+    else {
+        unreachable!()
+    };
+    assert_eq!(reason.code, ErrorCode::CertificateUntrusted);
+    let fingerprint = hearth::session::fingerprint(&server.certificate_der());
+    assert!(reason.message.contains(&fingerprint), "{}", reason.message);
+    // Once the user pins exactly this certificate, the login succeeds.
+    stranger
+        .app
+        .trust_certificate("alice@localhost", &server.certificate_der())
+        .unwrap();
+    stranger.login(&server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_restart_reconnects_and_restores_presence() {
+    let mut server = Prosody::start(&["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    alice
+        .app
+        .add_contact("bob@localhost", Some("Bob".into()), vec!["Team".into()])
+        .await
+        .unwrap();
+    bob.app
+        .add_contact("alice@localhost", None, vec![])
+        .await
+        .unwrap();
+    bob.wait_event(|e| match e {
+        SessionEvent::Presence(p)
+            if p.iter()
+                .any(|c| c.jid == "alice@localhost" && !c.resources.is_empty()) =>
+        {
+            Some(())
+        }
+        _ => None,
+    })
+    .await;
+
+    server.restart();
+
+    let reconnecting = alice
+        .wait_state(|s| matches!(s, ConnectionState::Reconnecting { .. }))
+        .await;
+    let ConnectionState::Reconnecting { reason, .. } = reconnecting else {
+        unreachable!()
+    };
+    assert_eq!(reason.code, ErrorCode::Network);
+    alice.wait_state(|s| s.is_online()).await;
+    bob.wait_state(|s| s.is_online()).await;
+    // Presence is announced again: bob sees alice available after the restart.
+    bob.wait_event(|e| match e {
+        SessionEvent::Presence(p)
+            if p.iter()
+                .any(|c| c.jid == "alice@localhost" && !c.resources.is_empty()) =>
+        {
+            Some(())
+        }
+        _ => None,
+    })
+    .await;
+}

@@ -1,0 +1,121 @@
+//! Shared test support: a real Prosody and Hearth clients driven through
+//! the same `App` API the window uses.
+#![allow(dead_code)]
+
+pub mod prosody;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hearth::app::{App, LoginRequest};
+use hearth::credentials::{MemorySecrets, SecretStore};
+use hearth::session::{ConnectionState, SessionEvent};
+use tokio::sync::mpsc;
+
+pub use prosody::{jid, password, Prosody};
+
+/// Generous bound for anything over loopback; tests wait *up to* this.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+pub struct Client {
+    pub app: Arc<App>,
+    pub jid: String,
+    pub dir: tempfile::TempDir,
+    events: mpsc::UnboundedReceiver<SessionEvent>,
+    /// Everything seen so far, in order.
+    pub seen: Vec<SessionEvent>,
+}
+
+impl Client {
+    /// A Hearth profile for `user` that trusts the test server's certificate.
+    pub fn new(server: &Prosody, user: &str) -> Self {
+        Self::with_secrets(server, user, Arc::new(MemorySecrets::default()))
+    }
+
+    pub fn with_secrets(server: &Prosody, user: &str, secrets: Arc<dyn SecretStore>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        Self::in_dir(server, user, secrets, dir)
+    }
+
+    /// A profile that trusts nothing but the OS roots.
+    pub fn untrusting(server: &Prosody, user: &str) -> Self {
+        let client = Self::new(server, user);
+        let pinned = hearth::session::fingerprint(&server.certificate_der());
+        client.app.forget_certificate(&client.jid, &pinned).unwrap();
+        client
+    }
+
+    pub fn in_dir(
+        server: &Prosody,
+        user: &str,
+        secrets: Arc<dyn SecretStore>,
+        dir: tempfile::TempDir,
+    ) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let app = App::open(dir.path(), secrets, Arc::new(tx), None).unwrap();
+        app.trust_certificate(&jid(user), &server.certificate_der())
+            .unwrap();
+        Self {
+            app: Arc::new(app),
+            jid: jid(user),
+            dir,
+            events: rx,
+            seen: vec![],
+        }
+    }
+
+    pub fn request(&self, server: &Prosody, password: &str) -> LoginRequest {
+        LoginRequest {
+            jid: self.jid.clone(),
+            password: password.to_owned(),
+            remember: false,
+            auto_login: false,
+            host: Some("127.0.0.1".into()),
+            port: Some(server.port),
+        }
+    }
+
+    pub async fn login(&mut self, server: &Prosody) {
+        let user = self.jid.split('@').next().unwrap().to_owned();
+        self.app
+            .login(self.request(server, &password(&user)))
+            .await
+            .unwrap();
+        self.wait_state(|s| s.is_online()).await;
+    }
+
+    /// Wait for an event matching `pred` (events before it are kept in `seen`).
+    pub async fn wait_event<T>(&mut self, mut pred: impl FnMut(&SessionEvent) -> Option<T>) -> T {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let ev = tokio::time::timeout_at(deadline, self.events.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out; events seen: {:#?}", self.seen))
+                .expect("event channel closed");
+            let hit = pred(&ev);
+            self.seen.push(ev);
+            if let Some(t) = hit {
+                return t;
+            }
+        }
+    }
+
+    pub async fn wait_state(&mut self, pred: impl Fn(&ConnectionState) -> bool) -> ConnectionState {
+        self.wait_event(|e| match e {
+            SessionEvent::State(s) if pred(s) => Some(s.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Collect events for `d` (used to show that something does NOT happen).
+    pub async fn events_during(&mut self, d: Duration) -> Vec<SessionEvent> {
+        let deadline = tokio::time::Instant::now() + d;
+        let mut out = vec![];
+        while let Ok(Some(ev)) = tokio::time::timeout_at(deadline, self.events.recv()).await {
+            self.seen.push(ev.clone());
+            out.push(ev);
+        }
+        out
+    }
+}

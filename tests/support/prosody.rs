@@ -1,0 +1,214 @@
+//! A real Prosody for one test: its own temp config, data dir, self-signed
+//! certificate and users, on free loopback ports. Killed on drop.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const DOMAIN: &str = "localhost";
+
+pub struct Prosody {
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    child: Option<Child>,
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free loopback port")
+}
+
+fn run(cmd: &mut Command) {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+impl Prosody {
+    /// Start a server with `users` registered (password = user name + "-pw").
+    pub fn start(users: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let mut p = Prosody {
+            dir,
+            port,
+            child: None,
+        };
+        std::fs::create_dir_all(p.data()).unwrap();
+        p.make_certificate();
+        p.write_config();
+        for u in users {
+            p.register(u, &password(u));
+        }
+        p.launch();
+        p
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("prosody.cfg.lua")
+    }
+
+    pub fn cert_path(&self) -> PathBuf {
+        self.dir.path().join("localhost.crt")
+    }
+
+    /// DER of the server's current certificate.
+    pub fn certificate_der(&self) -> Vec<u8> {
+        let pem = std::fs::read_to_string(self.cert_path()).unwrap();
+        hearth::app::pem_certificates(&pem).remove(0)
+    }
+
+    /// A fresh self-signed certificate for `localhost` (replaces any old one).
+    pub fn make_certificate(&self) {
+        run(Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
+                "30",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost",
+                "-keyout",
+            ])
+            .arg(self.dir.path().join("localhost.key"))
+            .arg("-out")
+            .arg(self.cert_path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()));
+    }
+
+    fn write_config(&self) {
+        let d = self.dir.path().display();
+        let cfg = format!(
+            r#"-- Hearth test server
+run_as_root = true
+pidfile = "{d}/prosody.pid"
+data_path = "{d}/data"
+interfaces = {{ "127.0.0.1" }}
+c2s_ports = {{ {port} }}
+c2s_direct_tls_ports = {{ }}
+s2s_ports = {{ }}
+component_ports = {{ }}
+http_ports = {{ }}
+https_ports = {{ }}
+plugin_paths = {{ "/usr/lib/prosody/modules" }}
+modules_enabled = {{
+    "disco"; "roster"; "saslauth"; "tls"; "smacks"; "ping"; "version";
+    "offline"; "posix"; "register";
+}}
+modules_disabled = {{ "s2s"; "dialback"; "limits"; "admin_telnet"; }}
+authentication = "internal_hashed"
+c2s_require_encryption = true
+allow_registration = false
+smacks_hibernation_time = 60
+certificates = "{d}"
+ssl = {{ certificate = "{d}/localhost.crt"; key = "{d}/localhost.key"; }}
+log = {{ info = "{d}/prosody.log"; error = "{d}/prosody.err"; }}
+VirtualHost "{domain}"
+"#,
+            port = self.port,
+            domain = DOMAIN
+        );
+        std::fs::write(self.config(), cfg).unwrap();
+    }
+
+    pub fn register(&self, user: &str, password: &str) {
+        run(Command::new("prosodyctl")
+            .arg("--config")
+            .arg(self.config())
+            .args(["register", user, DOMAIN, password]));
+    }
+
+    fn launch(&mut self) {
+        let log = std::fs::File::create(self.dir.path().join("stdout.log")).unwrap();
+        let child = Command::new("prosody")
+            .arg("-F")
+            .arg("--config")
+            .arg(self.config())
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("prosody is installed (apt-get install prosody)");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
+                panic!("prosody exited ({status}): {}", self.logs());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "prosody did not listen: {}",
+                self.logs()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn logs(&self) -> String {
+        ["stdout.log", "prosody.err", "prosody.log"]
+            .iter()
+            .map(|f| std::fs::read_to_string(self.dir.path().join(f)).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = Command::new("kill").arg(c.id().to_string()).status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = c.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Stop and start again on the same port with the same data.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.launch();
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Prosody {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+pub fn password(user: &str) -> String {
+    format!("{user}-pw")
+}
+
+pub fn jid(user: &str) -> String {
+    format!("{user}@{DOMAIN}")
+}

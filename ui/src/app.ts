@@ -1,0 +1,173 @@
+import type { Backend } from "./backend";
+import { toIpcError } from "./backend";
+import type { ConnectionState, LoginRequest, SavedLogin } from "./bindings";
+import { ChatController } from "./chat";
+import { ConnectionStore } from "./state/connection";
+import { ConversationStore } from "./state/conversations";
+import { RosterStore } from "./state/roster";
+import { createLoginView } from "./views/login";
+import { createMainScreen } from "./views/mainScreen";
+
+/** A mounted screen (login or main). */
+export interface Screen {
+  readonly kind: "login" | "main";
+  readonly root: HTMLElement;
+  /** Called once the screen is in the document. */
+  mounted?(): void;
+  dispose(): void;
+}
+
+/** Owns the stores, the backend subscriptions and which screen is shown. */
+export class App {
+  readonly connection = new ConnectionStore();
+  readonly roster = new RosterStore();
+  readonly convs = new ConversationStore();
+  readonly chat: ChatController;
+  saved: SavedLogin | null = null;
+  private screen: Screen | null = null;
+  private everOnline = false;
+  private leaving: Promise<void> | null = null;
+  private unlisten: Array<() => void> = [];
+
+  constructor(
+    readonly root: HTMLElement,
+    readonly backend: Backend,
+  ) {
+    this.chat = new ChatController(backend, this.convs);
+    document.body.dataset.connection = this.connection.current.state;
+  }
+
+  get screenKind(): Screen["kind"] | null {
+    return this.screen?.kind ?? null;
+  }
+
+  async start(): Promise<void> {
+    await this.subscribe();
+    const state = await this.backend.invoke("connection_state", {}).catch(() => null);
+    if (state && state.state !== "offline") {
+      // e.g. the web view was reloaded while the backend stayed connected
+      this.connection.set(state);
+      this.everOnline = state.state !== "connecting";
+      this.showMain();
+      return;
+    }
+    this.saved = await this.loadSaved();
+    const saved = this.saved;
+    if (saved && saved.autoLogin && saved.hasPassword) {
+      this.connection.ownJid = saved.jid;
+      this.showMain();
+      void this.login({
+        jid: saved.jid, password: "", remember: saved.remember, autoLogin: true,
+        host: saved.host, port: saved.port,
+      });
+    } else {
+      this.showLogin();
+    }
+  }
+
+  private async subscribe(): Promise<void> {
+    const b = this.backend;
+    this.unlisten = await Promise.all([
+      b.listen("connection-state", (s) => this.onConnectionState(s)),
+      b.listen("roster-changed", (items) => this.roster.setItems(items)),
+      b.listen("presence-changed", (list) => this.roster.updatePresences(list)),
+      b.listen("messages-added", (batch) => this.chat.onMessagesAdded(batch)),
+      b.listen("message-updated", (m) => this.chat.onMessageUpdated(m)),
+    ]);
+  }
+
+  /** Sends the login request. The caller must not keep the password anywhere. */
+  async login(request: LoginRequest): Promise<void> {
+    this.everOnline = false;
+    this.connection.ownJid = request.jid;
+    this.connection.set({ state: "connecting" });
+    try {
+      await this.backend.invoke("login", { request });
+    } catch (e) {
+      this.onConnectionState({ state: "offline", reason: toIpcError(e) });
+    }
+  }
+
+  /** Abandons a login attempt that is still connecting. */
+  async cancelLogin(): Promise<void> {
+    await this.backend.invoke("logout", { forgetPassword: false }).catch(() => null);
+    this.onConnectionState({ state: "offline", reason: null });
+  }
+
+  async logout(): Promise<void> {
+    await this.backend.invoke("logout", { forgetPassword: false }).catch(() => null);
+    this.connection.set({ state: "offline", reason: null });
+    await this.backToLogin();
+  }
+
+  private onConnectionState(state: ConnectionState): void {
+    const wasOnline = this.connection.current.state === "online";
+    this.connection.set(state);
+    if (state.state === "online") {
+      this.everOnline = true;
+      if (this.screen?.kind !== "main") this.showMain();
+      else if (!wasOnline) void this.refreshRoster();
+    } else if (state.state === "offline" && this.screen?.kind === "main") {
+      // Logged out, or the very first connection failed (e.g. auto-login with a
+      // changed password): back to the login form, which shows the reason.
+      if (state.reason === null || !this.everOnline) void this.backToLogin();
+    }
+  }
+
+  private backToLogin(): Promise<void> {
+    this.leaving ??= (async () => {
+      this.convs.clear();
+      this.roster.clear();
+      this.saved = await this.loadSaved();
+      if (this.connection.current.state === "offline") this.showLogin();
+    })().finally(() => {
+      this.leaving = null;
+    });
+    return this.leaving;
+  }
+
+  private async loadSaved(): Promise<SavedLogin | null> {
+    try {
+      return await this.backend.invoke("saved_login", {});
+    } catch {
+      return null;
+    }
+  }
+
+  async refreshRoster(): Promise<void> {
+    try {
+      this.roster.setSnapshot(await this.backend.invoke("roster_snapshot", {}));
+    } catch {
+      // not connected yet: roster-changed / the next online state brings it
+    }
+  }
+
+  showLogin(): void {
+    this.mount(createLoginView(this));
+  }
+
+  showMain(): void {
+    this.mount(createMainScreen(this));
+    void this.refreshRoster();
+  }
+
+  private mount(screen: Screen): void {
+    this.screen?.dispose();
+    this.screen = screen;
+    this.root.replaceChildren(screen.root);
+    screen.mounted?.();
+  }
+
+  dispose(): void {
+    this.screen?.dispose();
+    this.screen = null;
+    for (const fn of this.unlisten) fn();
+    this.unlisten = [];
+  }
+}
+
+export async function startApp(root: HTMLElement, backend: Backend): Promise<App> {
+  const app = new App(root, backend);
+  await app.start();
+  return app;
+}

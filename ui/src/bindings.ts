@@ -1,0 +1,96 @@
+// Generated from the Rust types in src-tauri/ (cargo test regenerates and checks it). Do not edit.
+
+export type ErrorCode = "authFailed" | "certificateUntrusted" | "network" | "timeout" | "protocol" | "notConnected" | "invalidInput" | "storage" | "keychain" | "internal";
+
+export type Problem = { code: ErrorCode, message: string, };
+
+export type ConnectionState = { "state": "offline", reason: Problem | null, } | { "state": "connecting" } | { "state": "online", jid: string, } | { "state": "reconnecting", reason: Problem, retryInSecs: number, };
+
+export type PresenceShow = "available" | "chat" | "away" | "xa" | "dnd" | "offline";
+
+export type Subscription = "none" | "to" | "from" | "both";
+
+export type RosterItem = { jid: string, name: string | null, groups: Array<string>, subscription: Subscription, 
+/**
+ * We asked to see their presence and they have not answered yet.
+ */
+pendingOut: boolean, };
+
+export type ResourcePresence = { resource: string, show: PresenceShow, status: string | null, priority: number, };
+
+export type ContactPresence = { jid: string, resources: Array<ResourcePresence>, };
+
+export type MessageDirection = "in" | "out";
+
+export type MessageKind = "chat" | "normal" | "headline";
+
+export type DeliveryState = "queued" | "sent" | "acked" | "received" | "failed";
+
+export type ChatMessage = { id: number, peer: string, direction: MessageDirection, kind: MessageKind, body: string, subject: string | null, 
+/**
+ * Milliseconds since the Unix epoch.
+ */
+timestamp: number, stanzaId: string | null, originId: string | null, state: DeliveryState, error: string | null, };
+
+export type HistoryCursor = { timestamp: number, id: number, };
+
+export type HistoryPage = { 
+/**
+ * Oldest first.
+ */
+messages: Array<ChatMessage>, 
+/**
+ * True when there is nothing older.
+ */
+complete: boolean, };
+
+export type LoginRequest = { jid: string, 
+/**
+ * Empty = use the password remembered in the keychain.
+ */
+password: string, remember: boolean, autoLogin: boolean, host: string | null, port: number | null, };
+
+export type SavedLogin = { jid: string, remember: boolean, autoLogin: boolean, host: string | null, port: number | null, 
+/**
+ * A password is remembered in the keychain (the password itself never
+ * leaves the backend).
+ */
+hasPassword: boolean, 
+/**
+ * The public password of the local demo account, to prefill the form.
+ */
+demoPassword: string | null, };
+
+export type SetPresenceArgs = { show: PresenceShow, status: string | null, };
+
+export type SendMessageArgs = { to: string, body: string, };
+
+export type HistoryArgs = { peer: string, before: HistoryCursor | null, limit: number, };
+
+export type AddContactArgs = { jid: string, name: string | null, groups: Array<string>, };
+
+export type RosterSnapshot = { items: Array<RosterItem>, presences: Array<ContactPresence>, };
+
+export type IpcError = { code: ErrorCode, message: string, };
+
+/** Every command: its argument object and its result. */
+export interface Commands {
+  saved_login: { args: Record<string, never>, result: SavedLogin | null };
+  login: { args: { request: LoginRequest }, result: null };
+  logout: { args: { forgetPassword: boolean }, result: null };
+  connection_state: { args: Record<string, never>, result: ConnectionState };
+  roster_snapshot: { args: Record<string, never>, result: RosterSnapshot };
+  set_presence: { args: { args: SetPresenceArgs }, result: null };
+  send_message: { args: { args: SendMessageArgs }, result: ChatMessage };
+  history_page: { args: { args: HistoryArgs }, result: HistoryPage };
+  add_contact: { args: { args: AddContactArgs }, result: null };
+}
+
+/** Every event: its payload. */
+export interface Events {
+  "connection-state": ConnectionState;
+  "roster-changed": Array<RosterItem>;
+  "presence-changed": Array<ContactPresence>;
+  "messages-added": Array<ChatMessage>;
+  "message-updated": ChatMessage;
+}

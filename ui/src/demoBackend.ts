@@ -1,0 +1,98 @@
+// Demo data for running the UI in a plain browser (`npm run dev`). Not used in the app.
+import type { ChatMessage, ContactPresence, HistoryCursor, PresenceShow, RosterItem } from "./bindings";
+import { MockBackend } from "./mockBackend";
+
+const DOMAIN = "hearth.example";
+const PEOPLE: Array<[string, string | null, string[]]> = [
+  ["anna", "Anna Schmidt", ["Engineering"]],
+  ["bo", "王博", ["Engineering", "Management"]],
+  ["carla", "Carla Diaz", ["Sales"]],
+  ["dmitri", null, ["Sales"]],
+  ["eve", "Eve (Security)", []],
+  ["feng", "李锋", ["Engineering"]],
+];
+const SHOWS: PresenceShow[] = ["available", "away", "dnd", "xa", "chat", "offline"];
+
+function roster(): RosterItem[] {
+  const many = new URLSearchParams(location.search).has("many") ? 5000 : 0;
+  const items: RosterItem[] = PEOPLE.map(([local, name, groups]) => ({
+    jid: `${local}@${DOMAIN}`, name, groups, subscription: "both", pendingOut: false,
+  }));
+  for (let i = 0; i < many; i++) {
+    items.push({ jid: `user${i}@${DOMAIN}`, name: `User ${i}`, groups: [`Dept ${i % 25}`], subscription: "both", pendingOut: false });
+  }
+  return items;
+}
+
+function presence(jid: string, i: number): ContactPresence {
+  const show = SHOWS[i % SHOWS.length]!;
+  return {
+    jid,
+    resources: show === "offline" ? [] : [{ resource: "desktop", show, status: i % 2 ? "In a meeting" : null, priority: 5 }],
+  };
+}
+
+export function createDemoBackend(): MockBackend {
+  const mock = new MockBackend();
+  let nextId = 1;
+  const now = Date.now();
+  const message = (peer: string, i: number, partial: Partial<ChatMessage> = {}): ChatMessage => ({
+    id: nextId++, peer, direction: i % 3 === 0 ? "out" : "in", kind: "chat",
+    body: `Message ${i} with ${peer}`, subject: null, timestamp: now - (200 - i) * 60_000,
+    stanzaId: null, originId: null, state: "acked", error: null, ...partial,
+  });
+  const histories = new Map<string, ChatMessage[]>();
+  const history = (peer: string): ChatMessage[] => {
+    let list = histories.get(peer);
+    if (!list) {
+      list = Array.from({ length: 120 }, (_, i) => message(peer, i));
+      list.push(message(peer, 120, { direction: "in", body: "<img src=x onerror=alert(1)> stays text.\nSecond line." }));
+      histories.set(peer, list);
+    }
+    return list;
+  };
+  const later = (ms: number, fn: () => void): void => void setTimeout(fn, ms);
+
+  mock.on("saved_login", () => ({
+    jid: `demo@${DOMAIN}`, remember: true, autoLogin: false, host: null, port: null, hasPassword: false, demoPassword: "demo",
+  }));
+  mock.on("login", ({ request }) => {
+    later(600, () => {
+      if (request.password === "wrong") {
+        mock.emit("connection-state", { state: "offline", reason: { code: "authFailed", message: "not-authorized" } });
+        return;
+      }
+      mock.emit("connection-state", { state: "online", jid: `${request.jid}/hearth` });
+      later(1500, () => mock.emit("messages-added", [
+        message(`news@${DOMAIN}`, 200, { kind: "headline", subject: "Maintenance", body: "The file server restarts at 18:00.", timestamp: Date.now() }),
+        message(`anna@${DOMAIN}`, 201, { direction: "in", body: "Hi! Do you have a minute?", timestamp: Date.now() }),
+      ]));
+    });
+    return null;
+  });
+  mock.on("logout", () => {
+    later(50, () => mock.emit("connection-state", { state: "offline", reason: null }));
+    return null;
+  });
+  mock.on("roster_snapshot", () => {
+    const items = roster();
+    return { items, presences: items.map((item, i) => presence(item.jid, i)) };
+  });
+  mock.on("history_page", ({ args }) => {
+    const all = history(args.peer);
+    const before: HistoryCursor | null = args.before;
+    const older = before
+      ? all.filter((m) => m.timestamp < before.timestamp || (m.timestamp === before.timestamp && m.id < before.id))
+      : all;
+    const page = older.slice(-args.limit);
+    return new Promise((resolve) => later(250, () => resolve({ messages: page, complete: page.length === older.length })));
+  });
+  mock.on("send_message", ({ args }) => {
+    const sent = message(args.to, 0, { direction: "out", body: args.body, timestamp: Date.now(), state: "queued" });
+    const fail = args.body.toLowerCase().includes("fail");
+    later(300, () => mock.emit("message-updated", { ...sent, state: fail ? "failed" : "sent", error: fail ? "recipient-unavailable" : null }));
+    if (!fail) later(900, () => mock.emit("message-updated", { ...sent, state: "acked" }));
+    return sent;
+  });
+  return mock;
+}

@@ -1,0 +1,9 @@
+/** Looks like local@domain (no resource, no spaces). */
+export function isBareJid(jid: string): boolean {
+  return /^[^\s@/]+@[^\s@/]+$/.test(jid);
+}
+
+export function bareJid(jid: string): string {
+  const slash = jid.indexOf("/");
+  return slash < 0 ? jid : jid.slice(0, slash);
+}

@@ -1,0 +1,82 @@
+import type { Backend } from "./backend";
+import type { ChatMessage, Commands, Events } from "./bindings";
+
+type Args<K extends keyof Commands> = Commands[K]["args"];
+type Result<K extends keyof Commands> = Commands[K]["result"];
+export type Handler<K extends keyof Commands> = (args: Args<K>) => Result<K> | Promise<Result<K>>;
+type Handlers = { [K in keyof Commands]?: Handler<K> };
+type Listeners = { [E in keyof Events]?: Set<(payload: Events[E]) => void> };
+
+export interface Call {
+  cmd: keyof Commands;
+  args: unknown;
+}
+
+/**
+ * In-memory Backend: records every invoke, answers with scripted handlers
+ * (or harmless defaults) and lets a test or the demo emit events.
+ * A handler may throw an IpcError object to simulate a rejected command.
+ */
+export class MockBackend implements Backend {
+  readonly calls: Call[] = [];
+  private handlers: Handlers = {};
+  private listeners: Listeners = {};
+  private nextId = 1_000_000;
+
+  /** Scripts the result of a command (replaces any previous script). */
+  on<K extends keyof Commands>(cmd: K, handler: Handler<K>): this {
+    (this.handlers as Record<string, unknown>)[cmd] = handler;
+    return this;
+  }
+
+  /** Arguments of every call to `cmd`, oldest first. */
+  callsOf<K extends keyof Commands>(cmd: K): Array<Args<K>> {
+    return this.calls.filter((c) => c.cmd === cmd).map((c) => c.args as Args<K>);
+  }
+
+  async invoke<K extends keyof Commands>(cmd: K, args: Args<K>): Promise<Result<K>> {
+    this.calls.push({ cmd, args: structuredClone(args) });
+    const handler = this.handlers[cmd] as Handler<K> | undefined;
+    if (handler) return handler(args);
+    return this.fallback(cmd, args);
+  }
+
+  async listen<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void> {
+    let set = this.listeners[event] as Set<(payload: Events[E]) => void> | undefined;
+    if (!set) {
+      set = new Set();
+      (this.listeners as Record<string, unknown>)[event] = set;
+    }
+    set.add(handler);
+    return () => set.delete(handler);
+  }
+
+  /** Delivers an event to every listener, synchronously. */
+  emit<E extends keyof Events>(event: E, payload: Events[E]): void {
+    const set = this.listeners[event] as Set<(payload: Events[E]) => void> | undefined;
+    for (const fn of [...(set ?? [])]) fn(structuredClone(payload));
+  }
+
+  listenerCount(event: keyof Events): number {
+    return this.listeners[event]?.size ?? 0;
+  }
+
+  private fallback<K extends keyof Commands>(cmd: K, args: Args<K>): Result<K> {
+    const defaults: { [C in keyof Commands]: (a: Args<C>) => Result<C> } = {
+      saved_login: () => null,
+      login: () => null,
+      logout: () => null,
+      connection_state: () => ({ state: "offline", reason: null }),
+      roster_snapshot: () => ({ items: [], presences: [] }),
+      set_presence: () => null,
+      add_contact: () => null,
+      history_page: () => ({ messages: [], complete: true }),
+      send_message: ({ args: a }): ChatMessage => ({
+        id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,
+        subject: null, timestamp: Date.now(), stanzaId: null, originId: null,
+        state: "queued", error: null,
+      }),
+    };
+    return (defaults[cmd] as (a: Args<K>) => Result<K>)(args);
+  }
+}

@@ -1,0 +1,174 @@
+import type { ChatMessage, IpcError } from "../bindings";
+import { Emitter } from "./emitter";
+
+export interface Conversation {
+  readonly peer: string;
+  /** Loaded messages, oldest first (by timestamp, then id). */
+  messages: ChatMessage[];
+  byId: Map<number, ChatMessage>;
+  unread: number;
+  historyStarted: boolean;
+  loading: boolean;
+  complete: boolean;
+  historyError: IpcError | null;
+  sendError: IpcError | null;
+}
+
+export interface MessagesChange {
+  peer: string;
+  added: ChatMessage[];
+  updated: ChatMessage[];
+}
+
+function compare(a: ChatMessage, b: ChatMessage): number {
+  return a.timestamp - b.timestamp || a.id - b.id;
+}
+
+/** Open conversation tabs, their loaded messages and unread counts. */
+export class ConversationStore {
+  readonly tabs: Conversation[] = [];
+  active: string | null = null;
+  /** Tabs opened/closed/activated or unread counts changed. */
+  readonly tabsChanged = new Emitter<void>();
+  readonly messagesChanged = new Emitter<MessagesChange>();
+  /** Loading / complete / error flags of a conversation changed. */
+  readonly statusChanged = new Emitter<string>();
+  /** Updates for ids not loaded yet (an update can overtake the send_message result). */
+  private pendingUpdates = new Map<number, ChatMessage>();
+
+  get(peer: string): Conversation | undefined {
+    return this.tabs.find((c) => c.peer === peer);
+  }
+
+  open(peer: string, focus: boolean): { conv: Conversation; created: boolean } {
+    let conv = this.get(peer);
+    const created = !conv;
+    if (!conv) {
+      conv = {
+        peer, messages: [], byId: new Map(), unread: 0, historyStarted: false,
+        loading: false, complete: false, historyError: null, sendError: null,
+      };
+      this.tabs.push(conv);
+    }
+    if (focus) this.activate(peer);
+    else if (created) this.tabsChanged.emit();
+    return { conv, created };
+  }
+
+  activate(peer: string): void {
+    const conv = this.get(peer);
+    if (!conv) return;
+    this.active = peer;
+    conv.unread = 0;
+    this.tabsChanged.emit();
+  }
+
+  close(peer: string): void {
+    const index = this.tabs.findIndex((c) => c.peer === peer);
+    if (index < 0) return;
+    this.tabs.splice(index, 1);
+    if (this.active === peer) {
+      const next = this.tabs[index] ?? this.tabs[index - 1];
+      this.active = null;
+      if (next) {
+        this.activate(next.peer);
+        return;
+      }
+    }
+    this.tabsChanged.emit();
+  }
+
+  /** Activates the tab `delta` places away from the active one (wrapping). */
+  cycle(delta: number): void {
+    if (this.tabs.length === 0) return;
+    const index = this.tabs.findIndex((c) => c.peer === this.active);
+    const next = (index + delta + this.tabs.length) % this.tabs.length;
+    const conv = this.tabs[index < 0 ? 0 : next];
+    if (conv) this.activate(conv.peer);
+  }
+
+  /** Adds messages to an open conversation, ignoring ids already present. Returns the new ones. */
+  merge(peer: string, messages: ChatMessage[]): ChatMessage[] {
+    const conv = this.get(peer);
+    if (!conv) return [];
+    const added: ChatMessage[] = [];
+    for (const original of messages) {
+      if (conv.byId.has(original.id)) continue;
+      const m = this.pendingUpdates.get(original.id) ?? original;
+      this.pendingUpdates.delete(original.id);
+      conv.byId.set(m.id, m);
+      added.push(m);
+    }
+    if (added.length === 0) return added;
+    const last = conv.messages[conv.messages.length - 1];
+    conv.messages.push(...added);
+    const inOrder = (!last || compare(last, added[0]!) <= 0) && added.every((m, i) => i === 0 || compare(added[i - 1]!, m) <= 0);
+    if (!inOrder) conv.messages.sort(compare);
+    this.messagesChanged.emit({ peer, added, updated: [] });
+    return added;
+  }
+
+  /**
+   * A `messages-added` batch: appends to open tabs, counts unread incoming
+   * messages on inactive tabs and opens (unfocused) tabs for new incoming peers.
+   * Returns the peers whose tab was opened by this batch.
+   */
+  receive(batch: ChatMessage[]): string[] {
+    const byPeer = new Map<string, ChatMessage[]>();
+    for (const m of batch) {
+      const list = byPeer.get(m.peer) ?? [];
+      list.push(m);
+      byPeer.set(m.peer, list);
+    }
+    const opened: string[] = [];
+    let unreadChanged = false;
+    for (const [peer, messages] of byPeer) {
+      if (!this.get(peer)) {
+        if (!messages.some((m) => m.direction === "in")) continue;
+        this.open(peer, false);
+        opened.push(peer);
+      }
+      const added = this.merge(peer, messages);
+      const incoming = added.filter((m) => m.direction === "in").length;
+      const conv = this.get(peer);
+      if (conv && incoming > 0 && this.active !== peer) {
+        conv.unread += incoming;
+        unreadChanged = true;
+      }
+    }
+    if (unreadChanged) this.tabsChanged.emit();
+    return opened;
+  }
+
+  /** `message-updated`: replaces the message with that id. */
+  update(message: ChatMessage): void {
+    const conv = this.get(message.peer);
+    if (!conv) return;
+    if (!conv.byId.has(message.id)) {
+      this.pendingUpdates.set(message.id, message);
+      if (this.pendingUpdates.size > 200) {
+        const first = this.pendingUpdates.keys().next();
+        if (!first.done) this.pendingUpdates.delete(first.value);
+      }
+      return;
+    }
+    conv.byId.set(message.id, message);
+    const index = conv.messages.findIndex((m) => m.id === message.id);
+    if (index >= 0) conv.messages[index] = message;
+    this.messagesChanged.emit({ peer: message.peer, added: [], updated: [message] });
+  }
+
+  setStatus(peer: string, patch: Partial<Pick<Conversation, "loading" | "complete" | "historyError" | "sendError">>): void {
+    const conv = this.get(peer);
+    if (!conv) return;
+    Object.assign(conv, patch);
+    this.statusChanged.emit(peer);
+  }
+
+  clear(): void {
+    this.pendingUpdates.clear();
+    this.tabs.length = 0;
+    this.active = null;
+    this.tabsChanged.emit();
+  }
+}

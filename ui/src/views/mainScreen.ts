@@ -1,0 +1,54 @@
+import type { App, Screen } from "../app";
+import { Disposer, el, setText } from "../dom";
+import { tx } from "../i18n";
+import { createAddContact } from "./addContact";
+import { createLanguageSelect } from "./languageSelect";
+import { createPresenceSelector } from "./presenceSelector";
+import { createRosterView } from "./roster";
+import { createStatusBanner } from "./statusBanner";
+import { createTabsView } from "./tabs";
+
+/** Sidebar (own account, presence, roster) + tabs, under the connection banner. */
+export function createMainScreen(app: App): Screen {
+  const disposer = new Disposer();
+  const ownJid = el("span", { class: "own-jid", "data-testid": "own-jid", title: app.connection.ownJid }, app.connection.ownJid);
+  disposer.add(app.connection.changed.on(() => {
+    setText(ownJid, app.connection.ownJid);
+    ownJid.title = app.connection.ownJid;
+  }));
+
+  const logout = tx("button", "header.logout", { type: "button", class: "logout", "data-testid": "logout", onclick: () => void app.logout() });
+  const header = el(
+    "header",
+    { class: "sidebar-header" },
+    el("div", { class: "account" }, tx("span", "header.ownJid", { class: "visually-hidden" }), ownJid),
+    createPresenceSelector(app),
+    el("div", { class: "header-actions" }, createLanguageSelect(disposer), logout),
+  );
+
+  const onKey = (e: KeyboardEvent): void => {
+    if (!e.ctrlKey || e.altKey || e.metaKey) return;
+    if (e.key === "w" || e.key === "W") {
+      e.preventDefault();
+      if (app.convs.active !== null) app.chat.close(app.convs.active);
+    } else if (e.key === "Tab" || e.key === "PageDown" || e.key === "PageUp") {
+      e.preventDefault();
+      app.convs.cycle(e.key === "PageUp" || (e.key === "Tab" && e.shiftKey) ? -1 : 1);
+    }
+  };
+  document.addEventListener("keydown", onKey);
+  disposer.add(() => document.removeEventListener("keydown", onKey));
+
+  const root = el(
+    "div",
+    { class: "main-screen" },
+    createStatusBanner(app, disposer),
+    el(
+      "div",
+      { class: "main-body" },
+      el("aside", { class: "sidebar" }, header, createAddContact(app, disposer), createRosterView(app, disposer)),
+      createTabsView(app, disposer),
+    ),
+  );
+  return { kind: "main", root, dispose: () => disposer.dispose() };
+}

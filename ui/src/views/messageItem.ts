@@ -1,0 +1,59 @@
+import type { ChatMessage, DeliveryState } from "../bindings";
+import { el } from "../dom";
+import { getLang, t, tx } from "../i18n";
+import { formatClock, formatFull, toDate } from "../time";
+
+const STATE_ICON: Record<DeliveryState, string> = {
+  queued: "⏳", sent: "✓", acked: "✓✓", received: "✓✓", failed: "⚠",
+};
+
+/** One message as a list item; every remote string is inserted as text. */
+export function renderMessage(m: ChatMessage): HTMLLIElement {
+  const date = toDate(m.timestamp);
+  const notice = m.kind === "headline";
+  const time = el("time", { datetime: date.toISOString(), title: formatFull(date, getLang()) }, formatClock(date));
+  const content = el(
+    "div",
+    { class: "message-content" },
+    notice ? tx("span", "messages.notice", { class: "notice-label" }) : null,
+    m.subject ? el("strong", { class: "message-subject" }, m.subject) : null,
+    el("div", { class: "message-body", "data-testid": "message-body" }, m.body),
+    m.state === "failed" && m.direction === "out"
+      ? el("div", { class: "message-error", "data-testid": "message-error", role: "alert" }, m.error ?? t("state.failed"))
+      : null,
+  );
+  const state =
+    m.direction === "out"
+      ? el(
+          "span",
+          { class: `message-state state-${m.state}`, role: "img", title: t(`state.${m.state}`), "aria-label": t(`state.${m.state}`) },
+          STATE_ICON[m.state],
+        )
+      : null;
+  return el(
+    "li",
+    {
+      class: `message ${m.direction}${notice ? " notice" : ""}`,
+      "data-testid": "message",
+      "data-id": m.id,
+      "data-direction": m.direction,
+      "data-state": m.state,
+      "data-kind": m.kind,
+    },
+    time,
+    content,
+    state,
+  );
+}
+
+/** Refreshes the language-dependent attributes of a rendered message. */
+export function relabelMessage(item: HTMLElement, m: ChatMessage): void {
+  item.querySelector("time")?.setAttribute("title", formatFull(toDate(m.timestamp), getLang()));
+  const state = item.querySelector(".message-state");
+  if (state) {
+    state.setAttribute("title", t(`state.${m.state}`));
+    state.setAttribute("aria-label", t(`state.${m.state}`));
+  }
+  const error = item.querySelector('[data-testid="message-error"]');
+  if (error && m.error === null) error.textContent = t("state.failed");
+}

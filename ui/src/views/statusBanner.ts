@@ -1,0 +1,62 @@
+import type { App } from "../app";
+import type { ConnectionState } from "../bindings";
+import { el, setHidden, type Disposer } from "../dom";
+import { problemNodes } from "../errors";
+import { onLangChange, t } from "../i18n";
+
+/** Top banner: connecting / reconnecting (with countdown) / offline; hidden when online. */
+export function createStatusBanner(app: App, disposer: Disposer): HTMLElement {
+  const banner = el("div", { class: "status-banner", role: "status", "aria-live": "polite", "data-testid": "status-banner" });
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let secs = 0;
+
+  const stopTimer = (): void => {
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+  };
+
+  const render = (): void => {
+    const s: ConnectionState = app.connection.current;
+    banner.dataset.state = s.state;
+    setHidden(banner, s.state === "online");
+    switch (s.state) {
+      case "online":
+        banner.replaceChildren();
+        break;
+      case "connecting":
+        banner.replaceChildren(el("span", { class: "status-text" }, t("status.connecting")));
+        break;
+      case "reconnecting":
+        banner.replaceChildren(
+          el("span", { class: "status-text" }, secs > 0 ? t("status.reconnecting", { secs }) : t("status.reconnectingNow")),
+          ...problemNodes(s.reason),
+        );
+        break;
+      case "offline":
+        banner.replaceChildren(
+          el("span", { class: "status-text" }, t("status.offline")),
+          ...(s.reason ? problemNodes(s.reason) : []),
+        );
+        break;
+    }
+  };
+
+  const onState = (s: ConnectionState): void => {
+    stopTimer();
+    if (s.state === "reconnecting") {
+      secs = Math.max(0, Math.round(s.retryInSecs));
+      timer = setInterval(() => {
+        secs = Math.max(0, secs - 1);
+        if (secs === 0) stopTimer();
+        render();
+      }, 1000);
+    }
+    render();
+  };
+
+  onState(app.connection.current);
+  disposer.add(app.connection.changed.on(onState));
+  disposer.add(onLangChange(render));
+  disposer.add(stopTimer);
+  return banner;
+}

@@ -1,0 +1,133 @@
+import type { App } from "../app";
+import { el, setHidden, setText, type Disposer } from "../dom";
+import { onLangChange, t, tattr, tx } from "../i18n";
+import { createConversationPanel, type ConversationPanel } from "./conversation";
+
+interface Tab {
+  readonly el: HTMLDivElement;
+  readonly title: HTMLSpanElement;
+  readonly unread: HTMLSpanElement;
+  readonly panel: ConversationPanel;
+}
+
+let seq = 0;
+
+/**
+ * Tab strip plus the active conversation. Inactive panels stay alive (messages,
+ * drafts and scroll position are kept) but only the active one is in the document.
+ */
+export function createTabsView(app: App, disposer: Disposer): HTMLElement {
+  const strip = el("div", { class: "tab-strip", role: "tablist", ...tattr("aria-label", "tabs.label") });
+  const placeholder = tx("p", "tabs.none", { class: "no-conversation" });
+  const panelBox = el("div", { class: "panel-box" }, placeholder);
+  const tabs = new Map<string, Tab>();
+  let shown: string | null = null;
+
+  function createTab(peer: string): Tab {
+    const n = ++seq;
+    const tabId = `tab-${n}`;
+    const panel = createConversationPanel(app, peer, `tabpanel-${n}`, tabId);
+    const title = el("span", { class: "tab-title" });
+    const unread = el("span", { class: "tab-unread", "data-testid": "tab-unread", hidden: true });
+    const close = el(
+      "button",
+      { type: "button", class: "tab-close", "data-testid": "tab-close", tabindex: -1, ...tattr("aria-label", "tabs.close"), ...tattr("title", "tabs.close") },
+      "×",
+    );
+    const tab = el(
+      "div",
+      { class: "tab", role: "tab", id: tabId, "aria-controls": `tabpanel-${n}`, "data-testid": "tab", "data-jid": peer },
+      title,
+      unread,
+      close,
+    );
+    tab.addEventListener("click", () => app.convs.activate(peer));
+    tab.addEventListener("mousedown", (e) => {
+      if (e.button === 1) e.preventDefault(); // no autoscroll on middle-click
+    });
+    tab.addEventListener("auxclick", (e) => {
+      if (e.button === 1) {
+        e.preventDefault();
+        app.chat.close(peer);
+      }
+    });
+    tab.addEventListener("keydown", (e) => {
+      if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+        e.preventDefault();
+        app.convs.cycle(e.key === "ArrowRight" ? 1 : -1);
+        strip.querySelector<HTMLElement>('[aria-selected="true"]')?.focus();
+      } else if (e.key === "Delete") {
+        app.chat.close(peer);
+      }
+    });
+    close.addEventListener("click", (e) => {
+      e.stopPropagation();
+      app.chat.close(peer);
+    });
+    return { el: tab, title, unread, panel };
+  }
+
+  function renderTab(peer: string, tab: Tab): void {
+    const conv = app.convs.get(peer);
+    const active = app.convs.active === peer;
+    setText(tab.title, app.roster.name(peer));
+    tab.el.title = peer;
+    tab.el.setAttribute("aria-selected", String(active));
+    tab.el.tabIndex = active || (app.convs.active === null && app.convs.tabs[0]?.peer === peer) ? 0 : -1;
+    tab.el.classList.toggle("active", active);
+    const count = active ? 0 : (conv?.unread ?? 0);
+    setText(tab.unread, count > 0 ? String(count) : "");
+    tab.unread.setAttribute("aria-label", t("tabs.unread", { count }));
+    setHidden(tab.unread, count === 0);
+  }
+
+  function sync(): void {
+    const open = new Set(app.convs.tabs.map((c) => c.peer));
+    for (const [peer, tab] of tabs) {
+      if (open.has(peer)) continue;
+      tab.el.remove();
+      tab.panel.dispose();
+      tabs.delete(peer);
+      if (shown === peer) {
+        shown = null;
+        panelBox.replaceChildren(placeholder);
+      }
+    }
+    let cursor = strip.firstChild;
+    for (const conv of app.convs.tabs) {
+      let tab = tabs.get(conv.peer);
+      if (!tab) {
+        tab = createTab(conv.peer);
+        tabs.set(conv.peer, tab);
+      }
+      renderTab(conv.peer, tab);
+      if (tab.el === cursor) cursor = cursor.nextSibling;
+      else strip.insertBefore(tab.el, cursor);
+    }
+    showActive();
+  }
+
+  function showActive(): void {
+    const active = app.convs.active;
+    if (active === shown) return;
+    if (shown !== null) tabs.get(shown)?.panel.view.detaching();
+    shown = active;
+    const tab = active === null ? undefined : tabs.get(active);
+    panelBox.replaceChildren(tab ? tab.panel.root : placeholder);
+    tab?.panel.view.attached();
+  }
+
+  function relabel(): void {
+    for (const [peer, tab] of tabs) renderTab(peer, tab);
+  }
+
+  disposer.add(app.convs.tabsChanged.on(sync));
+  disposer.add(app.roster.itemsChanged.on(relabel));
+  disposer.add(onLangChange(relabel));
+  disposer.add(() => {
+    for (const tab of tabs.values()) tab.panel.dispose();
+  });
+  sync();
+
+  return el("section", { class: "conversations" }, strip, panelBox);
+}

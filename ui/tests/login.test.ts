@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { boot, check, get, q, settle, typeInto } from "./helpers";
+
+const input = (id: string) => get<HTMLInputElement>(id);
+
+describe("login screen", () => {
+  it("explains a malformed JID and sends nothing", async () => {
+    const { mock } = await boot();
+    typeInto(input("login-jid"), "anna");
+    typeInto(input("login-password"), "secret");
+    get("login-submit").click();
+    const error = get("login-error");
+    expect(error.hidden).toBe(false);
+    expect(error.textContent).toBe("Enter your address as name@domain, for example anna@company.com.");
+    expect(input("login-jid").getAttribute("aria-invalid")).toBe("true");
+    expect(mock.callsOf("login")).toEqual([]);
+  });
+
+  it("sends the request, locks the form, clears the password and opens the main screen when online", async () => {
+    const { mock } = await boot();
+    typeInto(input("login-jid"), " anna@company.com ");
+    typeInto(input("login-password"), "s3cret");
+    check(input("login-remember"), true);
+    check(input("login-autologin"), true);
+    typeInto(input("login-host"), "xmpp.company.com");
+    typeInto(input("login-port"), "5223");
+    get("login-submit").click();
+    await settle();
+
+    expect(mock.callsOf("login")).toEqual([
+      { request: { jid: "anna@company.com", password: "s3cret", remember: true, autoLogin: true, host: "xmpp.company.com", port: 5223 } },
+    ]);
+    expect(input("login-password").value).toBe("");
+    expect(input("login-jid").matches(":disabled")).toBe(true);
+    expect(get("login-submit").matches(":disabled")).toBe(true);
+    expect(get("login-submit").textContent).toBe("Connecting…");
+    expect(document.body.dataset.connection).toBe("connecting");
+
+    mock.emit("connection-state", { state: "online", jid: "anna@company.com/hearth" });
+    await settle();
+    expect(q("login-jid")).toBeNull();
+    expect(get("own-jid").textContent).toBe("anna@company.com");
+    expect(get("status-banner").hidden).toBe(true);
+    expect(document.body.dataset.connection).toBe("online");
+    expect(mock.callsOf("roster_snapshot")).toHaveLength(1);
+  });
+
+  it("shows the authFailed sentence and enables the form again", async () => {
+    const { mock } = await boot();
+    typeInto(input("login-jid"), "anna@company.com");
+    typeInto(input("login-password"), "wrong");
+    get("login-submit").click();
+    await settle();
+    mock.emit("connection-state", { state: "offline", reason: { code: "authFailed", message: "not-authorized" } });
+    await settle();
+
+    const error = get("login-error");
+    expect(error.hidden).toBe(false);
+    expect(error.querySelector(".problem-text")?.textContent).toBe("The server rejected the user name or password.");
+    expect(error.textContent).toContain("not-authorized");
+    expect(input("login-jid").matches(":disabled")).toBe(false);
+    expect(get("login-submit").matches(":disabled")).toBe(false);
+    expect(get("login-submit").textContent).toBe("Log in");
+    expect(input("login-jid").value).toBe("anna@company.com");
+  });
+
+  it("shows a rejected login command as a translated error", async () => {
+    const { mock } = await boot((m) =>
+      m.on("login", () => {
+        throw { code: "network", message: "dns lookup failed" };
+      }),
+    );
+    typeInto(input("login-jid"), "anna@company.com");
+    typeInto(input("login-password"), "pw");
+    get("login-submit").click();
+    await settle();
+    expect(mock.callsOf("login")).toHaveLength(1);
+    expect(get("login-error").textContent).toContain("Cannot reach the server.");
+    expect(get("login-submit").matches(":disabled")).toBe(false);
+  });
+
+  it("auto-logs in with the saved password without showing the form", async () => {
+    const { mock } = await boot((m) =>
+      m.on("saved_login", () => ({
+        jid: "anna@company.com", remember: true, autoLogin: true, host: null, port: 5222, hasPassword: true, demoPassword: null,
+      })),
+    );
+    expect(mock.callsOf("login")).toEqual([
+      { request: { jid: "anna@company.com", password: "", remember: true, autoLogin: true, host: null, port: 5222 } },
+    ]);
+    expect(q("login-jid")).toBeNull();
+    expect(get("own-jid").textContent).toBe("anna@company.com");
+    expect(get("status-banner").hidden).toBe(false);
+    expect(get("status-banner").textContent).toBe("Connecting…");
+    expect(document.body.dataset.connection).toBe("connecting");
+  });
+
+  it("goes back to the form when auto-login is rejected", async () => {
+    const { mock } = await boot((m) =>
+      m.on("saved_login", () => ({
+        jid: "anna@company.com", remember: true, autoLogin: true, host: null, port: null, hasPassword: true, demoPassword: null,
+      })),
+    );
+    mock.emit("connection-state", { state: "offline", reason: { code: "authFailed", message: "" } });
+    await settle();
+    expect(input("login-jid").value).toBe("anna@company.com");
+    expect(get("login-error").textContent).toBe("The server rejected the user name or password.");
+  });
+
+  it("prefills from saved_login and only allows auto-login with a remembered password", async () => {
+    await boot((m) =>
+      m.on("saved_login", () => ({
+        jid: "demo@company.com", remember: false, autoLogin: false, host: "xmpp.company.com", port: 5222, hasPassword: false, demoPassword: "demo",
+      })),
+    );
+    expect(input("login-jid").value).toBe("demo@company.com");
+    expect(input("login-password").value).toBe("demo");
+    expect(input("login-host").value).toBe("xmpp.company.com");
+    expect(input("login-port").value).toBe("5222");
+    expect(input("login-autologin").disabled).toBe(true);
+    check(input("login-remember"), true);
+    expect(input("login-autologin").disabled).toBe(false);
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import type { HistoryArgs } from "../src/bindings";
+import { all, bootOnline, contact, dblclick, get, msg, press, q, settle } from "./helpers";
+
+const ANNA = "anna@company.com";
+const BOB = "bob@company.com";
+const roster = { items: [contact(ANNA, "Anna"), contact(BOB, "Bob")], presences: [] };
+
+/** 120 messages with Anna; history_page serves them 50 at a time, newest page first. */
+function annaHistory() {
+  const list = Array.from({ length: 120 }, (_, i) => msg({ peer: ANNA, id: 100 + i, timestamp: 1_700_000_000_000 + i * 60_000 }));
+  return (args: HistoryArgs) => {
+    const b = args.before;
+    const older = b ? list.filter((m) => m.timestamp < b.timestamp || (m.timestamp === b.timestamp && m.id < b.id)) : list;
+    const messages = older.slice(-args.limit);
+    return { messages, complete: messages.length === older.length };
+  };
+}
+
+const ids = () => all("message").map((m) => Number(m.dataset.id));
+const openFromRoster = async (jid: string) => {
+  dblclick(get("roster-contact", `[data-jid="${jid}"]`));
+  await settle();
+};
+const scrollToTop = async () => {
+  const list = get("message-list");
+  list.scrollTop = 0;
+  list.dispatchEvent(new Event("scroll"));
+  await settle();
+};
+
+describe("tabs and history", () => {
+  it("loads the latest page on open, prepends older pages on scroll-to-top and stops at complete", async () => {
+    const { mock } = await bootOnline((m) => {
+      m.on("roster_snapshot", () => roster);
+      m.on("history_page", ({ args }) => annaHistory()(args));
+    });
+    await openFromRoster(ANNA);
+    expect(mock.callsOf("history_page")).toEqual([{ args: { peer: ANNA, before: null, limit: 50 } }]);
+    expect(get("tab", `[data-jid="${ANNA}"]`).querySelector(".tab-title")?.textContent).toBe("Anna");
+    expect(ids()).toHaveLength(50);
+    expect(ids()[0]).toBe(170);
+    expect(ids()[49]).toBe(219);
+
+    await scrollToTop();
+    expect(mock.callsOf("history_page")[1]).toEqual({
+      args: { peer: ANNA, before: { timestamp: 1_700_000_000_000 + 70 * 60_000, id: 170 }, limit: 50 },
+    });
+    expect(ids()).toHaveLength(100);
+    expect(ids()[0]).toBe(120);
+    expect(ids()[50]).toBe(170);
+
+    await scrollToTop();
+    expect(ids()).toHaveLength(120);
+    expect(ids()).toEqual([...ids()].sort((a, b) => a - b));
+    expect(get("message-list").querySelector(".history-status")?.textContent).toBe("This is the beginning of the conversation.");
+
+    await scrollToTop();
+    expect(mock.callsOf("history_page")).toHaveLength(3);
+  });
+
+  it("counts unread messages on background tabs, opens tabs for new senders and clears on switch", async () => {
+    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => roster));
+    await openFromRoster(ANNA);
+    mock.emit("messages-added", [msg({ peer: ANNA, id: 1 }), msg({ peer: BOB, id: 2 }), msg({ peer: BOB, id: 3, direction: "out" })]);
+    await settle();
+
+    const bobTab = get("tab", `[data-jid="${BOB}"]`);
+    expect(bobTab.getAttribute("aria-selected")).toBe("false");
+    expect(get("tab", `[data-jid="${ANNA}"]`).getAttribute("aria-selected")).toBe("true");
+    expect(get("tab-unread", "", bobTab).textContent).toBe("1");
+    expect(get("tab-unread", "", bobTab).hidden).toBe(false);
+    expect(get("tab-unread", "", get("tab", `[data-jid="${ANNA}"]`)).hidden).toBe(true);
+    expect(ids()).toEqual([1]);
+
+    mock.emit("messages-added", [msg({ peer: BOB, id: 4 }), msg({ peer: BOB, id: 2 })]); // id 2 is a duplicate
+    await settle();
+    expect(get("tab-unread", "", bobTab).textContent).toBe("2");
+
+    bobTab.click();
+    expect(bobTab.getAttribute("aria-selected")).toBe("true");
+    expect(get("tab-unread", "", bobTab).hidden).toBe(true);
+    expect(ids()).toEqual([2, 3, 4]);
+  });
+
+  it("closes tabs with ×, middle-click and Ctrl+W and cycles with Ctrl+Tab", async () => {
+    await bootOnline((m) => m.on("roster_snapshot", () => ({ ...roster, items: [...roster.items, contact("carl@company.com", "Carl")] })));
+    await openFromRoster(ANNA);
+    await openFromRoster(BOB);
+    await openFromRoster("carl@company.com");
+    const selected = () => q("tab", '[aria-selected="true"]')?.dataset.jid;
+    expect(selected()).toBe("carl@company.com");
+
+    press(document, "Tab", { ctrlKey: true });
+    expect(selected()).toBe(ANNA);
+    press(document, "Tab", { ctrlKey: true, shiftKey: true });
+    expect(selected()).toBe("carl@company.com");
+
+    const w = press(document, "w", { ctrlKey: true });
+    expect(w.defaultPrevented).toBe(true);
+    expect(all("tab").map((t) => t.dataset.jid)).toEqual([ANNA, BOB]);
+    expect(selected()).toBe(BOB);
+
+    get("tab", `[data-jid="${ANNA}"]`).dispatchEvent(new MouseEvent("auxclick", { button: 1, bubbles: true }));
+    expect(all("tab").map((t) => t.dataset.jid)).toEqual([BOB]);
+    get("tab-close").click();
+    expect(all("tab")).toHaveLength(0);
+    expect(q("message-list")).toBeNull();
+  });
+});
