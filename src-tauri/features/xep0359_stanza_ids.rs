@@ -48,7 +48,7 @@ mod tests {
         let real: Element = "<stanza-id xmlns='urn:xmpp:sid:0' id='R' by='me@example.org'/>"
             .parse()
             .unwrap();
-        assert_eq!(stanza_id_by(&[forged.clone()], &me), None);
+        assert_eq!(stanza_id_by(std::slice::from_ref(&forged), &me), None);
         assert_eq!(stanza_id_by(&[forged, real], &me).as_deref(), Some("R"));
     }
 }

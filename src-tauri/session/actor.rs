@@ -282,10 +282,7 @@ impl Actor {
         // The watch starts at Connecting; the UI still needs to hear it.
         self.sink
             .emit(SessionEvent::State(ConnectionState::Connecting));
-        loop {
-            let Some(stream) = self.stream.as_mut() else {
-                break;
-            };
+        while let Some(stream) = self.stream.as_mut() {
             tokio::select! {
                 ev = stream.next() => match ev {
                     Some(ev) => {

@@ -151,7 +151,7 @@ pub async fn authenticate<S: AsyncBufRead + AsyncWrite + Unpin>(
         match stream
             .next()
             .await
-            .map(|v| v.map(|v| v.into_read_error()).flatten())
+            .map(|v| v.and_then(|v| v.into_read_error()))
         {
             Some(Ok(XmppStreamElement::Sasl(Nonza::Challenge(challenge)))) => {
                 let data = mech

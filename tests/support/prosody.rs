@@ -53,6 +53,22 @@ impl Prosody {
         p
     }
 
+    /// A handle on a server another process started (no ownership: not
+    /// stopped on drop).
+    pub fn attach(port: u16, dir: &str) -> Self {
+        let copy = tempfile::tempdir().expect("temp dir");
+        std::fs::copy(
+            Path::new(dir).join("localhost.crt"),
+            copy.path().join("localhost.crt"),
+        )
+        .unwrap();
+        Prosody {
+            dir: copy,
+            port,
+            child: None,
+        }
+    }
+
     fn data(&self) -> PathBuf {
         self.dir.path().join("data")
     }

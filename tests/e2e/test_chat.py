@@ -1,0 +1,442 @@
+#!/usr/bin/env python3
+"""End-to-end test of the real Hearth window: log in, open a chat, send and
+receive a message, against a private Prosody and a slixmpp peer.
+
+Run it through tests/e2e/run (venv, tauri-driver, UI and app build). Direct use:
+
+    python3 tests/e2e/test_chat.py
+
+Environment:
+    HEARTH_E2E_APP         app binary (default: target/debug/hearth, built
+                           with --features custom-protocol)
+    HEARTH_E2E_SCREENSHOT  where to save the main window's screenshot
+                           (default: docs/screenshot-main.png; "" = none)
+    HEARTH_E2E_KEEP=1      keep the temp folder (logs, profile) after success
+    TAURI_DRIVER           tauri-driver binary (default: on PATH or ~/.cargo/bin)
+
+Every process it starts runs in its own session and is ended in `finally`;
+every wait is bounded. On failure it prints the app/driver, Prosody, Xvfb
+and keyring logs and keeps the temp folder.
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import TimeoutException, WebDriverException  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.common.options import ArgOptions  # noqa: E402
+from selenium.webdriver.remote.client_config import ClientConfig  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from peer import Peer  # noqa: E402
+
+ALICE, BOB = "alice@localhost", "bob@localhost"
+OUT_BODY = "hello from hearth"
+IN_BODY = "hi alice, from slixmpp"
+TOTAL_LIMIT = 240  # seconds for the whole test, teardown excluded
+
+T0 = time.monotonic()
+
+
+def step(msg: str) -> None:
+    print(f"[{time.monotonic() - T0:6.1f}s] {msg}", flush=True)
+
+
+class Failure(Exception):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(what: str, pred, timeout: float, interval: float = 0.1):
+    assert timeout <= 60
+    deadline = time.monotonic() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.monotonic() >= deadline:
+            raise Failure(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def tail(path: Path, lines: int = 60) -> str:
+    try:
+        text = path.read_text(errors="replace").splitlines()
+    except OSError as e:
+        return f"(cannot read {path}: {e})"
+    return "\n".join(text[-lines:]) if text else "(empty)"
+
+
+class Processes:
+    """Children started by this test, each in its own session (process group)."""
+
+    def __init__(self) -> None:
+        self.procs: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self, name: str, argv: list[str], log: Path, env: dict | None = None, **kw) -> subprocess.Popen:
+        f = open(log, "ab")
+        try:
+            p = subprocess.Popen(argv, stdout=kw.pop("stdout", f), stderr=f, env=env,
+                                 start_new_session=True, **kw)
+        finally:
+            f.close()
+        self.procs.append((name, p))
+        return p
+
+    def alive(self, p: subprocess.Popen) -> bool:
+        return p.poll() is None
+
+    def stop_all(self) -> None:
+        for name, p in reversed(self.procs):
+            if p.poll() is not None:
+                continue
+            try:
+                os.killpg(p.pid, signal.SIGTERM)  # its group: ours alone (new session)
+            except ProcessLookupError:
+                continue
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                print(f"{name} ({p.pid}) ignored SIGTERM, killing it", flush=True)
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                p.wait(5)
+        self.procs.clear()
+
+
+def find_tauri_driver() -> str:
+    cand = os.environ.get("TAURI_DRIVER") or shutil.which("tauri-driver") \
+        or str(Path.home() / ".cargo/bin/tauri-driver")
+    if not Path(cand).is_file():
+        raise Failure("tauri-driver is missing: cargo install tauri-driver --locked")
+    return cand
+
+
+def start_xvfb(procs: Processes, tmp: Path) -> str:
+    """Xvfb on a display it picks itself (-displayfd); returns ':N'."""
+    r, w = os.pipe()
+    p = procs.start("Xvfb", ["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x800x24",
+                             "-nolisten", "tcp", "-noreset"],
+                    tmp / "xvfb.log", stdout=subprocess.DEVNULL, pass_fds=(w,))
+    os.close(w)
+    buf = b""
+    deadline = time.monotonic() + 15
+    while not buf.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or p.poll() is not None:
+            os.close(r)
+            raise Failure(f"Xvfb did not start:\n{tail(tmp / 'xvfb.log')}")
+        ready, _, _ = select.select([r], [], [], left)
+        if ready:
+            chunk = os.read(r, 64)
+            if not chunk:
+                break
+            buf += chunk
+    os.close(r)
+    return ":" + buf.decode().strip()
+
+
+def start_session_bus(procs: Processes, tmp: Path, env: dict) -> None:
+    """A private D-Bus session bus and an unlocked gnome-keyring (Secret Service)."""
+    bus = tmp / "run" / "bus"
+    address = f"unix:path={bus}"
+    procs.start("dbus-daemon", ["dbus-daemon", "--session", "--nofork", "--nopidfile",
+                                f"--address={address}"], tmp / "dbus.log", env=env,
+                stdout=subprocess.DEVNULL)
+    wait_until("the D-Bus session bus", bus.exists, 10)
+    env["DBUS_SESSION_BUS_ADDRESS"] = address
+    kr = procs.start("gnome-keyring", ["gnome-keyring-daemon", "--foreground", "--unlock",
+                                       "--components=secrets"],
+                     tmp / "keyring.log", env=env, stdin=subprocess.PIPE,
+                     stdout=subprocess.DEVNULL)
+    assert kr.stdin is not None
+    kr.stdin.write(b"\n")  # an empty login-keyring password, with the newline it needs
+    kr.stdin.close()
+
+    def registered() -> bool:
+        r = subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+                            "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner",
+                            "string:org.freedesktop.secrets"],
+                           env=env, capture_output=True, text=True, timeout=5)
+        if kr.poll() is not None:
+            raise Failure(f"gnome-keyring-daemon exited:\n{tail(tmp / 'keyring.log')}")
+        return "boolean true" in r.stdout
+
+    wait_until("gnome-keyring on the session bus", registered, 15, 0.2)
+
+
+def css(testid: str, extra: str = "") -> str:
+    return f'[data-testid="{testid}"]{extra}'
+
+
+def main() -> int:
+    app = Path(os.environ.get("HEARTH_E2E_APP") or REPO / "target/debug/hearth")
+    if not os.access(app, os.X_OK):
+        print(f"FAIL: {app} is missing: cargo build --features custom-protocol", file=sys.stderr)
+        return 2
+    shot_env = os.environ.get("HEARTH_E2E_SCREENSHOT")
+    screenshot = None if shot_env == "" else Path(shot_env or REPO / "docs/screenshot-main.png")
+    tauri_driver = find_tauri_driver()
+
+    tmp = Path(tempfile.mkdtemp(prefix="hearth-e2e-"))
+    server = tmp / "server"
+    home = tmp / "home"
+    for d in (home, tmp / "run", tmp / "profile", home / ".config", home / ".local/share", home / ".cache"):
+        d.mkdir(parents=True, exist_ok=True)
+    os.chmod(tmp / "run", 0o700)
+    step(f"temp folder {tmp}")
+
+    procs = Processes()
+    driver = None
+    bob: Peer | None = None
+    server_started = False
+    ok = False
+
+    def on_alarm(*_):
+        raise Failure(f"the test took longer than {TOTAL_LIMIT} s")
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(TOTAL_LIMIT)
+    try:
+        # 1. A fresh demo server.
+        step("starting the demo server")
+        r = subprocess.run([str(REPO / "scripts/demo-server"), "start", str(server)],
+                           capture_output=True, text=True, timeout=40)
+        server_started = True
+        if r.returncode != 0:
+            raise Failure(f"scripts/demo-server start failed:\n{r.stderr}{r.stdout}")
+        demo_json = server / "demo.json"
+        demo = json.loads(demo_json.read_text())
+        port = int(r.stdout.strip().splitlines()[-1])
+        assert demo["port"] == port, (demo["port"], port)
+        step(f"prosody on 127.0.0.1:{port}")
+
+        # A private environment: nothing touches the developer's HOME, keychain or profile.
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("DBUS_SESSION_BUS_ADDRESS", "WAYLAND_DISPLAY", "DISPLAY", "HEARTH_DEMO",
+                            "HEARTH_DATA_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
+                            "XDG_RUNTIME_DIR", "XDG_STATE_HOME")}
+        env.update({
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local/share"),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+            "XDG_RUNTIME_DIR": str(tmp / "run"),
+            "HEARTH_DATA_DIR": str(tmp / "profile"),
+            "HEARTH_DEMO": str(demo_json),
+            "RUST_LOG": os.environ.get("RUST_LOG", "info"),
+            "NO_AT_BRIDGE": "1",
+            "GDK_BACKEND": "x11",
+        })
+
+        # 2. Xvfb.
+        display = start_xvfb(procs, tmp)
+        env["DISPLAY"] = display
+        step(f"Xvfb on {display}")
+
+        # Keychain (the app keeps passwords in the Secret Service).
+        start_session_bus(procs, tmp, env)
+        step("session bus and keyring up")
+
+        # 3. tauri-driver.
+        wd_port, native_port = free_port(), free_port()
+        td = procs.start("tauri-driver", [tauri_driver, "--port", str(wd_port), "--native-port",
+                                          str(native_port), "--native-driver", "/usr/bin/WebKitWebDriver"],
+                         tmp / "app.log", env=env)
+
+        def driver_up() -> bool:
+            if td.poll() is not None:
+                raise Failure(f"tauri-driver exited with {td.returncode}")
+            return port_open(wd_port)
+
+        wait_until("tauri-driver to listen", driver_up, 20)
+        step(f"tauri-driver on {wd_port} (native {native_port})")
+
+        # 4. The peer, bob.
+        bob = Peer(BOB, "bob", demo["host"], port, cert_pem=demo["certificatePem"]).start(timeout=20)
+        step("bob online (slixmpp)")
+
+        # 5. The app's window.
+        opts = ArgOptions()
+        opts.set_capability("browserName", "wry")
+        opts.set_capability("tauri:options", {"application": str(app), "args": ["--demo", str(demo_json)]})
+        driver = webdriver.Remote(
+            command_executor=f"http://127.0.0.1:{wd_port}", options=opts,
+            client_config=ClientConfig(remote_server_addr=f"http://127.0.0.1:{wd_port}", timeout=60))
+        step("WebDriver session open")
+
+        def find(sel: str, what: str, timeout: float = 20):
+            try:
+                return WebDriverWait(driver, timeout, 0.1).until(
+                    lambda d: d.find_element(By.CSS_SELECTOR, sel))
+            except TimeoutException:
+                raise Failure(f"timed out after {timeout:g} s waiting for {what} ({sel})") from None
+
+        # 6. Log in with the prefilled demo account.
+        jid = find(css("login-jid"), "the login form", 30)
+        password = find(css("login-password"), "the password field")
+        wait_until("the login form to be prefilled", lambda: jid.get_property("value"), 10)
+        assert jid.get_property("value") == ALICE, f"login-jid is {jid.get_property('value')!r}"
+        assert password.get_property("value"), "login-password is not prefilled"
+        find(css("login-submit"), "the login button").click()
+        step("login submitted")
+
+        def online():
+            state = driver.execute_script("return document.body.dataset.connection || ''")
+            if state == "online":
+                return True
+            errors = driver.find_elements(By.CSS_SELECTOR, css("login-error", ":not([hidden])"))
+            if errors and errors[0].text.strip() and state == "offline":
+                raise Failure(f"login failed: {errors[0].text.strip()}")
+            return False
+
+        wait_until('<body data-connection="online">', online, 30)
+        step("online")
+
+        row = find(css("roster-contact", f'[data-jid="{BOB}"]'), "bob in the roster")
+        ActionChains(driver).double_click(row).perform()
+        try:
+            composer = find(css("composer-input"), "the composer", 5)
+        except Failure:
+            step("double-click did not open the tab; trying Enter on the row")
+            driver.execute_script("arguments[0].focus()", row)
+            row.send_keys(Keys.ENTER)
+            composer = find(css("composer-input"), "the composer after Enter on bob's row")
+        step("conversation with bob open")
+
+        composer.send_keys(OUT_BODY)
+        composer.send_keys(Keys.ENTER)
+        got = bob.wait_message(sender=ALICE, timeout=20)
+        assert got.body == OUT_BODY, f"bob received {got.body!r}, expected {OUT_BODY!r}"
+        time.sleep(0.3)
+        from_alice = [m.body for m in bob.messages if m.sender.split("/")[0] == ALICE]
+        assert from_alice == [OUT_BODY], f"bob received {from_alice!r}, expected exactly [{OUT_BODY!r}]"
+        step(f"bob received {got.body!r}")
+
+        bob.send(ALICE, IN_BODY)
+
+        def incoming():
+            for m in driver.find_elements(By.CSS_SELECTOR, css("message", '[data-direction="in"]')):
+                body = m.find_elements(By.CSS_SELECTOR, css("message-body"))
+                if body and body[0].text == IN_BODY:
+                    return m
+            return None
+
+        wait_until(f"the incoming message {IN_BODY!r} in the open tab", incoming, 20)
+        step("incoming message shown")
+
+        def outgoing_state() -> str:
+            for m in driver.find_elements(By.CSS_SELECTOR, css("message", '[data-direction="out"]')):
+                body = m.find_elements(By.CSS_SELECTOR, css("message-body"))
+                if body and body[0].text == OUT_BODY:
+                    return m.get_attribute("data-state") or "?"
+            return "(not shown)"
+
+        try:
+            wait_until('the outgoing message to be "acked"', lambda: outgoing_state() == "acked", 20)
+        except Failure:
+            state = outgoing_state()
+            if state not in ("sent", "received"):
+                raise Failure(f'the outgoing message stays in state {state!r}, expected "acked"') from None
+            step(f'WARNING: the outgoing message is {state!r}, not "acked" (no XEP-0198 ack seen)')
+        step(f"outgoing message state: {outgoing_state()}")
+
+        # 7. Screenshot of the main window.
+        if screenshot:
+            driver.execute_script("document.activeElement && document.activeElement.blur()")
+            time.sleep(0.3)
+            png = driver.get_screenshot_as_png()
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            raw = tmp / "screenshot-raw.png"
+            raw.write_bytes(png)
+            # Recompress (and shrink if needed) to stay well under ~300 KB.
+            subprocess.run(["convert", str(raw), "-strip", "-define", "png:compression-level=9",
+                            "-resize", "1100x720>", str(raw.with_name("screenshot.png"))],
+                           check=True, timeout=30)
+            shutil.copyfile(raw.with_name("screenshot.png"), screenshot)
+            size = screenshot.stat().st_size
+            dims = subprocess.run(["identify", "-format", "%wx%h", str(screenshot)],
+                                  capture_output=True, text=True, timeout=10).stdout
+            step(f"screenshot {screenshot} ({dims}, {size // 1024} KB)")
+            assert size < 300 * 1024, f"screenshot is {size} bytes"
+
+        ok = True
+        step("PASS")
+    except (Failure, AssertionError, WebDriverException, TimeoutError, RuntimeError,
+            subprocess.SubprocessError, OSError) as e:
+        print(f"\nFAIL: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
+        if not isinstance(e, (Failure, AssertionError)):
+            traceback.print_exc()
+        if driver is not None:
+            try:
+                driver.save_screenshot(str(tmp / "failure.png"))
+                print(f"failure screenshot: {tmp / 'failure.png'}", file=sys.stderr)
+                html = driver.execute_script("return document.body.outerHTML")
+                (tmp / "failure.html").write_text(html)
+                print(f"DOM at failure: {tmp / 'failure.html'}", file=sys.stderr)
+            except Exception as e2:  # the window may be gone
+                print(f"(no failure screenshot: {e2})", file=sys.stderr)
+    finally:
+        signal.alarm(0)
+        if driver is not None:
+            try:
+                driver.quit()
+            except Exception as e:
+                print(f"(driver.quit: {e})", file=sys.stderr)
+        if bob is not None:
+            bob.stop()
+        procs.stop_all()
+        if server_started:
+            subprocess.run([str(REPO / "scripts/demo-server"), "stop", str(server)],
+                           capture_output=True, timeout=30)
+        if not ok:
+            for name, path in [("app + tauri-driver", tmp / "app.log"),
+                               ("prosody", server / "prosody.log"),
+                               ("prosody errors", server / "prosody.err"),
+                               ("Xvfb", tmp / "xvfb.log"),
+                               ("keyring", tmp / "keyring.log")]:
+                print(f"\n----- {name}: {path}\n{tail(path)}", file=sys.stderr)
+            print(f"\nkept {tmp}", file=sys.stderr)
+        elif os.environ.get("HEARTH_E2E_KEEP") == "1":
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{'PASS' if ok else 'FAIL'} in {time.monotonic() - T0:.1f} s", flush=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
