@@ -148,3 +148,29 @@ async fn server_restart_reconnects_and_restores_presence() {
     })
     .await;
 }
+
+/// A machine without a usable keychain (no Secret Service running).
+struct NoKeychain;
+
+impl hearth::credentials::SecretStore for NoKeychain {
+    fn set(&self, _: &str, _: &str) -> hearth::error::Result<()> {
+        Err(hearth::error::HearthError::Keychain("not running".into()))
+    }
+    fn get(&self, _: &str) -> hearth::error::Result<Option<String>> {
+        Err(hearth::error::HearthError::Keychain("not running".into()))
+    }
+    fn delete(&self, _: &str) -> hearth::error::Result<()> {
+        Err(hearth::error::HearthError::Keychain("not running".into()))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_keychain_login_works_unless_asked_to_remember() {
+    let server = Prosody::start(&["alice"]);
+    let mut alice = Client::with_secrets(&server, "alice", std::sync::Arc::new(NoKeychain));
+    let mut remember = alice.request(&server, "alice-pw");
+    remember.remember = true;
+    let err = alice.app.login(remember).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Keychain);
+    alice.login(&server).await;
+}

@@ -17,8 +17,13 @@ pub struct DemoProfile {
     pub password: String,
     pub host: String,
     pub port: u16,
-    /// PEM of the demo server's certificate.
+    /// PEM of the demo server's certificate (may be empty when the
+    /// server's CA is already trusted by the system).
+    #[serde(default)]
     pub certificate_pem: String,
+    /// Log in at start without showing the form (benchmarks, kiosks).
+    #[serde(default)]
+    pub auto_login: bool,
 }
 
 impl DemoProfile {

@@ -135,14 +135,12 @@ impl App {
         } else {
             let secrets = secrets.clone();
             let (k, p, remember) = (key.clone(), req.password.clone(), req.remember);
-            blocking(move || {
-                if remember {
-                    secrets.set(&k, &p)
-                } else {
-                    secrets.delete(&k)
-                }
-            })
-            .await?;
+            if remember {
+                blocking(move || secrets.set(&k, &p)).await?;
+            } else if let Err(e) = blocking(move || secrets.delete(&k)).await {
+                // Not remembering must work without any keychain at all.
+                log::info!("no remembered password removed: {e}");
+            }
             req.password.clone()
         };
         let host = req
@@ -193,7 +191,22 @@ impl App {
 
     /// Log in with the remembered account if it asked for that.
     pub async fn auto_login(&self) -> Result<bool> {
-        let Some(saved) = self.saved_login().await? else {
+        let saved = self.saved_login().await?;
+        if let Some(demo) = self.demo.as_ref().filter(|d| d.auto_login) {
+            if !saved.as_ref().is_some_and(|s| s.auto_login) {
+                self.login(LoginRequest {
+                    jid: demo.jid.clone(),
+                    password: demo.password.clone(),
+                    remember: false,
+                    auto_login: false,
+                    host: Some(demo.host.clone()),
+                    port: Some(demo.port),
+                })
+                .await?;
+                return Ok(true);
+            }
+        }
+        let Some(saved) = saved else {
             return Ok(false);
         };
         if !saved.auto_login {

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shlex
 import shutil
 import signal
 import socket
@@ -275,7 +276,7 @@ def main() -> int:
         wd_port, native_port = free_port(), free_port()
         td = procs.start("tauri-driver", [tauri_driver, "--port", str(wd_port), "--native-port",
                                           str(native_port), "--native-driver", "/usr/bin/WebKitWebDriver"],
-                         tmp / "app.log", env=env)
+                         tmp / "tauri-driver.log", env=env)
 
         def driver_up() -> bool:
             if td.poll() is not None:
@@ -289,10 +290,16 @@ def main() -> int:
         bob = Peer(BOB, "bob", demo["host"], port, cert_pem=demo["certificatePem"]).start(timeout=20)
         step("bob online (slixmpp)")
 
-        # 5. The app's window.
+        # 5. The app's window. WebKitWebDriver drops the browser's output, so
+        # the app is started through a wrapper that keeps its log.
+        wrapper = tmp / "hearth-app"
+        wrapper.write_text(f"#!/bin/sh\nexec {shlex.quote(str(app))} \"$@\" "
+                           f">>{shlex.quote(str(tmp / 'hearth.log'))} 2>&1\n")
+        wrapper.chmod(0o755)
         opts = ArgOptions()
         opts.set_capability("browserName", "wry")
-        opts.set_capability("tauri:options", {"application": str(app), "args": ["--demo", str(demo_json)]})
+        opts.set_capability("tauri:options", {"application": str(wrapper),
+                                              "args": ["--demo", str(demo_json)]})
         driver = webdriver.Remote(
             command_executor=f"http://127.0.0.1:{wd_port}", options=opts,
             client_config=ClientConfig(remote_server_addr=f"http://127.0.0.1:{wd_port}", timeout=60))
@@ -395,6 +402,10 @@ def main() -> int:
 
         ok = True
         step("PASS")
+        noisy = [ln for ln in tail(tmp / "hearth.log", 10_000).splitlines()
+                 if any(w in ln for w in (" ERROR ", " WARN ", "panicked"))]
+        if noisy:
+            print(f"note: the app logged {len(noisy)} warning/error line(s):\n  " + "\n  ".join(noisy[:20]))
     except (Failure, AssertionError, WebDriverException, TimeoutError, RuntimeError,
             subprocess.SubprocessError, OSError) as e:
         print(f"\nFAIL: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
@@ -423,7 +434,8 @@ def main() -> int:
             subprocess.run([str(REPO / "scripts/demo-server"), "stop", str(server)],
                            capture_output=True, timeout=30)
         if not ok:
-            for name, path in [("app + tauri-driver", tmp / "app.log"),
+            for name, path in [("app", tmp / "hearth.log"),
+                               ("tauri-driver", tmp / "tauri-driver.log"),
                                ("prosody", server / "prosody.log"),
                                ("prosody errors", server / "prosody.err"),
                                ("Xvfb", tmp / "xvfb.log"),

@@ -1,0 +1,26 @@
+#!/bin/bash
+# peerbench profile for Hearth (copy to <peerbench>/clients/hearth.sh; see run.sh here).
+#   seed HOME  write a demo profile that logs in by itself as alice@localhost / alice on
+#              127.0.0.1:$PB_C2S_PORT (STARTTLS; the bench CA is trusted system-wide by the
+#              harness, so nothing is pinned)
+#   run        exec the release binary (PB_CLIENT_BIN)
+set -eu
+BIN=${PB_CLIENT_BIN:-/usr/local/bin/hearth}
+case "$1" in
+seed)
+  H=$2
+  mkdir -p "$H/.config/hearth"
+  cat > "$H/.config/hearth/peerbench.json" <<EOF2
+{"jid": "alice@localhost", "password": "alice", "host": "127.0.0.1",
+ "port": ${PB_C2S_PORT:-15222}, "certificatePem": "", "autoLogin": true}
+EOF2
+  ;;
+run)
+  # WebKitGTK under Xvfb without a GPU.
+  export WEBKIT_DISABLE_DMABUF_RENDERER=1
+  exec "$BIN" --demo "$HOME/.config/hearth/peerbench.json"
+  ;;
+open) exit 3 ;;
+pkg) true ;;
+terminal) true ;;
+esac

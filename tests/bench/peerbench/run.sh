@@ -1,0 +1,25 @@
+#!/bin/bash
+# Run the shared peer benchmark (../../../../shared/peerbench, or PEERBENCH) on Hearth's
+# release build. Root, Debian 12. Results: $PB_DIR/results-hearth.jsonl and a table on stdout.
+#   tests/bench/peerbench/run.sh [REPS] [K]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+src=${PEERBENCH:-$repo/../shared/peerbench}
+reps=${1:-3}; k=${2:-5000}
+export PB_DIR=${PB_DIR:-/tmp/peerbench}
+work=$PB_DIR/src
+apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends \
+  prosody prosody-modules lua-unbound lua-sec lua-dbi-sqlite3 eatmydata \
+  xvfb x11-utils x11-apps imagemagick xdotool dbus dbus-x11 tmux sqlite3 openssl \
+  dnsmasq-base bind9-dnsutils >/dev/null
+mkdir -p "$PB_DIR"
+[ -x "$PB_DIR/venv/bin/python" ] || { python3 -m venv "$PB_DIR/venv" && "$PB_DIR/venv/bin/pip" -q install slixmpp; }
+rm -rf "$work"; cp -r "$src" "$work"; cp "$here/hearth.sh" "$work/clients/hearth.sh"; chmod +x "$work/clients/"*.sh
+(cd "$repo/ui" && npm ci --no-audit --no-fund >/dev/null && npm run build >/dev/null)
+(cd "$repo" && cargo build --release --features custom-protocol)
+bin=$PB_DIR/hearth-bin; install -m 755 "$repo/target/release/hearth" "$bin"   # readable by uid 65534
+cd "$work"
+PB_CLIENT_BIN=$bin "$PB_DIR/venv/bin/python" pbmeasure.py --client hearth --reps "$reps" -k "$k" \
+  --out "$PB_DIR/results-hearth.jsonl"
+python3 pbreport.py "$PB_DIR/results-hearth.jsonl"
