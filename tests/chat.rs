@@ -126,7 +126,7 @@ async fn messages_both_ways_are_stored_once_with_ids() {
     }
     // Outgoing messages get acknowledged by the server (stream management).
     alice
-        .wait_event(|e| match e {
+        .seen_or_wait(|e| match e {
             SessionEvent::MessageUpdated(m)
                 if m.body == format!("ping {}", N - 1) && m.state == DeliveryState::Acked =>
             {

@@ -313,7 +313,15 @@ def main() -> int:
                 raise Failure(f"timed out after {timeout:g} s waiting for {what} ({sel})") from None
 
         # 6. Log in with the prefilled demo account.
-        jid = find(css("login-jid"), "the login form", 30)
+        def login_form():
+            url = driver.current_url or ""
+            if url.startswith("http://localhost:1420"):
+                raise Failure(f"{app} loads the dev server ({url}): it is a plain `cargo build`; "
+                              "build it with `cargo build --features custom-protocol`")
+            found = driver.find_elements(By.CSS_SELECTOR, css("login-jid"))
+            return found[0] if found else None
+
+        jid = wait_until("the login form", login_form, 30)
         password = find(css("login-password"), "the password field")
         wait_until("the login form to be prefilled", lambda: jid.get_property("value"), 10)
         assert jid.get_property("value") == ALICE, f"login-jid is {jid.get_property('value')!r}"

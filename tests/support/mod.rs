@@ -100,6 +100,14 @@ impl Client {
         }
     }
 
+    /// Like `wait_event`, but also satisfied by an event already seen.
+    pub async fn seen_or_wait<T>(&mut self, mut pred: impl FnMut(&SessionEvent) -> Option<T>) -> T {
+        if let Some(t) = self.seen.iter().find_map(&mut pred) {
+            return t;
+        }
+        self.wait_event(pred).await
+    }
+
     pub async fn wait_state(&mut self, pred: impl Fn(&ConnectionState) -> bool) -> ConnectionState {
         self.wait_event(|e| match e {
             SessionEvent::State(s) if pred(s) => Some(s.clone()),

@@ -130,7 +130,7 @@ https_ports = {{ }}
 plugin_paths = {{ "/usr/lib/prosody/modules" }}
 modules_enabled = {{
     "disco"; "roster"; "saslauth"; "tls"; "smacks"; "ping"; "version";
-    "offline"; "posix"; "register";
+    "offline"; "posix"; "register"; "mam";
 }}
 modules_disabled = {{ "s2s"; "dialback"; "limits"; "admin_telnet"; }}
 authentication = "internal_hashed"
