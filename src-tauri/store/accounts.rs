@@ -1,6 +1,6 @@
 //! Per-account settings. Never the password: that lives in the keychain.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, OptionalExtension, Row};
 
 use super::Store;
 use crate::error::Result;
@@ -13,6 +13,19 @@ pub struct AccountSettings {
     pub host: Option<String>,
     pub port: Option<u16>,
     pub resource: String,
+}
+
+const COLUMNS: &str = "jid, remember, auto_login, host, port, resource";
+
+fn row_to_account(r: &Row<'_>) -> rusqlite::Result<AccountSettings> {
+    Ok(AccountSettings {
+        jid: r.get(0)?,
+        remember: r.get(1)?,
+        auto_login: r.get(2)?,
+        host: r.get(3)?,
+        port: r.get(4)?,
+        resource: r.get(5)?,
+    })
 }
 
 impl Store {
@@ -40,19 +53,9 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT jid, remember, auto_login, host, port, resource FROM accounts
-                 ORDER BY last_used DESC LIMIT 1",
+                &format!("SELECT {COLUMNS} FROM accounts ORDER BY last_used DESC LIMIT 1"),
                 [],
-                |r| {
-                    Ok(AccountSettings {
-                        jid: r.get(0)?,
-                        remember: r.get(1)?,
-                        auto_login: r.get(2)?,
-                        host: r.get(3)?,
-                        port: r.get(4)?,
-                        resource: r.get(5)?,
-                    })
-                },
+                row_to_account,
             )
             .optional()?)
     }
@@ -61,18 +64,9 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT jid, remember, auto_login, host, port, resource FROM accounts WHERE jid = ?1",
+                &format!("SELECT {COLUMNS} FROM accounts WHERE jid = ?1"),
                 [jid],
-                |r| {
-                    Ok(AccountSettings {
-                        jid: r.get(0)?,
-                        remember: r.get(1)?,
-                        auto_login: r.get(2)?,
-                        host: r.get(3)?,
-                        port: r.get(4)?,
-                        resource: r.get(5)?,
-                    })
-                },
+                row_to_account,
             )
             .optional()?)
     }

@@ -116,6 +116,17 @@ impl Client {
         .await
     }
 
+    /// Wait until the session stops with a reason, and return it.
+    pub async fn wait_offline_reason(&mut self) -> hearth::error::Problem {
+        match self
+            .wait_state(|s| matches!(s, ConnectionState::Offline { reason: Some(_) }))
+            .await
+        {
+            ConnectionState::Offline { reason: Some(r) } => r,
+            other => panic!("unexpected state {other:?}"),
+        }
+    }
+
     /// Collect events for `d` (used to show that something does NOT happen).
     pub async fn events_during(&mut self, d: Duration) -> Vec<SessionEvent> {
         let deadline = tokio::time::Instant::now() + d;
