@@ -4,6 +4,7 @@ mod commands;
 pub mod contract;
 mod error;
 mod events;
+mod webview_tuning;
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use crate::credentials::Keychain;
 
 /// Start the desktop app.
 pub fn run() {
+    webview_tuning::before_start();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     tauri::Builder::default()
         .setup(|tauri_app| {
@@ -26,6 +28,9 @@ pub fn run() {
             )?;
             let app = Arc::new(app);
             tauri_app.manage::<commands::AppState>(app.clone());
+            if let Some(window) = tauri_app.get_webview_window("main") {
+                webview_tuning::apply(&window);
+            }
             // Connect while the web view is still loading.
             tauri::async_runtime::spawn(async move {
                 if let Err(e) = app.auto_login().await {
