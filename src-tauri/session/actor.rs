@@ -41,6 +41,11 @@ use crate::store::{now_ms, ChatMessage, DeliveryState, NewMessage, Store};
 
 /// Most incoming stanzas handled before the batch is written and announced.
 const BATCH: usize = 500;
+/// How long incoming messages and presences may wait to be written and
+/// announced together. Short enough to feel instant, long enough that a
+/// flood becomes a few dozen transactions and UI updates per second instead
+/// of one per stanza.
+const COALESCE: Duration = Duration::from_millis(40);
 const IQ_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct SessionConfig {
@@ -279,6 +284,7 @@ impl Actor {
     ) {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let mut logout_reply = None;
+        let mut flush_at: Option<tokio::time::Instant> = None;
         // The watch starts at Connecting; the UI still needs to hear it.
         self.sink
             .emit(SessionEvent::State(ConnectionState::Connecting));
@@ -309,8 +315,19 @@ impl Actor {
                 }
                 Some(msg) = internal.recv() => self.on_internal(msg),
                 _ = tick.tick() => self.tracker.expire(Instant::now()),
+                _ = sleep_until_some(flush_at) => {
+                    flush_at = None;
+                    self.flush();
+                }
             }
-            self.flush();
+            if self.batch.len() >= BATCH {
+                flush_at = None;
+                self.flush();
+            } else if flush_at.is_none()
+                && !(self.batch.is_empty() && self.presence_batch.is_empty())
+            {
+                flush_at = Some(tokio::time::Instant::now() + COALESCE);
+            }
         }
         self.flush();
         let was_logout = logout_reply.is_some();
@@ -708,6 +725,14 @@ impl Actor {
             }
         });
         Ok(())
+    }
+}
+
+/// Sleep until `at`, or forever when there is nothing to wait for.
+async fn sleep_until_some(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 

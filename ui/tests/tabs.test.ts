@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HistoryArgs } from "../src/bindings";
+import { BACKGROUND_KEEP } from "../src/state/conversations";
 import { all, bootOnline, contact, dblclick, get, msg, press, q, settle } from "./helpers";
 
 const ANNA = "anna@company.com";
@@ -81,6 +82,18 @@ describe("tabs and history", () => {
     expect(bobTab.getAttribute("aria-selected")).toBe("true");
     expect(get("tab-unread", "", bobTab).hidden).toBe(true);
     expect(ids()).toEqual([2, 3, 4]);
+  });
+
+  it("keeps a flooded background tab bounded and still counts every message as unread", async () => {
+    const { app, mock } = await bootOnline((m) => m.on("roster_snapshot", () => roster));
+    await openFromRoster(BOB);
+    const flood = Array.from({ length: 1000 }, (_, i) => msg({ peer: ANNA, id: 1000 + i, timestamp: 1_700_000_000_000 + i }));
+    for (let i = 0; i < flood.length; i += 250) mock.emit("messages-added", flood.slice(i, i + 250));
+    await settle();
+    const anna = app.convs.get(ANNA)!;
+    expect(anna.messages.length).toBeLessThanOrEqual(BACKGROUND_KEEP);
+    expect(anna.messages[anna.messages.length - 1]!.id).toBe(1999);
+    expect(get("tab", `[data-jid="${ANNA}"]`).querySelector("[data-testid=tab-unread]")?.textContent).toBe("1000");
   });
 
   it("closes tabs with ×, middle-click and Ctrl+W and cycles with Ctrl+Tab", async () => {

@@ -20,6 +20,13 @@ export interface MessagesChange {
   updated: ChatMessage[];
 }
 
+/**
+ * Messages a tab that is not shown keeps in memory. A flood into a
+ * background tab must not grow the web view without bound; older messages
+ * are paged back in from history when the user scrolls up.
+ */
+export const BACKGROUND_KEEP = 200;
+
 function compare(a: ChatMessage, b: ChatMessage): number {
   return a.timestamp - b.timestamp || a.id - b.id;
 }
@@ -104,8 +111,18 @@ export class ConversationStore {
     conv.messages.push(...added);
     const inOrder = (!last || compare(last, added[0]!) <= 0) && added.every((m, i) => i === 0 || compare(added[i - 1]!, m) <= 0);
     if (!inOrder) conv.messages.sort(compare);
+    if (this.active !== peer) this.trim(conv);
     this.messagesChanged.emit({ peer, added, updated: [] });
     return added;
+  }
+
+  private trim(conv: Conversation): void {
+    const excess = conv.messages.length - BACKGROUND_KEEP;
+    if (excess <= 0) return;
+    for (const m of conv.messages.splice(0, excess)) conv.byId.delete(m.id);
+    // What was dropped is still in history: paging older fetches it again.
+    conv.complete = false;
+    conv.historyStarted = true;
   }
 
   /**
