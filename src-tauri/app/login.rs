@@ -127,6 +127,7 @@ impl App {
         }
         let secrets = self.secrets.clone();
         let using_saved = req.password.is_empty();
+        let was_remembered = self.store()?.account(&key)?.is_some_and(|a| a.remember);
         let password = if using_saved {
             let k = key.clone();
             blocking(move || secrets.get(&k))
@@ -137,9 +138,11 @@ impl App {
             let (k, p, remember) = (key.clone(), req.password.clone(), req.remember);
             if remember {
                 blocking(move || secrets.set(&k, &p)).await?;
-            } else if let Err(e) = blocking(move || secrets.delete(&k)).await {
+            } else if was_remembered {
                 // Not remembering must work without any keychain at all.
-                log::info!("no remembered password removed: {e}");
+                if let Err(e) = blocking(move || secrets.delete(&k)).await {
+                    log::warn!("the remembered password could not be removed: {e}");
+                }
             }
             req.password.clone()
         };

@@ -14,6 +14,7 @@ use crate::session::{ConnectionState, RosterSnapshot};
 use crate::store::{ChatMessage, HistoryCursor, HistoryPage};
 
 pub type AppState = Arc<App>;
+pub type UiEvents = Arc<super::events::WindowSink>;
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct SetPresenceArgs {
@@ -39,6 +40,12 @@ pub struct AddContactArgs {
     pub jid: String,
     pub name: Option<String>,
     pub groups: Vec<String>,
+}
+
+/// The UI listens for events now; events that happened before are delivered.
+#[tauri::command]
+pub fn ui_ready(events: State<'_, UiEvents>) {
+    events.ui_ready();
 }
 
 #[tauri::command]

@@ -18,6 +18,7 @@ use crate::store::{
 
 /// (command, TypeScript argument object, TypeScript result).
 pub const COMMANDS: &[(&str, &str, &str)] = &[
+    ("ui_ready", "Record<string, never>", "null"),
     ("saved_login", "Record<string, never>", "SavedLogin | null"),
     ("login", "{ request: LoginRequest }", "null"),
     ("logout", "{ forgetPassword: boolean }", "null"),

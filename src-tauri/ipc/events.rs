@@ -1,23 +1,77 @@
 //! Session events → web-view events. Names and payload types are listed in
 //! `contract::EVENTS` (and thus in the generated bindings).
+//!
+//! Hearth connects before the web view has loaded, so events that happen
+//! before the UI listens (offline messages delivered at login, the roster)
+//! are kept and delivered, in order, when the UI calls `ui_ready`.
+
+use std::sync::{Mutex, OnceLock};
 
 use tauri::{AppHandle, Emitter};
 
 use crate::session::{EventSink, SessionEvent};
 
-pub struct TauriSink(pub AppHandle);
+/// Events kept while the UI is not listening yet. Beyond this, older events
+/// are dropped (the UI pulls state and history when it starts anyway).
+const MAX_PENDING: usize = 10_000;
 
-impl EventSink for TauriSink {
-    fn emit(&self, event: SessionEvent) {
+pub struct WindowSink {
+    handle: OnceLock<AppHandle>,
+    /// `Some` until the UI said it listens.
+    pending: Mutex<Option<Vec<SessionEvent>>>,
+}
+
+impl WindowSink {
+    pub fn new() -> Self {
+        Self {
+            handle: OnceLock::new(),
+            pending: Mutex::new(Some(Vec::new())),
+        }
+    }
+
+    pub fn attach(&self, handle: AppHandle) {
+        let _ = self.handle.set(handle);
+    }
+
+    /// The UI subscribed: deliver what waited, then deliver directly.
+    pub fn ui_ready(&self) {
+        let Ok(mut pending) = self.pending.lock() else {
+            return;
+        };
+        // Replayed under the lock, so no newer event can overtake them.
+        for event in pending.take().unwrap_or_default() {
+            self.deliver(event);
+        }
+    }
+
+    fn deliver(&self, event: SessionEvent) {
+        let Some(handle) = self.handle.get() else {
+            return;
+        };
         let result = match event {
-            SessionEvent::State(s) => self.0.emit("connection-state", s),
-            SessionEvent::Roster(r) => self.0.emit("roster-changed", r),
-            SessionEvent::Presence(p) => self.0.emit("presence-changed", p),
-            SessionEvent::MessagesAdded(m) => self.0.emit("messages-added", m),
-            SessionEvent::MessageUpdated(m) => self.0.emit("message-updated", m),
+            SessionEvent::State(s) => handle.emit("connection-state", s),
+            SessionEvent::Roster(r) => handle.emit("roster-changed", r),
+            SessionEvent::Presence(p) => handle.emit("presence-changed", p),
+            SessionEvent::MessagesAdded(m) => handle.emit("messages-added", m),
+            SessionEvent::MessageUpdated(m) => handle.emit("message-updated", m),
         };
         if let Err(e) = result {
             log::warn!("could not deliver an event to the window: {e}");
         }
+    }
+}
+
+impl EventSink for WindowSink {
+    fn emit(&self, event: SessionEvent) {
+        if let Ok(mut pending) = self.pending.lock() {
+            if let Some(buffer) = pending.as_mut() {
+                if buffer.len() >= MAX_PENDING {
+                    buffer.remove(0);
+                }
+                buffer.push(event);
+                return;
+            }
+        }
+        self.deliver(event);
     }
 }

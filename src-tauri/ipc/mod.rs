@@ -19,27 +19,40 @@ use crate::credentials::Keychain;
 pub fn run() {
     webview_tuning::before_start();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let sink = Arc::new(events::WindowSink::new());
+    let dir = app::data_dir();
+    let app = match App::open(
+        &dir,
+        Arc::new(Keychain),
+        sink.clone(),
+        DemoProfile::from_args(),
+    ) {
+        Ok(app) => Arc::new(app),
+        Err(e) => {
+            eprintln!("Hearth cannot open its data folder {}: {e}", dir.display());
+            std::process::exit(1);
+        }
+    };
+    // Connect while the window and the web view are still being created.
+    let early = app.clone();
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = early.auto_login().await {
+            log::warn!("auto-login did not start: {e}");
+        }
+    });
+    let window_sink = sink.clone();
     tauri::Builder::default()
-        .setup(|tauri_app| {
-            let sink = Arc::new(events::TauriSink(tauri_app.handle().clone()));
-            let dir = app::data_dir();
-            let app = App::open(&dir, Arc::new(Keychain), sink, DemoProfile::from_args()).map_err(
-                |e| format!("Hearth cannot open its data folder {}: {e}", dir.display()),
-            )?;
-            let app = Arc::new(app);
-            tauri_app.manage::<commands::AppState>(app.clone());
+        .manage::<commands::AppState>(app)
+        .manage::<commands::UiEvents>(sink)
+        .setup(move |tauri_app| {
+            window_sink.attach(tauri_app.handle().clone());
             if let Some(window) = tauri_app.get_webview_window("main") {
                 webview_tuning::apply(&window);
             }
-            // Connect while the web view is still loading.
-            tauri::async_runtime::spawn(async move {
-                if let Err(e) = app.auto_login().await {
-                    log::warn!("auto-login did not start: {e}");
-                }
-            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
+            commands::ui_ready,
             commands::saved_login,
             commands::login,
             commands::logout,

@@ -41,11 +41,11 @@ use crate::store::{now_ms, ChatMessage, DeliveryState, NewMessage, Store};
 
 /// Most incoming stanzas handled before the batch is written and announced.
 const BATCH: usize = 500;
-/// How long incoming messages and presences may wait to be written and
-/// announced together. Short enough to feel instant, long enough that a
-/// flood becomes a few dozen transactions and UI updates per second instead
-/// of one per stanza.
-const COALESCE: Duration = Duration::from_millis(40);
+/// The shortest time between two writes-and-announcements of incoming
+/// messages and presences. A message after a quiet period goes out at once;
+/// during a flood, what arrives is written in one transaction and shown in
+/// one UI update per interval instead of one per stanza.
+const COALESCE: Duration = Duration::from_millis(100);
 const IQ_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct SessionConfig {
@@ -285,6 +285,7 @@ impl Actor {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let mut logout_reply = None;
         let mut flush_at: Option<tokio::time::Instant> = None;
+        let mut last_flush = tokio::time::Instant::now();
         // The watch starts at Connecting; the UI still needs to hear it.
         self.sink
             .emit(SessionEvent::State(ConnectionState::Connecting));
@@ -317,16 +318,18 @@ impl Actor {
                 _ = tick.tick() => self.tracker.expire(Instant::now()),
                 _ = sleep_until_some(flush_at) => {
                     flush_at = None;
+                    last_flush = tokio::time::Instant::now();
                     self.flush();
                 }
             }
             if self.batch.len() >= BATCH {
                 flush_at = None;
+                last_flush = tokio::time::Instant::now();
                 self.flush();
             } else if flush_at.is_none()
                 && !(self.batch.is_empty() && self.presence_batch.is_empty())
             {
-                flush_at = Some(tokio::time::Instant::now() + COALESCE);
+                flush_at = Some(tokio::time::Instant::now().max(last_flush + COALESCE));
             }
         }
         self.flush();

@@ -30,6 +30,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -39,7 +40,8 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import TimeoutException, WebDriverException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    StaleElementReferenceException, TimeoutException, WebDriverException)
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -83,6 +85,35 @@ def wait_until(what: str, pred, timeout: float, interval: float = 0.1):
         time.sleep(interval)
 
 
+def bounded(what: str, fn, timeout: float):
+    """fn() in a helper thread: a hung WebDriver call cannot hang the test."""
+    result: dict = {}
+
+    def run() -> None:
+        try:
+            result["value"] = fn()
+        except BaseException as e:  # noqa: BLE001 - handed to the caller
+            result["error"] = e
+
+    t = threading.Thread(target=run, name=what, daemon=True)
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        raise Failure(f"{what} did not return within {timeout:g} s (the WebDriver call hangs)")
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
+def x_screenshot(display: str, out: Path, geometry: str | None = None) -> None:
+    """The X display's screen (or the WxH+X+Y part of it) as PNG."""
+    crop = ["-crop", geometry, "+repage"] if geometry else []
+    r = subprocess.run(["import", "-display", display, "-window", "root", *crop, str(out)],
+                       capture_output=True, timeout=30)
+    if r.returncode != 0 or not out.exists():
+        raise Failure(f"import could not take a screenshot of {display}: {r.stderr.decode(errors='replace')}")
+
+
 def port_open(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5):
@@ -114,9 +145,6 @@ class Processes:
             f.close()
         self.procs.append((name, p))
         return p
-
-    def alive(self, p: subprocess.Popen) -> bool:
-        return p.poll() is None
 
     def stop_all(self) -> None:
         for name, p in reversed(self.procs):
@@ -221,6 +249,7 @@ def main() -> int:
     step(f"temp folder {tmp}")
 
     procs = Processes()
+    env: dict = {}
     driver = None
     bob: Peer | None = None
     server_started = False
@@ -300,9 +329,9 @@ def main() -> int:
         opts.set_capability("browserName", "wry")
         opts.set_capability("tauri:options", {"application": str(wrapper),
                                               "args": ["--demo", str(demo_json)]})
-        driver = webdriver.Remote(
+        driver = bounded("opening the WebDriver session", lambda: webdriver.Remote(
             command_executor=f"http://127.0.0.1:{wd_port}", options=opts,
-            client_config=ClientConfig(remote_server_addr=f"http://127.0.0.1:{wd_port}", timeout=60))
+            client_config=ClientConfig(remote_server_addr=f"http://127.0.0.1:{wd_port}", timeout=20)), 60)
         step("WebDriver session open")
 
         def find(sel: str, what: str, timeout: float = 20):
@@ -341,12 +370,28 @@ def main() -> int:
         wait_until('<body data-connection="online">', online, 30)
         step("online")
 
-        row = find(css("roster-contact", f'[data-jid="{BOB}"]'), "bob in the roster")
-        ActionChains(driver).double_click(row).perform()
+        bob_row = css("roster-contact", f'[data-jid="{BOB}"]')
+        for attempt in range(5):  # the roster may re-render under our feet (stale rows)
+            try:
+                row = find(bob_row, "bob in the roster")
+            except Failure as e:
+                rows = [r.get_attribute("data-jid") for r in
+                        driver.find_elements(By.CSS_SELECTOR, css("roster-contact"))]
+                raise Failure(f"{e}; the roster shows {rows or 'no contacts'} although the server "
+                              f"has {BOB} in alice's roster (group Team)") from None
+            try:
+                ActionChains(driver).double_click(row).perform()
+                break
+            except StaleElementReferenceException:
+                step("bob's row was re-rendered; finding it again")
+                time.sleep(0.2)
+        else:
+            raise Failure("bob's roster row keeps being replaced; cannot double-click it")
         try:
             composer = find(css("composer-input"), "the composer", 5)
         except Failure:
             step("double-click did not open the tab; trying Enter on the row")
+            row = find(bob_row, "bob in the roster")
             driver.execute_script("arguments[0].focus()", row)
             row.send_keys(Keys.ENTER)
             composer = find(css("composer-input"), "the composer after Enter on bob's row")
@@ -391,12 +436,21 @@ def main() -> int:
 
         # 7. Screenshot of the main window.
         if screenshot:
+            # No focus ring, and the pointer away from the roster row (its tooltip).
             driver.execute_script("document.activeElement && document.activeElement.blur()")
-            time.sleep(0.3)
-            png = driver.get_screenshot_as_png()
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            ActionChains(driver).move_to_element(
+                driver.find_element(By.CSS_SELECTOR, css("message-list"))).perform()
+            time.sleep(0.5)
+            try:
+                rect = bounded("reading the window's geometry", driver.get_window_rect, 10)
+                geometry = f"{rect['width']}x{rect['height']}+{max(rect['x'], 0)}+{max(rect['y'], 0)}"
+            except Exception:
+                geometry = "1100x720+0+0"
             raw = tmp / "screenshot-raw.png"
-            raw.write_bytes(png)
+            # The X server's picture of the window: WebKitWebDriver's own
+            # screenshot command has been seen to hang.
+            x_screenshot(display, raw, geometry)
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
             # Recompress (and shrink if needed) to stay well under ~300 KB.
             subprocess.run(["convert", str(raw), "-strip", "-define", "png:compression-level=9",
                             "-resize", "1100x720>", str(raw.with_name("screenshot.png"))],
@@ -419,20 +473,26 @@ def main() -> int:
         print(f"\nFAIL: {type(e).__name__}: {e}", file=sys.stderr, flush=True)
         if not isinstance(e, (Failure, AssertionError)):
             traceback.print_exc()
+        signal.alarm(0)
+        if "DISPLAY" in env:
+            try:
+                x_screenshot(env["DISPLAY"], tmp / "failure.png")
+                print(f"failure screenshot: {tmp / 'failure.png'}", file=sys.stderr)
+            except Exception as e2:
+                print(f"(no failure screenshot: {e2})", file=sys.stderr)
         if driver is not None:
             try:
-                driver.save_screenshot(str(tmp / "failure.png"))
-                print(f"failure screenshot: {tmp / 'failure.png'}", file=sys.stderr)
-                html = driver.execute_script("return document.body.outerHTML")
+                html = bounded("reading the DOM", lambda: driver.execute_script(
+                    "return document.documentElement.outerHTML"), 15)
                 (tmp / "failure.html").write_text(html)
                 print(f"DOM at failure: {tmp / 'failure.html'}", file=sys.stderr)
             except Exception as e2:  # the window may be gone
-                print(f"(no failure screenshot: {e2})", file=sys.stderr)
+                print(f"(no DOM: {e2})", file=sys.stderr)
     finally:
         signal.alarm(0)
         if driver is not None:
             try:
-                driver.quit()
+                bounded("closing the WebDriver session", driver.quit, 15)
             except Exception as e:
                 print(f"(driver.quit: {e})", file=sys.stderr)
         if bob is not None:

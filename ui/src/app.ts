@@ -43,6 +43,9 @@ export class App {
 
   async start(): Promise<void> {
     await this.subscribe();
+    // Listening now: the backend delivers what happened before (it connects
+    // while this page loads).
+    await this.backend.invoke("ui_ready", {}).catch(() => undefined);
     const state = await this.backend.invoke("connection_state", {}).catch(() => null);
     if (state && state.state !== "offline") {
       // e.g. the web view was reloaded while the backend stayed connected

@@ -75,6 +75,7 @@ export type IpcError = { code: ErrorCode, message: string, };
 
 /** Every command: its argument object and its result. */
 export interface Commands {
+  ui_ready: { args: Record<string, never>, result: null };
   saved_login: { args: Record<string, never>, result: SavedLogin | null };
   login: { args: { request: LoginRequest }, result: null };
   logout: { args: { forgetPassword: boolean }, result: null };

@@ -1,9 +1,27 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { boot, bootOnline, choose, get, press, q, settle, typeInto } from "./helpers";
+import { boot, bootOnline, choose, get, msg, press, q, settle, typeInto } from "./helpers";
 
 afterEach(() => vi.useRealTimers());
 
 describe("main screen", () => {
+  it("tells the backend it listens only after subscribing, so early messages are not lost", async () => {
+    let listening = -1;
+    const { mock } = await boot((m) => {
+      m.on("connection_state", () => ({ state: "online", jid: "me@company.com/hearth" }));
+      m.on("ui_ready", () => {
+        listening = m.listenerCount("messages-added");
+        // The backend replays what arrived before the page loaded.
+        m.emit("connection-state", { state: "online", jid: "me@company.com/hearth" });
+        m.emit("messages-added", [msg({ peer: "early@company.com", id: 7 })]);
+        return null;
+      });
+    });
+    await settle();
+    expect(mock.callsOf("ui_ready")).toHaveLength(1);
+    expect(listening).toBeGreaterThan(0);
+    expect(get("tab", '[data-jid="early@company.com"]').querySelector("[data-testid=tab-unread]")?.textContent).toBe("1");
+  });
+
   it("changes presence through set_presence", async () => {
     const { mock } = await bootOnline();
     choose(get<HTMLSelectElement>("presence-show"), "dnd");
