@@ -99,6 +99,10 @@ impl App {
         self.session().await?.send_message(to, body).await
     }
 
+    pub async fn send_raw(&self, xml: &str) -> Result<()> {
+        self.session().await?.send_raw(xml).await
+    }
+
     pub async fn add_contact(
         &self,
         jid: &str,

@@ -17,7 +17,6 @@ use crate::credentials::Keychain;
 
 /// Start the desktop app.
 pub fn run() {
-    webview_tuning::before_start();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let sink = Arc::new(events::WindowSink::new());
     let dir = app::data_dir();

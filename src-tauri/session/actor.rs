@@ -90,6 +90,11 @@ enum Command {
         groups: Vec<String>,
         reply: oneshot::Sender<Result<()>>,
     },
+    /// Raw XML from the XML console: must parse as one stanza.
+    SendRaw {
+        stanza: Box<Stanza>,
+        reply: oneshot::Sender<Result<()>>,
+    },
     Roster {
         reply: oneshot::Sender<RosterSnapshot>,
     },
@@ -184,6 +189,19 @@ impl SessionHandle {
             reply,
         })
         .await?
+    }
+
+    /// Send one stanza typed by the user (the XML console's "send").
+    pub async fn send_raw(&self, xml: &str) -> Result<()> {
+        let element: Element = xml
+            .trim()
+            .parse()
+            .map_err(|e| HearthError::InvalidInput(format!("This is not well-formed XML: {e}")))?;
+        let stanza = Stanza::try_from(element).map_err(|e| {
+            HearthError::InvalidInput(format!("This is not a message, presence or iq stanza: {e}"))
+        })?;
+        let stanza = Box::new(stanza);
+        self.ask(|reply| Command::SendRaw { stanza, reply }).await?
     }
 
     pub async fn roster(&self) -> RosterSnapshot {
@@ -649,6 +667,14 @@ impl Actor {
                 reply,
             } => {
                 let _ = reply.send(self.add_contact(jid, name, groups).await);
+            }
+            Command::SendRaw { stanza, reply } => {
+                let sent = self
+                    .send(*stanza)
+                    .await
+                    .map(|_| ())
+                    .ok_or(HearthError::NotConnected);
+                let _ = reply.send(sent);
             }
             Command::Roster { reply } => {
                 let _ = reply.send(RosterSnapshot {

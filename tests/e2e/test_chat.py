@@ -38,6 +38,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True  # no __pycache__ next to peer.py in the work tree
 
 from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import (  # noqa: E402
@@ -227,6 +228,24 @@ def start_session_bus(procs: Processes, tmp: Path, env: dict) -> None:
     wait_until("gnome-keyring on the session bus", registered, 15, 0.2)
 
 
+def ask_backend(driver, command: str, summary: str = "r") -> str:
+    """Diagnostics: what a backend command returns now, asked from the page."""
+    script = f"""
+        const done = arguments[arguments.length - 1];
+        window.__TAURI_INTERNALS__.invoke({json.dumps(command)}, {{}})
+          .then((r) => done(JSON.stringify({summary})), (e) => done("error: " + JSON.stringify(e)));
+    """
+    try:
+        return bounded(command, lambda: driver.execute_async_script(script), 10)
+    except Exception as e:
+        return f"(cannot ask: {e})"
+
+
+def backend_roster(driver) -> str:
+    return ask_backend(driver, "roster_snapshot", "{items: r.items.map((i) => i.jid), "
+                                                  "presences: r.presences.map((p) => p.jid)}")
+
+
 def css(testid: str, extra: str = "") -> str:
     return f'[data-testid="{testid}"]{extra}'
 
@@ -367,7 +386,11 @@ def main() -> int:
                 raise Failure(f"login failed: {errors[0].text.strip()}")
             return False
 
-        wait_until('<body data-connection="online">', online, 30)
+        try:
+            wait_until('<body data-connection="online">', online, 30)
+        except Failure as e:
+            raise Failure(f"{e}; the UI shows {driver.execute_script('return document.body.dataset.connection')!r}, "
+                          f"the backend's connection_state says: {ask_backend(driver, 'connection_state')}") from None
         step("online")
 
         bob_row = css("roster-contact", f'[data-jid="{BOB}"]')
@@ -378,7 +401,8 @@ def main() -> int:
                 rows = [r.get_attribute("data-jid") for r in
                         driver.find_elements(By.CSS_SELECTOR, css("roster-contact"))]
                 raise Failure(f"{e}; the roster shows {rows or 'no contacts'} although the server "
-                              f"has {BOB} in alice's roster (group Team)") from None
+                              f"has {BOB} in alice's roster (group Team); the backend's "
+                              f"roster_snapshot says: {backend_roster(driver)}") from None
             try:
                 ActionChains(driver).double_click(row).perform()
                 break

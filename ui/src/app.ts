@@ -139,7 +139,8 @@ export class App {
 
   async refreshRoster(): Promise<void> {
     try {
-      this.roster.setSnapshot(await this.backend.invoke("roster_snapshot", {}));
+      const requestedAt = this.roster.version;
+      this.roster.setSnapshot(await this.backend.invoke("roster_snapshot", {}), requestedAt);
     } catch {
       // not connected yet: roster-changed / the next online state brings it
     }

@@ -79,6 +79,20 @@ describe("roster", () => {
     }
   });
 
+  it("keeps a roster-changed event that overtakes a slower roster_snapshot answer", async () => {
+    let answer: (v: { items: typeof items; presences: typeof presences }) => void = () => {};
+    const { mock } = await bootOnline((m) => {
+      m.on("roster_snapshot", () => new Promise((resolve) => (answer = resolve)));
+    });
+    // The roster arrives by event while the snapshot request is still out...
+    mock.emit("roster-changed", items);
+    await settle();
+    // ...then the snapshot, taken before the roster was loaded, comes back empty.
+    answer({ items: [], presences: [] });
+    await settle();
+    expect(names("Engineering")).toContain("Bob");
+  });
+
   it("filters by name or JID and replaces the list on roster-changed", async () => {
     const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences })));
     typeInto(get<HTMLInputElement>("roster-filter"), "CARL@");

@@ -27,26 +27,41 @@ export class RosterStore {
   /** Presence of these JIDs changed. */
   readonly presenceChanged = new Emitter<string[]>();
 
-  setSnapshot(snapshot: RosterSnapshot): void {
+  /**
+   * Counts roster and presence events. A snapshot requested before an event
+   * arrived is older than that event and must not overwrite it.
+   */
+  version = 0;
+
+  /** Applies a snapshot requested when `version` was `requestedAt`. */
+  setSnapshot(snapshot: RosterSnapshot, requestedAt = this.version): void {
+    if (requestedAt !== this.version) return;
     this.presences.clear();
     for (const p of snapshot.presences) this.presences.set(p.jid, p);
-    this.setItems(snapshot.items);
+    this.replaceItems(snapshot.items);
   }
 
+  /** `roster-changed`: the whole roster. */
   setItems(items: RosterItem[]): void {
+    this.version++;
+    this.replaceItems(items);
+  }
+
+  private replaceItems(items: RosterItem[]): void {
     this.items.clear();
     for (const item of items) this.items.set(item.jid, item);
     this.itemsChanged.emit();
   }
 
   updatePresences(list: ContactPresence[]): void {
+    this.version++;
     for (const p of list) this.presences.set(p.jid, p);
     this.presenceChanged.emit(list.map((p) => p.jid));
   }
 
   clear(): void {
     this.presences.clear();
-    this.setItems([]);
+    this.replaceItems([]);
   }
 
   /** Roster name, or the JID when there is none. */

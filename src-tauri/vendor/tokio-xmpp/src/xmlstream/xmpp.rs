@@ -112,16 +112,79 @@ impl CapturedMetadata {
     }
 }
 
+/// Hearth patch: deepest element nesting accepted below a stream-level
+/// element. Real stanzas nest a handful of levels (a forwarded MAM result is
+/// about six); a hostile one nested thousands deep would otherwise be built
+/// into a tree whose recursive drop overflows the stack.
+pub const MAX_STANZA_DEPTH: usize = 48;
+
 pub struct FallibleStreamElementBuilder {
     metadata: Option<CapturedMetadata>,
-    builder: FallibleBuilder<<XmppStreamElement as FromXml>::Builder, Error>,
+    /// `None` once the element was found too deep: the rest is skipped.
+    builder: Option<FallibleBuilder<<XmppStreamElement as FromXml>::Builder, Error>>,
+    /// Elements open below the stream-level element.
+    depth: usize,
+}
+
+impl FallibleStreamElementBuilder {
+    fn too_deep(&mut self) -> FallibleStreamElement {
+        let error = Error::Other("element nested too deeply");
+        FallibleStreamElement::Err(match self.metadata.take() {
+            Some(CapturedMetadata::Stanza {
+                ns,
+                name,
+                from,
+                to,
+                type_,
+                id,
+            }) => StreamElementError::InvalidStanza {
+                ns,
+                name,
+                header: RawStanzaHeader {
+                    from,
+                    to,
+                    type_,
+                    id,
+                },
+                error,
+            },
+            Some(CapturedMetadata::Nonza { qname }) => {
+                StreamElementError::InvalidNonza { qname, error }
+            }
+            None => StreamElementError::InvalidNonza {
+                qname: (rxml::Namespace::NONE, rxml::xml_ncname!("unknown").to_owned()),
+                error,
+            },
+        })
+    }
 }
 
 impl FromEventsBuilder for FallibleStreamElementBuilder {
     type Output = FallibleStreamElement;
 
     fn feed(&mut self, ev: rxml::Event, ctx: &xso::Context) -> Result<Option<Self::Output>, Error> {
-        match self.builder.feed(ev, ctx) {
+        let closes_top = match &ev {
+            rxml::Event::StartElement(..) => {
+                self.depth += 1;
+                false
+            }
+            rxml::Event::EndElement(..) => match self.depth.checked_sub(1) {
+                Some(d) => {
+                    self.depth = d;
+                    false
+                }
+                None => true,
+            },
+            _ => false,
+        };
+        if self.depth > MAX_STANZA_DEPTH {
+            // Drop what was built so far (bounded by the limit) and skip.
+            self.builder = None;
+        }
+        let Some(builder) = self.builder.as_mut() else {
+            return Ok(closes_top.then(|| self.too_deep()));
+        };
+        match builder.feed(ev, ctx) {
             Ok(Some(output)) => Ok(Some(match output {
                 Ok(v) => FallibleStreamElement::Ok(v),
 
@@ -278,6 +341,10 @@ impl FromXml for FallibleStreamElement {
         let metadata = Some(CapturedMetadata::new(&qname, &attrs));
         let builder =
             <Result<XmppStreamElement, Error> as FromXml>::from_events(qname, attrs, ctx)?;
-        Ok(FallibleStreamElementBuilder { metadata, builder })
+        Ok(FallibleStreamElementBuilder {
+            metadata,
+            builder: Some(builder),
+            depth: 0,
+        })
     }
 }

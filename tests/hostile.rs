@@ -1,0 +1,101 @@
+//! Hostile input relayed by a real server must not crash Hearth or make it
+//! reconnect: the bad stanza is dropped, the session stays up.
+
+mod support;
+
+use std::time::Duration;
+
+use hearth::session::{ConnectionState, SessionEvent};
+use hearth::store::MessageDirection;
+use support::{Client, Prosody};
+
+/// A headline (the server relays it without archiving, whose serializer has
+/// its own depth limit) nested `depth` levels deep.
+fn nested(depth: usize) -> String {
+    let mut xml = String::from(
+        "<message xmlns='jabber:client' to='alice@localhost' type='headline'><body>deep</body>",
+    );
+    for _ in 0..depth {
+        xml.push_str("<x xmlns='urn:example:junk'>");
+    }
+    for _ in 0..depth {
+        xml.push_str("</x>");
+    }
+    xml.push_str("</message>");
+    xml
+}
+
+async fn wait_for_body(alice: &mut Client, body: &str) {
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::MessagesAdded(list)
+                if list
+                    .iter()
+                    .any(|m| m.body == body && m.direction == MessageDirection::In) =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deeply_nested_and_junk_stanzas_are_dropped_and_the_session_stays_up() {
+    let server = Prosody::start(&["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+
+    // Unknown payloads next to a body are fine and the body is kept.
+    bob.app
+        .send_raw("<message xmlns='jabber:client' to='alice@localhost' type='chat'><body>with junk</body><junk xmlns='urn:example:junk' a='1'><more/></junk></message>")
+        .await
+        .unwrap();
+    wait_for_body(&mut alice, "with junk").await;
+
+    // Far deeper than any real stanza: dropped, not fatal.
+    bob.app.send_raw(&nested(300)).await.unwrap();
+    bob.app
+        .send_message("alice@localhost", "after the storm")
+        .await
+        .unwrap();
+    wait_for_body(&mut alice, "after the storm").await;
+
+    assert!(
+        !alice.seen.iter().any(|e| match e {
+            SessionEvent::MessagesAdded(list) => list.iter().any(|m| m.body == "deep"),
+            _ => false,
+        }),
+        "the too-deep message must not be stored"
+    );
+    let later = alice.events_during(Duration::from_secs(2)).await;
+    assert!(
+        !alice.seen.iter().chain(later.iter()).any(|e| matches!(
+            e,
+            SessionEvent::State(
+                ConnectionState::Reconnecting { .. } | ConnectionState::Offline { .. }
+            )
+        )),
+        "alice lost her connection"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_input_that_is_not_a_stanza_is_refused_clearly() {
+    let server = Prosody::start(&["bob"]);
+    let mut bob = Client::new(&server, "bob");
+    bob.login(&server).await;
+    let err = bob
+        .app
+        .send_raw("<message><body>unclosed")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), hearth::error::ErrorCode::InvalidInput);
+    let err = bob.app.send_raw("<foo xmlns='bar'/>").await.unwrap_err();
+    assert!(
+        err.to_string().contains("not a message, presence or iq"),
+        "{err}"
+    );
+}
