@@ -16,7 +16,7 @@ apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends \
 mkdir -p "$PB_DIR"
 [ -x "$PB_DIR/venv/bin/python" ] || { python3 -m venv "$PB_DIR/venv" && "$PB_DIR/venv/bin/pip" -q install slixmpp; }
 rm -rf "$work"; cp -r "$src" "$work"; cp "$here/hearth.sh" "$work/clients/hearth.sh"; chmod +x "$work/clients/"*.sh
-(cd "$repo/ui" && npm ci --no-audit --no-fund >/dev/null && npm run build >/dev/null)
+(cd "$repo/ui" && npm install --no-audit --no-fund >/dev/null && npm run build >/dev/null)
 (cd "$repo" && cargo build --release --features custom-protocol)
 bin=$PB_DIR/hearth-bin; install -m 755 "$repo/target/release/hearth" "$bin"   # readable by uid 65534
 cd "$work"
