@@ -73,11 +73,25 @@ async fn untrusted_certificate_is_refused_until_pinned() {
     let fingerprint = hearth::session::fingerprint(&server.certificate_der());
     assert!(reason.message.contains(&fingerprint), "{}", reason.message);
     // Once the user pins exactly this certificate, the login succeeds.
-    stranger
+    // The dialog's details: the certificate the server presented.
+    let shown = stranger
         .app
-        .trust_certificate("alice@localhost", &server.certificate_der())
-        .unwrap();
-    stranger.login(&server).await;
+        .untrusted_certificate()
+        .await
+        .expect("certificate details");
+    assert_eq!(shown.fingerprint, fingerprint);
+    assert!(shown.names.contains(&"localhost".to_string()), "{shown:?}");
+    assert!(shown.subject.contains("localhost"), "{}", shown.subject);
+    assert!(shown.not_after > shown.not_before);
+    assert!(!shown.changed);
+    // A fingerprint the server did not present cannot be pinned this way.
+    assert!(stranger.app.trust_certificate("00:11").await.is_err());
+    // "Trust this certificate": pinned, and the same login runs again.
+    stranger.app.trust_certificate(&fingerprint).await.unwrap();
+    stranger.wait_state(|s| s.is_online()).await;
+    let pinned = stranger.app.pinned_certificates().await.unwrap();
+    assert_eq!(pinned.len(), 1);
+    assert_eq!(pinned[0].fingerprint, fingerprint);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -200,4 +214,31 @@ async fn resource_conflict_stops_without_fighting_the_other_client() {
         "the first client tried again: {later:?}"
     );
     assert!(second.connection_state().await.is_online());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_certificate_is_refused_with_an_explanation() {
+    let mut server = Prosody::start(&["alice"]);
+    let mut alice = Client::new(&server, "alice");
+    alice.login(&server).await;
+    // The server gets a new certificate (e.g. an attacker in the middle).
+    server.make_certificate();
+    server.restart();
+    let reason = alice.wait_offline_reason().await;
+    assert_eq!(reason.code, ErrorCode::CertificateUntrusted);
+    assert!(reason.message.contains("changed"), "{}", reason.message);
+    let shown = alice.app.untrusted_certificate().await.expect("details");
+    assert!(shown.changed);
+    assert_eq!(
+        shown.fingerprint,
+        hearth::session::fingerprint(&server.certificate_der())
+    );
+    // Nothing retries behind the user's back.
+    let later = alice.events_during(Duration::from_secs(3)).await;
+    assert!(
+        !later
+            .iter()
+            .any(|e| matches!(e, SessionEvent::State(ConnectionState::Connecting))),
+        "{later:?}"
+    );
 }

@@ -189,6 +189,9 @@ impl App {
             self.sink.clone(),
         );
         *self.session.lock().await = Some(handle);
+        if let Ok(mut last) = self.last_login.lock() {
+            *last = Some(req);
+        }
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! Composition root: the profile's store, the keychain and the account's
 //! session. The IPC layer calls these methods; nothing here knows Tauri.
 
+mod certificates;
 mod demo;
 mod login;
 
@@ -23,6 +24,9 @@ pub struct App {
     secrets: Arc<dyn SecretStore>,
     sink: Arc<dyn EventSink>,
     session: AsyncMutex<Option<SessionHandle>>,
+    /// The last login, kept in memory only, so that "trust this certificate
+    /// and connect" does not make the user type the password again.
+    last_login: Mutex<Option<LoginRequest>>,
     demo: Option<DemoProfile>,
 }
 
@@ -52,6 +56,7 @@ impl App {
             secrets,
             sink,
             session: AsyncMutex::new(None),
+            last_login: Mutex::new(None),
             demo,
         })
     }
@@ -113,7 +118,7 @@ impl App {
     }
 
     /// Trust exactly this certificate (DER) for `account` from now on.
-    pub fn trust_certificate(&self, account: &str, der: &[u8]) -> Result<String> {
+    pub fn pin_certificate(&self, account: &str, der: &[u8]) -> Result<String> {
         let account = login::parse_account(account)?.to_string();
         self.store()?.pin_certificate(&account, der)
     }

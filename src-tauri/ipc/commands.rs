@@ -10,7 +10,7 @@ use ts_rs::TS;
 use super::error::IpcResult;
 use crate::app::{App, LoginRequest, SavedLogin};
 use crate::features::rfc6121_presence::PresenceShow;
-use crate::session::{ConnectionState, RosterSnapshot};
+use crate::session::{CertificateInfo, ConnectionState, RosterSnapshot};
 use crate::store::{ChatMessage, HistoryCursor, HistoryPage};
 
 pub type AppState = Arc<App>;
@@ -96,4 +96,29 @@ pub async fn history_page(app: State<'_, AppState>, args: HistoryArgs) -> IpcRes
 #[tauri::command]
 pub async fn add_contact(app: State<'_, AppState>, args: AddContactArgs) -> IpcResult<()> {
     Ok(app.add_contact(&args.jid, args.name, args.groups).await?)
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct FingerprintArgs {
+    pub fingerprint: String,
+}
+
+#[tauri::command]
+pub async fn untrusted_certificate(app: State<'_, AppState>) -> IpcResult<Option<CertificateInfo>> {
+    Ok(app.untrusted_certificate().await)
+}
+
+#[tauri::command]
+pub async fn trust_certificate(app: State<'_, AppState>, args: FingerprintArgs) -> IpcResult<()> {
+    Ok(app.trust_certificate(&args.fingerprint).await?)
+}
+
+#[tauri::command]
+pub async fn pinned_certificates(app: State<'_, AppState>) -> IpcResult<Vec<CertificateInfo>> {
+    Ok(app.pinned_certificates().await?)
+}
+
+#[tauri::command]
+pub async fn forget_certificate(app: State<'_, AppState>, args: FingerprintArgs) -> IpcResult<()> {
+    Ok(app.forget_pinned_certificate(&args.fingerprint).await?)
 }

@@ -5,13 +5,15 @@
 
 use ts_rs::{Config, TS};
 
-use super::commands::{AddContactArgs, HistoryArgs, SendMessageArgs, SetPresenceArgs};
+use super::commands::{
+    AddContactArgs, FingerprintArgs, HistoryArgs, SendMessageArgs, SetPresenceArgs,
+};
 use super::error::IpcError;
 use crate::app::{LoginRequest, SavedLogin};
 use crate::error::{ErrorCode, Problem};
 use crate::features::rfc6121_presence::{ContactPresence, PresenceShow, ResourcePresence};
 use crate::features::rfc6121_roster::{RosterItem, Subscription};
-use crate::session::{ConnectionState, RosterSnapshot};
+use crate::session::{CertificateInfo, ConnectionState, RosterSnapshot};
 use crate::store::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
 };
@@ -32,6 +34,18 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("send_message", "{ args: SendMessageArgs }", "ChatMessage"),
     ("history_page", "{ args: HistoryArgs }", "HistoryPage"),
     ("add_contact", "{ args: AddContactArgs }", "null"),
+    (
+        "untrusted_certificate",
+        "Record<string, never>",
+        "CertificateInfo | null",
+    ),
+    ("trust_certificate", "{ args: FingerprintArgs }", "null"),
+    (
+        "pinned_certificates",
+        "Record<string, never>",
+        "Array<CertificateInfo>",
+    ),
+    ("forget_certificate", "{ args: FingerprintArgs }", "null"),
 ];
 
 /// (event, TypeScript payload).
@@ -74,6 +88,8 @@ pub fn typescript() -> String {
         decl::<HistoryArgs>(&cfg),
         decl::<AddContactArgs>(&cfg),
         decl::<RosterSnapshot>(&cfg),
+        decl::<CertificateInfo>(&cfg),
+        decl::<FingerprintArgs>(&cfg),
         decl::<IpcError>(&cfg),
     ] {
         out.push_str(&d);

@@ -61,6 +61,10 @@ pub fn run() {
             commands::send_message,
             commands::history_page,
             commands::add_contact,
+            commands::untrusted_certificate,
+            commands::trust_certificate,
+            commands::pinned_certificates,
+            commands::forget_certificate,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -118,9 +118,15 @@ pub struct SessionHandle {
     account: BareJid,
     commands: mpsc::Sender<Command>,
     state: watch::Receiver<ConnectionState>,
+    trust: Arc<TrustVerifier>,
 }
 
 impl SessionHandle {
+    /// The certificate this session last refused, if any.
+    pub fn rejected_certificate(&self) -> Option<super::RejectedCertificate> {
+        self.trust.last_rejected()
+    }
+
     pub fn account(&self) -> &BareJid {
         &self.account
     }
@@ -233,6 +239,7 @@ pub fn start(
         .map(Jid::from)
         .unwrap_or_else(|_| Jid::from(cfg.jid.clone()));
     let trust = TrustVerifier::new(cfg.pinned.clone());
+    let handle_trust = trust.clone();
     let link = Arc::new(LinkConfig {
         jid: full,
         password: cfg.password,
@@ -269,6 +276,7 @@ pub fn start(
         account,
         commands: cmd_tx,
         state: state_rx,
+        trust: handle_trust,
     }
 }
 

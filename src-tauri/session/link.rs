@@ -165,13 +165,19 @@ fn classify_connect(cfg: &LinkConfig, e: tokio_xmpp::Error) -> AttemptError {
     if let Some(rejected) = cfg.connector.trust.last_rejected() {
         if let tokio_xmpp::Error::Io(io) = &e {
             if io.to_string().contains(&rejected.reason) {
-                return terminal(
-                    ErrorCode::CertificateUntrusted,
+                let message = if rejected.changed {
+                    format!(
+                        "The server's certificate has changed since you trusted it, so Hearth refused it \
+                         (the connection may be intercepted). New SHA-256 fingerprint: {}.",
+                        rejected.fingerprint
+                    )
+                } else {
                     format!(
                         "The server's certificate is not trusted: {}. SHA-256 fingerprint: {}.",
                         rejected.reason, rejected.fingerprint
-                    ),
-                );
+                    )
+                };
+                return terminal(ErrorCode::CertificateUntrusted, message);
             }
         }
     }

@@ -4,6 +4,7 @@
 
 mod actor;
 mod backoff;
+mod certificate;
 mod connector;
 mod iq_tracker;
 mod link;
@@ -12,9 +13,10 @@ mod state;
 mod tls_trust;
 
 pub use actor::{start, RosterSnapshot, SessionConfig, SessionEvent, SessionHandle};
+pub use certificate::{describe as describe_certificate, CertificateInfo};
 pub use connector::ServerAddress;
 pub use state::ConnectionState;
-pub use tls_trust::fingerprint;
+pub use tls_trust::{fingerprint, RejectedCertificate};
 
 /// Where session events go (the IPC layer, or a test).
 pub trait EventSink: Send + Sync + 'static {

@@ -30,6 +30,9 @@ pub struct RejectedCertificate {
     pub fingerprint: String,
     pub der: Vec<u8>,
     pub reason: String,
+    /// The user had trusted a different certificate for this account: the
+    /// server's certificate changed.
+    pub changed: bool,
 }
 
 #[derive(Debug)]
@@ -73,6 +76,7 @@ impl TrustVerifier {
             fingerprint: fingerprint(end_entity.as_ref()),
             der: end_entity.as_ref().to_vec(),
             reason: reason.clone(),
+            changed: !self.pinned.is_empty(),
         };
         if let Ok(mut slot) = self.rejected.lock() {
             *slot = Some(rejected);

@@ -53,7 +53,7 @@ impl Client {
     ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         let app = App::open(dir.path(), secrets, Arc::new(tx), None).unwrap();
-        app.trust_certificate(&jid(user), &server.certificate_der())
+        app.pin_certificate(&jid(user), &server.certificate_der())
             .unwrap();
         Self {
             app: Arc::new(app),

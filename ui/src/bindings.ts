@@ -71,6 +71,30 @@ export type AddContactArgs = { jid: string, name: string | null, groups: Array<s
 
 export type RosterSnapshot = { items: Array<RosterItem>, presences: Array<ContactPresence>, };
 
+export type CertificateInfo = { 
+/**
+ * SHA-256 of the DER, colon-separated hex.
+ */
+fingerprint: string, subject: string, issuer: string, 
+/**
+ * DNS names the certificate is valid for.
+ */
+names: Array<string>, 
+/**
+ * Validity, milliseconds since the Unix epoch.
+ */
+notBefore: number, notAfter: number, 
+/**
+ * Why it was refused, as a sentence fragment.
+ */
+reason: string, 
+/**
+ * The user had trusted another certificate for this account.
+ */
+changed: boolean, };
+
+export type FingerprintArgs = { fingerprint: string, };
+
 export type IpcError = { code: ErrorCode, message: string, };
 
 /** Every command: its argument object and its result. */
@@ -85,6 +109,10 @@ export interface Commands {
   send_message: { args: { args: SendMessageArgs }, result: ChatMessage };
   history_page: { args: { args: HistoryArgs }, result: HistoryPage };
   add_contact: { args: { args: AddContactArgs }, result: null };
+  untrusted_certificate: { args: Record<string, never>, result: CertificateInfo | null };
+  trust_certificate: { args: { args: FingerprintArgs }, result: null };
+  pinned_certificates: { args: Record<string, never>, result: Array<CertificateInfo> };
+  forget_certificate: { args: { args: FingerprintArgs }, result: null };
 }
 
 /** Every event: its payload. */

@@ -71,6 +71,10 @@ export class MockBackend implements Backend {
       roster_snapshot: () => ({ items: [], presences: [] }),
       set_presence: () => null,
       add_contact: () => null,
+      untrusted_certificate: () => null,
+      trust_certificate: () => null,
+      pinned_certificates: () => [],
+      forget_certificate: () => null,
       history_page: () => ({ messages: [], complete: true }),
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,

@@ -19,6 +19,18 @@ export const en = {
   "login.connecting": "Connecting…",
   "login.cancel": "Cancel",
 
+  "cert.title": "Check the server’s certificate",
+  "cert.subject": "Issued to",
+  "cert.issuer": "Issued by",
+  "cert.names": "Valid for",
+  "cert.validity": "Valid",
+  "cert.fingerprint": "SHA-256 fingerprint",
+  "cert.reason": "Why it is not trusted",
+  "cert.firstContact": "Your computer does not trust this certificate. Trust it only if your administrator confirms the fingerprint below; Hearth will then accept exactly this certificate for this account.",
+  "cert.changedWarning": "This is NOT the certificate you trusted for this server before. Someone may be intercepting the connection. Continue only if your administrator told you the certificate was replaced and the fingerprint matches.",
+  "cert.trust": "Trust this certificate and connect",
+  "cert.cancel": "Don\"t connect",
+
   "validation.jid": "Enter your address as name@domain, for example anna@company.com.",
   "validation.password": "Enter your password.",
   "validation.port": "The port must be a number from 1 to 65535.",

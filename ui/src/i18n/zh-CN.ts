@@ -21,6 +21,18 @@ export const zhCN: Record<keyof typeof en, string> = {
   "login.connecting": "正在连接…",
   "login.cancel": "取消",
 
+  "cert.title": "请检查服务器证书",
+  "cert.subject": "颁发给",
+  "cert.issuer": "颁发者",
+  "cert.names": "适用于",
+  "cert.validity": "有效期",
+  "cert.fingerprint": "SHA-256 指纹",
+  "cert.reason": "不受信任的原因",
+  "cert.firstContact": "您的电脑不信任此证书。请仅在管理员确认下方指纹后再信任它；之后 Hearth 只会为此账号接受这一张证书。",
+  "cert.changedWarning": "这不是您之前为此服务器信任的证书，连接可能正被拦截。只有在管理员告知证书已更换且指纹一致时才继续。",
+  "cert.trust": "信任此证书并连接",
+  "cert.cancel": "不连接",
+
   "validation.jid": "请按 名称@域名 的格式输入账号，例如 anna@company.com。",
   "validation.password": "请输入密码。",
   "validation.port": "端口必须是 1 到 65535 之间的数字。",

@@ -4,6 +4,7 @@ import { Disposer, el, setAttrs, setHidden, type Attrs } from "../dom";
 import { problemNodes } from "../errors";
 import { onLangChange, retranslate, t, tattr, tx, type Key } from "../i18n";
 import { isBareJid } from "../jid";
+import { createCertificatePanel } from "./certificatePanel";
 import { createLanguageSelect } from "./languageSelect";
 
 type LoginError = { key: Key } | { problem: Problem };
@@ -129,7 +130,13 @@ export function createLoginView(app: App): Screen {
   disposer.add(app.connection.changed.on(onState));
   disposer.add(onLangChange(renderError));
 
-  const root = el("main", { class: "login-screen" }, form, createLanguageSelect(disposer));
+  const root = el(
+    "main",
+    { class: "login-screen" },
+    form,
+    createCertificatePanel(app, disposer),
+    createLanguageSelect(disposer),
+  );
   return {
     kind: "login",
     root,

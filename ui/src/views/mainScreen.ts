@@ -5,6 +5,7 @@ import { createAddContact } from "./addContact";
 import { createLanguageSelect } from "./languageSelect";
 import { createPresenceSelector } from "./presenceSelector";
 import { createRosterView } from "./roster";
+import { createCertificatePanel } from "./certificatePanel";
 import { createStatusBanner } from "./statusBanner";
 import { createTabsView } from "./tabs";
 
@@ -43,6 +44,7 @@ export function createMainScreen(app: App): Screen {
     "div",
     { class: "main-screen" },
     createStatusBanner(app, disposer),
+    createCertificatePanel(app, disposer),
     el(
       "div",
       { class: "main-body" },

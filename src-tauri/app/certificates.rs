@@ -1,0 +1,90 @@
+//! Certificate trust as the user manages it: see why a certificate was
+//! refused, trust exactly that certificate, list and remove trusted ones.
+//!
+//! Invariant: only the certificate the server actually presented (and the
+//! session refused) can be pinned through `trust_certificate`, identified by
+//! its fingerprint; a changed certificate is never accepted silently.
+
+use super::login::parse_account;
+use super::App;
+use crate::error::{HearthError, Result};
+use crate::session::{describe_certificate, CertificateInfo, RejectedCertificate};
+
+impl App {
+    /// The account the certificate settings apply to: the current session's,
+    /// else the last one used.
+    async fn certificate_account(&self) -> Result<String> {
+        if let Some(s) = self.session.lock().await.as_ref() {
+            return Ok(s.account().to_string());
+        }
+        self.store()?
+            .last_account()?
+            .map(|a| a.jid)
+            .ok_or_else(|| HearthError::InvalidInput("No account has been used yet.".into()))
+    }
+
+    async fn rejected(&self) -> Option<RejectedCertificate> {
+        self.session
+            .lock()
+            .await
+            .as_ref()
+            .and_then(|s| s.rejected_certificate())
+    }
+
+    /// Details of the certificate the last connection attempt refused.
+    pub async fn untrusted_certificate(&self) -> Option<CertificateInfo> {
+        self.rejected().await.map(|r| describe_certificate(&r))
+    }
+
+    /// Trust the refused certificate with this fingerprint for the account,
+    /// then connect again with the same login.
+    pub async fn trust_certificate(&self, fingerprint: &str) -> Result<()> {
+        let rejected = self
+            .rejected()
+            .await
+            .filter(|r| r.fingerprint.eq_ignore_ascii_case(fingerprint.trim()))
+            .ok_or_else(|| {
+                HearthError::InvalidInput(
+                    "That is not the certificate the server presented; connect again to see it."
+                        .into(),
+                )
+            })?;
+        let account = self.certificate_account().await?;
+        self.store()?.pin_certificate(&account, &rejected.der)?;
+        let last = self.last_login.lock().ok().and_then(|l| l.clone());
+        match last {
+            Some(request) => self.login(request).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Certificates trusted for the current (or last) account.
+    pub async fn pinned_certificates(&self) -> Result<Vec<CertificateInfo>> {
+        let account = self.certificate_account().await?;
+        self.pinned_certificates_of(&account)
+    }
+
+    /// Stop trusting a certificate for the current (or last) account.
+    pub async fn forget_pinned_certificate(&self, fingerprint: &str) -> Result<()> {
+        let account = self.certificate_account().await?;
+        self.forget_certificate(&account, fingerprint)
+    }
+
+    /// Certificates trusted for the account.
+    pub fn pinned_certificates_of(&self, account: &str) -> Result<Vec<CertificateInfo>> {
+        let account = parse_account(account)?.to_string();
+        Ok(self
+            .store()?
+            .pinned_certificates(&account)?
+            .into_iter()
+            .map(|c| {
+                describe_certificate(&RejectedCertificate {
+                    fingerprint: c.fingerprint,
+                    der: c.der,
+                    reason: String::new(),
+                    changed: false,
+                })
+            })
+            .collect())
+    }
+}
