@@ -43,3 +43,25 @@ describe("certificate check", () => {
     expect(mock.callsOf("trust_certificate")).toHaveLength(0);
   });
 });
+
+describe("trusted certificates", () => {
+  it("lists the pinned certificates and stops trusting one", async () => {
+    let pinned = [info(false)];
+    const { mock } = await boot((m) => {
+      m.on("pinned_certificates", () => pinned);
+      m.on("forget_certificate", ({ args }) => {
+        pinned = pinned.filter((c) => c.fingerprint !== args.fingerprint);
+        return null;
+      });
+    });
+    const section = get<HTMLDetailsElement>("trusted-toggle").parentElement as HTMLDetailsElement;
+    section.open = true;
+    section.dispatchEvent(new Event("toggle"));
+    await settle();
+    expect(get("trusted-item").dataset.fingerprint).toBe("AB:CD:EF");
+    get("trusted-forget").click();
+    await settle();
+    expect(mock.callsOf("forget_certificate")).toEqual([{ args: { fingerprint: "AB:CD:EF" } }]);
+    expect(get("trusted-list").textContent).toBe("No certificates trusted by hand.");
+  });
+});

@@ -31,6 +31,10 @@ export const en = {
   "cert.trust": "Trust this certificate and connect",
   "cert.cancel": "Don\"t connect",
 
+  "cert.trusted": "Trusted certificates",
+  "cert.forget": "Stop trusting",
+  "cert.noneTrusted": "No certificates trusted by hand.",
+
   "validation.jid": "Enter your address as name@domain, for example anna@company.com.",
   "validation.password": "Enter your password.",
   "validation.port": "The port must be a number from 1 to 65535.",

@@ -33,6 +33,10 @@ export const zhCN: Record<keyof typeof en, string> = {
   "cert.trust": "信任此证书并连接",
   "cert.cancel": "不连接",
 
+  "cert.trusted": "已信任的证书",
+  "cert.forget": "不再信任",
+  "cert.noneTrusted": "没有手动信任的证书。",
+
   "validation.jid": "请按 名称@域名 的格式输入账号，例如 anna@company.com。",
   "validation.password": "请输入密码。",
   "validation.port": "端口必须是 1 到 65535 之间的数字。",

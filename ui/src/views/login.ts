@@ -6,6 +6,7 @@ import { onLangChange, retranslate, t, tattr, tx, type Key } from "../i18n";
 import { isBareJid } from "../jid";
 import { createCertificatePanel } from "./certificatePanel";
 import { createLanguageSelect } from "./languageSelect";
+import { createTrustedCertificates } from "./trustedCertificates";
 
 type LoginError = { key: Key } | { problem: Problem };
 
@@ -67,6 +68,7 @@ export function createLoginView(app: App): Screen {
     checkboxField("login.remember", remember),
     checkboxField("login.autoLogin", autoLogin),
     server,
+    createTrustedCertificates(app),
     el("div", { class: "actions" }, submit),
   );
 
