@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod prosody;
+pub mod relay;
 
 use std::sync::Arc;
 use std::time::Duration;

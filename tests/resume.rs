@@ -1,0 +1,110 @@
+//! Losing the link while messages flow both ways: after stream management
+//! (XEP-0198) resumes the session, every message is stored exactly once on
+//! both sides, and outgoing ones end up acknowledged.
+
+mod support;
+
+use hearth::session::{ConnectionState, SessionEvent};
+use hearth::store::{DeliveryState, MessageDirection};
+use support::relay::Relay;
+use support::{password, Client, Prosody};
+
+const N: usize = 30;
+
+async fn count_incoming(client: &mut Client, n: usize) {
+    let incoming = |e: &SessionEvent| match e {
+        SessionEvent::MessagesAdded(l) => l
+            .iter()
+            .filter(|m| m.direction == MessageDirection::In)
+            .count(),
+        _ => 0,
+    };
+    let mut received: usize = client.seen.iter().map(incoming).sum();
+    if received >= n {
+        return;
+    }
+    client
+        .wait_event(|e| {
+            received += incoming(e);
+            (received >= n).then_some(())
+        })
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_in_flight_survive_a_cut_link_exactly_once() {
+    let server = Prosody::start(&["alice", "bob"]);
+    let relay = Relay::start(server.port).await;
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    // alice reaches the server only through the relay.
+    let mut request = alice.request(&server, &password("alice"));
+    request.port = Some(relay.port);
+    alice.app.login(request).await.unwrap();
+    alice.wait_state(|s| s.is_online()).await;
+    bob.login(&server).await;
+
+    for i in 0..N {
+        if i == N / 2 {
+            relay.cut();
+        }
+        alice
+            .app
+            .send_message("bob@localhost", &format!("a{i}"))
+            .await
+            .unwrap();
+        bob.app
+            .send_message("alice@localhost", &format!("b{i}"))
+            .await
+            .unwrap();
+    }
+    // The link was lost and came back without a new session.
+    alice
+        .seen_or_wait(|e| {
+            matches!(e, SessionEvent::State(ConnectionState::Reconnecting { .. })).then_some(())
+        })
+        .await;
+    alice.wait_state(|s| s.is_online()).await;
+
+    count_incoming(&mut alice, N).await;
+    count_incoming(&mut bob, N).await;
+    for (who, peer) in [(&alice, "bob@localhost"), (&bob, "alice@localhost")] {
+        let page = who.app.history_page(peer, None, 500).await.unwrap();
+        let mut bodies: Vec<_> = page.messages.iter().map(|m| m.body.clone()).collect();
+        bodies.sort();
+        let before = bodies.len();
+        bodies.dedup();
+        assert_eq!(before, bodies.len(), "{} stored a message twice", who.jid);
+        assert_eq!(
+            page.messages.len(),
+            2 * N,
+            "{} has {} of {} messages",
+            who.jid,
+            page.messages.len(),
+            2 * N
+        );
+    }
+    // Every message alice sent across the cut is eventually acknowledged.
+    let deadline = tokio::time::Instant::now() + support::WAIT;
+    loop {
+        let page = alice
+            .app
+            .history_page("bob@localhost", None, 500)
+            .await
+            .unwrap();
+        let unacked: Vec<_> = page
+            .messages
+            .iter()
+            .filter(|m| m.direction == MessageDirection::Out && m.state != DeliveryState::Acked)
+            .map(|m| (m.body.clone(), m.state))
+            .collect();
+        if unacked.is_empty() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not acknowledged: {unacked:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}

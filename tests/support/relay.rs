@@ -1,0 +1,44 @@
+//! A loopback TCP relay in front of the server that a test can sever, to
+//! lose the link mid-conversation the way a flaky network does.
+
+use tokio::io::copy_bidirectional;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+
+pub struct Relay {
+    pub port: u16,
+    /// Each increment severs every connection open at that moment.
+    cuts: watch::Sender<u64>,
+}
+
+impl Relay {
+    pub async fn start(target_port: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("relay port");
+        let port = listener.local_addr().unwrap().port();
+        let (cuts, _) = watch::channel(0u64);
+        let cuts_for_task = cuts.clone();
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let mut cut = cuts_for_task.subscribe();
+                cut.borrow_and_update();
+                tokio::spawn(async move {
+                    let Ok(mut server) = TcpStream::connect(("127.0.0.1", target_port)).await
+                    else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = copy_bidirectional(&mut client, &mut server) => {}
+                        _ = cut.changed() => {}
+                    }
+                    // Dropping both sockets closes them: each side sees the link die.
+                });
+            }
+        });
+        Relay { port, cuts }
+    }
+
+    /// Sever every connection through the relay (new ones are accepted).
+    pub fn cut(&self) {
+        self.cuts.send_modify(|n| *n += 1);
+    }
+}
