@@ -188,6 +188,7 @@ impl App {
             self.shared_store(),
             self.sink.clone(),
         );
+        handle.set_console_open(self.console_open.load(std::sync::atomic::Ordering::Relaxed));
         *self.session.lock().await = Some(handle);
         if let Ok(mut last) = self.last_login.lock() {
             *last = Some(req);

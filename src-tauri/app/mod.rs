@@ -27,6 +27,8 @@ pub struct App {
     /// The last login, kept in memory only, so that "trust this certificate
     /// and connect" does not make the user type the password again.
     last_login: Mutex<Option<LoginRequest>>,
+    /// The XML console is open (new sessions inherit it).
+    console_open: std::sync::atomic::AtomicBool,
     demo: Option<DemoProfile>,
 }
 
@@ -57,6 +59,7 @@ impl App {
             sink,
             session: AsyncMutex::new(None),
             last_login: Mutex::new(None),
+            console_open: std::sync::atomic::AtomicBool::new(false),
             demo,
         })
     }
@@ -102,6 +105,14 @@ impl App {
 
     pub async fn send_message(&self, to: &str, body: &str) -> Result<ChatMessage> {
         self.session().await?.send_message(to, body).await
+    }
+
+    pub async fn set_console_open(&self, open: bool) {
+        self.console_open
+            .store(open, std::sync::atomic::Ordering::Relaxed);
+        if let Some(s) = self.session.lock().await.as_ref() {
+            s.set_console_open(open);
+        }
     }
 
     pub async fn send_raw(&self, xml: &str) -> Result<()> {

@@ -122,3 +122,20 @@ pub async fn pinned_certificates(app: State<'_, AppState>) -> IpcResult<Vec<Cert
 pub async fn forget_certificate(app: State<'_, AppState>, args: FingerprintArgs) -> IpcResult<()> {
     Ok(app.forget_pinned_certificate(&args.fingerprint).await?)
 }
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SendRawArgs {
+    pub xml: String,
+}
+
+/// Open or close the XML console (traffic is recorded only while open).
+#[tauri::command]
+pub async fn set_console_open(app: State<'_, AppState>, open: bool) -> IpcResult<()> {
+    app.set_console_open(open).await;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn send_raw(app: State<'_, AppState>, args: SendRawArgs) -> IpcResult<()> {
+    Ok(app.send_raw(&args.xml).await?)
+}

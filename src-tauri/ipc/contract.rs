@@ -6,14 +6,16 @@
 use ts_rs::{Config, TS};
 
 use super::commands::{
-    AddContactArgs, FingerprintArgs, HistoryArgs, SendMessageArgs, SetPresenceArgs,
+    AddContactArgs, FingerprintArgs, HistoryArgs, SendMessageArgs, SendRawArgs, SetPresenceArgs,
 };
 use super::error::IpcError;
 use crate::app::{LoginRequest, SavedLogin};
 use crate::error::{ErrorCode, Problem};
 use crate::features::rfc6121_presence::{ContactPresence, PresenceShow, ResourcePresence};
 use crate::features::rfc6121_roster::{RosterItem, Subscription};
-use crate::session::{CertificateInfo, ConnectionState, RosterSnapshot};
+use crate::session::{
+    CertificateInfo, ConnectionState, ConsoleDirection, ConsoleEntry, RosterSnapshot,
+};
 use crate::store::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
 };
@@ -46,6 +48,8 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "Array<CertificateInfo>",
     ),
     ("forget_certificate", "{ args: FingerprintArgs }", "null"),
+    ("set_console_open", "{ open: boolean }", "null"),
+    ("send_raw", "{ args: SendRawArgs }", "null"),
 ];
 
 /// (event, TypeScript payload).
@@ -55,6 +59,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("presence-changed", "Array<ContactPresence>"),
     ("messages-added", "Array<ChatMessage>"),
     ("message-updated", "ChatMessage"),
+    ("xml-console", "Array<ConsoleEntry>"),
 ];
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -90,6 +95,9 @@ pub fn typescript() -> String {
         decl::<RosterSnapshot>(&cfg),
         decl::<CertificateInfo>(&cfg),
         decl::<FingerprintArgs>(&cfg),
+        decl::<ConsoleDirection>(&cfg),
+        decl::<ConsoleEntry>(&cfg),
+        decl::<SendRawArgs>(&cfg),
         decl::<IpcError>(&cfg),
     ] {
         out.push_str(&d);

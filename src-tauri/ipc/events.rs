@@ -54,6 +54,7 @@ impl WindowSink {
             SessionEvent::Presence(p) => handle.emit("presence-changed", p),
             SessionEvent::MessagesAdded(m) => handle.emit("messages-added", m),
             SessionEvent::MessageUpdated(m) => handle.emit("message-updated", m),
+            SessionEvent::Console(lines) => handle.emit("xml-console", lines),
         };
         if let Err(e) = result {
             log::warn!("could not deliver an event to the window: {e}");

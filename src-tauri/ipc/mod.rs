@@ -65,6 +65,8 @@ pub fn run() {
             commands::trust_certificate,
             commands::pinned_certificates,
             commands::forget_certificate,
+            commands::set_console_open,
+            commands::send_raw,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -31,6 +31,7 @@ use super::iq_tracker::{IqAnswer, IqTracker};
 use super::link::{reconnector, LinkConfig, LinkStatus};
 use super::state::ConnectionState;
 use super::tls_trust::TrustVerifier;
+use super::xml_console::{Console, ConsoleEntry};
 use super::EventSink;
 use crate::error::{ErrorCode, HearthError, Problem, Result};
 use crate::features::rfc6121_messages::{self, Incoming};
@@ -65,6 +66,8 @@ pub enum SessionEvent {
     Presence(Vec<ContactPresence>),
     MessagesAdded(Vec<ChatMessage>),
     MessageUpdated(ChatMessage),
+    /// XML console lines (only while the console is open).
+    Console(Vec<ConsoleEntry>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -119,9 +122,15 @@ pub struct SessionHandle {
     commands: mpsc::Sender<Command>,
     state: watch::Receiver<ConnectionState>,
     trust: Arc<TrustVerifier>,
+    console: Console,
 }
 
 impl SessionHandle {
+    /// Show (or stop showing) this account's traffic in the XML console.
+    pub fn set_console_open(&self, open: bool) {
+        self.console.set_open(open);
+    }
+
     /// The certificate this session last refused, if any.
     pub fn rejected_certificate(&self) -> Option<super::RejectedCertificate> {
         self.trust.last_rejected()
@@ -240,10 +249,11 @@ pub fn start(
         .unwrap_or_else(|_| Jid::from(cfg.jid.clone()));
     let trust = TrustVerifier::new(cfg.pinned.clone());
     let handle_trust = trust.clone();
+    let (console, console_rx) = Console::new();
     let link = Arc::new(LinkConfig {
         jid: full,
         password: cfg.password,
-        connector: StartTlsConnector::new(cfg.address, trust),
+        connector: StartTlsConnector::new(cfg.address, trust, console.clone()),
         timeouts: Timeouts {
             read_timeout: Duration::from_secs(45),
             response_timeout: Duration::from_secs(15),
@@ -271,12 +281,13 @@ pub fn start(
         stopped: None,
         internal: internal_tx,
     };
-    tokio::spawn(actor.run(cmd_rx, link_rx, internal_rx));
+    tokio::spawn(actor.run(cmd_rx, link_rx, internal_rx, console_rx));
     SessionHandle {
         account,
         commands: cmd_tx,
         state: state_rx,
         trust: handle_trust,
+        console,
     }
 }
 
@@ -307,6 +318,7 @@ impl Actor {
         mut commands: mpsc::Receiver<Command>,
         mut link: mpsc::UnboundedReceiver<LinkStatus>,
         mut internal: mpsc::UnboundedReceiver<Internal>,
+        mut console: mpsc::Receiver<ConsoleEntry>,
     ) {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let mut logout_reply = None;
@@ -341,6 +353,13 @@ impl Actor {
                     self.on_command(cmd).await;
                 }
                 Some(msg) = internal.recv() => self.on_internal(msg),
+                Some(first) = console.recv() => {
+                    let mut lines = vec![first];
+                    while let Ok(more) = console.try_recv() {
+                        lines.push(more);
+                    }
+                    self.sink.emit(SessionEvent::Console(lines));
+                }
                 _ = tick.tick() => self.tracker.expire(Instant::now()),
                 _ = sleep_until_some(flush_at) => {
                     flush_at = None;

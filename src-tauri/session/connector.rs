@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use futures::{SinkExt, StreamExt};
@@ -24,6 +25,7 @@ use tokio_xmpp::xmlstream::{
 };
 
 use super::tls_trust::{client_config, TrustVerifier};
+use super::xml_console::{Console, Tap};
 
 /// Where to connect. `host = None` means the JID's domain on port 5222.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -37,6 +39,10 @@ pub struct StartTlsConnector {
     pub address: ServerAddress,
     pub trust: Arc<TrustVerifier>,
     tls: Arc<rustls::ClientConfig>,
+    console: Console,
+    /// The XML console switch of the latest connection: set once SASL is
+    /// done, so authentication never reaches the console.
+    armed: Arc<std::sync::Mutex<Arc<AtomicBool>>>,
 }
 
 impl std::fmt::Debug for StartTlsConnector {
@@ -54,13 +60,30 @@ impl std::fmt::Debug for StartTlsConnector {
 pub struct NoStartTls;
 
 impl StartTlsConnector {
-    pub fn new(address: ServerAddress, trust: Arc<TrustVerifier>) -> Self {
+    pub fn new(address: ServerAddress, trust: Arc<TrustVerifier>, console: Console) -> Self {
         let tls = client_config(trust.clone());
         Self {
             address,
             trust,
             tls,
+            console,
+            armed: Arc::new(std::sync::Mutex::new(Arc::new(AtomicBool::new(false)))),
         }
+    }
+
+    /// Authentication is over: the latest connection may show in the console.
+    pub fn arm_console(&self) {
+        if let Ok(armed) = self.armed.lock() {
+            armed.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn fresh_arm(&self) -> Arc<AtomicBool> {
+        let flag = Arc::new(AtomicBool::new(false));
+        if let Ok(mut armed) = self.armed.lock() {
+            *armed = flag.clone();
+        }
+        flag
     }
 
     async fn tcp(&self, jid: &Jid) -> io::Result<TcpStream> {
@@ -77,7 +100,7 @@ impl StartTlsConnector {
 }
 
 impl ServerConnector for StartTlsConnector {
-    type Stream = BufStream<TlsStream<TcpStream>>;
+    type Stream = BufStream<Tap<TlsStream<TcpStream>>>;
 
     async fn connect(
         &self,
@@ -126,7 +149,8 @@ impl ServerConnector for StartTlsConnector {
             .connect(name, tcp)
             .await?;
         let binding = channel_binding(&tls);
-        let stream = initiate_stream(BufStream::new(tls), ns, header(), timeouts).await?;
+        let tapped = Tap::new(tls, self.console.clone(), self.fresh_arm());
+        let stream = initiate_stream(BufStream::new(tapped), ns, header(), timeouts).await?;
         Ok((stream, binding))
     }
 }

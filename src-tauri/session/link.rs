@@ -101,6 +101,7 @@ pub async fn attempt(cfg: &LinkConfig) -> Result<Connection, AttemptError> {
             ))
         }
     };
+    cfg.connector.arm_console();
     let header = StreamHeader {
         to: Some(Cow::Owned(cfg.jid.domain().to_string())),
         from: None,

@@ -11,12 +11,14 @@ mod link;
 mod rfc6120_sasl;
 mod state;
 mod tls_trust;
+mod xml_console;
 
 pub use actor::{start, RosterSnapshot, SessionConfig, SessionEvent, SessionHandle};
 pub use certificate::{describe as describe_certificate, CertificateInfo};
 pub use connector::ServerAddress;
 pub use state::ConnectionState;
 pub use tls_trust::{fingerprint, RejectedCertificate};
+pub use xml_console::{ConsoleDirection, ConsoleEntry};
 
 /// Where session events go (the IPC layer, or a test).
 pub trait EventSink: Send + Sync + 'static {

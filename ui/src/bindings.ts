@@ -95,6 +95,16 @@ changed: boolean, };
 
 export type FingerprintArgs = { fingerprint: string, };
 
+export type ConsoleDirection = "in" | "out";
+
+export type ConsoleEntry = { direction: ConsoleDirection, 
+/**
+ * Milliseconds since the Unix epoch.
+ */
+timestamp: number, xml: string, };
+
+export type SendRawArgs = { xml: string, };
+
 export type IpcError = { code: ErrorCode, message: string, };
 
 /** Every command: its argument object and its result. */
@@ -113,6 +123,8 @@ export interface Commands {
   trust_certificate: { args: { args: FingerprintArgs }, result: null };
   pinned_certificates: { args: Record<string, never>, result: Array<CertificateInfo> };
   forget_certificate: { args: { args: FingerprintArgs }, result: null };
+  set_console_open: { args: { open: boolean }, result: null };
+  send_raw: { args: { args: SendRawArgs }, result: null };
 }
 
 /** Every event: its payload. */
@@ -122,4 +134,5 @@ export interface Events {
   "presence-changed": Array<ContactPresence>;
   "messages-added": Array<ChatMessage>;
   "message-updated": ChatMessage;
+  "xml-console": Array<ConsoleEntry>;
 }

@@ -1,0 +1,78 @@
+//! The XML console shows the traffic after login, never a password.
+
+mod support;
+
+use std::time::Duration;
+
+use hearth::session::{ConsoleDirection, ConsoleEntry, SessionEvent};
+use support::{password, Client, Prosody};
+
+fn lines(events: &[SessionEvent]) -> Vec<ConsoleEntry> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            SessionEvent::Console(l) => Some(l.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_shows_stanzas_both_ways_and_redacts_passwords() {
+    let server = Prosody::start(&["alice"]);
+    let mut alice = Client::new(&server, "alice");
+    alice.app.set_console_open(true).await;
+    alice.login(&server).await;
+    // A password change typed into the console: sent, but shown redacted.
+    alice
+        .app
+        .send_raw(
+            "<iq xmlns='jabber:client' type='set' id='pw1'><query xmlns='jabber:iq:register'>\
+             <username>alice</username><password>n3w-s3cret</password></query></iq>",
+        )
+        .await
+        .unwrap();
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::Console(l)
+                if l.iter()
+                    .any(|c| c.direction == ConsoleDirection::In && c.xml.contains("pw1")) =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+    let all = lines(&alice.seen);
+    let text: String = all.iter().map(|c| c.xml.as_str()).collect();
+    assert!(
+        all.iter()
+            .any(|c| c.direction == ConsoleDirection::Out && c.xml.contains("<presence")),
+        "{text}"
+    );
+    assert!(
+        all.iter()
+            .any(|c| c.direction == ConsoleDirection::In && c.xml.contains("jabber:iq:roster")),
+        "{text}"
+    );
+    assert!(text.contains("[redacted]"), "{text}");
+    for secret in [
+        password("alice"),
+        "n3w-s3cret".to_string(),
+        "YWxpY2U".into(),
+    ] {
+        assert!(!text.contains(&secret), "console shows {secret}");
+    }
+    assert!(!text.contains("<auth"), "SASL reached the console");
+
+    // Closed: nothing more is recorded.
+    alice.app.set_console_open(false).await;
+    alice
+        .app
+        .send_message("alice@localhost", "note to self")
+        .await
+        .unwrap();
+    let later = alice.events_during(Duration::from_secs(1)).await;
+    assert!(lines(&later).is_empty(), "{:?}", lines(&later));
+}
