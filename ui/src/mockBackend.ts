@@ -75,6 +75,8 @@ export class MockBackend implements Backend {
       trust_certificate: () => null,
       pinned_certificates: () => [],
       forget_certificate: () => null,
+      set_console_open: () => null,
+      send_raw: () => null,
       history_page: () => ({ messages: [], complete: true }),
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,

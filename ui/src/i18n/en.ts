@@ -35,6 +35,16 @@ export const en = {
   "cert.forget": "Stop trusting",
   "cert.noneTrusted": "No certificates trusted by hand.",
 
+  "console.toggle": "XML console",
+  "console.title": "XML console",
+  "console.filter": "Filter",
+  "console.pause": "Pause",
+  "console.pretty": "Indent",
+  "console.copy": "Copy",
+  "console.clear": "Clear",
+  "console.send": "Send XML",
+  "console.placeholder": "<message to='name@company.com' type='chat'><body>…</body></message>",
+
   "validation.jid": "Enter your address as name@domain, for example anna@company.com.",
   "validation.password": "Enter your password.",
   "validation.port": "The port must be a number from 1 to 65535.",

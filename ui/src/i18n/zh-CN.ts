@@ -37,6 +37,16 @@ export const zhCN: Record<keyof typeof en, string> = {
   "cert.forget": "不再信任",
   "cert.noneTrusted": "没有手动信任的证书。",
 
+  "console.toggle": "XML 控制台",
+  "console.title": "XML 控制台",
+  "console.filter": "筛选",
+  "console.pause": "暂停",
+  "console.pretty": "缩进",
+  "console.copy": "复制",
+  "console.clear": "清空",
+  "console.send": "发送 XML",
+  "console.placeholder": "<message to='name@company.com' type='chat'><body>…</body></message>",
+
   "validation.jid": "请按 名称@域名 的格式输入账号，例如 anna@company.com。",
   "validation.password": "请输入密码。",
   "validation.port": "端口必须是 1 到 65535 之间的数字。",

@@ -8,6 +8,7 @@ import { createRosterView } from "./roster";
 import { createCertificatePanel } from "./certificatePanel";
 import { createStatusBanner } from "./statusBanner";
 import { createTabsView } from "./tabs";
+import { createXmlConsole } from "./xmlConsole";
 
 /** Sidebar (own account, presence, roster) + tabs, under the connection banner. */
 export function createMainScreen(app: App): Screen {
@@ -18,13 +19,14 @@ export function createMainScreen(app: App): Screen {
     ownJid.title = app.connection.ownJid;
   }));
 
+  const xmlConsole = createXmlConsole(app, disposer);
   const logout = tx("button", "header.logout", { type: "button", class: "logout", "data-testid": "logout", onclick: () => void app.logout() });
   const header = el(
     "header",
     { class: "sidebar-header" },
     el("div", { class: "account" }, tx("span", "header.ownJid", { class: "visually-hidden" }), ownJid),
     createPresenceSelector(app),
-    el("div", { class: "header-actions" }, createLanguageSelect(disposer), logout),
+    el("div", { class: "header-actions" }, createLanguageSelect(disposer), xmlConsole.toggle, logout),
   );
 
   const onKey = (e: KeyboardEvent): void => {
@@ -51,6 +53,7 @@ export function createMainScreen(app: App): Screen {
       el("aside", { class: "sidebar" }, header, createAddContact(app, disposer), createRosterView(app, disposer)),
       createTabsView(app, disposer),
     ),
+    xmlConsole.panel,
   );
   return { kind: "main", root, dispose: () => disposer.dispose() };
 }
