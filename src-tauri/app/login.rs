@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use super::App;
 use crate::error::{HearthError, Result};
-use crate::session::{self, ServerAddress, SessionConfig};
+use crate::session::{self, ConnectionSecurity, ServerAddress, SessionConfig};
 use crate::store::AccountSettings;
 
 #[derive(Clone, Deserialize, TS)]
@@ -23,6 +23,8 @@ pub struct LoginRequest {
     pub auto_login: bool,
     pub host: Option<String>,
     pub port: Option<u16>,
+    /// `null` = STARTTLS.
+    pub security: Option<ConnectionSecurity>,
 }
 
 impl std::fmt::Debug for LoginRequest {
@@ -42,6 +44,7 @@ pub struct SavedLogin {
     pub auto_login: bool,
     pub host: Option<String>,
     pub port: Option<u16>,
+    pub security: ConnectionSecurity,
     /// A password is remembered in the keychain (the password itself never
     /// leaves the backend).
     pub has_password: bool,
@@ -59,6 +62,17 @@ pub fn parse_account(jid: &str) -> Result<BareJid> {
         return Err(HearthError::InvalidJid(jid.to_owned()));
     }
     Ok(bare)
+}
+
+fn security_name(s: ConnectionSecurity) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "startTls".into())
+}
+
+fn parse_security(name: &str) -> ConnectionSecurity {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).unwrap_or_default()
 }
 
 fn new_resource() -> String {
@@ -84,6 +98,7 @@ impl App {
                 auto_login: false,
                 host: Some(d.host.clone()),
                 port: Some(d.port),
+                security: ConnectionSecurity::StartTls,
                 has_password: false,
                 demo_password: Some(d.password.clone()),
             }));
@@ -104,6 +119,7 @@ impl App {
             auto_login: a.auto_login && has_password,
             host: a.host,
             port: a.port,
+            security: parse_security(&a.security),
             has_password,
             demo_password,
         }))
@@ -151,6 +167,7 @@ impl App {
             .clone()
             .map(|h| h.trim().to_owned())
             .filter(|h| !h.is_empty());
+        let security = req.security.unwrap_or_default();
         let (resource, pinned) = {
             let store = self.store()?;
             let resource = store
@@ -164,6 +181,7 @@ impl App {
                 host: host.clone(),
                 port: req.port,
                 resource: resource.clone(),
+                security: security_name(security),
             })?;
             let pinned = store
                 .pinned_certificates(&key)?
@@ -181,6 +199,7 @@ impl App {
                 address: ServerAddress {
                     host,
                     port: req.port,
+                    security,
                 },
                 pinned,
                 retry_first_attempt: using_saved,
@@ -208,6 +227,7 @@ impl App {
                     auto_login: false,
                     host: Some(demo.host.clone()),
                     port: Some(demo.port),
+                    security: None,
                 })
                 .await?;
                 return Ok(true);
@@ -226,6 +246,7 @@ impl App {
             auto_login: true,
             host: saved.host,
             port: saved.port,
+            security: Some(saved.security),
         })
         .await?;
         Ok(true)
@@ -301,6 +322,7 @@ mod tests {
             auto_login: false,
             host: None,
             port: None,
+            security: None,
         };
         assert!(!format!("{r:?}").contains("hunter2"));
     }

@@ -14,7 +14,8 @@ use crate::error::{ErrorCode, Problem};
 use crate::features::rfc6121_presence::{ContactPresence, PresenceShow, ResourcePresence};
 use crate::features::rfc6121_roster::{RosterItem, Subscription};
 use crate::session::{
-    CertificateInfo, ConnectionState, ConsoleDirection, ConsoleEntry, RosterSnapshot,
+    CertificateInfo, ConnectionSecurity, ConnectionState, ConsoleDirection, ConsoleEntry,
+    RosterSnapshot,
 };
 use crate::store::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
@@ -86,6 +87,7 @@ pub fn typescript() -> String {
         decl::<ChatMessage>(&cfg),
         decl::<HistoryCursor>(&cfg),
         decl::<HistoryPage>(&cfg),
+        decl::<ConnectionSecurity>(&cfg),
         decl::<LoginRequest>(&cfg),
         decl::<SavedLogin>(&cfg),
         decl::<SetPresenceArgs>(&cfg),

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use futures::{SinkExt, StreamExt};
 use sasl::common::ChannelBinding;
+use serde::{Deserialize, Serialize};
 use tokio::io::BufStream;
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
@@ -23,15 +24,37 @@ use tokio_xmpp::xmlstream::{
     initiate_stream, PendingFeaturesRecv, ReadError, StreamHeader, Timeouts, XmppStream,
     XmppStreamElement,
 };
+use ts_rs::TS;
 
 use super::tls_trust::{client_config, TrustVerifier};
 use super::xml_console::{Console, Tap};
 
-/// Where to connect. `host = None` means the JID's domain on port 5222.
+/// How the connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ConnectionSecurity {
+    /// Plain TCP upgraded with STARTTLS (RFC 6120 §5), required. Port 5222.
+    #[default]
+    StartTls,
+    /// TLS from the first byte (XEP-0368). Port 5223.
+    DirectTls,
+}
+
+impl ConnectionSecurity {
+    pub fn default_port(self) -> u16 {
+        match self {
+            Self::StartTls => 5222,
+            Self::DirectTls => 5223,
+        }
+    }
+}
+
+/// Where to connect. `host = None` means the JID's domain.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServerAddress {
     pub host: Option<String>,
     pub port: Option<u16>,
+    pub security: ConnectionSecurity,
 }
 
 #[derive(Clone)]
@@ -39,6 +62,8 @@ pub struct StartTlsConnector {
     pub address: ServerAddress,
     pub trust: Arc<TrustVerifier>,
     tls: Arc<rustls::ClientConfig>,
+    /// For direct TLS: the same trust, with ALPN "xmpp-client" (XEP-0368).
+    tls_direct: Arc<rustls::ClientConfig>,
     console: Console,
     /// The XML console switch of the latest connection: set once SASL is
     /// done, so authentication never reaches the console.
@@ -61,11 +86,13 @@ pub struct NoStartTls;
 
 impl StartTlsConnector {
     pub fn new(address: ServerAddress, trust: Arc<TrustVerifier>, console: Console) -> Self {
-        let tls = client_config(trust.clone());
+        let tls = client_config(trust.clone(), &[]);
+        let tls_direct = client_config(trust.clone(), &[b"xmpp-client"]);
         Self {
             address,
             trust,
             tls,
+            tls_direct,
             console,
             armed: Arc::new(std::sync::Mutex::new(Arc::new(AtomicBool::new(false)))),
         }
@@ -92,7 +119,10 @@ impl StartTlsConnector {
             .host
             .clone()
             .unwrap_or_else(|| jid.domain().to_string());
-        let port = self.address.port.unwrap_or(5222);
+        let port = self
+            .address
+            .port
+            .unwrap_or(self.address.security.default_port());
         let stream = TcpStream::connect((host.as_str(), port)).await?;
         stream.set_nodelay(true)?;
         Ok(stream)
@@ -114,6 +144,12 @@ impl ServerConnector for StartTlsConnector {
             from: None,
             id: None,
         };
+        if self.address.security == ConnectionSecurity::DirectTls {
+            let tcp = self.tcp(jid).await?;
+            return self
+                .secure(domain, tcp, &self.tls_direct, ns, header(), timeouts)
+                .await;
+        }
         let tcp = BufStream::new(self.tcp(jid).await?);
         let plain = initiate_stream(tcp, ns, header(), timeouts).await?;
         let (features, mut plain): (_, XmppStream<_>) = plain.recv_features().await?;
@@ -143,14 +179,36 @@ impl ServerConnector for StartTlsConnector {
             }
         }
         let tcp = plain.into_inner().into_inner();
+        self.secure(domain, tcp, &self.tls, ns, header(), timeouts)
+            .await
+    }
+}
+
+impl StartTlsConnector {
+    /// TLS handshake with Hearth's trust, then the XML stream over it.
+    async fn secure(
+        &self,
+        domain: &str,
+        tcp: TcpStream,
+        config: &Arc<rustls::ClientConfig>,
+        ns: &'static str,
+        header: StreamHeader<'_>,
+        timeouts: Timeouts,
+    ) -> Result<
+        (
+            PendingFeaturesRecv<<Self as ServerConnector>::Stream>,
+            ChannelBinding,
+        ),
+        tokio_xmpp::Error,
+    > {
         let name = rustls::pki_types::ServerName::try_from(domain.to_owned())
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        let tls = TlsConnector::from(self.tls.clone())
+        let tls = TlsConnector::from(config.clone())
             .connect(name, tcp)
             .await?;
         let binding = channel_binding(&tls);
         let tapped = Tap::new(tls, self.console.clone(), self.fresh_arm());
-        let stream = initiate_stream(BufStream::new(tapped), ns, header(), timeouts).await?;
+        let stream = initiate_stream(BufStream::new(tapped), ns, header, timeouts).await?;
         Ok((stream, binding))
     }
 }

@@ -15,7 +15,7 @@ mod xml_console;
 
 pub use actor::{start, RosterSnapshot, SessionConfig, SessionEvent, SessionHandle};
 pub use certificate::{describe as describe_certificate, CertificateInfo};
-pub use connector::ServerAddress;
+pub use connector::{ConnectionSecurity, ServerAddress};
 pub use state::ConnectionState;
 pub use tls_trust::{fingerprint, RejectedCertificate};
 pub use xml_console::{ConsoleDirection, ConsoleEntry};

@@ -174,14 +174,15 @@ impl ServerCertVerifier for TrustVerifier {
 }
 
 /// A rustls client configuration that trusts through `verifier`.
-pub fn client_config(verifier: Arc<TrustVerifier>) -> Arc<rustls::ClientConfig> {
+pub fn client_config(verifier: Arc<TrustVerifier>, alpn: &[&[u8]]) -> Arc<rustls::ClientConfig> {
     let provider = verifier.provider.clone();
-    let config = rustls::ClientConfig::builder_with_provider(provider)
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .expect("the default provider supports the default protocol versions")
         .dangerous()
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     Arc::new(config)
 }
 

@@ -13,9 +13,11 @@ pub struct AccountSettings {
     pub host: Option<String>,
     pub port: Option<u16>,
     pub resource: String,
+    /// `ConnectionSecurity` as its serialized name ("startTls", "directTls").
+    pub security: String,
 }
 
-const COLUMNS: &str = "jid, remember, auto_login, host, port, resource";
+const COLUMNS: &str = "jid, remember, auto_login, host, port, resource, security";
 
 fn row_to_account(r: &Row<'_>) -> rusqlite::Result<AccountSettings> {
     Ok(AccountSettings {
@@ -25,16 +27,17 @@ fn row_to_account(r: &Row<'_>) -> rusqlite::Result<AccountSettings> {
         host: r.get(3)?,
         port: r.get(4)?,
         resource: r.get(5)?,
+        security: r.get(6)?,
     })
 }
 
 impl Store {
     pub fn save_account(&self, a: &AccountSettings) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO accounts (jid, remember, auto_login, host, port, resource, last_used)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO accounts (jid, remember, auto_login, host, port, resource, last_used, security)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (jid) DO UPDATE SET remember = ?2, auto_login = ?3, host = ?4,
-                 port = ?5, resource = ?6, last_used = ?7",
+                 port = ?5, resource = ?6, last_used = ?7, security = ?8",
             params![
                 a.jid,
                 a.remember,
@@ -42,7 +45,8 @@ impl Store {
                 a.host,
                 a.port,
                 a.resource,
-                super::messages::now_ms()
+                super::messages::now_ms(),
+                a.security
             ],
         )?;
         Ok(())

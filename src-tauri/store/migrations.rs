@@ -55,6 +55,8 @@ const STEPS: &[&str] = &[
         PRIMARY KEY (account, fingerprint)
     );
     "#,
+    // 2: how the account's connection is secured (STARTTLS / direct TLS).
+    "ALTER TABLE accounts ADD COLUMN security TEXT NOT NULL DEFAULT 'startTls';",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
@@ -80,6 +82,30 @@ pub fn latest() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_1_profile_keeps_its_accounts_and_gets_starttls() {
+        // A profile as version 1 left it (frozen: step 1 only).
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(STEPS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO accounts (jid, remember, auto_login, resource, last_used)
+             VALUES ('anna@company.com', 1, 1, 'Hearth.abc', 1)",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let (jid, security): (String, String) = conn
+            .query_row("SELECT jid, security FROM accounts", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(
+            (jid.as_str(), security.as_str()),
+            ("anna@company.com", "startTls")
+        );
+    }
 
     #[test]
     fn migrates_fresh_database_and_is_idempotent() {

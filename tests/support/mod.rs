@@ -73,6 +73,7 @@ impl Client {
             auto_login: false,
             host: Some("127.0.0.1".into()),
             port: Some(server.port),
+            security: None,
         }
     }
 

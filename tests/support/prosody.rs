@@ -11,7 +11,27 @@ pub const DOMAIN: &str = "localhost";
 pub struct Prosody {
     pub dir: tempfile::TempDir,
     pub port: u16,
+    /// XEP-0368 direct TLS listener, when started with one.
+    pub direct_tls_port: Option<u16>,
+    /// Offer TLS at all (a server without it tests that Hearth refuses).
+    tls: bool,
     child: Option<Child>,
+}
+
+/// How the test server is set up.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub tls: bool,
+    pub direct_tls: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            tls: true,
+            direct_tls: false,
+        }
+    }
 }
 
 pub fn free_port() -> u16 {
@@ -36,11 +56,17 @@ fn run(cmd: &mut Command) {
 impl Prosody {
     /// Start a server with `users` registered (password = user name + "-pw").
     pub fn start(users: &[&str]) -> Self {
+        Self::start_with(users, Options::default())
+    }
+
+    pub fn start_with(users: &[&str], options: Options) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
         let mut p = Prosody {
             dir,
             port,
+            direct_tls_port: options.direct_tls.then(free_port),
+            tls: options.tls,
             child: None,
         };
         std::fs::create_dir_all(p.data()).unwrap();
@@ -65,6 +91,8 @@ impl Prosody {
         Prosody {
             dir: copy,
             port,
+            direct_tls_port: None,
+            tls: true,
             child: None,
         }
     }
@@ -122,19 +150,20 @@ pidfile = "{d}/prosody.pid"
 data_path = "{d}/data"
 interfaces = {{ "127.0.0.1" }}
 c2s_ports = {{ {port} }}
-c2s_direct_tls_ports = {{ }}
+c2s_direct_tls_ports = {{ {direct} }}
+c2s_direct_tls_ssl = {{ certificate = "{d}/localhost.crt"; key = "{d}/localhost.key"; }}
 s2s_ports = {{ }}
 component_ports = {{ }}
 http_ports = {{ }}
 https_ports = {{ }}
 plugin_paths = {{ "/usr/lib/prosody/modules" }}
 modules_enabled = {{
-    "disco"; "roster"; "saslauth"; "tls"; "smacks"; "ping"; "version";
+    "disco"; "roster"; "saslauth"; {tls_module} "smacks"; "ping"; "version";
     "offline"; "posix"; "register"; "mam";
 }}
 modules_disabled = {{ "s2s"; "dialback"; "limits"; "admin_telnet"; }}
 authentication = "internal_hashed"
-c2s_require_encryption = true
+c2s_require_encryption = {tls}
 allow_registration = false
 smacks_hibernation_time = 60
 certificates = "{d}"
@@ -143,7 +172,13 @@ log = {{ info = "{d}/prosody.log"; error = "{d}/prosody.err"; }}
 VirtualHost "{domain}"
 "#,
             port = self.port,
-            domain = DOMAIN
+            domain = DOMAIN,
+            direct = self
+                .direct_tls_port
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            tls_module = if self.tls { "\"tls\";" } else { "" },
+            tls = self.tls,
         );
         std::fs::write(self.config(), cfg).unwrap();
     }

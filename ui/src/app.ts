@@ -61,7 +61,7 @@ export class App {
       this.showMain();
       void this.login({
         jid: saved.jid, password: "", remember: saved.remember, autoLogin: true,
-        host: saved.host, port: saved.port,
+        host: saved.host, port: saved.port, security: saved.security,
       });
     } else {
       this.showLogin();

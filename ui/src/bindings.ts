@@ -44,13 +44,19 @@ messages: Array<ChatMessage>,
  */
 complete: boolean, };
 
+export type ConnectionSecurity = "startTls" | "directTls";
+
 export type LoginRequest = { jid: string, 
 /**
  * Empty = use the password remembered in the keychain.
  */
-password: string, remember: boolean, autoLogin: boolean, host: string | null, port: number | null, };
+password: string, remember: boolean, autoLogin: boolean, host: string | null, port: number | null, 
+/**
+ * `null` = STARTTLS.
+ */
+security: ConnectionSecurity | null, };
 
-export type SavedLogin = { jid: string, remember: boolean, autoLogin: boolean, host: string | null, port: number | null, 
+export type SavedLogin = { jid: string, remember: boolean, autoLogin: boolean, host: string | null, port: number | null, security: ConnectionSecurity, 
 /**
  * A password is remembered in the keychain (the password itself never
  * leaves the backend).

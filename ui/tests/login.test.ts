@@ -24,11 +24,14 @@ describe("login screen", () => {
     check(input("login-autologin"), true);
     typeInto(input("login-host"), "xmpp.company.com");
     typeInto(input("login-port"), "5223");
+    const security = get<HTMLSelectElement>("login-security");
+    security.value = "directTls";
+    security.dispatchEvent(new Event("change"));
     get("login-submit").click();
     await settle();
 
     expect(mock.callsOf("login")).toEqual([
-      { request: { jid: "anna@company.com", password: "s3cret", remember: true, autoLogin: true, host: "xmpp.company.com", port: 5223 } },
+      { request: { jid: "anna@company.com", password: "s3cret", remember: true, autoLogin: true, host: "xmpp.company.com", port: 5223, security: "directTls" } },
     ]);
     expect(input("login-password").value).toBe("");
     expect(input("login-jid").matches(":disabled")).toBe(true);
@@ -82,11 +85,11 @@ describe("login screen", () => {
   it("auto-logs in with the saved password without showing the form", async () => {
     const { mock } = await boot((m) =>
       m.on("saved_login", () => ({
-        jid: "anna@company.com", remember: true, autoLogin: true, host: null, port: 5222, hasPassword: true, demoPassword: null,
+        jid: "anna@company.com", remember: true, autoLogin: true, host: null, port: 5222, security: "startTls", hasPassword: true, demoPassword: null,
       })),
     );
     expect(mock.callsOf("login")).toEqual([
-      { request: { jid: "anna@company.com", password: "", remember: true, autoLogin: true, host: null, port: 5222 } },
+      { request: { jid: "anna@company.com", password: "", remember: true, autoLogin: true, host: null, port: 5222, security: "startTls" } },
     ]);
     expect(q("login-jid")).toBeNull();
     expect(get("own-jid").textContent).toBe("anna@company.com");
@@ -98,7 +101,7 @@ describe("login screen", () => {
   it("goes back to the form when auto-login is rejected", async () => {
     const { mock } = await boot((m) =>
       m.on("saved_login", () => ({
-        jid: "anna@company.com", remember: true, autoLogin: true, host: null, port: null, hasPassword: true, demoPassword: null,
+        jid: "anna@company.com", remember: true, autoLogin: true, host: null, port: null, security: "startTls", hasPassword: true, demoPassword: null,
       })),
     );
     mock.emit("connection-state", { state: "offline", reason: { code: "authFailed", message: "" } });
@@ -110,7 +113,7 @@ describe("login screen", () => {
   it("prefills from saved_login and only allows auto-login with a remembered password", async () => {
     await boot((m) =>
       m.on("saved_login", () => ({
-        jid: "demo@company.com", remember: false, autoLogin: false, host: "xmpp.company.com", port: 5222, hasPassword: false, demoPassword: "demo",
+        jid: "demo@company.com", remember: false, autoLogin: false, host: "xmpp.company.com", port: 5222, security: "startTls", hasPassword: false, demoPassword: "demo",
       })),
     );
     expect(input("login-jid").value).toBe("demo@company.com");

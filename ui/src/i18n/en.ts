@@ -45,6 +45,10 @@ export const en = {
   "console.send": "Send XML",
   "console.placeholder": "<message to='name@company.com' type='chat'><body>…</body></message>",
 
+  "login.security": "Security",
+  "login.startTls": "STARTTLS, required (port 5222)",
+  "login.directTls": "Direct TLS (port 5223)",
+
   "validation.jid": "Enter your address as name@domain, for example anna@company.com.",
   "validation.password": "Enter your password.",
   "validation.port": "The port must be a number from 1 to 65535.",

@@ -47,6 +47,10 @@ export const zhCN: Record<keyof typeof en, string> = {
   "console.send": "发送 XML",
   "console.placeholder": "<message to='name@company.com' type='chat'><body>…</body></message>",
 
+  "login.security": "安全连接",
+  "login.startTls": "STARTTLS，必需（端口 5222）",
+  "login.directTls": "直接 TLS（端口 5223）",
+
   "validation.jid": "请按 名称@域名 的格式输入账号，例如 anna@company.com。",
   "validation.password": "请输入密码。",
   "validation.port": "端口必须是 1 到 65535 之间的数字。",

@@ -34,6 +34,12 @@ export function createLoginView(app: App): Screen {
   const autoLogin = input("login-autologin", { type: "checkbox" });
   const host = input("login-host", { type: "text", spellcheck: "false", ...tattr("placeholder", "login.automatic") });
   const port = input("login-port", { type: "text", inputmode: "numeric", ...tattr("placeholder", "login.automatic") });
+  const security = el(
+    "select",
+    { "data-testid": "login-security" },
+    tx("option", "login.startTls", { value: "startTls" }),
+    tx("option", "login.directTls", { value: "directTls" }),
+  );
   const submit = tx("button", "login.submit", { type: "submit", "data-testid": "login-submit", class: "primary" });
   const cancel = tx("button", "login.cancel", { type: "button", hidden: true, onclick: () => void app.cancelLogin() });
   const errorBox = el("div", { class: "login-error", role: "alert", "data-testid": "login-error", hidden: true });
@@ -43,6 +49,7 @@ export function createLoginView(app: App): Screen {
   autoLogin.checked = (saved?.remember ?? false) && (saved?.autoLogin ?? false);
   host.value = saved?.host ?? "";
   port.value = saved?.port != null ? String(saved.port) : "";
+  security.value = saved?.security ?? "startTls";
   password.value = saved?.demoPassword ?? "";
   if (saved?.hasPassword) setAttrs(password, tattr("placeholder", "login.passwordSaved"));
 
@@ -55,9 +62,10 @@ export function createLoginView(app: App): Screen {
 
   const server = el(
     "details",
-    { class: "server", open: host.value !== "" || port.value !== "" },
+    { class: "server", open: host.value !== "" || port.value !== "" || security.value !== "startTls" },
     tx("summary", "login.server", { "data-testid": "login-server-toggle" }),
     el("div", { class: "server-fields" }, field("login.host", host), field("login.port", port)),
+    field("login.security", security),
   );
 
   const fieldset = el(
@@ -116,6 +124,7 @@ export function createLoginView(app: App): Screen {
     return {
       jid: jidValue, password: password.value, remember: remember.checked,
       autoLogin: remember.checked && autoLogin.checked, host: host.value.trim() || null, port: portValue,
+      security: security.value === "directTls" ? "directTls" : "startTls",
     };
   }
 

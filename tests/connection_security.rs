@@ -1,0 +1,51 @@
+//! How the connection is secured: STARTTLS is required, direct TLS
+//! (XEP-0368) works, and a server without TLS never sees a password.
+
+mod support;
+
+use hearth::error::ErrorCode;
+use hearth::session::ConnectionSecurity;
+use support::prosody::Options;
+use support::{password, Client, Prosody};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_tls_listener_logs_in() {
+    let server = Prosody::start_with(
+        &["alice"],
+        Options {
+            tls: true,
+            direct_tls: true,
+        },
+    );
+    let mut alice = Client::new(&server, "alice");
+    let mut request = alice.request(&server, &password("alice"));
+    request.port = server.direct_tls_port;
+    request.security = Some(ConnectionSecurity::DirectTls);
+    alice.app.login(request).await.unwrap();
+    alice.wait_state(|s| s.is_online()).await;
+    // The choice is remembered for the next login.
+    let saved = alice.app.saved_login().await.unwrap().unwrap();
+    assert_eq!(saved.security, ConnectionSecurity::DirectTls);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_without_tls_is_refused_before_any_password_is_sent() {
+    let server = Prosody::start_with(
+        &["alice"],
+        Options {
+            tls: false,
+            direct_tls: false,
+        },
+    );
+    let mut alice = Client::new(&server, "alice");
+    alice
+        .app
+        .login(alice.request(&server, &password("alice")))
+        .await
+        .unwrap();
+    let reason = alice.wait_offline_reason().await;
+    assert_eq!(reason.code, ErrorCode::Protocol);
+    assert!(reason.message.contains("encrypted"), "{}", reason.message);
+    let logs = server.logs();
+    assert!(!logs.contains("Authenticated"), "{logs}");
+}
