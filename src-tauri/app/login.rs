@@ -259,6 +259,25 @@ impl App {
         }
     }
 
+    /// Change the password on the server; a remembered password is replaced
+    /// in the keychain, and reconnects use the new one.
+    pub async fn change_password(&self, new_password: &str) -> Result<()> {
+        let session = self.session().await?;
+        session.change_password(new_password).await?;
+        let account = session.account().to_string();
+        if let Ok(mut last) = self.last_login.lock() {
+            if let Some(req) = last.as_mut() {
+                req.password = new_password.to_owned();
+            }
+        }
+        let remembered = self.store()?.account(&account)?.is_some_and(|a| a.remember);
+        if remembered {
+            let (secrets, p) = (self.secrets.clone(), new_password.to_owned());
+            blocking(move || secrets.set(&account, &p)).await?;
+        }
+        Ok(())
+    }
+
     /// End the session without changing any setting (the app is closing).
     pub async fn shutdown(&self) {
         self.stop_session().await;

@@ -74,7 +74,7 @@ impl App {
         self.store.clone()
     }
 
-    async fn session(&self) -> Result<SessionHandle> {
+    pub(crate) async fn session(&self) -> Result<SessionHandle> {
         self.session
             .lock()
             .await

@@ -7,6 +7,7 @@ pub mod rfc6121_presence;
 pub mod rfc6121_roster;
 pub mod server_iq;
 pub mod xep0030_disco;
+pub mod xep0077_register;
 pub mod xep0092_version;
 pub mod xep0199_ping;
 pub mod xep0203_delay;

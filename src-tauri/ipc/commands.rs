@@ -139,3 +139,14 @@ pub async fn set_console_open(app: State<'_, AppState>, open: bool) -> IpcResult
 pub async fn send_raw(app: State<'_, AppState>, args: SendRawArgs) -> IpcResult<()> {
     Ok(app.send_raw(&args.xml).await?)
 }
+
+#[derive(Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangePasswordArgs {
+    pub new_password: String,
+}
+
+#[tauri::command]
+pub async fn change_password(app: State<'_, AppState>, args: ChangePasswordArgs) -> IpcResult<()> {
+    Ok(app.change_password(&args.new_password).await?)
+}

@@ -6,7 +6,8 @@
 use ts_rs::{Config, TS};
 
 use super::commands::{
-    AddContactArgs, FingerprintArgs, HistoryArgs, SendMessageArgs, SendRawArgs, SetPresenceArgs,
+    AddContactArgs, ChangePasswordArgs, FingerprintArgs, HistoryArgs, SendMessageArgs, SendRawArgs,
+    SetPresenceArgs,
 };
 use super::error::IpcError;
 use crate::app::{LoginRequest, SavedLogin};
@@ -51,6 +52,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("forget_certificate", "{ args: FingerprintArgs }", "null"),
     ("set_console_open", "{ open: boolean }", "null"),
     ("send_raw", "{ args: SendRawArgs }", "null"),
+    ("change_password", "{ args: ChangePasswordArgs }", "null"),
 ];
 
 /// (event, TypeScript payload).
@@ -100,6 +102,7 @@ pub fn typescript() -> String {
         decl::<ConsoleDirection>(&cfg),
         decl::<ConsoleEntry>(&cfg),
         decl::<SendRawArgs>(&cfg),
+        decl::<ChangePasswordArgs>(&cfg),
         decl::<IpcError>(&cfg),
     ] {
         out.push_str(&d);

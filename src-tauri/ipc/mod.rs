@@ -67,6 +67,7 @@ pub fn run() {
             commands::forget_certificate,
             commands::set_console_open,
             commands::send_raw,
+            commands::change_password,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -93,6 +93,10 @@ enum Command {
         groups: Vec<String>,
         reply: oneshot::Sender<Result<()>>,
     },
+    ChangePassword {
+        new_password: String,
+        reply: oneshot::Sender<Result<()>>,
+    },
     /// Raw XML from the XML console: must parse as one stanza.
     SendRaw {
         stanza: Box<Stanza>,
@@ -206,6 +210,22 @@ impl SessionHandle {
         .await?
     }
 
+    /// Change the account's password on the server (XEP-0077); later
+    /// reconnects use the new one.
+    pub async fn change_password(&self, new_password: &str) -> Result<()> {
+        if new_password.is_empty() {
+            return Err(HearthError::InvalidInput(
+                "The new password is empty.".into(),
+            ));
+        }
+        let new_password = new_password.to_owned();
+        self.ask(|reply| Command::ChangePassword {
+            new_password,
+            reply,
+        })
+        .await?
+    }
+
     /// Send one stanza typed by the user (the XML console's "send").
     pub async fn send_raw(&self, xml: &str) -> Result<()> {
         let element: Element = xml
@@ -252,7 +272,7 @@ pub fn start(
     let (console, console_rx) = Console::new();
     let link = Arc::new(LinkConfig {
         jid: full,
-        password: cfg.password,
+        password: std::sync::Mutex::new(cfg.password),
         connector: StartTlsConnector::new(cfg.address, trust, console.clone()),
         timeouts: Timeouts {
             read_timeout: Duration::from_secs(45),
@@ -261,9 +281,10 @@ pub fn start(
         retry_first_attempt: cfg.retry_first_attempt,
     });
     let (link_tx, link_rx) = mpsc::unbounded_channel();
-    let stream = StanzaStream::new(reconnector(link, link_tx), 256);
+    let stream = StanzaStream::new(reconnector(link.clone(), link_tx), 256);
     let (internal_tx, internal_rx) = mpsc::unbounded_channel();
     let actor = Actor {
+        link,
         own: cfg.jid,
         bound: None,
         stream: Some(stream),
@@ -292,6 +313,7 @@ pub fn start(
 }
 
 struct Actor {
+    link: Arc<LinkConfig>,
     own: BareJid,
     bound: Option<Jid>,
     stream: Option<StanzaStream>,
@@ -695,6 +717,12 @@ impl Actor {
             } => {
                 let _ = reply.send(self.add_contact(jid, name, groups).await);
             }
+            Command::ChangePassword {
+                new_password,
+                reply,
+            } => {
+                self.change_password(new_password, reply).await;
+            }
             Command::SendRaw { stanza, reply } => {
                 let sent = self
                     .send(*stanza)
@@ -781,6 +809,35 @@ impl Actor {
             }
         });
         Ok(())
+    }
+}
+
+impl Actor {
+    async fn change_password(&mut self, new_password: String, reply: oneshot::Sender<Result<()>>) {
+        if !self.state.borrow().is_online() {
+            let _ = reply.send(Err(HearthError::NotConnected));
+            return;
+        }
+        let server = Jid::from(self.own.domain().to_owned());
+        let (id, answer) = self.tracker.register(Some(server), IQ_TIMEOUT);
+        let request =
+            crate::features::xep0077_register::change_password(&id, &self.own, &new_password);
+        self.send(Stanza::Iq(request)).await;
+        let link = self.link.clone();
+        // The answer arrives through this actor's loop: wait in a task.
+        tokio::spawn(async move {
+            let result = match answer.await {
+                Ok(Ok(_)) => {
+                    if let Ok(mut p) = link.password.lock() {
+                        *p = new_password;
+                    }
+                    Ok(())
+                }
+                Ok(Err(e)) => Err(e),
+                Err(_) => Err(HearthError::NotConnected),
+            };
+            let _ = reply.send(result);
+        });
     }
 }
 

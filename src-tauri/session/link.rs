@@ -46,7 +46,8 @@ pub struct AttemptError {
 
 pub struct LinkConfig {
     pub jid: Jid,
-    pub password: String,
+    /// Changes when the user changes the password while logged in.
+    pub password: std::sync::Mutex<String>,
     pub connector: StartTlsConnector,
     pub timeouts: Timeouts,
     /// Whether failing to reach the server on the very first attempt is
@@ -83,13 +84,14 @@ pub async fn attempt(cfg: &LinkConfig) -> Result<Connection, AttemptError> {
         .recv_features()
         .await
         .map_err(|e| classify_connect(cfg, e.into()))?;
+    let password = cfg.password.lock().map(|p| p.clone()).unwrap_or_default();
     let login = authenticate(
         stream,
         &features.sasl_mechanisms,
         &binding,
         true, // StartTlsConnector only hands out TLS streams
         user,
-        &cfg.password,
+        &password,
     );
     let restarted = match tokio::time::timeout(Duration::from_secs(30), login).await {
         Ok(Ok(s)) => s,

@@ -111,6 +111,8 @@ timestamp: number, xml: string, };
 
 export type SendRawArgs = { xml: string, };
 
+export type ChangePasswordArgs = { newPassword: string, };
+
 export type IpcError = { code: ErrorCode, message: string, };
 
 /** Every command: its argument object and its result. */
@@ -131,6 +133,7 @@ export interface Commands {
   forget_certificate: { args: { args: FingerprintArgs }, result: null };
   set_console_open: { args: { open: boolean }, result: null };
   send_raw: { args: { args: SendRawArgs }, result: null };
+  change_password: { args: { args: ChangePasswordArgs }, result: null };
 }
 
 /** Every event: its payload. */

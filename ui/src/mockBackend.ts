@@ -77,6 +77,7 @@ export class MockBackend implements Backend {
       forget_certificate: () => null,
       set_console_open: () => null,
       send_raw: () => null,
+      change_password: () => null,
       history_page: () => ({ messages: [], complete: true }),
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,

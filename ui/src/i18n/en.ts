@@ -49,6 +49,13 @@ export const en = {
   "login.startTls": "STARTTLS, required (port 5222)",
   "login.directTls": "Direct TLS (port 5223)",
 
+  "password.title": "Change password",
+  "password.new": "New password",
+  "password.repeat": "Repeat the new password",
+  "password.change": "Change password",
+  "password.mismatch": "The two passwords are not the same.",
+  "password.changed": "Your password was changed.",
+
   "validation.jid": "Enter your address as name@domain, for example anna@company.com.",
   "validation.password": "Enter your password.",
   "validation.port": "The port must be a number from 1 to 65535.",

@@ -51,6 +51,13 @@ export const zhCN: Record<keyof typeof en, string> = {
   "login.startTls": "STARTTLS，必需（端口 5222）",
   "login.directTls": "直接 TLS（端口 5223）",
 
+  "password.title": "修改密码",
+  "password.new": "新密码",
+  "password.repeat": "再次输入新密码",
+  "password.change": "修改密码",
+  "password.mismatch": "两次输入的密码不一致。",
+  "password.changed": "密码已修改。",
+
   "validation.jid": "请按 名称@域名 的格式输入账号，例如 anna@company.com。",
   "validation.password": "请输入密码。",
   "validation.port": "端口必须是 1 到 65535 之间的数字。",

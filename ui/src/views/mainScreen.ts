@@ -2,6 +2,7 @@ import type { App, Screen } from "../app";
 import { Disposer, el, setText } from "../dom";
 import { tx } from "../i18n";
 import { createAddContact } from "./addContact";
+import { createChangePassword } from "./changePassword";
 import { createLanguageSelect } from "./languageSelect";
 import { createPresenceSelector } from "./presenceSelector";
 import { createRosterView } from "./roster";
@@ -27,6 +28,7 @@ export function createMainScreen(app: App): Screen {
     el("div", { class: "account" }, tx("span", "header.ownJid", { class: "visually-hidden" }), ownJid),
     createPresenceSelector(app),
     el("div", { class: "header-actions" }, createLanguageSelect(disposer), xmlConsole.toggle, logout),
+    createChangePassword(app),
   );
 
   const onKey = (e: KeyboardEvent): void => {
