@@ -62,6 +62,9 @@ pub enum HearthError {
     Remote(String),
     #[error("Internal error: {0}")]
     Internal(String),
+    /// A problem already phrased for the user (e.g. by the server's refusal).
+    #[error("{0}")]
+    Refused(Problem),
 }
 
 impl HearthError {
@@ -74,11 +77,15 @@ impl HearthError {
             Self::Keychain(_) => ErrorCode::Keychain,
             Self::Remote(_) => ErrorCode::Protocol,
             Self::Internal(_) => ErrorCode::Internal,
+            Self::Refused(p) => p.code,
         }
     }
 
     pub fn problem(&self) -> Problem {
-        Problem::new(self.code(), self.to_string())
+        match self {
+            Self::Refused(p) => p.clone(),
+            other => Problem::new(other.code(), other.to_string()),
+        }
     }
 }
 

@@ -13,8 +13,8 @@ async fn direct_tls_listener_logs_in() {
     let server = Prosody::start_with(
         &["alice"],
         Options {
-            tls: true,
             direct_tls: true,
+            ..Options::default()
         },
     );
     let mut alice = Client::new(&server, "alice");
@@ -34,7 +34,7 @@ async fn a_server_without_tls_is_refused_before_any_password_is_sent() {
         &["alice"],
         Options {
             tls: false,
-            direct_tls: false,
+            ..Options::default()
         },
     );
     let mut alice = Client::new(&server, "alice");

@@ -4,6 +4,7 @@
 mod certificates;
 mod demo;
 mod login;
+mod registration;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -12,6 +13,7 @@ use tokio::sync::Mutex as AsyncMutex;
 
 pub use demo::{pem_certificates, DemoProfile};
 pub use login::{LoginRequest, SavedLogin};
+pub use registration::{RegistrationRequest, RegistrationTarget, RegistrationValue};
 
 use crate::credentials::SecretStore;
 use crate::error::{HearthError, Result};

@@ -8,8 +8,9 @@ use tauri::State;
 use ts_rs::TS;
 
 use super::error::IpcResult;
-use crate::app::{App, LoginRequest, SavedLogin};
+use crate::app::{App, LoginRequest, RegistrationRequest, RegistrationTarget, SavedLogin};
 use crate::features::rfc6121_presence::PresenceShow;
+use crate::features::xep0077_register::form::RegistrationForm;
 use crate::session::{CertificateInfo, ConnectionState, RosterSnapshot};
 use crate::store::{ChatMessage, HistoryCursor, HistoryPage};
 
@@ -149,4 +150,17 @@ pub struct ChangePasswordArgs {
 #[tauri::command]
 pub async fn change_password(app: State<'_, AppState>, args: ChangePasswordArgs) -> IpcResult<()> {
     Ok(app.change_password(&args.new_password).await?)
+}
+
+#[tauri::command]
+pub async fn registration_form(
+    app: State<'_, AppState>,
+    target: RegistrationTarget,
+) -> IpcResult<RegistrationForm> {
+    Ok(app.registration_form(&target).await?)
+}
+
+#[tauri::command]
+pub async fn register(app: State<'_, AppState>, request: RegistrationRequest) -> IpcResult<()> {
+    Ok(app.register(&request).await?)
 }

@@ -10,10 +10,13 @@ use super::commands::{
     SetPresenceArgs,
 };
 use super::error::IpcError;
-use crate::app::{LoginRequest, SavedLogin};
+use crate::app::{
+    LoginRequest, RegistrationRequest, RegistrationTarget, RegistrationValue, SavedLogin,
+};
 use crate::error::{ErrorCode, Problem};
 use crate::features::rfc6121_presence::{ContactPresence, PresenceShow, ResourcePresence};
 use crate::features::rfc6121_roster::{RosterItem, Subscription};
+use crate::features::xep0077_register::form::{FieldKind, RegistrationField, RegistrationForm};
 use crate::session::{
     CertificateInfo, ConnectionSecurity, ConnectionState, ConsoleDirection, ConsoleEntry,
     RosterSnapshot,
@@ -53,6 +56,12 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("set_console_open", "{ open: boolean }", "null"),
     ("send_raw", "{ args: SendRawArgs }", "null"),
     ("change_password", "{ args: ChangePasswordArgs }", "null"),
+    (
+        "registration_form",
+        "{ target: RegistrationTarget }",
+        "RegistrationForm",
+    ),
+    ("register", "{ request: RegistrationRequest }", "null"),
 ];
 
 /// (event, TypeScript payload).
@@ -103,6 +112,12 @@ pub fn typescript() -> String {
         decl::<ConsoleEntry>(&cfg),
         decl::<SendRawArgs>(&cfg),
         decl::<ChangePasswordArgs>(&cfg),
+        decl::<FieldKind>(&cfg),
+        decl::<RegistrationField>(&cfg),
+        decl::<RegistrationForm>(&cfg),
+        decl::<RegistrationTarget>(&cfg),
+        decl::<RegistrationValue>(&cfg),
+        decl::<RegistrationRequest>(&cfg),
         decl::<IpcError>(&cfg),
     ] {
         out.push_str(&d);

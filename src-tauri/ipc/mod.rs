@@ -68,6 +68,8 @@ pub fn run() {
             commands::set_console_open,
             commands::send_raw,
             commands::change_password,
+            commands::registration_form,
+            commands::register,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -72,7 +72,7 @@ pub async fn attempt(cfg: &LinkConfig) -> Result<Connection, AttemptError> {
         .connect(&cfg.jid, ns::JABBER_CLIENT, cfg.timeouts);
     let (pending, binding) = match tokio::time::timeout(Duration::from_secs(30), connect).await {
         Ok(Ok(ok)) => ok,
-        Ok(Err(e)) => return Err(classify_connect(cfg, e)),
+        Ok(Err(e)) => return Err(classify_connect(&cfg.connector, e)),
         Err(_) => {
             return Err(transient(
                 ErrorCode::Timeout,
@@ -83,7 +83,7 @@ pub async fn attempt(cfg: &LinkConfig) -> Result<Connection, AttemptError> {
     let (features, stream) = pending
         .recv_features()
         .await
-        .map_err(|e| classify_connect(cfg, e.into()))?;
+        .map_err(|e| classify_connect(&cfg.connector, e.into()))?;
     let password = cfg.password.lock().map(|p| p.clone()).unwrap_or_default();
     let login = authenticate(
         stream,
@@ -112,11 +112,11 @@ pub async fn attempt(cfg: &LinkConfig) -> Result<Connection, AttemptError> {
     let pending = restarted
         .send_header(header)
         .await
-        .map_err(|e| classify_connect(cfg, e.into()))?;
+        .map_err(|e| classify_connect(&cfg.connector, e.into()))?;
     let (features, stream) = pending
         .recv_features()
         .await
-        .map_err(|e| classify_connect(cfg, e.into()))?;
+        .map_err(|e| classify_connect(&cfg.connector, e.into()))?;
     Ok(Connection {
         stream: stream.box_stream(),
         features,
@@ -164,8 +164,11 @@ fn classify_sasl(e: SaslError) -> AttemptError {
     }
 }
 
-fn classify_connect(cfg: &LinkConfig, e: tokio_xmpp::Error) -> AttemptError {
-    if let Some(rejected) = cfg.connector.trust.last_rejected() {
+pub(super) fn classify_connect(
+    connector: &StartTlsConnector,
+    e: tokio_xmpp::Error,
+) -> AttemptError {
+    if let Some(rejected) = connector.trust.last_rejected() {
         if let tokio_xmpp::Error::Io(io) = &e {
             if io.to_string().contains(&rejected.reason) {
                 let message = if rejected.changed {

@@ -11,6 +11,7 @@ mod link;
 mod rfc6120_sasl;
 mod state;
 mod tls_trust;
+pub mod xep0077_registration;
 mod xml_console;
 
 pub use actor::{start, RosterSnapshot, SessionConfig, SessionEvent, SessionHandle};

@@ -35,6 +35,21 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Certificates pinned for any account on `domain` (for connections
+    /// made before an account exists, such as creating one).
+    pub fn pinned_for_domain(&self, domain: &str) -> Result<Vec<PinnedCertificate>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT fingerprint, der FROM pinned_certificates WHERE account LIKE '%@' || ?1",
+        )?;
+        let rows = stmt.query_map([domain], |r| {
+            Ok(PinnedCertificate {
+                fingerprint: r.get(0)?,
+                der: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn unpin_certificate(&self, account: &str, fingerprint: &str) -> Result<()> {
         self.conn.execute(
             "DELETE FROM pinned_certificates WHERE account = ?1 AND fingerprint = ?2",

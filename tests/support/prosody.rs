@@ -15,6 +15,7 @@ pub struct Prosody {
     pub direct_tls_port: Option<u16>,
     /// Offer TLS at all (a server without it tests that Hearth refuses).
     tls: bool,
+    registration: bool,
     child: Option<Child>,
 }
 
@@ -23,6 +24,8 @@ pub struct Prosody {
 pub struct Options {
     pub tls: bool,
     pub direct_tls: bool,
+    /// Let clients create accounts (XEP-0077).
+    pub registration: bool,
 }
 
 impl Default for Options {
@@ -30,6 +33,7 @@ impl Default for Options {
         Self {
             tls: true,
             direct_tls: false,
+            registration: false,
         }
     }
 }
@@ -67,6 +71,7 @@ impl Prosody {
             port,
             direct_tls_port: options.direct_tls.then(free_port),
             tls: options.tls,
+            registration: options.registration,
             child: None,
         };
         std::fs::create_dir_all(p.data()).unwrap();
@@ -93,6 +98,7 @@ impl Prosody {
             port,
             direct_tls_port: None,
             tls: true,
+            registration: false,
             child: None,
         }
     }
@@ -164,7 +170,8 @@ modules_enabled = {{
 modules_disabled = {{ "s2s"; "dialback"; "limits"; "admin_telnet"; }}
 authentication = "internal_hashed"
 c2s_require_encryption = {tls}
-allow_registration = false
+allow_registration = {registration}
+min_seconds_between_registrations = 0
 smacks_hibernation_time = 60
 certificates = "{d}"
 ssl = {{ certificate = "{d}/localhost.crt"; key = "{d}/localhost.key"; }}
@@ -179,6 +186,7 @@ VirtualHost "{domain}"
                 .unwrap_or_default(),
             tls_module = if self.tls { "\"tls\";" } else { "" },
             tls = self.tls,
+            registration = self.registration,
         );
         std::fs::write(self.config(), cfg).unwrap();
     }

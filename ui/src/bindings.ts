@@ -113,6 +113,22 @@ export type SendRawArgs = { xml: string, };
 
 export type ChangePasswordArgs = { newPassword: string, };
 
+export type FieldKind = "text" | "password" | "boolean" | "fixed" | "hidden";
+
+export type RegistrationField = { var: string, label: string | null, kind: FieldKind, required: boolean, value: string, };
+
+export type RegistrationForm = { instructions: string | null, fields: Array<RegistrationField>, 
+/**
+ * The fields come from a data form (submitted as one).
+ */
+dataForm: boolean, };
+
+export type RegistrationTarget = { domain: string, host: string | null, port: number | null, security: ConnectionSecurity | null, };
+
+export type RegistrationValue = { var: string, value: string, };
+
+export type RegistrationRequest = { target: RegistrationTarget, dataForm: boolean, values: Array<RegistrationValue>, };
+
 export type IpcError = { code: ErrorCode, message: string, };
 
 /** Every command: its argument object and its result. */
@@ -134,6 +150,8 @@ export interface Commands {
   set_console_open: { args: { open: boolean }, result: null };
   send_raw: { args: { args: SendRawArgs }, result: null };
   change_password: { args: { args: ChangePasswordArgs }, result: null };
+  registration_form: { args: { target: RegistrationTarget }, result: RegistrationForm };
+  register: { args: { request: RegistrationRequest }, result: null };
 }
 
 /** Every event: its payload. */

@@ -1,0 +1,92 @@
+//! "Create account" on the login screen (XEP-0077 in-band registration).
+
+use serde::Deserialize;
+use ts_rs::TS;
+
+use super::App;
+use crate::error::{HearthError, Result};
+use crate::features::xep0077_register::form::RegistrationForm;
+use crate::session::xep0077_registration::{fetch_form, submit};
+use crate::session::{ConnectionSecurity, ServerAddress};
+
+/// Which server to create the account on, and how to reach it.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RegistrationTarget {
+    pub domain: String,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub security: Option<ConnectionSecurity>,
+}
+
+#[derive(Clone, Deserialize, TS)]
+pub struct RegistrationValue {
+    pub var: String,
+    pub value: String,
+}
+
+#[derive(Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationRequest {
+    pub target: RegistrationTarget,
+    pub data_form: bool,
+    pub values: Vec<RegistrationValue>,
+}
+
+impl std::fmt::Debug for RegistrationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Values hold the new password: never printed.
+        f.debug_struct("RegistrationRequest")
+            .field("target", &self.target)
+            .finish()
+    }
+}
+
+impl App {
+    fn registration_route(
+        &self,
+        target: &RegistrationTarget,
+    ) -> Result<(String, ServerAddress, Vec<String>)> {
+        let domain = target.domain.trim().to_lowercase();
+        if domain.is_empty() || domain.contains('@') || domain.contains(char::is_whitespace) {
+            return Err(HearthError::InvalidInput(format!(
+                "\u{201c}{}\u{201d} is not a server name such as company.com.",
+                target.domain
+            )));
+        }
+        let pinned = self
+            .store()?
+            .pinned_for_domain(&domain)?
+            .into_iter()
+            .map(|c| c.fingerprint)
+            .collect();
+        let address = ServerAddress {
+            host: target
+                .host
+                .clone()
+                .map(|h| h.trim().to_owned())
+                .filter(|h| !h.is_empty()),
+            port: target.port,
+            security: target.security.unwrap_or_default(),
+        };
+        Ok((domain, address, pinned))
+    }
+
+    pub async fn registration_form(&self, target: &RegistrationTarget) -> Result<RegistrationForm> {
+        let (domain, address, pinned) = self.registration_route(target)?;
+        fetch_form(&domain, address, pinned)
+            .await
+            .map_err(HearthError::Refused)
+    }
+
+    pub async fn register(&self, request: &RegistrationRequest) -> Result<()> {
+        let (domain, address, pinned) = self.registration_route(&request.target)?;
+        let values: Vec<(String, String)> = request
+            .values
+            .iter()
+            .map(|v| (v.var.clone(), v.value.clone()))
+            .collect();
+        submit(&domain, address, pinned, request.data_form, &values)
+            .await
+            .map_err(HearthError::Refused)
+    }
+}

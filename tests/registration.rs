@@ -1,0 +1,95 @@
+//! Creating an account from the login screen (XEP-0077) on a real Prosody.
+
+mod support;
+
+use hearth::app::{RegistrationRequest, RegistrationTarget, RegistrationValue};
+use hearth::error::ErrorCode;
+use support::prosody::Options;
+use support::{Client, Prosody};
+
+fn target(server: &Prosody) -> RegistrationTarget {
+    RegistrationTarget {
+        domain: "localhost".into(),
+        host: Some("127.0.0.1".into()),
+        port: Some(server.port),
+        security: None,
+    }
+}
+
+fn filled(
+    server: &Prosody,
+    form: &hearth::features::xep0077_register::form::RegistrationForm,
+    user: &str,
+    pw: &str,
+) -> RegistrationRequest {
+    let values = form
+        .fields
+        .iter()
+        .map(|f| RegistrationValue {
+            var: f.var.clone(),
+            value: match f.var.as_str() {
+                "username" => user.into(),
+                "password" => pw.into(),
+                _ => f.value.clone(),
+            },
+        })
+        .collect();
+    RegistrationRequest {
+        target: target(server),
+        data_form: form.data_form,
+        values,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_account_is_created_and_can_log_in() {
+    let server = Prosody::start_with(
+        &["alice"],
+        Options {
+            registration: true,
+            ..Options::default()
+        },
+    );
+    // The profile trusts the server's certificate (pinned for alice@localhost).
+    let mut carol = Client::new(&server, "alice");
+    let form = carol.app.registration_form(&target(&server)).await.unwrap();
+    assert!(form.fields.iter().any(|f| f.var == "username"), "{form:?}");
+    assert!(form.fields.iter().any(|f| f.var == "password"), "{form:?}");
+    assert!(form.instructions.is_some(), "{form:?}");
+
+    carol
+        .app
+        .register(&filled(&server, &form, "carol", "carol-pw"))
+        .await
+        .unwrap();
+    carol.jid = "carol@localhost".into();
+    carol
+        .app
+        .pin_certificate("carol@localhost", &server.certificate_der())
+        .unwrap();
+    carol.login(&server).await;
+
+    // The same name again: refused with a sentence.
+    let err = carol
+        .app
+        .register(&filled(&server, &form, "carol", "other"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert!(err.to_string().contains("already taken"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_does_not_allow_sign_up_says_so() {
+    let server = Prosody::start(&["alice"]);
+    let client = Client::new(&server, "alice");
+    let err = client
+        .app
+        .registration_form(&target(&server))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("does not allow creating accounts"),
+        "{err}"
+    );
+}
