@@ -78,6 +78,8 @@ export class MockBackend implements Backend {
       set_console_open: () => null,
       send_raw: () => null,
       change_password: () => null,
+      registration_form: () => ({ instructions: null, fields: [], dataForm: false }),
+      register: () => null,
       history_page: () => ({ messages: [], complete: true }),
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,

@@ -56,6 +56,13 @@ export const en = {
   "password.mismatch": "The two passwords are not the same.",
   "password.changed": "Your password was changed.",
 
+  "signup.title": "Create an account",
+  "signup.domain": "Server (domain)",
+  "signup.fetch": "Ask the server what it needs",
+  "signup.submit": "Create account",
+  "signup.required": "Fill in “{field}”.",
+  "signup.created": "Your account was created. You can log in now.",
+
   "validation.jid": "Enter your address as name@domain, for example anna@company.com.",
   "validation.password": "Enter your password.",
   "validation.port": "The port must be a number from 1 to 65535.",

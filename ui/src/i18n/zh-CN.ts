@@ -58,6 +58,13 @@ export const zhCN: Record<keyof typeof en, string> = {
   "password.mismatch": "两次输入的密码不一致。",
   "password.changed": "密码已修改。",
 
+  "signup.title": "注册新账号",
+  "signup.domain": "服务器（域名）",
+  "signup.fetch": "向服务器获取注册表单",
+  "signup.submit": "注册账号",
+  "signup.required": "请填写“{field}”。",
+  "signup.created": "账号已创建，现在可以登录了。",
+
   "validation.jid": "请按 名称@域名 的格式输入账号，例如 anna@company.com。",
   "validation.password": "请输入密码。",
   "validation.port": "端口必须是 1 到 65535 之间的数字。",

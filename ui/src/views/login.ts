@@ -6,6 +6,7 @@ import { onLangChange, retranslate, t, tattr, tx, type Key } from "../i18n";
 import { isBareJid } from "../jid";
 import { createCertificatePanel } from "./certificatePanel";
 import { createLanguageSelect } from "./languageSelect";
+import { createSignUp } from "./signUp";
 import { createTrustedCertificates } from "./trustedCertificates";
 
 type LoginError = { key: Key } | { problem: Problem };
@@ -141,10 +142,24 @@ export function createLoginView(app: App): Screen {
   disposer.add(app.connection.changed.on(onState));
   disposer.add(onLangChange(renderError));
 
+  const signUp = createSignUp(
+    app,
+    () => ({
+      domain: jid.value.trim().split("@")[1] ?? "",
+      host: host.value.trim() || null,
+      port: /^\d+$/.test(port.value.trim()) ? Number(port.value.trim()) : null,
+      security: security.value === "directTls" ? "directTls" : "startTls",
+    }),
+    (newJid) => {
+      jid.value = newJid;
+      password.focus();
+    },
+  );
   const root = el(
     "main",
     { class: "login-screen" },
     form,
+    signUp,
     createCertificatePanel(app, disposer),
     createLanguageSelect(disposer),
   );

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import type { RegistrationForm } from "../src/bindings";
+import { all, boot, get, settle, typeInto } from "./helpers";
+
+const form: RegistrationForm = {
+  instructions: "Choose a user name and password",
+  dataForm: true,
+  fields: [
+    { var: "FORM_TYPE", label: null, kind: "hidden", required: false, value: "jabber:iq:register" },
+    { var: "username", label: "Username", kind: "text", required: true, value: "" },
+    { var: "password", label: "Password", kind: "password", required: true, value: "" },
+  ],
+};
+
+describe("create account", () => {
+  it("shows the server's form, submits every field and prefills the login", async () => {
+    const { mock } = await boot((m) => m.on("registration_form", () => form));
+    typeInto(get<HTMLInputElement>("login-jid"), "someone@chat.company.com");
+    const panel = get<HTMLDetailsElement>("signup-panel");
+    panel.open = true;
+    panel.dispatchEvent(new Event("toggle"));
+    expect(get<HTMLInputElement>("signup-domain").value).toBe("chat.company.com");
+    get("signup-fetch").click();
+    await settle();
+    expect(mock.callsOf("registration_form")[0]!.target.domain).toBe("chat.company.com");
+    expect(get("signup-instructions").textContent).toBe("Choose a user name and password");
+    expect(all("signup-field").map((f) => f.dataset.var)).toEqual(["username", "password"]);
+
+    get("signup-submit").click();
+    await settle();
+    expect(get("signup-status").textContent).toBe("Fill in “Username”.");
+    expect(mock.callsOf("register")).toHaveLength(0);
+
+    typeInto(get<HTMLInputElement>("signup-field", '[data-var="username"]'), "carol");
+    typeInto(get<HTMLInputElement>("signup-field", '[data-var="password"]'), "s3cret");
+    get("signup-submit").click();
+    await settle();
+    expect(mock.callsOf("register")[0]!.request.values).toEqual([
+      { var: "FORM_TYPE", value: "jabber:iq:register" },
+      { var: "username", value: "carol" },
+      { var: "password", value: "s3cret" },
+    ]);
+    expect(mock.callsOf("register")[0]!.request.dataForm).toBe(true);
+    expect(get<HTMLInputElement>("login-jid").value).toBe("carol@chat.company.com");
+    expect(get<HTMLInputElement>("signup-field", '[data-var="password"]').value).toBe("");
+  });
+
+  it("shows the server's refusal", async () => {
+    await boot((m) => {
+      m.on("registration_form", () => form);
+      m.on("register", () => {
+        throw { code: "invalidInput", message: "That user name is already taken." };
+      });
+    });
+    const panel = get<HTMLDetailsElement>("signup-panel");
+    panel.open = true;
+    get<HTMLInputElement>("signup-domain").value = "chat.company.com";
+    get("signup-fetch").click();
+    await settle();
+    typeInto(get<HTMLInputElement>("signup-field", '[data-var="username"]'), "alice");
+    typeInto(get<HTMLInputElement>("signup-field", '[data-var="password"]'), "x");
+    get("signup-submit").click();
+    await settle();
+    expect(get("signup-status").textContent).toContain("already taken");
+  });
+});
