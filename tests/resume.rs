@@ -108,3 +108,29 @@ async fn messages_in_flight_survive_a_cut_link_exactly_once() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silently_dead_link_is_noticed_by_keepalive_and_replaced() {
+    let server = Prosody::start(&["alice"]);
+    let relay = Relay::start(server.port).await;
+    let mut alice = Client::new(&server, "alice");
+    let mut request = alice.request(&server, &password("alice"));
+    request.port = Some(relay.port);
+    // A short response timeout: a probe after 3 s of silence, 1 s to answer.
+    request.response_timeout_secs = Some(1);
+    alice.app.login(request).await.unwrap();
+    alice.wait_state(|s| s.is_online()).await;
+
+    // The network dies without closing anything.
+    // Without a keepalive nothing would ever notice: TCP stays open, and
+    // the wait below gives up after support::WAIT.
+    relay.stall();
+    let lost = alice
+        .wait_state(|s| matches!(s, ConnectionState::Reconnecting { .. }))
+        .await;
+    let ConnectionState::Reconnecting { reason, .. } = lost else {
+        unreachable!()
+    };
+    assert_eq!(reason.code, hearth::error::ErrorCode::Network, "{reason:?}");
+    alice.wait_state(|s| s.is_online()).await;
+}

@@ -242,3 +242,47 @@ async fn a_changed_certificate_is_refused_with_an_explanation() {
         "{later:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resource_and_priority_from_the_connection_settings_are_used_and_kept() {
+    let server = Prosody::start(&["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    bob.login(&server).await;
+    bob.app
+        .add_contact("alice@localhost", None, vec![])
+        .await
+        .unwrap();
+    let mut request = alice.request(&server, &support::password("alice"));
+    request.resource = Some("Desk".into());
+    request.priority = Some(7);
+    alice.app.login(request).await.unwrap();
+    let online = alice.wait_state(|s| s.is_online()).await;
+    assert_eq!(
+        online,
+        ConnectionState::Online {
+            jid: "alice@localhost/Desk".into()
+        }
+    );
+    alice
+        .app
+        .add_contact("bob@localhost", None, vec![])
+        .await
+        .unwrap();
+    let priority = bob
+        .wait_event(|e| match e {
+            SessionEvent::Presence(list) => list
+                .iter()
+                .find(|c| c.jid == "alice@localhost")
+                .and_then(|c| c.resources.iter().find(|r| r.resource == "Desk"))
+                .map(|r| r.priority),
+            _ => None,
+        })
+        .await;
+    assert_eq!(priority, 7);
+    let saved = alice.app.saved_login().await.unwrap().unwrap();
+    assert_eq!(
+        (saved.resource.as_deref(), saved.priority),
+        (Some("Desk"), 7)
+    );
+}

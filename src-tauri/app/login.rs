@@ -10,7 +10,11 @@ use ts_rs::TS;
 
 use super::App;
 use crate::error::{HearthError, Result};
-use crate::session::{self, ConnectionSecurity, ServerAddress, SessionConfig};
+use std::time::Duration;
+
+use crate::session::{
+    self, ConnectionSecurity, ServerAddress, SessionConfig, DEFAULT_RESPONSE_TIMEOUT,
+};
 use crate::store::AccountSettings;
 
 #[derive(Clone, Deserialize, TS)]
@@ -25,6 +29,12 @@ pub struct LoginRequest {
     pub port: Option<u16>,
     /// `null` = STARTTLS.
     pub security: Option<ConnectionSecurity>,
+    /// `null` = keep the account's resource ("Hearth." + a random suffix).
+    pub resource: Option<String>,
+    /// `null` = keep the account's priority (0 at first).
+    pub priority: Option<i8>,
+    /// `null` = keep the account's (15 s at first). See `SessionConfig`.
+    pub response_timeout_secs: Option<u32>,
 }
 
 impl std::fmt::Debug for LoginRequest {
@@ -45,6 +55,9 @@ pub struct SavedLogin {
     pub host: Option<String>,
     pub port: Option<u16>,
     pub security: ConnectionSecurity,
+    pub resource: Option<String>,
+    pub priority: i8,
+    pub response_timeout_secs: u32,
     /// A password is remembered in the keychain (the password itself never
     /// leaves the backend).
     pub has_password: bool,
@@ -99,6 +112,9 @@ impl App {
                 host: Some(d.host.clone()),
                 port: Some(d.port),
                 security: ConnectionSecurity::StartTls,
+                resource: None,
+                priority: 0,
+                response_timeout_secs: DEFAULT_RESPONSE_TIMEOUT.as_secs() as u32,
                 has_password: false,
                 demo_password: Some(d.password.clone()),
             }));
@@ -120,6 +136,9 @@ impl App {
             host: a.host,
             port: a.port,
             security: parse_security(&a.security),
+            resource: Some(a.resource),
+            priority: a.priority,
+            response_timeout_secs: a.response_timeout,
             has_password,
             demo_password,
         }))
@@ -168,33 +187,59 @@ impl App {
             .map(|h| h.trim().to_owned())
             .filter(|h| !h.is_empty());
         let security = req.security.unwrap_or_default();
-        let (resource, pinned) = {
+        if let Some(t) = req.response_timeout_secs {
+            if !(1..=600).contains(&t) {
+                return Err(HearthError::InvalidInput(
+                    "The response timeout must be between 1 and 600 seconds.".into(),
+                ));
+            }
+        }
+        let typed_resource = req
+            .resource
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        if typed_resource.is_some_and(|r| r.len() > 1023 || r.contains(char::is_control)) {
+            return Err(HearthError::InvalidInput(
+                "The resource name is not valid.".into(),
+            ));
+        }
+        let (settings, pinned) = {
             let store = self.store()?;
-            let resource = store
-                .account(&key)?
-                .map(|a| a.resource)
-                .unwrap_or_else(new_resource);
-            store.save_account(&AccountSettings {
+            let known = store.account(&key)?;
+            let settings = AccountSettings {
                 jid: key.clone(),
                 remember: req.remember,
                 auto_login: req.remember && req.auto_login,
                 host: host.clone(),
                 port: req.port,
-                resource: resource.clone(),
+                resource: typed_resource
+                    .map(str::to_owned)
+                    .or_else(|| known.as_ref().map(|a| a.resource.clone()))
+                    .unwrap_or_else(new_resource),
                 security: security_name(security),
-            })?;
+                priority: req
+                    .priority
+                    .or(known.as_ref().map(|a| a.priority))
+                    .unwrap_or(0),
+                response_timeout: req
+                    .response_timeout_secs
+                    .or(known.as_ref().map(|a| a.response_timeout))
+                    .unwrap_or(DEFAULT_RESPONSE_TIMEOUT.as_secs() as u32),
+            };
+            store.save_account(&settings)?;
             let pinned = store
                 .pinned_certificates(&key)?
                 .into_iter()
                 .map(|c| c.fingerprint)
                 .collect();
-            (resource, pinned)
+            (settings, pinned)
         };
         self.stop_session().await;
         let handle = session::start(
             SessionConfig {
                 jid: account,
-                resource,
+                resource: settings.resource,
                 password,
                 address: ServerAddress {
                     host,
@@ -203,6 +248,8 @@ impl App {
                 },
                 pinned,
                 retry_first_attempt: using_saved,
+                priority: settings.priority,
+                response_timeout: Duration::from_secs(settings.response_timeout.into()),
             },
             self.shared_store(),
             self.sink.clone(),
@@ -228,6 +275,9 @@ impl App {
                     host: Some(demo.host.clone()),
                     port: Some(demo.port),
                     security: None,
+                    resource: None,
+                    priority: None,
+                    response_timeout_secs: None,
                 })
                 .await?;
                 return Ok(true);
@@ -247,6 +297,9 @@ impl App {
             host: saved.host,
             port: saved.port,
             security: Some(saved.security),
+            resource: None,
+            priority: None,
+            response_timeout_secs: None,
         })
         .await?;
         Ok(true)
@@ -342,6 +395,9 @@ mod tests {
             host: None,
             port: None,
             security: None,
+            resource: None,
+            priority: None,
+            response_timeout_secs: None,
         };
         assert!(!format!("{r:?}").contains("hunter2"));
     }

@@ -57,7 +57,15 @@ pub struct SessionConfig {
     /// SHA-256 fingerprints of certificates the user trusts for this account.
     pub pinned: Vec<String>,
     pub retry_first_attempt: bool,
+    /// Presence priority (RFC 6121 §4.7.2.3).
+    pub priority: i8,
+    /// How long the server may take to answer a liveness probe; the probe
+    /// goes out after three times this much silence. A dead link is thus
+    /// noticed after about four times this value (default 15 s: one minute).
+    pub response_timeout: Duration,
 }
+
+pub const DEFAULT_RESPONSE_TIMEOUT: Duration = Duration::from_secs(15);
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionEvent {
@@ -275,8 +283,8 @@ pub fn start(
         password: std::sync::Mutex::new(cfg.password),
         connector: StartTlsConnector::new(cfg.address, trust, console.clone()),
         timeouts: Timeouts {
-            read_timeout: Duration::from_secs(45),
-            response_timeout: Duration::from_secs(15),
+            read_timeout: cfg.response_timeout * 3,
+            response_timeout: cfg.response_timeout,
         },
         retry_first_attempt: cfg.retry_first_attempt,
     });
@@ -284,6 +292,7 @@ pub fn start(
     let stream = StanzaStream::new(reconnector(link.clone(), link_tx), 256);
     let (internal_tx, internal_rx) = mpsc::unbounded_channel();
     let actor = Actor {
+        priority: cfg.priority,
         link,
         own: cfg.jid,
         bound: None,
@@ -313,6 +322,7 @@ pub fn start(
 }
 
 struct Actor {
+    priority: i8,
     link: Arc<LinkConfig>,
     own: BareJid,
     bound: Option<Jid>,
@@ -563,7 +573,8 @@ impl Actor {
             let result = answer.await.unwrap_or(Err(HearthError::NotConnected));
             let _ = internal.send(Internal::RosterLoaded(result));
         });
-        let presence = rfc6121_presence::own(self.own_show, self.own_status.as_deref(), 0);
+        let presence =
+            rfc6121_presence::own(self.own_show, self.own_status.as_deref(), self.priority);
         self.send(Stanza::Presence(presence)).await;
         self.lost_reason = None;
         self.set_state(ConnectionState::Online {
@@ -704,7 +715,7 @@ impl Actor {
                 self.own_show = show;
                 self.own_status = status.filter(|s| !s.trim().is_empty());
                 if self.state.borrow().is_online() {
-                    let p = rfc6121_presence::own(show, self.own_status.as_deref(), 0);
+                    let p = rfc6121_presence::own(show, self.own_status.as_deref(), self.priority);
                     self.send(Stanza::Presence(p)).await;
                 }
                 let _ = reply.send(Ok(()));

@@ -14,7 +14,9 @@ mod tls_trust;
 pub mod xep0077_registration;
 mod xml_console;
 
-pub use actor::{start, RosterSnapshot, SessionConfig, SessionEvent, SessionHandle};
+pub use actor::{
+    start, RosterSnapshot, SessionConfig, SessionEvent, SessionHandle, DEFAULT_RESPONSE_TIMEOUT,
+};
 pub use certificate::{describe as describe_certificate, CertificateInfo};
 pub use connector::{ConnectionSecurity, ServerAddress};
 pub use state::ConnectionState;

@@ -15,9 +15,13 @@ pub struct AccountSettings {
     pub resource: String,
     /// `ConnectionSecurity` as its serialized name ("startTls", "directTls").
     pub security: String,
+    pub priority: i8,
+    /// Seconds.
+    pub response_timeout: u32,
 }
 
-const COLUMNS: &str = "jid, remember, auto_login, host, port, resource, security";
+const COLUMNS: &str =
+    "jid, remember, auto_login, host, port, resource, security, priority, response_timeout";
 
 fn row_to_account(r: &Row<'_>) -> rusqlite::Result<AccountSettings> {
     Ok(AccountSettings {
@@ -28,16 +32,20 @@ fn row_to_account(r: &Row<'_>) -> rusqlite::Result<AccountSettings> {
         port: r.get(4)?,
         resource: r.get(5)?,
         security: r.get(6)?,
+        priority: r.get(7)?,
+        response_timeout: r.get(8)?,
     })
 }
 
 impl Store {
     pub fn save_account(&self, a: &AccountSettings) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO accounts (jid, remember, auto_login, host, port, resource, last_used, security)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            "INSERT INTO accounts (jid, remember, auto_login, host, port, resource, last_used,
+                 security, priority, response_timeout)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (jid) DO UPDATE SET remember = ?2, auto_login = ?3, host = ?4,
-                 port = ?5, resource = ?6, last_used = ?7, security = ?8",
+                 port = ?5, resource = ?6, last_used = ?7, security = ?8, priority = ?9,
+                 response_timeout = ?10",
             params![
                 a.jid,
                 a.remember,
@@ -46,7 +54,9 @@ impl Store {
                 a.port,
                 a.resource,
                 super::messages::now_ms(),
-                a.security
+                a.security,
+                a.priority,
+                a.response_timeout
             ],
         )?;
         Ok(())

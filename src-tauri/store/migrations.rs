@@ -57,6 +57,9 @@ const STEPS: &[&str] = &[
     "#,
     // 2: how the account's connection is secured (STARTTLS / direct TLS).
     "ALTER TABLE accounts ADD COLUMN security TEXT NOT NULL DEFAULT 'startTls';",
+    // 3: presence priority and response timeout from the connection settings.
+    "ALTER TABLE accounts ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE accounts ADD COLUMN response_timeout INTEGER NOT NULL DEFAULT 15;",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

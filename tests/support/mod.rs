@@ -74,6 +74,9 @@ impl Client {
             host: Some("127.0.0.1".into()),
             port: Some(server.port),
             security: None,
+            resource: None,
+            priority: None,
+            response_timeout_secs: None,
         }
     }
 

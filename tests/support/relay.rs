@@ -9,6 +9,9 @@ pub struct Relay {
     pub port: u16,
     /// Each increment severs every connection open at that moment.
     cuts: watch::Sender<u64>,
+    /// Each increment freezes every open connection: nothing passes any
+    /// more, nothing is closed (a dead network, not a closed socket).
+    stalls: watch::Sender<u64>,
 }
 
 impl Relay {
@@ -16,11 +19,15 @@ impl Relay {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("relay port");
         let port = listener.local_addr().unwrap().port();
         let (cuts, _) = watch::channel(0u64);
+        let (stalls, _) = watch::channel(0u64);
         let cuts_for_task = cuts.clone();
+        let stalls_for_task = stalls.clone();
         tokio::spawn(async move {
             while let Ok((mut client, _)) = listener.accept().await {
                 let mut cut = cuts_for_task.subscribe();
                 cut.borrow_and_update();
+                let mut stall = stalls_for_task.subscribe();
+                stall.borrow_and_update();
                 tokio::spawn(async move {
                     let Ok(mut server) = TcpStream::connect(("127.0.0.1", target_port)).await
                     else {
@@ -29,12 +36,21 @@ impl Relay {
                     tokio::select! {
                         _ = copy_bidirectional(&mut client, &mut server) => {}
                         _ = cut.changed() => {}
+                        _ = stall.changed() => {
+                            // Keep both sockets open and silent until cut.
+                            let _ = cut.changed().await;
+                        }
                     }
                     // Dropping both sockets closes them: each side sees the link die.
                 });
             }
         });
-        Relay { port, cuts }
+        Relay { port, cuts, stalls }
+    }
+
+    /// Freeze every open connection (new ones are accepted and work).
+    pub fn stall(&self) {
+        self.stalls.send_modify(|n| *n += 1);
     }
 
     /// Sever every connection through the relay (new ones are accepted).

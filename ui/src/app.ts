@@ -62,6 +62,7 @@ export class App {
       void this.login({
         jid: saved.jid, password: "", remember: saved.remember, autoLogin: true,
         host: saved.host, port: saved.port, security: saved.security,
+        resource: null, priority: null, responseTimeoutSecs: null,
       });
     } else {
       this.showLogin();

@@ -54,9 +54,21 @@ password: string, remember: boolean, autoLogin: boolean, host: string | null, po
 /**
  * `null` = STARTTLS.
  */
-security: ConnectionSecurity | null, };
+security: ConnectionSecurity | null, 
+/**
+ * `null` = keep the account's resource ("Hearth." + a random suffix).
+ */
+resource: string | null, 
+/**
+ * `null` = keep the account's priority (0 at first).
+ */
+priority: number | null, 
+/**
+ * `null` = keep the account's (15 s at first). See `SessionConfig`.
+ */
+responseTimeoutSecs: number | null, };
 
-export type SavedLogin = { jid: string, remember: boolean, autoLogin: boolean, host: string | null, port: number | null, security: ConnectionSecurity, 
+export type SavedLogin = { jid: string, remember: boolean, autoLogin: boolean, host: string | null, port: number | null, security: ConnectionSecurity, resource: string | null, priority: number, responseTimeoutSecs: number, 
 /**
  * A password is remembered in the keychain (the password itself never
  * leaves the backend).

@@ -54,7 +54,7 @@ export function createDemoBackend(): MockBackend {
   const later = (ms: number, fn: () => void): void => void setTimeout(fn, ms);
 
   mock.on("saved_login", () => ({
-    jid: `demo@${DOMAIN}`, remember: true, autoLogin: false, host: null, port: null, security: "startTls", hasPassword: false, demoPassword: "demo",
+    jid: `demo@${DOMAIN}`, remember: true, autoLogin: false, host: null, port: null, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: false, demoPassword: "demo",
   }));
   mock.on("login", ({ request }) => {
     later(600, () => {

@@ -4,6 +4,20 @@ import { boot, check, get, q, settle, typeInto } from "./helpers";
 const input = (id: string) => get<HTMLInputElement>(id);
 
 describe("login screen", () => {
+  it("refuses an out-of-range priority or timeout with a sentence", async () => {
+    const { mock } = await boot();
+    typeInto(input("login-jid"), "anna@company.com");
+    typeInto(input("login-password"), "x");
+    typeInto(input("login-priority"), "500");
+    get("login-submit").click();
+    expect(get("login-error").textContent).toBe("The priority must be a whole number from -128 to 127.");
+    typeInto(input("login-priority"), "0");
+    typeInto(input("login-timeout"), "1");
+    get("login-submit").click();
+    expect(get("login-error").textContent).toBe("The response timeout must be from 5 to 600 seconds.");
+    expect(mock.callsOf("login")).toHaveLength(0);
+  });
+
   it("explains a malformed JID and sends nothing", async () => {
     const { mock } = await boot();
     typeInto(input("login-jid"), "anna");
@@ -27,11 +41,14 @@ describe("login screen", () => {
     const security = get<HTMLSelectElement>("login-security");
     security.value = "directTls";
     security.dispatchEvent(new Event("change"));
+    typeInto(input("login-resource"), "Desk");
+    typeInto(input("login-priority"), "5");
+    typeInto(input("login-timeout"), "30");
     get("login-submit").click();
     await settle();
 
     expect(mock.callsOf("login")).toEqual([
-      { request: { jid: "anna@company.com", password: "s3cret", remember: true, autoLogin: true, host: "xmpp.company.com", port: 5223, security: "directTls" } },
+      { request: { jid: "anna@company.com", password: "s3cret", remember: true, autoLogin: true, host: "xmpp.company.com", port: 5223, security: "directTls", resource: "Desk", priority: 5, responseTimeoutSecs: 30 } },
     ]);
     expect(input("login-password").value).toBe("");
     expect(input("login-jid").matches(":disabled")).toBe(true);
@@ -85,11 +102,11 @@ describe("login screen", () => {
   it("auto-logs in with the saved password without showing the form", async () => {
     const { mock } = await boot((m) =>
       m.on("saved_login", () => ({
-        jid: "anna@company.com", remember: true, autoLogin: true, host: null, port: 5222, security: "startTls", hasPassword: true, demoPassword: null,
+        jid: "anna@company.com", remember: true, autoLogin: true, host: null, port: 5222, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: true, demoPassword: null,
       })),
     );
     expect(mock.callsOf("login")).toEqual([
-      { request: { jid: "anna@company.com", password: "", remember: true, autoLogin: true, host: null, port: 5222, security: "startTls" } },
+      { request: { jid: "anna@company.com", password: "", remember: true, autoLogin: true, host: null, port: 5222, security: "startTls", resource: null, priority: null, responseTimeoutSecs: null } },
     ]);
     expect(q("login-jid")).toBeNull();
     expect(get("own-jid").textContent).toBe("anna@company.com");
@@ -101,7 +118,7 @@ describe("login screen", () => {
   it("goes back to the form when auto-login is rejected", async () => {
     const { mock } = await boot((m) =>
       m.on("saved_login", () => ({
-        jid: "anna@company.com", remember: true, autoLogin: true, host: null, port: null, security: "startTls", hasPassword: true, demoPassword: null,
+        jid: "anna@company.com", remember: true, autoLogin: true, host: null, port: null, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: true, demoPassword: null,
       })),
     );
     mock.emit("connection-state", { state: "offline", reason: { code: "authFailed", message: "" } });
@@ -113,7 +130,7 @@ describe("login screen", () => {
   it("prefills from saved_login and only allows auto-login with a remembered password", async () => {
     await boot((m) =>
       m.on("saved_login", () => ({
-        jid: "demo@company.com", remember: false, autoLogin: false, host: "xmpp.company.com", port: 5222, security: "startTls", hasPassword: false, demoPassword: "demo",
+        jid: "demo@company.com", remember: false, autoLogin: false, host: "xmpp.company.com", port: 5222, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: false, demoPassword: "demo",
       })),
     );
     expect(input("login-jid").value).toBe("demo@company.com");

@@ -53,7 +53,7 @@ describe("main screen", () => {
 
   it("logs out back to the login screen", async () => {
     const { mock } = await bootOnline((m) =>
-      m.on("saved_login", () => ({ jid: "me@company.com", remember: true, autoLogin: false, host: null, port: null, security: "startTls", hasPassword: true, demoPassword: null })),
+      m.on("saved_login", () => ({ jid: "me@company.com", remember: true, autoLogin: false, host: null, port: null, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: true, demoPassword: null })),
     );
     get("logout").click();
     await settle();
@@ -65,7 +65,7 @@ describe("main screen", () => {
 
   it("accepts an empty password when the saved one will be used", async () => {
     const { mock } = await boot((m) =>
-      m.on("saved_login", () => ({ jid: "me@company.com", remember: true, autoLogin: false, host: null, port: null, security: "startTls", hasPassword: true, demoPassword: null })),
+      m.on("saved_login", () => ({ jid: "me@company.com", remember: true, autoLogin: false, host: null, port: null, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: true, demoPassword: null })),
     );
     get("login-submit").click();
     await settle();

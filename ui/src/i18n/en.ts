@@ -63,6 +63,12 @@ export const en = {
   "signup.required": "Fill in “{field}”.",
   "signup.created": "Your account was created. You can log in now.",
 
+  "login.resource": "Resource",
+  "login.priority": "Priority",
+  "login.timeout": "Response timeout (s)",
+  "validation.priority": "The priority must be a whole number from -128 to 127.",
+  "validation.timeout": "The response timeout must be from 5 to 600 seconds.",
+
   "validation.jid": "Enter your address as name@domain, for example anna@company.com.",
   "validation.password": "Enter your password.",
   "validation.port": "The port must be a number from 1 to 65535.",

@@ -65,6 +65,12 @@ export const zhCN: Record<keyof typeof en, string> = {
   "signup.required": "请填写“{field}”。",
   "signup.created": "账号已创建，现在可以登录了。",
 
+  "login.resource": "资源名",
+  "login.priority": "优先级",
+  "login.timeout": "响应超时（秒）",
+  "validation.priority": "优先级必须是 -128 到 127 之间的整数。",
+  "validation.timeout": "响应超时必须在 5 到 600 秒之间。",
+
   "validation.jid": "请按 名称@域名 的格式输入账号，例如 anna@company.com。",
   "validation.password": "请输入密码。",
   "validation.port": "端口必须是 1 到 65535 之间的数字。",

@@ -51,6 +51,12 @@ export function createLoginView(app: App): Screen {
   host.value = saved?.host ?? "";
   port.value = saved?.port != null ? String(saved.port) : "";
   security.value = saved?.security ?? "startTls";
+  const resource = input("login-resource", { type: "text", spellcheck: "false", ...tattr("placeholder", "login.automatic") });
+  const priority = input("login-priority", { type: "text", inputmode: "numeric" });
+  const timeout = input("login-timeout", { type: "text", inputmode: "numeric" });
+  resource.value = saved?.resource ?? "";
+  priority.value = String(saved?.priority ?? 0);
+  timeout.value = String(saved?.responseTimeoutSecs ?? 15);
   password.value = saved?.demoPassword ?? "";
   if (saved?.hasPassword) setAttrs(password, tattr("placeholder", "login.passwordSaved"));
 
@@ -67,6 +73,13 @@ export function createLoginView(app: App): Screen {
     tx("summary", "login.server", { "data-testid": "login-server-toggle" }),
     el("div", { class: "server-fields" }, field("login.host", host), field("login.port", port)),
     field("login.security", security),
+    el(
+      "div",
+      { class: "server-fields advanced" },
+      field("login.resource", resource),
+      field("login.priority", priority),
+      field("login.timeout", timeout),
+    ),
   );
 
   const fieldset = el(
@@ -122,10 +135,17 @@ export function createLoginView(app: App): Screen {
       portValue = Number(port.value.trim());
       if (!Number.isInteger(portValue) || portValue < 1 || portValue > 65535) return { key: "validation.port" };
     }
+    const priorityValue = Number(priority.value.trim() || "0");
+    if (!Number.isInteger(priorityValue) || priorityValue < -128 || priorityValue > 127) return { key: "validation.priority" };
+    const timeoutValue = Number(timeout.value.trim() || "15");
+    if (!Number.isInteger(timeoutValue) || timeoutValue < 5 || timeoutValue > 600) return { key: "validation.timeout" };
     return {
       jid: jidValue, password: password.value, remember: remember.checked,
       autoLogin: remember.checked && autoLogin.checked, host: host.value.trim() || null, port: portValue,
       security: security.value === "directTls" ? "directTls" : "startTls",
+      resource: resource.value.trim() || null,
+      priority: priorityValue,
+      responseTimeoutSecs: timeoutValue,
     };
   }
 
