@@ -93,6 +93,9 @@ async fn console_input_that_is_not_a_stanza_is_refused_clearly() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), hearth::error::ErrorCode::InvalidInput);
+    // Pasting something absurdly deep is refused before parsing, no crash.
+    let err = bob.app.send_raw(&nested(5000)).await.unwrap_err();
+    assert!(err.to_string().contains("nested"), "{err}");
     let err = bob.app.send_raw("<foo xmlns='bar'/>").await.unwrap_err();
     assert!(
         err.to_string().contains("not a message, presence or iq"),

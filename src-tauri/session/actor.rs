@@ -236,6 +236,13 @@ impl SessionHandle {
 
     /// Send one stanza typed by the user (the XML console's "send").
     pub async fn send_raw(&self, xml: &str) -> Result<()> {
+        // Checked before parsing: the parser recurses, and a paste thousands
+        // of levels deep must not overflow the stack.
+        if nesting_depth(xml) > MAX_TYPED_DEPTH {
+            return Err(HearthError::InvalidInput(format!(
+                "This XML is nested more than {MAX_TYPED_DEPTH} levels deep."
+            )));
+        }
         let element: Element = xml
             .trim()
             .parse()
@@ -849,6 +856,44 @@ impl Actor {
             };
             let _ = reply.send(result);
         });
+    }
+}
+
+/// Deepest nesting accepted from the XML console. Generous (an admin may
+/// test a server with odd stanzas) but far from what overflows the parser.
+const MAX_TYPED_DEPTH: usize = 500;
+
+/// The deepest element nesting in `xml`, by a scan that needs no parser.
+fn nesting_depth(xml: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = xml;
+    while let Some(start) = rest.find('<') {
+        let tag_and_after = &rest[start + 1..];
+        let end = tag_and_after.find('>').unwrap_or(tag_and_after.len());
+        let tag = &tag_and_after[..end];
+        if tag.starts_with('/') {
+            depth = depth.saturating_sub(1);
+        } else if !tag.starts_with('?') && !tag.starts_with('!') {
+            depth += 1;
+            deepest = deepest.max(depth);
+            if tag.ends_with('/') {
+                depth -= 1;
+            }
+        }
+        rest = tag_and_after.get(end + 1..).unwrap_or("");
+    }
+    deepest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nesting_depth;
+
+    #[test]
+    fn nesting_depth_counts_open_elements() {
+        assert_eq!(nesting_depth("<a><b/><c><d>x</d></c></a>"), 3);
+        assert_eq!(nesting_depth("<?xml version='1.0'?><a/>"), 1);
+        assert_eq!(nesting_depth(&"<x>".repeat(5000)), 5000);
     }
 }
 

@@ -98,8 +98,9 @@ export class App {
     this.onConnectionState({ state: "offline", reason: null });
   }
 
-  async logout(): Promise<void> {
-    await this.backend.invoke("logout", { forgetPassword: false }).catch(() => null);
+  /** Ends the session; `forgetPassword` also removes it from the keychain. */
+  async logout(forgetPassword = false): Promise<void> {
+    await this.backend.invoke("logout", { forgetPassword }).catch(() => null);
     this.connection.set({ state: "offline", reason: null });
     await this.backToLogin();
   }

@@ -63,6 +63,14 @@ describe("main screen", () => {
     expect(document.body.dataset.connection).toBe("offline");
   });
 
+  it("can log out and forget the saved password", async () => {
+    const { mock } = await bootOnline();
+    get("logout-forget").click();
+    await settle();
+    expect(mock.callsOf("logout")).toEqual([{ forgetPassword: true }]);
+    expect(q("own-jid")).toBeNull();
+  });
+
   it("accepts an empty password when the saved one will be used", async () => {
     const { mock } = await boot((m) =>
       m.on("saved_login", () => ({ jid: "me@company.com", remember: true, autoLogin: false, host: null, port: null, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: true, demoPassword: null })),

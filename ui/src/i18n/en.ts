@@ -49,7 +49,7 @@ export const en = {
   "login.startTls": "STARTTLS, required (port 5222)",
   "login.directTls": "Direct TLS (port 5223)",
 
-  "password.title": "Change password",
+  "password.title": "Account",
   "password.new": "New password",
   "password.repeat": "Repeat the new password",
   "password.change": "Change password",
@@ -69,6 +69,7 @@ export const en = {
   "validation.priority": "The priority must be a whole number from -128 to 127.",
   "validation.timeout": "The response timeout must be from 5 to 600 seconds.",
 
+  "header.logoutForget": "Log out and forget the saved password",
   "validation.jid": "Enter your address as name@domain, for example anna@company.com.",
   "validation.password": "Enter your password.",
   "validation.port": "The port must be a number from 1 to 65535.",

@@ -51,7 +51,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   "login.startTls": "STARTTLS，必需（端口 5222）",
   "login.directTls": "直接 TLS（端口 5223）",
 
-  "password.title": "修改密码",
+  "password.title": "账号",
   "password.new": "新密码",
   "password.repeat": "再次输入新密码",
   "password.change": "修改密码",
@@ -71,6 +71,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   "validation.priority": "优先级必须是 -128 到 127 之间的整数。",
   "validation.timeout": "响应超时必须在 5 到 600 秒之间。",
 
+  "header.logoutForget": "退出并删除已保存的密码",
   "validation.jid": "请按 名称@域名 的格式输入账号，例如 anna@company.com。",
   "validation.password": "请输入密码。",
   "validation.port": "端口必须是 1 到 65535 之间的数字。",

@@ -37,5 +37,16 @@ export function createChangePassword(app: App): HTMLElement {
       .catch((err) => show(problemNodes(toIpcError(err)), false))
       .finally(() => (submit.disabled = false));
   });
-  return el("details", { class: "account-settings" }, tx("summary", "password.title", { "data-testid": "password-toggle" }), form);
+  const forget = tx("button", "header.logoutForget", {
+    type: "button",
+    "data-testid": "logout-forget",
+    onclick: () => void app.logout(true),
+  });
+  return el(
+    "details",
+    { class: "account-settings" },
+    tx("summary", "password.title", { "data-testid": "password-toggle" }),
+    form,
+    forget,
+  );
 }
