@@ -885,18 +885,6 @@ fn nesting_depth(xml: &str) -> usize {
     deepest
 }
 
-#[cfg(test)]
-mod tests {
-    use super::nesting_depth;
-
-    #[test]
-    fn nesting_depth_counts_open_elements() {
-        assert_eq!(nesting_depth("<a><b/><c><d>x</d></c></a>"), 3);
-        assert_eq!(nesting_depth("<?xml version='1.0'?><a/>"), 1);
-        assert_eq!(nesting_depth(&"<x>".repeat(5000)), 5000);
-    }
-}
-
 /// Sleep until `at`, or forever when there is nothing to wait for.
 async fn sleep_until_some(at: Option<tokio::time::Instant>) {
     match at {
@@ -946,5 +934,17 @@ async fn follow_delivery(
         ),
         // No stream management: "sent" is the best we will know.
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nesting_depth;
+
+    #[test]
+    fn nesting_depth_counts_open_elements() {
+        assert_eq!(nesting_depth("<a><b/><c><d>x</d></c></a>"), 3);
+        assert_eq!(nesting_depth("<?xml version='1.0'?><a/>"), 1);
+        assert_eq!(nesting_depth(&"<x>".repeat(5000)), 5000);
     }
 }
