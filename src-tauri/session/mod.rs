@@ -6,6 +6,8 @@ mod actor;
 mod backoff;
 mod certificate;
 mod connector;
+mod delivery;
+mod handle;
 mod iq_tracker;
 mod link;
 mod rfc6120_sasl;
@@ -14,11 +16,10 @@ mod tls_trust;
 pub mod xep0077_registration;
 mod xml_console;
 
-pub use actor::{
-    start, RosterSnapshot, SessionConfig, SessionEvent, SessionHandle, DEFAULT_RESPONSE_TIMEOUT,
-};
+pub use actor::{start, RosterSnapshot, SessionConfig, SessionEvent, DEFAULT_RESPONSE_TIMEOUT};
 pub use certificate::{describe as describe_certificate, CertificateInfo};
 pub use connector::{ConnectionSecurity, ServerAddress};
+pub use handle::SessionHandle;
 pub use state::ConnectionState;
 pub use tls_trust::{fingerprint, RejectedCertificate};
 pub use xml_console::{ConsoleDirection, ConsoleEntry};

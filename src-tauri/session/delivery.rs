@@ -1,0 +1,53 @@
+//! Following an outgoing message through the stream's queue to its
+//! delivery state: queued, sent, acknowledged by the server (XEP-0198), or
+//! failed with the reason.
+
+use tokio::sync::mpsc;
+use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaToken};
+
+use super::actor::Internal;
+use crate::store::DeliveryState;
+
+/// Follow one outgoing message through the stream's queue.
+pub(super) async fn follow_delivery(
+    mut token: StanzaToken,
+    id: i64,
+    internal: mpsc::UnboundedSender<Internal>,
+) {
+    let report = |state, error: Option<String>| {
+        let _ = internal.send(Internal::Delivery { id, state, error });
+    };
+    match token.wait_for(StanzaStage::Sent).await {
+        Some(StanzaState::Sent { .. }) => report(DeliveryState::Sent, None),
+        Some(StanzaState::Acked { .. }) => return report(DeliveryState::Acked, None),
+        Some(StanzaState::Failed { error }) => {
+            return report(
+                DeliveryState::Failed,
+                Some(format!("Not sent: {}", error.into_io_error())),
+            )
+        }
+        Some(StanzaState::Dropped) | None => {
+            return report(
+                DeliveryState::Failed,
+                Some("Not sent: the connection ended first.".into()),
+            )
+        }
+        Some(StanzaState::Queued) => {}
+    }
+    match token.wait_for(StanzaStage::Acked).await {
+        Some(StanzaState::Acked { .. }) => report(DeliveryState::Acked, None),
+        Some(StanzaState::Failed { error }) => report(
+            DeliveryState::Failed,
+            Some(format!(
+                "The server did not confirm this message: {}",
+                error.into_io_error()
+            )),
+        ),
+        Some(StanzaState::Dropped) => report(
+            DeliveryState::Failed,
+            Some("The server did not confirm this message before the connection ended.".into()),
+        ),
+        // No stream management: "sent" is the best we will know.
+        _ => {}
+    }
+}

@@ -1,0 +1,197 @@
+//! The handle the rest of the app holds on a session: commands with a
+//! oneshot reply, the connection state, the console switch.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::Stanza;
+
+use super::actor::{Command, RosterSnapshot};
+use super::state::ConnectionState;
+use super::tls_trust::TrustVerifier;
+use super::xml_console::Console;
+use crate::error::{HearthError, Result};
+use crate::features::rfc6121_presence::PresenceShow;
+use crate::store::ChatMessage;
+
+#[derive(Clone)]
+pub struct SessionHandle {
+    pub(super) account: BareJid,
+    pub(super) commands: mpsc::Sender<Command>,
+    pub(super) state: watch::Receiver<ConnectionState>,
+    pub(super) trust: Arc<TrustVerifier>,
+    pub(super) console: Console,
+}
+
+impl SessionHandle {
+    /// Show (or stop showing) this account's traffic in the XML console.
+    pub fn set_console_open(&self, open: bool) {
+        self.console.set_open(open);
+    }
+
+    /// The certificate this session last refused, if any.
+    pub fn rejected_certificate(&self) -> Option<super::RejectedCertificate> {
+        self.trust.last_rejected()
+    }
+
+    pub fn account(&self) -> &BareJid {
+        &self.account
+    }
+
+    pub fn state(&self) -> ConnectionState {
+        self.state.borrow().clone()
+    }
+
+    /// Wait until the state satisfies `pred` or `timeout` passes.
+    pub async fn wait_for_state(
+        &self,
+        timeout: Duration,
+        pred: impl Fn(&ConnectionState) -> bool,
+    ) -> Option<ConnectionState> {
+        let mut rx = self.state.clone();
+        let fut = async { rx.wait_for(|s| pred(s)).await.map(|s| s.clone()).ok() };
+        tokio::time::timeout(timeout, fut).await.ok().flatten()
+    }
+
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T> {
+        let (tx, rx) = oneshot::channel();
+        self.commands
+            .send(make(tx))
+            .await
+            .map_err(|_| HearthError::NotConnected)?;
+        rx.await.map_err(|_| HearthError::NotConnected)
+    }
+
+    pub async fn send_message(&self, to: &str, body: &str) -> Result<ChatMessage> {
+        let to: Jid = to
+            .trim()
+            .parse()
+            .map_err(|_| HearthError::InvalidJid(to.to_owned()))?;
+        if body.trim().is_empty() {
+            return Err(HearthError::InvalidInput("The message is empty.".into()));
+        }
+        let body = body.to_owned();
+        self.ask(|reply| Command::SendMessage { to, body, reply })
+            .await?
+    }
+
+    pub async fn set_presence(&self, show: PresenceShow, status: Option<String>) -> Result<()> {
+        self.ask(|reply| Command::SetPresence {
+            show,
+            status,
+            reply,
+        })
+        .await?
+    }
+
+    /// Add (or update) a contact and ask to see their presence.
+    pub async fn add_contact(
+        &self,
+        jid: &str,
+        name: Option<String>,
+        groups: Vec<String>,
+    ) -> Result<()> {
+        let jid: BareJid = jid
+            .trim()
+            .parse()
+            .map_err(|_| HearthError::InvalidJid(jid.to_owned()))?;
+        self.ask(|reply| Command::AddContact {
+            jid,
+            name,
+            groups,
+            reply,
+        })
+        .await?
+    }
+
+    /// Change the account's password on the server (XEP-0077); later
+    /// reconnects use the new one.
+    pub async fn change_password(&self, new_password: &str) -> Result<()> {
+        if new_password.is_empty() {
+            return Err(HearthError::InvalidInput(
+                "The new password is empty.".into(),
+            ));
+        }
+        let new_password = new_password.to_owned();
+        self.ask(|reply| Command::ChangePassword {
+            new_password,
+            reply,
+        })
+        .await?
+    }
+
+    /// Send one stanza typed by the user (the XML console's "send").
+    pub async fn send_raw(&self, xml: &str) -> Result<()> {
+        // Checked before parsing: the parser recurses, and a paste thousands
+        // of levels deep must not overflow the stack.
+        if nesting_depth(xml) > MAX_TYPED_DEPTH {
+            return Err(HearthError::InvalidInput(format!(
+                "This XML is nested more than {MAX_TYPED_DEPTH} levels deep."
+            )));
+        }
+        let element: Element = xml
+            .trim()
+            .parse()
+            .map_err(|e| HearthError::InvalidInput(format!("This is not well-formed XML: {e}")))?;
+        let stanza = Stanza::try_from(element).map_err(|e| {
+            HearthError::InvalidInput(format!("This is not a message, presence or iq stanza: {e}"))
+        })?;
+        let stanza = Box::new(stanza);
+        self.ask(|reply| Command::SendRaw { stanza, reply }).await?
+    }
+
+    pub async fn roster(&self) -> RosterSnapshot {
+        self.ask(|reply| Command::Roster { reply })
+            .await
+            .unwrap_or(RosterSnapshot {
+                items: vec![],
+                presences: vec![],
+            })
+    }
+
+    /// Say goodbye to the server and end the session.
+    pub async fn logout(&self) {
+        let _ = self.ask(|reply| Command::Logout { reply }).await;
+    }
+}
+
+/// Deepest nesting accepted from the XML console. Generous (an admin may
+/// test a server with odd stanzas) but far from what overflows the parser.
+const MAX_TYPED_DEPTH: usize = 500;
+
+/// The deepest element nesting in `xml`, by a scan that needs no parser.
+fn nesting_depth(xml: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = xml;
+    while let Some(start) = rest.find('<') {
+        let tag_and_after = &rest[start + 1..];
+        let end = tag_and_after.find('>').unwrap_or(tag_and_after.len());
+        let tag = &tag_and_after[..end];
+        if tag.starts_with('/') {
+            depth = depth.saturating_sub(1);
+        } else if !tag.starts_with('?') && !tag.starts_with('!') {
+            depth += 1;
+            deepest = deepest.max(depth);
+            if tag.ends_with('/') {
+                depth -= 1;
+            }
+        }
+        rest = tag_and_after.get(end + 1..).unwrap_or("");
+    }
+    deepest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nesting_depth;
+
+    #[test]
+    fn nesting_depth_counts_open_elements() {
+        assert_eq!(nesting_depth("<a><b/><c><d>x</d></c></a>"), 3);
+        assert_eq!(nesting_depth("<?xml version='1.0'?><a/>"), 1);
+        assert_eq!(nesting_depth(&"<x>".repeat(5000)), 5000);
+    }
+}
