@@ -11,6 +11,13 @@ pub struct PinnedCertificate {
     pub der: Vec<u8>,
 }
 
+fn row_to_pinned(r: &rusqlite::Row<'_>) -> rusqlite::Result<PinnedCertificate> {
+    Ok(PinnedCertificate {
+        fingerprint: r.get(0)?,
+        der: r.get(1)?,
+    })
+}
+
 impl Store {
     pub fn pin_certificate(&self, account: &str, der: &[u8]) -> Result<String> {
         let fingerprint = crate::session::fingerprint(der);
@@ -26,12 +33,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT fingerprint, der FROM pinned_certificates WHERE account = ?1 ORDER BY added_at",
         )?;
-        let rows = stmt.query_map([account], |r| {
-            Ok(PinnedCertificate {
-                fingerprint: r.get(0)?,
-                der: r.get(1)?,
-            })
-        })?;
+        let rows = stmt.query_map([account], row_to_pinned)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -41,12 +43,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT DISTINCT fingerprint, der FROM pinned_certificates WHERE account LIKE '%@' || ?1",
         )?;
-        let rows = stmt.query_map([domain], |r| {
-            Ok(PinnedCertificate {
-                fingerprint: r.get(0)?,
-                der: r.get(1)?,
-            })
-        })?;
+        let rows = stmt.query_map([domain], row_to_pinned)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
