@@ -93,7 +93,7 @@ fn mechanism(
         .with_username(user)
         .with_password(password)
         .with_channel_binding(cb);
-    let err = |e: sasl::client::MechanismError| SaslError::Exchange(format!("{e:?}"));
+    let err = |e: sasl::client::MechanismError| SaslError::Exchange(explain(&e));
     Ok(match name {
         "SCRAM-SHA-256" | "SCRAM-SHA-256-PLUS" => {
             Box::new(Scram::<Sha256>::from_credentials(creds).map_err(err)?)
@@ -104,6 +104,19 @@ fn mechanism(
         "PLAIN" => Box::new(Plain::from_credentials(creds).map_err(err)?),
         other => return Err(SaslError::NoAcceptableMechanism(other.to_owned())),
     })
+}
+
+/// A sentence fragment for what went wrong inside the mechanism.
+fn explain(e: &sasl::client::MechanismError) -> String {
+    use sasl::client::MechanismError as M;
+    match e {
+        M::CannotGenerateNonce => "no random numbers were available".into(),
+        M::CannotDecodeChallenge | M::NoServerNonce | M::NoServerSalt | M::NoServerIterations => {
+            "the server's challenge was malformed".into()
+        }
+        M::InvalidState => "the server answered out of order".into(),
+        _ => "the login exchange could not be completed".into(),
+    }
 }
 
 fn condition_name(c: &DefinedCondition) -> &'static str {
@@ -156,7 +169,7 @@ pub async fn authenticate<S: AsyncBufRead + AsyncWrite + Unpin>(
             Some(Ok(XmppStreamElement::Sasl(Nonza::Challenge(challenge)))) => {
                 let data = mech
                     .response(&challenge.data)
-                    .map_err(|e| SaslError::Exchange(format!("{e:?}")))?;
+                    .map_err(|e| SaslError::Exchange(explain(&e)))?;
                 stream
                     .send(&XmppStreamElement::Sasl(Nonza::Response(Response { data })))
                     .await?;
@@ -236,6 +249,14 @@ mod tests {
             choose_mechanisms(&offered, &cb, true)[0],
             "SCRAM-SHA-256-PLUS"
         );
+    }
+
+    #[test]
+    fn a_broken_exchange_is_described_in_words() {
+        let mut m = mechanism("SCRAM-SHA-1", "u", "p", &ChannelBinding::None).unwrap();
+        m.initial();
+        let e = m.response(b"not a scram challenge").unwrap_err();
+        assert_eq!(explain(&e), "the server's challenge was malformed");
     }
 
     #[test]
