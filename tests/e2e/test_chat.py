@@ -397,6 +397,10 @@ def main() -> int:
         assert shown == server_fingerprint, f"fingerprint shown {shown!r}, server has {server_fingerprint!r}"
         find(css("cert-trust"), "the trust button").click()
         step("certificate checked and trusted")
+        # Trusting starts the same login again; until it has, the page still
+        # shows the refusal it is answering.
+        wait_until("the login to start again", lambda: not cert_panel() and driver.execute_script(
+            "return document.body.dataset.connection || ''") in ("connecting", "online"), 20)
 
         def online():
             state = driver.execute_script("return document.body.dataset.connection || ''")
