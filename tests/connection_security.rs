@@ -19,13 +19,13 @@ async fn direct_tls_listener_logs_in() {
     );
     let mut alice = Client::new(&server, "alice");
     let mut request = alice.request(&server, &password("alice"));
-    request.port = server.direct_tls_port;
-    request.security = Some(ConnectionSecurity::DirectTls);
+    support::settings(&mut request).port = server.direct_tls_port;
+    support::settings(&mut request).security = ConnectionSecurity::DirectTls;
     alice.app.login(request).await.unwrap();
     alice.wait_state(|s| s.is_online()).await;
     // The choice is remembered for the next login.
     let saved = alice.app.saved_login().await.unwrap().unwrap();
-    assert_eq!(saved.security, ConnectionSecurity::DirectTls);
+    assert_eq!(saved.connection.security, ConnectionSecurity::DirectTls);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

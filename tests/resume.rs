@@ -39,7 +39,7 @@ async fn messages_in_flight_survive_a_cut_link_exactly_once() {
     let mut bob = Client::new(&server, "bob");
     // alice reaches the server only through the relay.
     let mut request = alice.request(&server, &password("alice"));
-    request.port = Some(relay.port);
+    support::settings(&mut request).port = Some(relay.port);
     alice.app.login(request).await.unwrap();
     alice.wait_state(|s| s.is_online()).await;
     bob.login(&server).await;
@@ -115,9 +115,9 @@ async fn a_silently_dead_link_is_noticed_by_keepalive_and_replaced() {
     let relay = Relay::start(server.port).await;
     let mut alice = Client::new(&server, "alice");
     let mut request = alice.request(&server, &password("alice"));
-    request.port = Some(relay.port);
+    support::settings(&mut request).port = Some(relay.port);
     // A short response timeout: a probe after 3 s of silence, 1 s to answer.
-    request.response_timeout_secs = Some(1);
+    support::settings(&mut request).response_timeout_secs = 1;
     alice.app.login(request).await.unwrap();
     alice.wait_state(|s| s.is_online()).await;
 

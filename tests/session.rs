@@ -13,7 +13,7 @@ async fn login_succeeds_and_reports_online_with_bound_jid() {
     let server = Prosody::start(&["alice"]);
     let mut alice = Client::new(&server, "alice");
     alice.login(&server).await;
-    let ConnectionState::Online { jid } = alice.app.connection_state().await else {
+    let ConnectionState::Online { jid, .. } = alice.app.connection_state().await else {
         panic!("not online: {:?}", alice.seen);
     };
     assert!(
@@ -254,14 +254,15 @@ async fn resource_and_priority_from_the_connection_settings_are_used_and_kept() 
         .await
         .unwrap();
     let mut request = alice.request(&server, &support::password("alice"));
-    request.resource = Some("Desk".into());
-    request.priority = Some(7);
+    support::settings(&mut request).resource = Some("Desk".into());
+    support::settings(&mut request).priority = 7;
     alice.app.login(request).await.unwrap();
     let online = alice.wait_state(|s| s.is_online()).await;
     assert_eq!(
         online,
         ConnectionState::Online {
-            jid: "alice@localhost/Desk".into()
+            jid: "alice@localhost/Desk".into(),
+            new_session_after_loss: false,
         }
     );
     alice
@@ -282,7 +283,10 @@ async fn resource_and_priority_from_the_connection_settings_are_used_and_kept() 
     assert_eq!(priority, 7);
     let saved = alice.app.saved_login().await.unwrap().unwrap();
     assert_eq!(
-        (saved.resource.as_deref(), saved.priority),
+        (
+            saved.connection.resource.as_deref(),
+            saved.connection.priority
+        ),
         (Some("Desk"), 7)
     );
 }

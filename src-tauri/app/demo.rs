@@ -27,6 +27,15 @@ pub struct DemoProfile {
 }
 
 impl DemoProfile {
+    /// The demo server is on loopback at a fixed host and port.
+    pub fn connection(&self) -> crate::session::ConnectionSettings {
+        crate::session::ConnectionSettings {
+            host: Some(self.host.clone()),
+            port: Some(self.port),
+            ..Default::default()
+        }
+    }
+
     pub fn from_args() -> Option<Self> {
         let mut args = std::env::args().skip(1);
         let path = loop {

@@ -12,9 +12,7 @@ use super::App;
 use crate::error::{HearthError, Result};
 use std::time::Duration;
 
-use crate::session::{
-    self, ConnectionSecurity, ServerAddress, SessionConfig, DEFAULT_RESPONSE_TIMEOUT,
-};
+use crate::session::{self, ConnectionSettings, Proxy, ProxyKind, ServerAddress, SessionConfig};
 use crate::store::AccountSettings;
 
 #[derive(Clone, Deserialize, TS)]
@@ -25,23 +23,32 @@ pub struct LoginRequest {
     pub password: String,
     pub remember: bool,
     pub auto_login: bool,
-    pub host: Option<String>,
-    pub port: Option<u16>,
-    /// `null` = STARTTLS.
-    pub security: Option<ConnectionSecurity>,
-    /// `null` = keep the account's resource ("Hearth." + a random suffix).
-    pub resource: Option<String>,
-    /// `null` = keep the account's priority (0 at first).
-    pub priority: Option<i8>,
-    /// `null` = keep the account's (15 s at first). See `SessionConfig`.
-    pub response_timeout_secs: Option<u32>,
+    /// `null` = the account's saved settings (the defaults at first).
+    pub connection: Option<ConnectionSettings>,
+    /// `null` = the proxy password saved in the keychain; empty = none.
+    pub proxy_password: Option<String>,
+}
+
+impl LoginRequest {
+    /// A login with the account's saved connection settings.
+    pub fn new(jid: &str, password: &str) -> Self {
+        Self {
+            jid: jid.to_owned(),
+            password: password.to_owned(),
+            remember: false,
+            auto_login: false,
+            connection: None,
+            proxy_password: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for LoginRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Both passwords are deliberately absent.
         f.debug_struct("LoginRequest")
             .field("jid", &self.jid)
-            .field("password", &"<redacted>")
+            .field("connection", &self.connection)
             .finish()
     }
 }
@@ -52,17 +59,19 @@ pub struct SavedLogin {
     pub jid: String,
     pub remember: bool,
     pub auto_login: bool,
-    pub host: Option<String>,
-    pub port: Option<u16>,
-    pub security: ConnectionSecurity,
-    pub resource: Option<String>,
-    pub priority: i8,
-    pub response_timeout_secs: u32,
+    pub connection: ConnectionSettings,
     /// A password is remembered in the keychain (the password itself never
     /// leaves the backend).
     pub has_password: bool,
+    /// A proxy password is saved in the keychain.
+    pub has_proxy_password: bool,
     /// The public password of the local demo account, to prefill the form.
     pub demo_password: Option<String>,
+}
+
+/// The keychain entry of an account's proxy password.
+pub fn proxy_secret_key(account: &str) -> String {
+    format!("proxy:{account}")
 }
 
 /// Parse and check a user-typed account address.
@@ -75,17 +84,6 @@ pub fn parse_account(jid: &str) -> Result<BareJid> {
         return Err(HearthError::InvalidJid(jid.to_owned()));
     }
     Ok(bare)
-}
-
-fn security_name(s: ConnectionSecurity) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "startTls".into())
-}
-
-fn parse_security(name: &str) -> ConnectionSecurity {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).unwrap_or_default()
 }
 
 fn new_resource() -> String {
@@ -109,21 +107,16 @@ impl App {
                 jid: d.jid.clone(),
                 remember: false,
                 auto_login: false,
-                host: Some(d.host.clone()),
-                port: Some(d.port),
-                security: ConnectionSecurity::StartTls,
-                resource: None,
-                priority: 0,
-                response_timeout_secs: DEFAULT_RESPONSE_TIMEOUT.as_secs() as u32,
+                connection: d.connection(),
                 has_password: false,
+                has_proxy_password: false,
                 demo_password: Some(d.password.clone()),
             }));
         };
-        let has_password = a.remember && {
-            let (secrets, k) = (self.secrets.clone(), a.jid.clone());
-            // A keychain that cannot be read counts as "nothing remembered".
-            matches!(blocking(move || secrets.get(&k)).await, Ok(Some(_)))
-        };
+        // A keychain that cannot be read counts as "nothing remembered".
+        let has_password = a.remember && self.secret(a.jid.clone()).await.is_some();
+        let has_proxy_password = a.connection.proxy.kind != ProxyKind::None
+            && self.secret(proxy_secret_key(&a.jid)).await.is_some();
         let demo_password = self
             .demo
             .as_ref()
@@ -133,15 +126,118 @@ impl App {
             jid: a.jid,
             remember: a.remember,
             auto_login: a.auto_login && has_password,
-            host: a.host,
-            port: a.port,
-            security: parse_security(&a.security),
-            resource: Some(a.resource),
-            priority: a.priority,
-            response_timeout_secs: a.response_timeout,
+            connection: a.connection,
             has_password,
+            has_proxy_password,
             demo_password,
         }))
+    }
+
+    pub(super) async fn secret(&self, key: String) -> Option<String> {
+        let secrets = self.secrets.clone();
+        blocking(move || secrets.get(&key)).await.ok().flatten()
+    }
+
+    /// The connection settings a login uses: what the user sent, else what
+    /// the account has saved, else the defaults; checked, with a resource.
+    fn settings_for(&self, key: &str, req: &LoginRequest) -> Result<ConnectionSettings> {
+        let known = self.store()?.account(key)?;
+        let mut settings = match (&req.connection, &known) {
+            (Some(c), _) => c.clone(),
+            (None, Some(a)) => a.connection.clone(),
+            (None, None) => ConnectionSettings::default(),
+        }
+        .normalized()?;
+        if settings.resource.is_none() {
+            settings.resource = known
+                .and_then(|a| a.connection.resource)
+                .or_else(|| Some(new_resource()));
+        }
+        Ok(settings)
+    }
+
+    /// The proxy to use, with its password from the request or the keychain.
+    async fn proxy_for(
+        &self,
+        key: &str,
+        settings: &ConnectionSettings,
+        typed: Option<&str>,
+    ) -> Result<Option<Proxy>> {
+        let p = &settings.proxy;
+        if p.kind == ProxyKind::None {
+            return Ok(None);
+        }
+        let secret_key = proxy_secret_key(key);
+        let password = match typed {
+            Some(typed) => {
+                let (secrets, k, v) = (self.secrets.clone(), secret_key, typed.to_owned());
+                let saved = if v.is_empty() {
+                    blocking(move || secrets.delete(&k)).await
+                } else {
+                    blocking(move || secrets.set(&k, &v)).await
+                };
+                if let Err(e) = saved {
+                    // The login still works this time; the user is asked again next time.
+                    log::warn!("the proxy password could not be saved: {e}");
+                }
+                typed.to_owned()
+            }
+            None => self.secret(secret_key).await.unwrap_or_default(),
+        };
+        Ok(Some(Proxy {
+            kind: p.kind,
+            host: p.host.clone(),
+            port: p.port.unwrap_or(p.default_port()),
+            user: p.user.clone(),
+            password,
+        }))
+    }
+
+    /// Where and how a session for `settings` connects.
+    pub(super) fn server_address(
+        &self,
+        settings: &ConnectionSettings,
+        proxy: Option<Proxy>,
+    ) -> ServerAddress {
+        ServerAddress {
+            host: settings.host.clone(),
+            port: settings.port,
+            security: settings.security,
+            proxy,
+            name_servers: self.name_servers(),
+        }
+    }
+
+    pub(super) fn pinned_for(&self, key: &str) -> Result<Vec<String>> {
+        Ok(self
+            .store()?
+            .pinned_certificates(key)?
+            .into_iter()
+            .map(|c| c.fingerprint)
+            .collect())
+    }
+
+    /// The login password: typed (and then remembered or forgotten as the
+    /// user asked) or, when empty, the one in the keychain.
+    async fn password_for(&self, key: &str, req: &LoginRequest) -> Result<String> {
+        let was_remembered = self.store()?.account(key)?.is_some_and(|a| a.remember);
+        if req.password.is_empty() {
+            return self
+                .secret(key.to_owned())
+                .await
+                .ok_or_else(|| HearthError::InvalidInput("Enter your password.".into()));
+        }
+        let secrets = self.secrets.clone();
+        let (k, p) = (key.to_owned(), req.password.clone());
+        if req.remember {
+            blocking(move || secrets.set(&k, &p)).await?;
+        } else if was_remembered {
+            // Not remembering must work without any keychain at all.
+            if let Err(e) = blocking(move || secrets.delete(&k)).await {
+                log::warn!("the remembered password could not be removed: {e}");
+            }
+        }
+        Ok(req.password.clone())
     }
 
     pub async fn login(&self, req: LoginRequest) -> Result<()> {
@@ -160,96 +256,31 @@ impl App {
                 }
             }
         }
-        let secrets = self.secrets.clone();
+        let settings = self.settings_for(&key, &req)?;
         let using_saved = req.password.is_empty();
-        let was_remembered = self.store()?.account(&key)?.is_some_and(|a| a.remember);
-        let password = if using_saved {
-            let k = key.clone();
-            blocking(move || secrets.get(&k))
-                .await?
-                .ok_or_else(|| HearthError::InvalidInput("Enter your password.".into()))?
-        } else {
-            let secrets = secrets.clone();
-            let (k, p, remember) = (key.clone(), req.password.clone(), req.remember);
-            if remember {
-                blocking(move || secrets.set(&k, &p)).await?;
-            } else if was_remembered {
-                // Not remembering must work without any keychain at all.
-                if let Err(e) = blocking(move || secrets.delete(&k)).await {
-                    log::warn!("the remembered password could not be removed: {e}");
-                }
-            }
-            req.password.clone()
-        };
-        let host = req
-            .host
-            .clone()
-            .map(|h| h.trim().to_owned())
-            .filter(|h| !h.is_empty());
-        let security = req.security.unwrap_or_default();
-        if let Some(t) = req.response_timeout_secs {
-            if !(1..=600).contains(&t) {
-                return Err(HearthError::InvalidInput(
-                    "The response timeout must be between 1 and 600 seconds.".into(),
-                ));
-            }
-        }
-        let typed_resource = req
-            .resource
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty());
-        if typed_resource.is_some_and(|r| r.len() > 1023 || r.contains(char::is_control)) {
-            return Err(HearthError::InvalidInput(
-                "The resource name is not valid.".into(),
-            ));
-        }
-        let (settings, pinned) = {
-            let store = self.store()?;
-            let known = store.account(&key)?;
-            let settings = AccountSettings {
-                jid: key.clone(),
-                remember: req.remember,
-                auto_login: req.remember && req.auto_login,
-                host: host.clone(),
-                port: req.port,
-                resource: typed_resource
-                    .map(str::to_owned)
-                    .or_else(|| known.as_ref().map(|a| a.resource.clone()))
-                    .unwrap_or_else(new_resource),
-                security: security_name(security),
-                priority: req
-                    .priority
-                    .or(known.as_ref().map(|a| a.priority))
-                    .unwrap_or(0),
-                response_timeout: req
-                    .response_timeout_secs
-                    .or(known.as_ref().map(|a| a.response_timeout))
-                    .unwrap_or(DEFAULT_RESPONSE_TIMEOUT.as_secs() as u32),
-            };
-            store.save_account(&settings)?;
-            let pinned = store
-                .pinned_certificates(&key)?
-                .into_iter()
-                .map(|c| c.fingerprint)
-                .collect();
-            (settings, pinned)
-        };
+        let password = self.password_for(&key, &req).await?;
+        let proxy = self
+            .proxy_for(&key, &settings, req.proxy_password.as_deref())
+            .await?;
+        self.store()?.save_account(&AccountSettings {
+            jid: key.clone(),
+            remember: req.remember,
+            auto_login: req.remember && req.auto_login,
+            connection: settings.clone(),
+        })?;
+        let pinned = self.pinned_for(&key)?;
         self.stop_session().await;
         let handle = session::start(
             SessionConfig {
                 jid: account,
-                resource: settings.resource,
+                resource: settings.resource.clone().unwrap_or_else(new_resource),
                 password,
-                address: ServerAddress {
-                    host,
-                    port: req.port,
-                    security,
-                },
+                address: self.server_address(&settings, proxy),
                 pinned,
                 retry_first_attempt: using_saved,
                 priority: settings.priority,
-                response_timeout: Duration::from_secs(settings.response_timeout.into()),
+                response_timeout: Duration::from_secs(settings.response_timeout_secs.into()),
+                sasl: settings.sasl,
             },
             self.shared_store(),
             self.sink.clone(),
@@ -268,16 +299,8 @@ impl App {
         if let Some(demo) = self.demo.as_ref().filter(|d| d.auto_login) {
             if !saved.as_ref().is_some_and(|s| s.auto_login) {
                 self.login(LoginRequest {
-                    jid: demo.jid.clone(),
-                    password: demo.password.clone(),
-                    remember: false,
-                    auto_login: false,
-                    host: Some(demo.host.clone()),
-                    port: Some(demo.port),
-                    security: None,
-                    resource: None,
-                    priority: None,
-                    response_timeout_secs: None,
+                    connection: Some(demo.connection()),
+                    ..LoginRequest::new(&demo.jid, &demo.password)
                 })
                 .await?;
                 return Ok(true);
@@ -290,16 +313,9 @@ impl App {
             return Ok(false);
         }
         self.login(LoginRequest {
-            jid: saved.jid,
-            password: String::new(),
             remember: true,
             auto_login: true,
-            host: saved.host,
-            port: saved.port,
-            security: Some(saved.security),
-            resource: None,
-            priority: None,
-            response_timeout_secs: None,
+            ..LoginRequest::new(&saved.jid, "")
         })
         .await?;
         Ok(true)
@@ -388,17 +404,10 @@ mod tests {
     #[test]
     fn debug_output_hides_the_password() {
         let r = LoginRequest {
-            jid: "a@b".into(),
-            password: "hunter2".into(),
-            remember: true,
-            auto_login: false,
-            host: None,
-            port: None,
-            security: None,
-            resource: None,
-            priority: None,
-            response_timeout_secs: None,
+            proxy_password: Some("swordfish".into()),
+            ..LoginRequest::new("a@b", "hunter2")
         };
-        assert!(!format!("{r:?}").contains("hunter2"));
+        let shown = format!("{r:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("swordfish"));
     }
 }

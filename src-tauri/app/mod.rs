@@ -2,6 +2,7 @@
 //! session. The IPC layer calls these methods; nothing here knows Tauri.
 
 mod certificates;
+mod connection_test;
 mod demo;
 mod login;
 mod registration;
@@ -11,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::Mutex as AsyncMutex;
 
+pub use connection_test::{ConnectionReport, ConnectionStep, StepKind, StepOutcome};
 pub use demo::{pem_certificates, DemoProfile};
 pub use login::{LoginRequest, SavedLogin};
 pub use registration::{RegistrationRequest, RegistrationTarget, RegistrationValue};
@@ -18,7 +20,7 @@ pub use registration::{RegistrationRequest, RegistrationTarget, RegistrationValu
 use crate::credentials::SecretStore;
 use crate::error::{HearthError, Result};
 use crate::features::rfc6121_presence::PresenceShow;
-use crate::session::{ConnectionState, EventSink, RosterSnapshot, SessionHandle};
+use crate::session::{ConnectionState, EventSink, NameServers, RosterSnapshot, SessionHandle};
 use crate::store::{ChatMessage, HistoryCursor, HistoryPage, Store};
 
 pub struct App {
@@ -32,6 +34,8 @@ pub struct App {
     /// The XML console is open (new sessions inherit it).
     console_open: std::sync::atomic::AtomicBool,
     demo: Option<DemoProfile>,
+    /// DNS servers for SRV lookups (the system's unless set).
+    name_servers: Mutex<NameServers>,
 }
 
 /// The profile folder: `HEARTH_DATA_DIR`, else the OS data directory.
@@ -63,7 +67,22 @@ impl App {
             last_login: Mutex::new(None),
             console_open: std::sync::atomic::AtomicBool::new(false),
             demo,
+            name_servers: Mutex::new(NameServers::System),
         })
+    }
+
+    /// Ask these DNS servers, not the system's, for SRV records.
+    pub fn use_name_servers(&self, servers: NameServers) {
+        if let Ok(mut ns) = self.name_servers.lock() {
+            *ns = servers;
+        }
+    }
+
+    fn name_servers(&self) -> NameServers {
+        self.name_servers
+            .lock()
+            .map(|n| n.clone())
+            .unwrap_or_default()
     }
 
     fn store(&self) -> Result<std::sync::MutexGuard<'_, Store>> {

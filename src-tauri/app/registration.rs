@@ -67,6 +67,8 @@ impl App {
                 .filter(|h| !h.is_empty()),
             port: target.port,
             security: target.security.unwrap_or_default(),
+            proxy: None,
+            name_servers: self.name_servers(),
         };
         Ok((domain, address, pinned))
     }

@@ -8,9 +8,12 @@ use tauri::State;
 use ts_rs::TS;
 
 use super::error::IpcResult;
-use crate::app::{App, LoginRequest, RegistrationRequest, RegistrationTarget, SavedLogin};
+use crate::app::{
+    App, ConnectionReport, LoginRequest, RegistrationRequest, RegistrationTarget, SavedLogin,
+};
 use crate::features::rfc6121_presence::PresenceShow;
 use crate::features::xep0077_register::form::RegistrationForm;
+use crate::session::ConnectionSettings;
 use crate::session::{CertificateInfo, ConnectionState, RosterSnapshot};
 use crate::store::{ChatMessage, HistoryCursor, HistoryPage};
 
@@ -57,6 +60,21 @@ pub async fn saved_login(app: State<'_, AppState>) -> IpcResult<Option<SavedLogi
 #[tauri::command]
 pub async fn login(app: State<'_, AppState>, request: LoginRequest) -> IpcResult<()> {
     Ok(app.login(request).await?)
+}
+
+/// Try each step of a login with these settings; nothing is saved.
+#[tauri::command]
+pub async fn test_connection(
+    app: State<'_, AppState>,
+    request: LoginRequest,
+) -> IpcResult<ConnectionReport> {
+    Ok(app.test_connection(request).await?)
+}
+
+/// What "Reset to defaults" restores.
+#[tauri::command]
+pub fn default_connection_settings() -> ConnectionSettings {
+    ConnectionSettings::default()
 }
 
 #[tauri::command]

@@ -11,15 +11,16 @@ use super::commands::{
 };
 use super::error::IpcError;
 use crate::app::{
-    LoginRequest, RegistrationRequest, RegistrationTarget, RegistrationValue, SavedLogin,
+    ConnectionReport, ConnectionStep, LoginRequest, RegistrationRequest, RegistrationTarget,
+    RegistrationValue, SavedLogin, StepKind, StepOutcome,
 };
 use crate::error::{ErrorCode, Problem};
 use crate::features::rfc6121_presence::{ContactPresence, PresenceShow, ResourcePresence};
 use crate::features::rfc6121_roster::{RosterItem, Subscription};
 use crate::features::xep0077_register::form::{FieldKind, RegistrationField, RegistrationForm};
 use crate::session::{
-    CertificateInfo, ConnectionSecurity, ConnectionState, ConsoleDirection, ConsoleEntry,
-    RosterSnapshot,
+    CertificateInfo, ConnectionSecurity, ConnectionSettings, ConnectionState, ConsoleDirection,
+    ConsoleEntry, ProxyKind, ProxySettings, RosterSnapshot, SaslPolicy,
 };
 use crate::store::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
@@ -30,6 +31,16 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("ui_ready", "Record<string, never>", "null"),
     ("saved_login", "Record<string, never>", "SavedLogin | null"),
     ("login", "{ request: LoginRequest }", "null"),
+    (
+        "test_connection",
+        "{ request: LoginRequest }",
+        "ConnectionReport",
+    ),
+    (
+        "default_connection_settings",
+        "Record<string, never>",
+        "ConnectionSettings",
+    ),
     ("logout", "{ forgetPassword: boolean }", "null"),
     (
         "connection_state",
@@ -99,6 +110,14 @@ pub fn typescript() -> String {
         decl::<HistoryCursor>(&cfg),
         decl::<HistoryPage>(&cfg),
         decl::<ConnectionSecurity>(&cfg),
+        decl::<SaslPolicy>(&cfg),
+        decl::<ProxyKind>(&cfg),
+        decl::<ProxySettings>(&cfg),
+        decl::<ConnectionSettings>(&cfg),
+        decl::<StepKind>(&cfg),
+        decl::<StepOutcome>(&cfg),
+        decl::<ConnectionStep>(&cfg),
+        decl::<ConnectionReport>(&cfg),
         decl::<LoginRequest>(&cfg),
         decl::<SavedLogin>(&cfg),
         decl::<SetPresenceArgs>(&cfg),

@@ -54,6 +54,8 @@ pub fn run() {
             commands::ui_ready,
             commands::saved_login,
             commands::login,
+            commands::test_connection,
+            commands::default_connection_settings,
             commands::logout,
             commands::connection_state,
             commands::roster_snapshot,

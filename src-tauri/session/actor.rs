@@ -26,11 +26,12 @@ use tokio_xmpp::xmlstream::Timeouts;
 use tokio_xmpp::Stanza;
 use ts_rs::TS;
 
-use super::connector::{ServerAddress, StartTlsConnector};
+use super::connector::{Connector, ServerAddress};
 use super::delivery::follow_delivery;
 use super::handle::SessionHandle;
 use super::iq_tracker::{IqAnswer, IqTracker};
 use super::link::{reconnector, LinkConfig, LinkStatus};
+use super::settings::SaslPolicy;
 use super::state::ConnectionState;
 use super::tls_trust::TrustVerifier;
 use super::xml_console::{Console, ConsoleEntry};
@@ -65,9 +66,9 @@ pub struct SessionConfig {
     /// goes out after three times this much silence. A dead link is thus
     /// noticed after about four times this value (default 15 s: one minute).
     pub response_timeout: Duration,
+    /// SASL mechanisms the user allows.
+    pub sasl: SaslPolicy,
 }
-
-pub const DEFAULT_RESPONSE_TIMEOUT: Duration = Duration::from_secs(15);
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionEvent {
@@ -149,12 +150,13 @@ pub fn start(
     let link = Arc::new(LinkConfig {
         jid: full,
         password: std::sync::Mutex::new(cfg.password),
-        connector: StartTlsConnector::new(cfg.address, trust, console.clone()),
+        connector: Connector::new(cfg.address, trust, console.clone()),
         timeouts: Timeouts {
             read_timeout: cfg.response_timeout * 3,
             response_timeout: cfg.response_timeout,
         },
         retry_first_attempt: cfg.retry_first_attempt,
+        sasl: cfg.sasl,
     });
     let (link_tx, link_rx) = mpsc::unbounded_channel();
     let stream = StanzaStream::new(reconnector(link.clone(), link_tx), 256);
@@ -408,6 +410,7 @@ impl Actor {
                 if let Some(jid) = &self.bound {
                     self.set_state(ConnectionState::Online {
                         jid: jid.to_string(),
+                        new_session_after_loss: false,
                     });
                 }
             }
@@ -430,6 +433,8 @@ impl Actor {
     /// roster, announce presence, then report online.
     async fn on_fresh_session(&mut self, bound: Jid) {
         self.tracker.fail_all();
+        // A previous session existed: the server could not resume it.
+        let after_loss = self.bound.is_some();
         let gone = self.presence.clear();
         self.presence_batch.extend(gone);
         self.bound = Some(bound.clone());
@@ -447,6 +452,7 @@ impl Actor {
         self.lost_reason = None;
         self.set_state(ConnectionState::Online {
             jid: bound.to_string(),
+            new_session_after_loss: after_loss,
         });
     }
 

@@ -1,5 +1,8 @@
-//! Hearth's `ServerConnector`: TCP to the server, then STARTTLS (RFC 6120
-//! §5) with rustls and Hearth's own trust policy.
+//! Hearth's `ServerConnector`: find the server (DNS SRV or a fixed host),
+//! reach it (directly or through a proxy), then secure the stream with
+//! STARTTLS (RFC 6120 §5) or direct TLS (XEP-0368) using rustls and
+//! Hearth's own trust policy, or, only on the user's explicit choice, not at
+//! all.
 //!
 //! tokio-xmpp's built-in connectors cannot take a custom certificate
 //! verifier, so they could neither honour pinned certificates nor explain a
@@ -9,10 +12,10 @@ use std::borrow::Cow;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use sasl::common::ChannelBinding;
-use serde::{Deserialize, Serialize};
 use tokio::io::BufStream;
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
@@ -24,41 +27,34 @@ use tokio_xmpp::xmlstream::{
     initiate_stream, PendingFeaturesRecv, ReadError, StreamHeader, Timeouts, XmppStream,
     XmppStreamElement,
 };
-use ts_rs::TS;
 
+use super::proxy::{Proxy, ProxyError};
+use super::rfc6120_srv::{self, Candidate, NameServers, Resolution};
+pub use super::settings::ConnectionSecurity;
 use super::tls_trust::{client_config, TrustVerifier};
+use super::transport::Transport;
 use super::xml_console::{Console, Tap};
 
-/// How the connection is secured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum ConnectionSecurity {
-    /// Plain TCP upgraded with STARTTLS (RFC 6120 §5), required. Port 5222.
-    #[default]
-    StartTls,
-    /// TLS from the first byte (XEP-0368). Port 5223.
-    DirectTls,
-}
+/// The stream every connection ends up as, encrypted or not.
+pub type Stream = BufStream<Tap<Transport>>;
 
-impl ConnectionSecurity {
-    pub fn default_port(self) -> u16 {
-        match self {
-            Self::StartTls => 5222,
-            Self::DirectTls => 5223,
-        }
-    }
-}
+/// How long one candidate address may take to accept the connection
+/// before the next one is tried.
+const CANDIDATE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Where to connect. `host = None` means the JID's domain.
+/// Where and how to connect. `host = None` means automatic: DNS SRV for
+/// the JID's domain, then the domain itself.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ServerAddress {
     pub host: Option<String>,
     pub port: Option<u16>,
     pub security: ConnectionSecurity,
+    pub proxy: Option<Proxy>,
+    pub name_servers: NameServers,
 }
 
 #[derive(Clone)]
-pub struct StartTlsConnector {
+pub struct Connector {
     pub address: ServerAddress,
     pub trust: Arc<TrustVerifier>,
     tls: Arc<rustls::ClientConfig>,
@@ -68,11 +64,14 @@ pub struct StartTlsConnector {
     /// The XML console switch of the latest connection: set once SASL is
     /// done, so authentication never reaches the console.
     armed: Arc<std::sync::Mutex<Arc<AtomicBool>>>,
+    /// Where a `see-other-host` stream error sent us: used by the next
+    /// connection only. TLS is still verified for the account's domain.
+    redirect: Arc<std::sync::Mutex<Option<Candidate>>>,
 }
 
-impl std::fmt::Debug for StartTlsConnector {
+impl std::fmt::Debug for Connector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StartTlsConnector")
+        f.debug_struct("Connector")
             .field("address", &self.address)
             .finish()
     }
@@ -84,7 +83,7 @@ impl std::fmt::Debug for StartTlsConnector {
 #[error("the server does not offer an encrypted connection (STARTTLS)")]
 pub struct NoStartTls;
 
-impl StartTlsConnector {
+impl Connector {
     pub fn new(address: ServerAddress, trust: Arc<TrustVerifier>, console: Console) -> Self {
         let tls = client_config(trust.clone(), &[]);
         let tls_direct = client_config(trust.clone(), &[b"xmpp-client"]);
@@ -95,6 +94,7 @@ impl StartTlsConnector {
             tls_direct,
             console,
             armed: Arc::new(std::sync::Mutex::new(Arc::new(AtomicBool::new(false)))),
+            redirect: Arc::default(),
         }
     }
 
@@ -113,45 +113,112 @@ impl StartTlsConnector {
         flag
     }
 
-    async fn tcp(&self, jid: &Jid) -> io::Result<TcpStream> {
-        let host = self
-            .address
-            .host
-            .clone()
-            .unwrap_or_else(|| jid.domain().to_string());
-        let port = self
-            .address
-            .port
-            .unwrap_or(self.address.security.default_port());
-        let stream = TcpStream::connect((host.as_str(), port)).await?;
-        stream.set_nodelay(true)?;
-        Ok(stream)
+    /// Send the next connection to `to` (RFC 6120 `see-other-host`).
+    pub fn redirect(&self, to: Candidate) {
+        if let Ok(mut r) = self.redirect.lock() {
+            *r = Some(to);
+        }
     }
-}
 
-impl ServerConnector for StartTlsConnector {
-    type Stream = BufStream<Tap<TlsStream<TcpStream>>>;
+    /// The places to try, best first.
+    pub async fn resolve(&self, domain: &str) -> Resolution {
+        let redirected = self.redirect.lock().ok().and_then(|mut r| r.take());
+        if let Some(to) = redirected {
+            return Resolution {
+                candidates: vec![to],
+                from_srv: false,
+            };
+        }
+        match &self.address.host {
+            Some(host) => Resolution {
+                candidates: vec![Candidate {
+                    host: host.clone(),
+                    port: self
+                        .address
+                        .port
+                        .unwrap_or(self.address.security.default_port()),
+                }],
+                from_srv: false,
+            },
+            None => {
+                rfc6120_srv::resolve(domain, self.address.security, &self.address.name_servers)
+                    .await
+            }
+        }
+    }
 
-    async fn connect(
+    /// A TCP stream to the first candidate that answers (RFC 6120 §3.2.1),
+    /// through the proxy when there is one.
+    pub async fn reach(&self, resolution: &Resolution) -> io::Result<(TcpStream, Candidate)> {
+        let mut last = io::Error::new(
+            io::ErrorKind::NotFound,
+            "the domain's DNS records say it offers no XMPP service",
+        );
+        for candidate in &resolution.candidates {
+            let attempt = async {
+                match &self.address.proxy {
+                    Some(proxy) => proxy.tunnel(&candidate.host, candidate.port).await,
+                    None => {
+                        let s =
+                            TcpStream::connect((candidate.host.as_str(), candidate.port)).await?;
+                        s.set_nodelay(true)?;
+                        Ok(s)
+                    }
+                }
+            };
+            match tokio::time::timeout(CANDIDATE_TIMEOUT, attempt).await {
+                Ok(Ok(stream)) => return Ok((stream, candidate.clone())),
+                Ok(Err(e)) => {
+                    log::info!("could not reach {candidate}: {e}");
+                    // A proxy that refuses our credentials refuses them for
+                    // every candidate.
+                    if proxy_error(&e).is_some_and(ProxyError::is_terminal) {
+                        return Err(e);
+                    }
+                    last = e;
+                }
+                Err(_) => {
+                    log::info!("{candidate} did not answer");
+                    last = io::Error::new(io::ErrorKind::TimedOut, "the server did not answer");
+                }
+            }
+        }
+        Err(last)
+    }
+
+    /// Secure (or, on the insecure choice, merely open) the XML stream on
+    /// an established TCP stream.
+    pub async fn negotiate(
         &self,
-        jid: &Jid,
+        domain: &str,
+        tcp: TcpStream,
         ns: &'static str,
         timeouts: Timeouts,
-    ) -> Result<(PendingFeaturesRecv<Self::Stream>, ChannelBinding), tokio_xmpp::Error> {
-        let domain = jid.domain().as_str();
+    ) -> Result<(PendingFeaturesRecv<Stream>, ChannelBinding), tokio_xmpp::Error> {
         let header = || StreamHeader {
-            to: Some(Cow::Borrowed(domain)),
+            to: Some(Cow::Owned(domain.to_owned())),
             from: None,
             id: None,
         };
-        if self.address.security == ConnectionSecurity::DirectTls {
-            let tcp = self.tcp(jid).await?;
-            return self
-                .secure(domain, tcp, &self.tls_direct, ns, header(), timeouts)
-                .await;
+        match self.address.security {
+            ConnectionSecurity::DirectTls => {
+                return self
+                    .secure(domain, tcp, &self.tls_direct, ns, header(), timeouts)
+                    .await;
+            }
+            ConnectionSecurity::PlainInsecure => {
+                let tapped = Tap::new(
+                    Transport::Plain(tcp),
+                    self.console.clone(),
+                    self.fresh_arm(),
+                );
+                let stream =
+                    initiate_stream(BufStream::new(tapped), ns, header(), timeouts).await?;
+                return Ok((stream, ChannelBinding::None));
+            }
+            ConnectionSecurity::StartTls => {}
         }
-        let tcp = BufStream::new(self.tcp(jid).await?);
-        let plain = initiate_stream(tcp, ns, header(), timeouts).await?;
+        let plain = initiate_stream(BufStream::new(tcp), ns, header(), timeouts).await?;
         let (features, mut plain): (_, XmppStream<_>) = plain.recv_features().await?;
         if !features.can_starttls() {
             return Err(io::Error::other(NoStartTls).into());
@@ -182,9 +249,7 @@ impl ServerConnector for StartTlsConnector {
         self.secure(domain, tcp, &self.tls, ns, header(), timeouts)
             .await
     }
-}
 
-impl StartTlsConnector {
     /// TLS handshake with Hearth's trust, then the XML stream over it.
     async fn secure(
         &self,
@@ -194,22 +259,42 @@ impl StartTlsConnector {
         ns: &'static str,
         header: StreamHeader<'_>,
         timeouts: Timeouts,
-    ) -> Result<
-        (
-            PendingFeaturesRecv<<Self as ServerConnector>::Stream>,
-            ChannelBinding,
-        ),
-        tokio_xmpp::Error,
-    > {
+    ) -> Result<(PendingFeaturesRecv<Stream>, ChannelBinding), tokio_xmpp::Error> {
         let name = rustls::pki_types::ServerName::try_from(domain.to_owned())
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let tls = TlsConnector::from(config.clone())
             .connect(name, tcp)
             .await?;
         let binding = channel_binding(&tls);
-        let tapped = Tap::new(tls, self.console.clone(), self.fresh_arm());
+        let tapped = Tap::new(
+            Transport::Tls(Box::new(tls)),
+            self.console.clone(),
+            self.fresh_arm(),
+        );
         let stream = initiate_stream(BufStream::new(tapped), ns, header, timeouts).await?;
         Ok((stream, binding))
+    }
+}
+
+/// The proxy's refusal inside an I/O error, if that is what it is.
+pub fn proxy_error(e: &io::Error) -> Option<&ProxyError> {
+    e.get_ref()
+        .and_then(|inner| inner.downcast_ref::<ProxyError>())
+}
+
+impl ServerConnector for Connector {
+    type Stream = Stream;
+
+    async fn connect(
+        &self,
+        jid: &Jid,
+        ns: &'static str,
+        timeouts: Timeouts,
+    ) -> Result<(PendingFeaturesRecv<Self::Stream>, ChannelBinding), tokio_xmpp::Error> {
+        let domain = jid.domain().as_str();
+        let resolution = self.resolve(domain).await;
+        let (tcp, _) = self.reach(&resolution).await?;
+        self.negotiate(domain, tcp, ns, timeouts).await
     }
 }
 

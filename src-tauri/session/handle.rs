@@ -132,9 +132,7 @@ impl SessionHandle {
                 "This XML is nested more than {MAX_TYPED_DEPTH} levels deep."
             )));
         }
-        let element: Element = xml
-            .trim()
-            .parse()
+        let element = parse_typed(xml.trim())
             .map_err(|e| HearthError::InvalidInput(format!("This is not well-formed XML: {e}")))?;
         let stanza = Stanza::try_from(element).map_err(|e| {
             HearthError::InvalidInput(format!("This is not a message, presence or iq stanza: {e}"))
@@ -184,6 +182,26 @@ fn nesting_depth(xml: &str) -> usize {
     deepest
 }
 
+/// Parse typed XML with the same token limit as the incoming stream, so a
+/// stanza that Hearth would accept from the server can also be sent.
+fn parse_typed(xml: &str) -> std::result::Result<Element, tokio_xmpp::minidom::Error> {
+    use tokio_xmpp::minidom::rxml::{Options, RawParser, RawReader, WithOptions};
+    use tokio_xmpp::minidom::tree_builder::TreeBuilder;
+    let parser = <RawParser as WithOptions>::with_options(Options {
+        max_token_length: tokio_xmpp::xmlstream::MAX_TOKEN_LENGTH,
+        ..Options::default()
+    });
+    let mut reader = RawReader::wrap(xml.as_bytes(), parser);
+    let mut builder = TreeBuilder::new();
+    while let Some(event) = reader.read()? {
+        builder.process_event(event)?;
+        if let Some(root) = builder.root.take() {
+            return Ok(root);
+        }
+    }
+    Err(tokio_xmpp::minidom::Error::EndOfDocument)
+}
+
 #[cfg(test)]
 mod tests {
     use super::nesting_depth;
@@ -195,3 +213,4 @@ mod tests {
         assert_eq!(nesting_depth(&"<x>".repeat(5000)), 5000);
     }
 }
+

@@ -20,8 +20,10 @@ use tokio_xmpp::stanzastream::Connection;
 use tokio_xmpp::xmlstream::{StreamHeader, Timeouts};
 
 use super::backoff::Backoff;
-use super::connector::{NoStartTls, StartTlsConnector};
+use super::connector::{proxy_error, Connector, NoStartTls};
 use super::rfc6120_sasl::{authenticate, SaslError};
+use super::rfc6120_srv::Candidate;
+use super::settings::{ConnectionSecurity, SaslPolicy};
 use crate::error::{ErrorCode, Problem};
 
 /// What the reconnector tells the session actor.
@@ -48,11 +50,13 @@ pub struct LinkConfig {
     pub jid: Jid,
     /// Changes when the user changes the password while logged in.
     pub password: std::sync::Mutex<String>,
-    pub connector: StartTlsConnector,
+    pub connector: Connector,
     pub timeouts: Timeouts,
     /// Whether failing to reach the server on the very first attempt is
     /// retried (auto-login at start-up) or reported (interactive login).
     pub retry_first_attempt: bool,
+    /// SASL mechanisms the user allows.
+    pub sasl: SaslPolicy,
 }
 
 impl std::fmt::Debug for LinkConfig {
@@ -64,43 +68,94 @@ impl std::fmt::Debug for LinkConfig {
     }
 }
 
+/// How many `see-other-host` redirects one attempt follows (RFC 6120
+/// §4.9.3.19 asks for a limit between 2 and 5).
+const MAX_REDIRECTS: usize = 3;
+
 /// Connect, secure, authenticate; the result is ready for resource binding.
 pub async fn attempt(cfg: &LinkConfig) -> Result<Connection, AttemptError> {
+    let mut redirects = 0;
+    loop {
+        match attempt_once(cfg).await {
+            Err(Redirectable::Redirect(to)) if redirects < MAX_REDIRECTS => {
+                redirects += 1;
+                log::info!("the server sent us to {to}");
+                cfg.connector.redirect(to);
+            }
+            Err(Redirectable::Redirect(_)) => {
+                return Err(transient(
+                    ErrorCode::Protocol,
+                    "The server kept sending Hearth to other servers; giving up for now.",
+                ))
+            }
+            Err(Redirectable::Failed(e)) => return Err(e),
+            Ok(conn) => return Ok(conn),
+        }
+    }
+}
+
+enum Redirectable {
+    Redirect(Candidate),
+    Failed(AttemptError),
+}
+
+impl From<AttemptError> for Redirectable {
+    fn from(e: AttemptError) -> Self {
+        Self::Failed(e)
+    }
+}
+
+/// The connection-phase error, or the place a `see-other-host` points to.
+fn connect_failure(connector: &Connector, e: tokio_xmpp::Error) -> Redirectable {
+    if let tokio_xmpp::Error::StreamError(ReceivedStreamError(se)) = &e {
+        if let DefinedCondition::SeeOtherHost(to) = &se.condition {
+            if let Some(target) = parse_other_host(to, connector.address.security) {
+                return Redirectable::Redirect(target);
+            }
+        }
+    }
+    Redirectable::Failed(classify_connect(connector, e))
+}
+
+async fn attempt_once(cfg: &LinkConfig) -> Result<Connection, Redirectable> {
     let user = cfg.jid.node().map(|n| n.as_str()).unwrap_or_default();
     let connect = cfg
         .connector
         .connect(&cfg.jid, ns::JABBER_CLIENT, cfg.timeouts);
     let (pending, binding) = match tokio::time::timeout(Duration::from_secs(30), connect).await {
         Ok(Ok(ok)) => ok,
-        Ok(Err(e)) => return Err(classify_connect(&cfg.connector, e)),
+        Ok(Err(e)) => return Err(connect_failure(&cfg.connector, e)),
         Err(_) => {
             return Err(transient(
                 ErrorCode::Timeout,
                 "The server did not answer within 30 seconds.",
-            ))
+            )
+            .into())
         }
     };
     let (features, stream) = pending
         .recv_features()
         .await
-        .map_err(|e| classify_connect(&cfg.connector, e.into()))?;
+        .map_err(|e| connect_failure(&cfg.connector, e.into()))?;
     let password = cfg.password.lock().map(|p| p.clone()).unwrap_or_default();
     let login = authenticate(
         stream,
         &features.sasl_mechanisms,
         &binding,
-        true, // StartTlsConnector only hands out TLS streams
+        cfg.connector.address.security.is_encrypted(),
+        &cfg.sasl,
         user,
         &password,
     );
-    let restarted = match tokio::time::timeout(Duration::from_secs(30), login).await {
+    let (restarted, _mechanism) = match tokio::time::timeout(Duration::from_secs(30), login).await {
         Ok(Ok(s)) => s,
-        Ok(Err(e)) => return Err(classify_sasl(e)),
+        Ok(Err(e)) => return Err(classify_sasl(e).into()),
         Err(_) => {
             return Err(transient(
                 ErrorCode::Timeout,
                 "The server did not finish the login within 30 seconds.",
-            ))
+            )
+            .into())
         }
     };
     cfg.connector.arm_console();
@@ -112,11 +167,11 @@ pub async fn attempt(cfg: &LinkConfig) -> Result<Connection, AttemptError> {
     let pending = restarted
         .send_header(header)
         .await
-        .map_err(|e| classify_connect(&cfg.connector, e.into()))?;
+        .map_err(|e| connect_failure(&cfg.connector, e.into()))?;
     let (features, stream) = pending
         .recv_features()
         .await
-        .map_err(|e| classify_connect(&cfg.connector, e.into()))?;
+        .map_err(|e| connect_failure(&cfg.connector, e.into()))?;
     Ok(Connection {
         stream: stream.box_stream(),
         features,
@@ -138,7 +193,7 @@ fn terminal(code: ErrorCode, message: impl Into<String>) -> AttemptError {
     }
 }
 
-fn classify_sasl(e: SaslError) -> AttemptError {
+pub(super) fn classify_sasl(e: SaslError) -> AttemptError {
     match e {
         SaslError::Rejected { temporary: true, .. } => transient(
             ErrorCode::AuthFailed,
@@ -153,7 +208,9 @@ fn classify_sasl(e: SaslError) -> AttemptError {
         ),
         SaslError::NoAcceptableMechanism(offered) => terminal(
             ErrorCode::Protocol,
-            format!("The server offers no safe way to log in (offered: {offered})."),
+            format!(
+                "The server offers no login method that is safe and allowed in the connection settings (offered: {offered})."
+            ),
         ),
         SaslError::ServerNotAuthenticated => terminal(
             ErrorCode::CertificateUntrusted,
@@ -164,10 +221,7 @@ fn classify_sasl(e: SaslError) -> AttemptError {
     }
 }
 
-pub(super) fn classify_connect(
-    connector: &StartTlsConnector,
-    e: tokio_xmpp::Error,
-) -> AttemptError {
+pub(super) fn classify_connect(connector: &Connector, e: tokio_xmpp::Error) -> AttemptError {
     if let Some(rejected) = connector.trust.last_rejected() {
         if let tokio_xmpp::Error::Io(io) = &e {
             if io.to_string().contains(&rejected.reason) {
@@ -189,6 +243,14 @@ pub(super) fn classify_connect(
     }
     match e {
         tokio_xmpp::Error::Io(io) => {
+            if let Some(proxy) = proxy_error(&io) {
+                let sentence = format!("Could not connect through the proxy: {proxy}.");
+                return if proxy.is_terminal() {
+                    terminal(ErrorCode::AuthFailed, sentence)
+                } else {
+                    transient(ErrorCode::Network, sentence)
+                };
+            }
             if io.get_ref().is_some_and(|inner| inner.is::<NoStartTls>()) {
                 return terminal(
                     ErrorCode::Protocol,
@@ -232,6 +294,10 @@ pub fn classify_loss(reason: Option<&io::Error>) -> AttemptError {
                 ErrorCode::Protocol,
                 "Another client logged in with the same resource; Hearth stopped so the two do not keep disconnecting each other.",
             ),
+            DefinedCondition::SeeOtherHost(_) => transient(
+                ErrorCode::Network,
+                "The server asked Hearth to continue on another server.",
+            ),
             DefinedCondition::SystemShutdown => {
                 transient(ErrorCode::Network, "The server is shutting down.")
             }
@@ -248,6 +314,38 @@ pub fn classify_loss(reason: Option<&io::Error>) -> AttemptError {
     transient(ErrorCode::Network, network_sentence(err))
 }
 
+/// Where a `see-other-host` stream error that ended the link points to.
+fn redirect_of(reason: Option<&io::Error>, security: ConnectionSecurity) -> Option<Candidate> {
+    let se = reason?.get_ref()?.downcast_ref::<ReceivedStreamError>()?;
+    match &se.0.condition {
+        DefinedCondition::SeeOtherHost(to) => parse_other_host(to, security),
+        _ => None,
+    }
+}
+
+/// `host`, `host:port`, `[v6]` or `[v6]:port` (RFC 6120 §4.9.3.19).
+pub fn parse_other_host(text: &str, security: ConnectionSecurity) -> Option<Candidate> {
+    let text = text.trim();
+    let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+        let (host, after) = rest.split_once(']')?;
+        (host, after.strip_prefix(':'))
+    } else {
+        match text.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') => (h, Some(p)),
+            _ => (text, None),
+        }
+    };
+    let port = match port {
+        Some(p) => p.parse().ok().filter(|p| *p != 0)?,
+        None => security.default_port(),
+    };
+    let valid = !host.is_empty() && !host.chars().any(|c| c.is_whitespace() || c == '/');
+    valid.then(|| Candidate {
+        host: host.to_owned(),
+        port,
+    })
+}
+
 /// Build the reconnector closure handed to `StanzaStream::new`.
 pub fn reconnector(
     cfg: Arc<LinkConfig>,
@@ -262,6 +360,9 @@ pub fn reconnector(
         let is_first = std::mem::replace(&mut first, false);
         tokio::spawn(async move {
             if !is_first {
+                if let Some(to) = redirect_of(reason.as_ref(), cfg.connector.address.security) {
+                    cfg.connector.redirect(to);
+                }
                 let lost = classify_loss(reason.as_ref());
                 if lost.terminal {
                     let _ = status.send(LinkStatus::Stopped(lost.problem));
@@ -310,4 +411,39 @@ fn next_delay(backoff: &Mutex<Backoff>) -> Duration {
         .lock()
         .map(|mut b| b.next_delay())
         .unwrap_or(Backoff::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_host_forms() {
+        let tls = ConnectionSecurity::StartTls;
+        let c = |h: &str, p| {
+            Some(Candidate {
+                host: h.into(),
+                port: p,
+            })
+        };
+        assert_eq!(
+            parse_other_host("xmpp2.example.com", tls),
+            c("xmpp2.example.com", 5222)
+        );
+        assert_eq!(
+            parse_other_host("xmpp2.example.com:5999", tls),
+            c("xmpp2.example.com", 5999)
+        );
+        assert_eq!(
+            parse_other_host("[2001:db8::1]:5223", tls),
+            c("2001:db8::1", 5223)
+        );
+        assert_eq!(
+            parse_other_host("[2001:db8::1]", tls),
+            c("2001:db8::1", 5222)
+        );
+        assert_eq!(parse_other_host("", tls), None);
+        assert_eq!(parse_other_host("host:0", tls), None);
+        assert_eq!(parse_other_host("a b", tls), None);
+    }
 }

@@ -6,7 +6,7 @@
 //!   no -PLUS offer we send the `y` GS2 flag, so a stripped -PLUS offer is
 //!   detected by a server that does support it.
 //! - PLAIN only inside TLS and only when no SCRAM variant is offered.
-//! - ANONYMOUS never.
+//! - ANONYMOUS never, and nothing the user's `SaslPolicy` turns off.
 //! - The SCRAM server signature in `<success/>` is verified: a server that
 //!   cannot prove it knows the password is refused.
 
@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use std::io;
 use std::str::FromStr;
 
+use super::settings::SaslPolicy;
 use futures::{SinkExt, StreamExt};
 use sasl::client::mechanisms::{Plain, Scram};
 use sasl::client::Mechanism;
@@ -50,6 +51,7 @@ pub fn choose_mechanisms(
     offered: &BTreeSet<String>,
     binding: &ChannelBinding,
     tls: bool,
+    policy: &SaslPolicy,
 ) -> Vec<&'static str> {
     let have_binding = matches!(
         binding,
@@ -62,11 +64,11 @@ pub fn choose_mechanisms(
         ("SCRAM-SHA-256", false),
         ("SCRAM-SHA-1", false),
     ] {
-        if offered.contains(name) && (!plus || have_binding) {
+        if offered.contains(name) && (!plus || have_binding) && policy.allows(name) {
             chosen.push(name);
         }
     }
-    if chosen.is_empty() && tls && offered.contains("PLAIN") {
+    if chosen.is_empty() && tls && offered.contains("PLAIN") && policy.allows("PLAIN") {
         chosen.push("PLAIN");
     }
     chosen
@@ -142,11 +144,12 @@ pub async fn authenticate<S: AsyncBufRead + AsyncWrite + Unpin>(
     offered: &BTreeSet<String>,
     binding: &ChannelBinding,
     tls: bool,
+    policy: &SaslPolicy,
     user: &str,
     password: &str,
-) -> Result<InitiatingStream<S>, SaslError> {
-    let chosen = choose_mechanisms(offered, binding, tls);
-    let Some(name) = chosen.first() else {
+) -> Result<(InitiatingStream<S>, &'static str), SaslError> {
+    let chosen = choose_mechanisms(offered, binding, tls, policy);
+    let Some(&name) = chosen.first() else {
         let list = offered.iter().cloned().collect::<Vec<_>>().join(", ");
         return Err(SaslError::NoAcceptableMechanism(list));
     };
@@ -177,7 +180,7 @@ pub async fn authenticate<S: AsyncBufRead + AsyncWrite + Unpin>(
             Some(Ok(XmppStreamElement::Sasl(Nonza::Success(success)))) => {
                 mech.success(&success.data)
                     .map_err(|_| SaslError::ServerNotAuthenticated)?;
-                return Ok(stream.initiate_reset());
+                return Ok((stream.initiate_reset(), name));
             }
             Some(Ok(XmppStreamElement::Sasl(Nonza::Failure(failure)))) => {
                 let temporary = matches!(
@@ -241,12 +244,17 @@ mod tests {
             "SCRAM-SHA-256-PLUS",
         ]);
         assert_eq!(
-            choose_mechanisms(&offered, &ChannelBinding::None, true),
+            choose_mechanisms(
+                &offered,
+                &ChannelBinding::None,
+                true,
+                &SaslPolicy::default()
+            ),
             vec!["SCRAM-SHA-256", "SCRAM-SHA-1"]
         );
         let cb = ChannelBinding::TlsExporter(vec![1; 32]);
         assert_eq!(
-            choose_mechanisms(&offered, &cb, true)[0],
+            choose_mechanisms(&offered, &cb, true, &SaslPolicy::default())[0],
             "SCRAM-SHA-256-PLUS"
         );
     }
@@ -263,11 +271,55 @@ mod tests {
     fn plain_only_inside_tls_and_never_anonymous() {
         let offered = set(&["PLAIN", "ANONYMOUS"]);
         assert_eq!(
-            choose_mechanisms(&offered, &ChannelBinding::None, true),
+            choose_mechanisms(
+                &offered,
+                &ChannelBinding::None,
+                true,
+                &SaslPolicy::default()
+            ),
             vec!["PLAIN"]
         );
-        assert!(choose_mechanisms(&offered, &ChannelBinding::None, false).is_empty());
-        assert!(choose_mechanisms(&set(&["ANONYMOUS"]), &ChannelBinding::None, true).is_empty());
+        assert!(choose_mechanisms(
+            &offered,
+            &ChannelBinding::None,
+            false,
+            &SaslPolicy::default()
+        )
+        .is_empty());
+        assert!(choose_mechanisms(
+            &set(&["ANONYMOUS"]),
+            &ChannelBinding::None,
+            true,
+            &SaslPolicy::default()
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn mechanisms_the_user_turned_off_are_never_chosen() {
+        let offered = set(&[
+            "PLAIN",
+            "SCRAM-SHA-1",
+            "SCRAM-SHA-256-PLUS",
+            "SCRAM-SHA-256",
+        ]);
+        let cb = ChannelBinding::TlsExporter(vec![1; 32]);
+        let only_sha1 = SaslPolicy {
+            scram_sha256: false,
+            scram_sha1: true,
+            plain: false,
+        };
+        assert_eq!(
+            choose_mechanisms(&offered, &cb, true, &only_sha1),
+            vec!["SCRAM-SHA-1"]
+        );
+        let no_plain = SaslPolicy {
+            plain: false,
+            ..SaslPolicy::default()
+        };
+        assert!(
+            choose_mechanisms(&set(&["PLAIN"]), &ChannelBinding::None, true, &no_plain).is_empty()
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use tokio_xmpp::parsers::stanza_error::DefinedCondition;
 use tokio_xmpp::xmlstream::{ReadError, Timeouts, XmppStream, XmppStreamElement};
 use tokio_xmpp::Stanza;
 
-use super::connector::{ServerAddress, StartTlsConnector};
+use super::connector::{Connector, ServerAddress};
 use super::link::classify_connect;
 use super::tls_trust::TrustVerifier;
 use super::xml_console::Console;
@@ -25,13 +25,13 @@ use crate::features::xep0077_register::{form, NS};
 
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
 
-type Stream = XmppStream<<StartTlsConnector as ServerConnector>::Stream>;
+type Stream = XmppStream<<Connector as ServerConnector>::Stream>;
 
 async fn open(
     domain: &str,
     address: ServerAddress,
     pinned: Vec<String>,
-) -> Result<(StartTlsConnector, Stream), Problem> {
+) -> Result<(Connector, Stream), Problem> {
     let jid: Jid = domain.parse().map_err(|_| {
         Problem::new(
             ErrorCode::InvalidInput,
@@ -39,7 +39,7 @@ async fn open(
         )
     })?;
     let (console, _unused) = Console::new();
-    let connector = StartTlsConnector::new(address, TrustVerifier::new(pinned), console);
+    let connector = Connector::new(address, TrustVerifier::new(pinned), console);
     let timeouts = Timeouts {
         read_timeout: Duration::from_secs(30),
         response_timeout: Duration::from_secs(15),

@@ -60,6 +60,15 @@ const STEPS: &[&str] = &[
     // 3: presence priority and response timeout from the connection settings.
     "ALTER TABLE accounts ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE accounts ADD COLUMN response_timeout INTEGER NOT NULL DEFAULT 15;",
+    // 4: the rest of the advanced connection dialog. No proxy password: that
+    // is in the keychain.
+    "ALTER TABLE accounts ADD COLUMN open_console INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE accounts ADD COLUMN sasl_mechanisms TEXT NOT NULL
+         DEFAULT 'SCRAM-SHA-256,SCRAM-SHA-1,PLAIN';
+     ALTER TABLE accounts ADD COLUMN proxy_kind TEXT NOT NULL DEFAULT 'none';
+     ALTER TABLE accounts ADD COLUMN proxy_host TEXT NOT NULL DEFAULT '';
+     ALTER TABLE accounts ADD COLUMN proxy_port INTEGER;
+     ALTER TABLE accounts ADD COLUMN proxy_user TEXT NOT NULL DEFAULT '';",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

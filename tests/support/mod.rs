@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use hearth::app::{App, LoginRequest};
 use hearth::credentials::{MemorySecrets, SecretStore};
-use hearth::session::{ConnectionState, SessionEvent};
+use hearth::session::{ConnectionSettings, ConnectionState, SessionEvent};
 use tokio::sync::mpsc;
 
 pub use prosody::{jid, password, Prosody};
@@ -67,16 +67,12 @@ impl Client {
 
     pub fn request(&self, server: &Prosody, password: &str) -> LoginRequest {
         LoginRequest {
-            jid: self.jid.clone(),
-            password: password.to_owned(),
-            remember: false,
-            auto_login: false,
-            host: Some("127.0.0.1".into()),
-            port: Some(server.port),
-            security: None,
-            resource: None,
-            priority: None,
-            response_timeout_secs: None,
+            connection: Some(ConnectionSettings {
+                host: Some("127.0.0.1".into()),
+                port: Some(server.port),
+                ..Default::default()
+            }),
+            ..LoginRequest::new(&self.jid, password)
         }
     }
 
@@ -142,4 +138,11 @@ impl Client {
         }
         out
     }
+}
+
+/// The connection settings a test request carries.
+pub fn settings(request: &mut LoginRequest) -> &mut ConnectionSettings {
+    request
+        .connection
+        .get_or_insert_with(ConnectionSettings::default)
 }

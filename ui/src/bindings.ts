@@ -4,7 +4,13 @@ export type ErrorCode = "authFailed" | "certificateUntrusted" | "network" | "tim
 
 export type Problem = { code: ErrorCode, message: string, };
 
-export type ConnectionState = { "state": "offline", reason: Problem | null, } | { "state": "connecting" } | { "state": "online", jid: string, } | { "state": "reconnecting", reason: Problem, retryInSecs: number, };
+export type ConnectionState = { "state": "offline", reason: Problem | null, } | { "state": "connecting" } | { "state": "online", jid: string, 
+/**
+ * The link was lost and the server could not resume the session
+ * (XEP-0198), so a new one began: roster and presence were fetched
+ * and announced again. The UI tells the user.
+ */
+newSessionAfterLoss: boolean, } | { "state": "reconnecting", reason: Problem, retryInSecs: number, };
 
 export type PresenceShow = "available" | "chat" | "away" | "xa" | "dnd" | "offline";
 
@@ -44,36 +50,78 @@ messages: Array<ChatMessage>,
  */
 complete: boolean, };
 
-export type ConnectionSecurity = "startTls" | "directTls";
+export type ConnectionSecurity = "startTls" | "directTls" | "plainInsecure";
+
+export type SaslPolicy = { scramSha256: boolean, scramSha1: boolean, 
+/**
+ * Even when allowed, PLAIN is used only inside TLS and only when the
+ * server offers no SCRAM mechanism.
+ */
+plain: boolean, };
+
+export type ProxyKind = "none" | "socks5" | "httpConnect";
+
+export type ProxySettings = { kind: ProxyKind, host: string, port: number | null, 
+/**
+ * Empty = no authentication.
+ */
+user: string, };
+
+export type ConnectionSettings = { 
+/**
+ * `null` = automatic: DNS SRV records of the address's domain, then
+ * the domain itself. A host = connect there.
+ */
+host: string | null, 
+/**
+ * With a host: `null` = the security's default port.
+ */
+port: number | null, security: ConnectionSecurity, 
+/**
+ * `null` = "Hearth." and a random suffix, chosen once per account.
+ */
+resource: string | null, priority: number, 
+/**
+ * How long the server may take to answer; see `SessionConfig`.
+ */
+responseTimeoutSecs: number, openConsoleOnStart: boolean, sasl: SaslPolicy, proxy: ProxySettings, };
+
+export type StepKind = "dns" | "tcp" | "tls" | "auth";
+
+export type StepOutcome = "ok" | "failed" | "skipped";
+
+export type ConnectionStep = { step: StepKind, outcome: StepOutcome, 
+/**
+ * What was found or what went wrong, as a sentence.
+ */
+detail: string, };
+
+export type ConnectionReport = { steps: Array<ConnectionStep>, };
 
 export type LoginRequest = { jid: string, 
 /**
  * Empty = use the password remembered in the keychain.
  */
-password: string, remember: boolean, autoLogin: boolean, host: string | null, port: number | null, 
+password: string, remember: boolean, autoLogin: boolean, 
 /**
- * `null` = STARTTLS.
+ * `null` = the account's saved settings (the defaults at first).
  */
-security: ConnectionSecurity | null, 
+connection: ConnectionSettings | null, 
 /**
- * `null` = keep the account's resource ("Hearth." + a random suffix).
+ * `null` = the proxy password saved in the keychain; empty = none.
  */
-resource: string | null, 
-/**
- * `null` = keep the account's priority (0 at first).
- */
-priority: number | null, 
-/**
- * `null` = keep the account's (15 s at first). See `SessionConfig`.
- */
-responseTimeoutSecs: number | null, };
+proxyPassword: string | null, };
 
-export type SavedLogin = { jid: string, remember: boolean, autoLogin: boolean, host: string | null, port: number | null, security: ConnectionSecurity, resource: string | null, priority: number, responseTimeoutSecs: number, 
+export type SavedLogin = { jid: string, remember: boolean, autoLogin: boolean, connection: ConnectionSettings, 
 /**
  * A password is remembered in the keychain (the password itself never
  * leaves the backend).
  */
 hasPassword: boolean, 
+/**
+ * A proxy password is saved in the keychain.
+ */
+hasProxyPassword: boolean, 
 /**
  * The public password of the local demo account, to prefill the form.
  */
@@ -148,6 +196,8 @@ export interface Commands {
   ui_ready: { args: Record<string, never>, result: null };
   saved_login: { args: Record<string, never>, result: SavedLogin | null };
   login: { args: { request: LoginRequest }, result: null };
+  test_connection: { args: { request: LoginRequest }, result: ConnectionReport };
+  default_connection_settings: { args: Record<string, never>, result: ConnectionSettings };
   logout: { args: { forgetPassword: boolean }, result: null };
   connection_state: { args: Record<string, never>, result: ConnectionState };
   roster_snapshot: { args: Record<string, never>, result: RosterSnapshot };

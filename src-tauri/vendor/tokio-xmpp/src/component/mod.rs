@@ -79,7 +79,7 @@ impl Component<TcpServerConnector> {
 impl<C: ServerConnector> Component<C> {
     /// Start a new XMPP component.
     ///
-    /// Unfortunately [`StartTlsConnector`](crate::connect::StartTlsServerConnector) is not supported yet.
+    /// Unfortunately [`Connector`](crate::connect::StartTlsServerConnector) is not supported yet.
     /// The tracking issue is [#143](https://gitlab.com/xmpp-rs/xmpp-rs/-/issues/143).
     pub async fn new_with_connector(
         jid: &str,

@@ -158,6 +158,24 @@ impl TimeoutState {
     }
 }
 
+/// HEARTH PATCH 5: the longest attribute value, name or unsplit token the
+/// parser accepts. rxml's default (8 KiB) turned a peer's oversized
+/// attribute, relayed by the server, into a stream-level error, hence a
+/// reconnect, and with stream management the server replays the same stanza
+/// after resumption: a reconnect loop. 1 MiB is above the stanza size limit
+/// of the common servers (Prosody 256 KiB, Openfire 1 MiB), so such a stanza
+/// now parses and is judged (and dropped) like any other. The buffer is
+/// reserved, not touched, until a token needs it.
+pub const MAX_TOKEN_LENGTH: usize = 1024 * 1024;
+
+fn new_parser() -> rxml::Parser {
+    use rxml::WithOptions;
+    rxml::Parser::with_options(rxml::Options {
+        max_token_length: MAX_TOKEN_LENGTH,
+        ..rxml::Options::default()
+    })
+}
+
 pin_project_lite::pin_project! {
     // NOTE: due to limitations of pin_project_lite, the field comments are
     // no doc comments. Luckily, this struct is only `pub(super)` anyway.
@@ -251,7 +269,7 @@ impl<Io: AsyncBufRead + AsyncWrite> RawXmlStream<Io> {
     }
 
     pub(super) fn new(io: Io, stream_ns: &'static str, timeouts: Timeouts) -> Self {
-        let parser = rxml::Parser::default();
+        let parser = new_parser();
         let mut io = CaptureBufRead::wrap(io);
         if log_enabled() {
             io.enable_capture();
@@ -275,7 +293,7 @@ impl<Io: AsyncBufRead + AsyncWrite> RawXmlStream<Io> {
 
     pub(super) fn reset_state(self: Pin<&mut Self>) {
         let this = self.project();
-        *this.parser.parser_pinned() = rxml::Parser::default();
+        *this.parser.parser_pinned() = new_parser();
         *this.lang_stack = XmlLangStack::new();
         *this.writer = Self::new_writer(this.stream_ns);
     }

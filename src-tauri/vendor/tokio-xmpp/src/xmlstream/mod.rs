@@ -81,7 +81,7 @@ mod responder;
 pub(crate) mod xmpp;
 
 use self::common::{RawError, RawXmlStream, ReadXsoError, ReadXsoState};
-pub use self::common::{StreamHeader, Timeouts};
+pub use self::common::{StreamHeader, Timeouts, MAX_TOKEN_LENGTH};
 pub use self::initiator::{InitiatingStream, PendingFeaturesRecv, RecvFeaturesError};
 pub use self::responder::{AcceptedStream, PendingFeaturesSend};
 pub use self::xmpp::{

@@ -1,0 +1,351 @@
+//! An account's connection settings, as the advanced connection dialog
+//! edits them and the store keeps them. Secrets are not here: the account
+//! and proxy passwords live in the keychain.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{HearthError, Result};
+
+/// How the connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ConnectionSecurity {
+    /// Plain TCP upgraded with STARTTLS (RFC 6120 §5), required. Port 5222,
+    /// SRV `_xmpp-client._tcp`.
+    #[default]
+    StartTls,
+    /// TLS from the first byte (XEP-0368). Port 5223, SRV `_xmpps-client._tcp`.
+    DirectTls,
+    /// No encryption at all. Only on the user's explicit choice; the UI keeps
+    /// it marked, and PLAIN is never used on such a link.
+    PlainInsecure,
+}
+
+impl ConnectionSecurity {
+    pub fn default_port(self) -> u16 {
+        match self {
+            Self::StartTls | Self::PlainInsecure => 5222,
+            Self::DirectTls => 5223,
+        }
+    }
+
+    /// The SRV service label looked up in automatic mode.
+    pub fn srv_service(self) -> &'static str {
+        match self {
+            Self::StartTls | Self::PlainInsecure => "_xmpp-client._tcp",
+            Self::DirectTls => "_xmpps-client._tcp",
+        }
+    }
+
+    pub fn is_encrypted(self) -> bool {
+        !matches!(self, Self::PlainInsecure)
+    }
+}
+
+/// SASL mechanisms the user allows. A mechanism that is off is never used,
+/// whatever the server offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SaslPolicy {
+    pub scram_sha256: bool,
+    pub scram_sha1: bool,
+    /// Even when allowed, PLAIN is used only inside TLS and only when the
+    /// server offers no SCRAM mechanism.
+    pub plain: bool,
+}
+
+impl Default for SaslPolicy {
+    fn default() -> Self {
+        Self {
+            scram_sha256: true,
+            scram_sha1: true,
+            plain: true,
+        }
+    }
+}
+
+impl SaslPolicy {
+    /// Whether the SASL mechanism `name` (e.g. "SCRAM-SHA-1-PLUS") may be used.
+    pub fn allows(&self, name: &str) -> bool {
+        match name.strip_suffix("-PLUS").unwrap_or(name) {
+            "SCRAM-SHA-256" => self.scram_sha256,
+            "SCRAM-SHA-1" => self.scram_sha1,
+            "PLAIN" => self.plain,
+            _ => false,
+        }
+    }
+
+    /// The stored form: the allowed base mechanisms, comma-separated.
+    pub fn to_list(self) -> String {
+        let mut names = Vec::new();
+        for (on, name) in [
+            (self.scram_sha256, "SCRAM-SHA-256"),
+            (self.scram_sha1, "SCRAM-SHA-1"),
+            (self.plain, "PLAIN"),
+        ] {
+            if on {
+                names.push(name);
+            }
+        }
+        names.join(",")
+    }
+
+    pub fn from_list(list: &str) -> Self {
+        let has = |n: &str| list.split(',').any(|m| m.trim() == n);
+        Self {
+            scram_sha256: has("SCRAM-SHA-256"),
+            scram_sha1: has("SCRAM-SHA-1"),
+            plain: has("PLAIN"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ProxyKind {
+    #[default]
+    None,
+    /// SOCKS5 (RFC 1928) with optional user/password (RFC 1929). The server
+    /// name is resolved by the proxy.
+    Socks5,
+    /// An HTTP proxy's CONNECT method, with optional Basic authentication.
+    HttpConnect,
+}
+
+impl ProxyKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Socks5 => "socks5",
+            Self::HttpConnect => "httpConnect",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Self {
+        match name {
+            "socks5" => Self::Socks5,
+            "httpConnect" => Self::HttpConnect,
+            _ => Self::None,
+        }
+    }
+}
+
+/// The proxy in front of the server. Its password is in the keychain.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProxySettings {
+    pub kind: ProxyKind,
+    pub host: String,
+    pub port: Option<u16>,
+    /// Empty = no authentication.
+    pub user: String,
+}
+
+impl ProxySettings {
+    pub fn default_port(&self) -> u16 {
+        match self.kind {
+            ProxyKind::Socks5 => 1080,
+            _ => 8080,
+        }
+    }
+}
+
+/// Everything the advanced connection dialog edits, per account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionSettings {
+    /// `null` = automatic: DNS SRV records of the address's domain, then
+    /// the domain itself. A host = connect there.
+    pub host: Option<String>,
+    /// With a host: `null` = the security's default port.
+    pub port: Option<u16>,
+    pub security: ConnectionSecurity,
+    /// `null` = "Hearth." and a random suffix, chosen once per account.
+    pub resource: Option<String>,
+    pub priority: i8,
+    /// How long the server may take to answer; see `SessionConfig`.
+    pub response_timeout_secs: u32,
+    pub open_console_on_start: bool,
+    pub sasl: SaslPolicy,
+    pub proxy: ProxySettings,
+}
+
+pub const DEFAULT_RESPONSE_TIMEOUT_SECS: u32 = 15;
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            host: None,
+            port: None,
+            security: ConnectionSecurity::default(),
+            resource: None,
+            priority: 0,
+            response_timeout_secs: DEFAULT_RESPONSE_TIMEOUT_SECS,
+            open_console_on_start: false,
+            sasl: SaslPolicy::default(),
+            proxy: ProxySettings::default(),
+        }
+    }
+}
+
+fn invalid(message: &str) -> HearthError {
+    HearthError::InvalidInput(message.to_owned())
+}
+
+/// A host name or IP literal as a user may type it.
+fn valid_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 253
+        && !host
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "/@?#".contains(c))
+}
+
+impl ConnectionSettings {
+    /// Trim what the user typed and check it; the message says what to fix.
+    pub fn normalized(mut self) -> Result<Self> {
+        self.host = self
+            .host
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty());
+        if self.host.as_deref().is_some_and(|h| !valid_host(h)) {
+            return Err(invalid("The server host name is not valid."));
+        }
+        if self.host.is_none() {
+            // Automatic mode finds the port in DNS.
+            self.port = None;
+        }
+        if self.port == Some(0) {
+            return Err(invalid("The port must be between 1 and 65535."));
+        }
+        self.resource = self
+            .resource
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+        if self
+            .resource
+            .as_deref()
+            .is_some_and(|r| r.len() > 1023 || r.contains(char::is_control))
+        {
+            return Err(invalid("The resource name is not valid."));
+        }
+        if !(1..=600).contains(&self.response_timeout_secs) {
+            return Err(invalid(
+                "The response timeout must be between 1 and 600 seconds.",
+            ));
+        }
+        let usable_sasl = self.sasl.scram_sha256
+            || self.sasl.scram_sha1
+            || (self.sasl.plain && self.security.is_encrypted());
+        if !usable_sasl {
+            return Err(invalid(if self.sasl.plain {
+                "Without encryption only SCRAM can be used: allow SCRAM-SHA-256 or SCRAM-SHA-1."
+            } else {
+                "Allow at least one login method (SASL mechanism)."
+            }));
+        }
+        self.proxy.host = self.proxy.host.trim().to_owned();
+        self.proxy.user = self.proxy.user.trim().to_owned();
+        if self.proxy.kind != ProxyKind::None {
+            if !valid_host(&self.proxy.host) {
+                return Err(invalid("Enter the proxy's host name."));
+            }
+            if self.proxy.port == Some(0) {
+                return Err(invalid("The proxy port must be between 1 and 65535."));
+            }
+        }
+        Ok(self)
+    }
+
+    /// The server port to use with a fixed host.
+    pub fn port_or_default(&self) -> u16 {
+        self.port.unwrap_or(self.security.default_port())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sasl_policy_round_trips_and_covers_plus_variants() {
+        let p = SaslPolicy {
+            scram_sha256: true,
+            scram_sha1: false,
+            plain: false,
+        };
+        assert_eq!(SaslPolicy::from_list(&p.to_list()), p);
+        assert!(p.allows("SCRAM-SHA-256-PLUS"));
+        assert!(!p.allows("SCRAM-SHA-1-PLUS"));
+        assert!(!p.allows("PLAIN"));
+        assert!(!SaslPolicy::default().allows("ANONYMOUS"));
+    }
+
+    #[test]
+    fn validation_names_what_to_fix() {
+        let ok = ConnectionSettings::default().normalized().unwrap();
+        assert_eq!(ok, ConnectionSettings::default());
+
+        let spaced = ConnectionSettings {
+            host: Some("  xmpp.example.com ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            spaced.normalized().unwrap().host.as_deref(),
+            Some("xmpp.example.com")
+        );
+
+        let cases = [
+            (
+                ConnectionSettings {
+                    host: Some("bad host".into()),
+                    ..Default::default()
+                },
+                "host name",
+            ),
+            (
+                ConnectionSettings {
+                    response_timeout_secs: 0,
+                    ..Default::default()
+                },
+                "timeout",
+            ),
+            (
+                ConnectionSettings {
+                    sasl: SaslPolicy {
+                        scram_sha256: false,
+                        scram_sha1: false,
+                        plain: true,
+                    },
+                    security: ConnectionSecurity::PlainInsecure,
+                    ..Default::default()
+                },
+                "Without encryption",
+            ),
+            (
+                ConnectionSettings {
+                    proxy: ProxySettings {
+                        kind: ProxyKind::Socks5,
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+                "proxy",
+            ),
+        ];
+        for (settings, words) in cases {
+            let message = settings.normalized().unwrap_err().to_string();
+            assert!(message.contains(words), "{message}");
+        }
+    }
+
+    #[test]
+    fn automatic_mode_has_no_port() {
+        let s = ConnectionSettings {
+            port: Some(5999),
+            ..Default::default()
+        };
+        assert_eq!(s.normalized().unwrap().port, None);
+    }
+}
