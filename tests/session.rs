@@ -130,7 +130,19 @@ async fn server_restart_reconnects_and_restores_presence() {
         unreachable!()
     };
     assert_eq!(reason.code, ErrorCode::Network);
-    alice.wait_state(|s| s.is_online()).await;
+    // The restarted server lost the stream-management state, so this is a
+    // new session and the UI is told so.
+    let back = alice.wait_state(|s| s.is_online()).await;
+    assert!(
+        matches!(
+            back,
+            ConnectionState::Online {
+                new_session_after_loss: true,
+                ..
+            }
+        ),
+        "{back:?}"
+    );
     bob.wait_state(|s| s.is_online()).await;
     // Presence is announced again: bob sees alice available after the restart.
     bob.wait_event(|e| match e {

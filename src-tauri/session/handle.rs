@@ -213,4 +213,3 @@ mod tests {
         assert_eq!(nesting_depth(&"<x>".repeat(5000)), 5000);
     }
 }
-

@@ -2,6 +2,7 @@
 //! the same `App` API the window uses.
 #![allow(dead_code)]
 
+pub mod dns;
 pub mod prosody;
 pub mod relay;
 
@@ -13,6 +14,7 @@ use hearth::credentials::{MemorySecrets, SecretStore};
 use hearth::session::{ConnectionSettings, ConnectionState, SessionEvent};
 use tokio::sync::mpsc;
 
+#[allow(unused_imports)] // each test binary uses a different subset
 pub use prosody::{jid, password, Prosody};
 
 /// Generous bound for anything over loopback; tests wait *up to* this.
@@ -54,11 +56,11 @@ impl Client {
     ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         let app = App::open(dir.path(), secrets, Arc::new(tx), None).unwrap();
-        app.pin_certificate(&jid(user), &server.certificate_der())
+        app.pin_certificate(&server.jid(user), &server.certificate_der())
             .unwrap();
         Self {
             app: Arc::new(app),
-            jid: jid(user),
+            jid: server.jid(user),
             dir,
             events: rx,
             seen: vec![],

@@ -16,6 +16,9 @@ pub struct Prosody {
     /// Offer TLS at all (a server without it tests that Hearth refuses).
     tls: bool,
     registration: bool,
+    /// The XMPP domain (VirtualHost); the certificate still names localhost.
+    pub domain: &'static str,
+    disabled_sasl: &'static [&'static str],
     child: Option<Child>,
 }
 
@@ -26,6 +29,9 @@ pub struct Options {
     pub direct_tls: bool,
     /// Let clients create accounts (XEP-0077).
     pub registration: bool,
+    pub domain: &'static str,
+    /// SASL mechanisms the server must not offer (e.g. only PLAIN left).
+    pub disabled_sasl: &'static [&'static str],
 }
 
 impl Default for Options {
@@ -34,6 +40,8 @@ impl Default for Options {
             tls: true,
             direct_tls: false,
             registration: false,
+            domain: DOMAIN,
+            disabled_sasl: &[],
         }
     }
 }
@@ -72,6 +80,8 @@ impl Prosody {
             direct_tls_port: options.direct_tls.then(free_port),
             tls: options.tls,
             registration: options.registration,
+            domain: options.domain,
+            disabled_sasl: options.disabled_sasl,
             child: None,
         };
         std::fs::create_dir_all(p.data()).unwrap();
@@ -99,6 +109,8 @@ impl Prosody {
             direct_tls_port: None,
             tls: true,
             registration: false,
+            domain: DOMAIN,
+            disabled_sasl: &[],
             child: None,
         }
     }
@@ -172,6 +184,7 @@ authentication = "internal_hashed"
 c2s_require_encryption = {tls}
 allow_registration = {registration}
 min_seconds_between_registrations = 0
+disable_sasl_mechanisms = {{ "DIGEST-MD5"; {disabled_sasl} }}
 smacks_hibernation_time = 60
 certificates = "{d}"
 ssl = {{ certificate = "{d}/localhost.crt"; key = "{d}/localhost.key"; }}
@@ -179,7 +192,12 @@ log = {{ info = "{d}/prosody.log"; error = "{d}/prosody.err"; }}
 VirtualHost "{domain}"
 "#,
             port = self.port,
-            domain = DOMAIN,
+            domain = self.domain,
+            disabled_sasl = self
+                .disabled_sasl
+                .iter()
+                .map(|m| format!("\"{m}\";"))
+                .collect::<String>(),
             direct = self
                 .direct_tls_port
                 .map(|p| p.to_string())
@@ -195,7 +213,7 @@ VirtualHost "{domain}"
         run(Command::new("prosodyctl")
             .arg("--config")
             .arg(self.config())
-            .args(["register", user, DOMAIN, password]));
+            .args(["register", user, self.domain, password]));
     }
 
     fn launch(&mut self) {
@@ -251,6 +269,11 @@ VirtualHost "{domain}"
     pub fn restart(&mut self) {
         self.stop();
         self.launch();
+    }
+
+    /// `user@` this server's domain.
+    pub fn jid(&self, user: &str) -> String {
+        format!("{user}@{}", self.domain)
     }
 
     pub fn path(&self) -> &Path {

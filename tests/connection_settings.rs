@@ -1,0 +1,389 @@
+//! The advanced connection settings against real servers: automatic lookup
+//! through DNS SRV, SOCKS5 and HTTP CONNECT proxies (microsocks and
+//! tinyproxy from Debian), plain TCP only by explicit choice, the allowed
+//! SASL mechanisms, `see-other-host`, and the step-by-step connection test.
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hearth::app::{StepKind, StepOutcome};
+use hearth::error::ErrorCode;
+use hearth::session::{
+    ConnectionSecurity, ConnectionSettings, NameServers, ProxyKind, ProxySettings, SaslPolicy,
+};
+use support::dns::{DnsServer, SrvAnswer};
+use support::prosody::{free_port, Options};
+use support::{password, settings, Client, Prosody};
+
+/// A proxy process on a free loopback port, killed on drop.
+struct ProxyProcess {
+    port: u16,
+    child: Child,
+    dir: tempfile::TempDir,
+}
+
+impl ProxyProcess {
+    fn microsocks(user: &str, pass: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let log = std::fs::File::create(dir.path().join("log")).unwrap();
+        let child = Command::new("microsocks")
+            .args([
+                "-i",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-u",
+                user,
+                "-P",
+                pass,
+            ])
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("microsocks is installed (apt-get install microsocks)");
+        Self::ready(port, child, dir)
+    }
+
+    fn tinyproxy(user: &str, pass: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let d = dir.path().display();
+        std::fs::write(
+            dir.path().join("tinyproxy.conf"),
+            format!(
+                "Port {port}\nListen 127.0.0.1\nTimeout 60\nLogFile \"{d}/log\"\nLogLevel Info\n\
+                 PidFile \"{d}/pid\"\nMaxClients 10\nBasicAuth {user} {pass}\n"
+            ),
+        )
+        .unwrap();
+        let child = Command::new("tinyproxy")
+            .arg("-d")
+            .arg("-c")
+            .arg(dir.path().join("tinyproxy.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tinyproxy is installed (apt-get install tinyproxy)");
+        Self::ready(port, child, dir)
+    }
+
+    fn ready(port: u16, mut child: Child, dir: tempfile::TempDir) -> Self {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("the proxy exited ({status})");
+            }
+            assert!(Instant::now() < deadline, "the proxy did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { port, child, dir }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
+    }
+}
+
+impl Drop for ProxyProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn via_proxy(
+    client: &Client,
+    server: &Prosody,
+    kind: ProxyKind,
+    proxy: &ProxyProcess,
+    pass: &str,
+) -> hearth::app::LoginRequest {
+    let mut request = client.request(server, &password("alice"));
+    settings(&mut request).proxy = ProxySettings {
+        kind,
+        host: "127.0.0.1".into(),
+        port: Some(proxy.port),
+        user: "office".into(),
+    };
+    request.proxy_password = Some(pass.into());
+    request
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socks5_proxy_carries_the_connection_and_a_wrong_proxy_password_stops() {
+    let server = Prosody::start(&["alice"]);
+    let proxy = ProxyProcess::microsocks("office", "proxy-secret");
+    let mut alice = Client::new(&server, "alice");
+    let request = via_proxy(&alice, &server, ProxyKind::Socks5, &proxy, "proxy-secret");
+    alice.app.login(request).await.unwrap();
+    alice.wait_state(|s| s.is_online()).await;
+    assert!(
+        proxy.log().contains(&format!(":{}", server.port)),
+        "the proxy did not carry the connection: {}",
+        proxy.log()
+    );
+    // The proxy password went to the keychain, not the profile.
+    let saved = alice.app.saved_login().await.unwrap().unwrap();
+    assert!(saved.has_proxy_password);
+    assert_eq!(saved.connection.proxy.kind, ProxyKind::Socks5);
+    alice.app.logout(false).await.unwrap();
+
+    let request = via_proxy(&alice, &server, ProxyKind::Socks5, &proxy, "wrong");
+    alice.app.login(request).await.unwrap();
+    let reason = alice.wait_offline_reason().await;
+    assert_eq!(reason.code, ErrorCode::AuthFailed);
+    assert!(reason.message.contains("proxy"), "{}", reason.message);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_connect_proxy_carries_the_connection() {
+    let server = Prosody::start(&["alice"]);
+    let proxy = ProxyProcess::tinyproxy("office", "proxy-secret");
+    let mut alice = Client::new(&server, "alice");
+    let request = via_proxy(
+        &alice,
+        &server,
+        ProxyKind::HttpConnect,
+        &proxy,
+        "proxy-secret",
+    );
+    alice.app.login(request).await.unwrap();
+    alice.wait_state(|s| s.is_online()).await;
+    assert!(
+        proxy.log().contains("CONNECT"),
+        "the proxy did not carry the connection: {}",
+        proxy.log()
+    );
+    alice.app.logout(false).await.unwrap();
+
+    // A missing password is reported as the proxy's refusal.
+    let request = via_proxy(&alice, &server, ProxyKind::HttpConnect, &proxy, "");
+    alice.app.login(request).await.unwrap();
+    let reason = alice.wait_offline_reason().await;
+    assert!(reason.message.contains("proxy"), "{}", reason.message);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn automatic_lookup_follows_srv_records_in_priority_order() {
+    let server = Prosody::start_with(
+        &["alice"],
+        Options {
+            domain: "hearth.test",
+            ..Options::default()
+        },
+    );
+    let dead = free_port();
+    let dns = DnsServer::start(
+        "_xmpp-client._tcp.hearth.test.",
+        vec![
+            SrvAnswer {
+                priority: 10,
+                weight: 0,
+                port: server.port,
+                target: "localhost.",
+            },
+            // Preferred, but nobody listens there: Hearth moves on.
+            SrvAnswer {
+                priority: 0,
+                weight: 5,
+                port: dead,
+                target: "localhost.",
+            },
+        ],
+    );
+    let mut alice = Client::new(&server, "alice");
+    alice
+        .app
+        .use_name_servers(NameServers::Fixed(vec![dns.addr]));
+    let mut request = alice.request(&server, &password("alice"));
+    request.connection = Some(ConnectionSettings::default()); // automatic
+
+    let report = alice.app.test_connection(request.clone()).await.unwrap();
+    let dns_step = &report.steps[0];
+    assert_eq!(dns_step.step, StepKind::Dns);
+    assert!(
+        dns_step
+            .detail
+            .contains(&format!("localhost:{dead}, localhost:{}", server.port)),
+        "{report:?}"
+    );
+    assert!(report.succeeded(), "{report:?}");
+
+    alice.app.login(request).await.unwrap();
+    alice.wait_state(|s| s.is_online()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_test_reports_each_step_and_saves_nothing() {
+    let server = Prosody::start(&["alice"]);
+    let alice = Client::new(&server, "alice");
+
+    let good = alice
+        .app
+        .test_connection(alice.request(&server, &password("alice")))
+        .await
+        .unwrap();
+    let outcomes: Vec<_> = good.steps.iter().map(|s| (s.step, s.outcome)).collect();
+    assert_eq!(
+        outcomes,
+        [
+            (StepKind::Dns, StepOutcome::Ok),
+            (StepKind::Tcp, StepOutcome::Ok),
+            (StepKind::Tls, StepOutcome::Ok),
+            (StepKind::Auth, StepOutcome::Ok),
+        ]
+    );
+    assert!(good.steps[3].detail.contains("SCRAM-SHA-"), "{good:?}");
+
+    let wrong = alice
+        .app
+        .test_connection(alice.request(&server, "not-the-password"))
+        .await
+        .unwrap();
+    assert_eq!(wrong.steps[2].outcome, StepOutcome::Ok);
+    assert_eq!(wrong.steps[3].outcome, StepOutcome::Failed);
+    assert!(wrong.steps[3].detail.contains("password"), "{wrong:?}");
+
+    // Automatic mode for "localhost": no SRV records, so the domain on the
+    // default port, where nobody listens here.
+    let mut request = alice.request(&server, &password("alice"));
+    request.connection = Some(ConnectionSettings::default());
+    let unreachable = alice.app.test_connection(request).await.unwrap();
+    assert!(
+        unreachable.steps[0].detail.contains("no SRV records"),
+        "{unreachable:?}"
+    );
+    assert_eq!(unreachable.steps[1].outcome, StepOutcome::Failed);
+    assert_eq!(unreachable.steps[2].outcome, StepOutcome::Skipped);
+    assert_eq!(unreachable.steps[3].outcome, StepOutcome::Skipped);
+
+    let stranger = Client::untrusting(&server, "alice");
+    let untrusted = stranger
+        .app
+        .test_connection(stranger.request(&server, &password("alice")))
+        .await
+        .unwrap();
+    assert_eq!(untrusted.steps[2].outcome, StepOutcome::Failed);
+    assert!(
+        untrusted.steps[2].detail.contains("not trusted"),
+        "{untrusted:?}"
+    );
+
+    // Testing is not logging in: no account was saved, no session runs.
+    assert!(alice.app.saved_login().await.unwrap().is_none());
+    assert!(!server.logs().contains("resource bound"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_tcp_works_only_when_chosen_and_never_with_plain_sasl() {
+    let server = Prosody::start_with(
+        &["alice"],
+        Options {
+            tls: false,
+            ..Options::default()
+        },
+    );
+    let mut alice = Client::new(&server, "alice");
+    let mut request = alice.request(&server, &password("alice"));
+    settings(&mut request).security = ConnectionSecurity::PlainInsecure;
+    let report = alice.app.test_connection(request.clone()).await.unwrap();
+    assert_eq!(report.steps[2].outcome, StepOutcome::Skipped, "{report:?}");
+    assert!(report.steps[3].detail.contains("SCRAM"), "{report:?}");
+
+    alice.app.login(request.clone()).await.unwrap();
+    alice.wait_state(|s| s.is_online()).await;
+    alice.app.logout(false).await.unwrap();
+
+    // PLAIN alone is refused before anything is sent.
+    settings(&mut request).sasl = SaslPolicy {
+        scram_sha256: false,
+        scram_sha1: false,
+        plain: true,
+    };
+    let err = alice.app.login(request).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert!(err.to_string().contains("SCRAM"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_sasl_turned_off_is_never_used() {
+    let server = Prosody::start_with(
+        &["alice"],
+        Options {
+            disabled_sasl: &[
+                "SCRAM-SHA-1",
+                "SCRAM-SHA-1-PLUS",
+                "SCRAM-SHA-256",
+                "SCRAM-SHA-256-PLUS",
+            ],
+            ..Options::default()
+        },
+    );
+    let mut alice = Client::new(&server, "alice");
+    let mut request = alice.request(&server, &password("alice"));
+    settings(&mut request).sasl.plain = false;
+    alice.app.login(request.clone()).await.unwrap();
+    let reason = alice.wait_offline_reason().await;
+    assert!(
+        reason
+            .message
+            .contains("allowed in the connection settings"),
+        "{}",
+        reason.message
+    );
+    assert!(!server.logs().contains("Authenticated"));
+
+    // Allowed (and inside TLS), PLAIN works against this server.
+    settings(&mut request).sasl.plain = true;
+    alice.app.login(request).await.unwrap();
+    alice.wait_state(|s| s.is_online()).await;
+}
+
+/// A server that only redirects: it reads the stream header and answers
+/// with `see-other-host` pointing at `to`.
+fn redirector(to: u16) -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().take(5) {
+            let Ok(mut conn) = conn else { continue };
+            counter.fetch_add(1, Ordering::SeqCst);
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 512];
+            while !String::from_utf8_lossy(&seen).contains("<stream:stream")
+                || !seen.ends_with(b">")
+            {
+                match conn.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = conn.write_all(format!(
+                "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' from='localhost' id='r1' version='1.0'>\
+                 <stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>127.0.0.1:{to}</see-other-host></stream:error></stream:stream>"
+            ).as_bytes());
+        }
+    });
+    (port, hits)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn see_other_host_sends_hearth_to_the_named_server() {
+    let server = Prosody::start(&["alice"]);
+    let (port, hits) = redirector(server.port);
+    let mut alice = Client::new(&server, "alice");
+    let mut request = alice.request(&server, &password("alice"));
+    settings(&mut request).port = Some(port);
+    alice.app.login(request).await.unwrap();
+    alice.wait_state(|s| s.is_online()).await;
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+}
