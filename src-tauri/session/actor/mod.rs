@@ -16,31 +16,31 @@ use futures::{FutureExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::jid::{BareJid, Jid};
-use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::message::Message;
-use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
-use tokio_xmpp::parsers::roster::{Item as RosterSetItem, Roster, Subscription as RosterSub};
 use tokio_xmpp::stanzastream::{Event, StanzaStream, StreamEvent};
 use tokio_xmpp::xmlstream::Timeouts;
 use tokio_xmpp::Stanza;
 use ts_rs::TS;
 
-use super::connector::{Connector, ServerAddress};
-use super::delivery::follow_delivery;
-use super::handle::SessionHandle;
-use super::iq_tracker::{IqAnswer, IqTracker};
-use super::link::{reconnector, LinkConfig, LinkStatus};
-use super::settings::SaslPolicy;
-use super::state::ConnectionState;
-use super::tls_trust::TrustVerifier;
-use super::xml_console::{Console, ConsoleEntry};
-use super::EventSink;
+mod account;
+mod contacts;
+
 use crate::error::{ErrorCode, HearthError, Problem, Result};
 use crate::features::rfc6121_messages::{self, Incoming};
 use crate::features::rfc6121_presence::{self, ContactPresence, PresenceBook, PresenceShow};
 use crate::features::rfc6121_roster::{self, RosterBook, RosterItem};
 use crate::features::server_iq;
+use crate::session::connector::{Connector, ServerAddress};
+use crate::session::delivery::follow_delivery;
+use crate::session::handle::SessionHandle;
+use crate::session::iq_tracker::{IqAnswer, IqTracker};
+use crate::session::link::{reconnector, LinkConfig, LinkStatus};
+use crate::session::settings::SaslPolicy;
+use crate::session::state::ConnectionState;
+use crate::session::tls_trust::TrustVerifier;
+use crate::session::xml_console::{Console, ConsoleEntry};
+use crate::session::EventSink;
 use crate::store::{now_ms, ChatMessage, DeliveryState, NewMessage, Store};
 
 /// Most incoming stanzas handled before the batch is written and announced.
@@ -509,31 +509,6 @@ impl Actor {
         }
     }
 
-    async fn on_roster_push(&mut self, from: Option<Jid>, id: String, payload: Element) {
-        if !rfc6121_roster::push_allowed(from.as_ref(), &self.own) {
-            log::warn!("ignoring a roster push that did not come from our account");
-            return;
-        }
-        match self.roster.apply_push(payload) {
-            Ok(()) => {
-                self.sink.emit(SessionEvent::Roster(self.roster.items()));
-                self.send(Stanza::Iq(Iq::empty_result(
-                    from.unwrap_or_else(|| Jid::from(self.own.clone())),
-                    id,
-                )))
-                .await;
-            }
-            Err(e) => {
-                log::warn!("bad roster push: {e}");
-                let reply = server_iq::error(
-                    id,
-                    tokio_xmpp::parsers::stanza_error::DefinedCondition::BadRequest,
-                );
-                self.send(Stanza::Iq(reply)).await;
-            }
-        }
-    }
-
     fn on_message(&mut self, m: Message) {
         match rfc6121_messages::interpret(&m, &self.own, now_ms()) {
             Incoming::Message(new) => self.batch.push(new),
@@ -552,27 +527,6 @@ impl Actor {
                 }
             }
             Incoming::Ignored => {}
-        }
-    }
-
-    async fn on_presence(&mut self, p: Presence) {
-        match p.type_ {
-            PresenceType::Subscribe => {
-                // Someone we added ourselves is approved at once; other
-                // requests wait for the user.
-                if let Some(from) = p.from.as_ref() {
-                    let bare = from.to_bare();
-                    if self.roster.contains(&bare.to_string()) {
-                        let ok = Presence::new(PresenceType::Subscribed).with_to(Jid::from(bare));
-                        self.send(Stanza::Presence(ok)).await;
-                    }
-                }
-            }
-            _ => {
-                if let Some(changed) = self.presence.apply(&p) {
-                    self.presence_batch.push(changed);
-                }
-            }
         }
     }
 
@@ -643,86 +597,6 @@ impl Actor {
         let id = stored.id;
         tokio::spawn(follow_delivery(token, id, internal));
         Ok(stored)
-    }
-
-    async fn add_contact(
-        &mut self,
-        jid: BareJid,
-        name: Option<String>,
-        groups: Vec<String>,
-    ) -> Result<()> {
-        if !self.state.borrow().is_online() {
-            return Err(HearthError::NotConnected);
-        }
-        let mut item = RosterSetItem {
-            jid: jid.clone(),
-            name: name.filter(|n| !n.trim().is_empty()),
-            subscription: RosterSub::None,
-            ask: Default::default(),
-            groups: groups
-                .into_iter()
-                .filter(|g| !g.trim().is_empty())
-                .map(tokio_xmpp::parsers::roster::Group)
-                .collect(),
-            approved: None,
-        };
-        item.subscription = RosterSub::None;
-        let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
-        let set = Iq::from_set(
-            id,
-            Roster {
-                ver: None,
-                items: vec![item],
-            },
-        );
-        self.send(Stanza::Iq(set)).await;
-        // Ask to see their presence, and let them see ours.
-        let to = Jid::from(jid);
-        self.send(Stanza::Presence(
-            Presence::new(PresenceType::Subscribe).with_to(to.clone()),
-        ))
-        .await;
-        self.send(Stanza::Presence(
-            Presence::new(PresenceType::Subscribed).with_to(to),
-        ))
-        .await;
-        // The roster set's answer arrives through this actor's own loop, so
-        // wait for it in a task rather than here.
-        tokio::spawn(async move {
-            if let Ok(Err(e)) = answer.await {
-                log::warn!("adding a contact failed: {e}");
-            }
-        });
-        Ok(())
-    }
-}
-
-impl Actor {
-    async fn change_password(&mut self, new_password: String, reply: oneshot::Sender<Result<()>>) {
-        if !self.state.borrow().is_online() {
-            let _ = reply.send(Err(HearthError::NotConnected));
-            return;
-        }
-        let server = Jid::from(self.own.domain().to_owned());
-        let (id, answer) = self.tracker.register(Some(server), IQ_TIMEOUT);
-        let request =
-            crate::features::xep0077_register::change_password(&id, &self.own, &new_password);
-        self.send(Stanza::Iq(request)).await;
-        let link = self.link.clone();
-        // The answer arrives through this actor's loop: wait in a task.
-        tokio::spawn(async move {
-            let result = match answer.await {
-                Ok(Ok(_)) => {
-                    if let Ok(mut p) = link.password.lock() {
-                        *p = new_password;
-                    }
-                    Ok(())
-                }
-                Ok(Err(e)) => Err(e),
-                Err(_) => Err(HearthError::NotConnected),
-            };
-            let _ = reply.send(result);
-        });
     }
 }
 
