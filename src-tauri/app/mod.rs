@@ -20,7 +20,9 @@ pub use registration::{RegistrationRequest, RegistrationTarget, RegistrationValu
 use crate::credentials::SecretStore;
 use crate::error::{HearthError, Result};
 use crate::features::rfc6121_presence::PresenceShow;
-use crate::session::{ConnectionState, EventSink, NameServers, RosterSnapshot, SessionHandle};
+use crate::session::{
+    ConnectionState, EventSink, NameServers, RoomSnapshot, RosterSnapshot, SessionHandle,
+};
 use crate::store::{ChatMessage, HistoryCursor, HistoryPage, Store};
 
 pub struct App {
@@ -133,6 +135,38 @@ impl App {
             .store(open, std::sync::atomic::Ordering::Relaxed);
         if let Some(s) = self.session.lock().await.as_ref() {
             s.set_console_open(open);
+        }
+    }
+
+    pub async fn join_room(
+        &self,
+        room: &str,
+        nick: &str,
+        password: Option<String>,
+    ) -> Result<RoomSnapshot> {
+        self.session().await?.join_room(room, nick, password).await
+    }
+
+    pub async fn leave_room(&self, room: &str) -> Result<()> {
+        self.session().await?.leave_room(room).await
+    }
+
+    pub async fn send_room_message(&self, room: &str, body: &str) -> Result<ChatMessage> {
+        self.session().await?.send_room_message(room, body).await
+    }
+
+    pub async fn set_room_subject(&self, room: &str, subject: &str) -> Result<()> {
+        self.session().await?.set_room_subject(room, subject).await
+    }
+
+    pub async fn change_room_nick(&self, room: &str, nick: &str) -> Result<()> {
+        self.session().await?.change_room_nick(room, nick).await
+    }
+
+    pub async fn rooms(&self) -> Vec<RoomSnapshot> {
+        match self.session().await {
+            Ok(s) => s.rooms().await,
+            Err(_) => vec![],
         }
     }
 

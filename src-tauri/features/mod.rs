@@ -7,6 +7,7 @@ pub mod rfc6121_presence;
 pub mod rfc6121_roster;
 pub mod server_iq;
 pub mod xep0030_disco;
+pub mod xep0045_muc;
 pub mod xep0077_register;
 pub mod xep0092_version;
 pub mod xep0199_ping;
@@ -17,6 +18,7 @@ pub mod xep0359_stanza_ids;
 pub fn disco_features() -> Vec<&'static str> {
     vec![
         xep0030_disco::NS_INFO,
+        xep0045_muc::NS,
         xep0092_version::NS,
         xep0199_ping::NS,
         xep0359_stanza_ids::NS,

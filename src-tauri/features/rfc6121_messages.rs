@@ -30,7 +30,7 @@ pub enum Incoming {
     Ignored,
 }
 
-fn best_body(m: &Message) -> Option<String> {
+pub(crate) fn best_body(m: &Message) -> Option<String> {
     let lang = Lang::default();
     m.bodies
         .get(&lang)
@@ -112,6 +112,7 @@ pub fn interpret(m: &Message, own: &BareJid, now_ms: i64) -> Incoming {
         subject,
         timestamp: xep0203_delay::stamp_ms(&m.payloads).unwrap_or(now_ms),
         state: DeliveryState::Received,
+        sender: None,
     })
 }
 
@@ -133,6 +134,7 @@ pub fn outgoing(to: &Jid, body: &str, now_ms: i64) -> (Message, NewMessage) {
         subject: None,
         timestamp: now_ms,
         state: DeliveryState::Queued,
+        sender: None,
     };
     (m, record)
 }

@@ -13,8 +13,8 @@ use crate::app::{
 };
 use crate::features::rfc6121_presence::PresenceShow;
 use crate::features::xep0077_register::form::RegistrationForm;
-use crate::session::ConnectionSettings;
 use crate::session::{CertificateInfo, ConnectionState, RosterSnapshot};
+use crate::session::{ConnectionSettings, RoomSnapshot};
 use crate::store::{ChatMessage, HistoryCursor, HistoryPage};
 
 pub type AppState = Arc<App>;
@@ -181,4 +181,52 @@ pub async fn registration_form(
 #[tauri::command]
 pub async fn register(app: State<'_, AppState>, request: RegistrationRequest) -> IpcResult<()> {
     Ok(app.register(&request).await?)
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct JoinRoomArgs {
+    pub room: String,
+    pub nick: String,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RoomTextArgs {
+    pub room: String,
+    /// The message body, the new subject or the new nickname.
+    pub text: String,
+}
+
+/// Enter a room; the answer comes once the room let us in.
+#[tauri::command]
+pub async fn join_room(app: State<'_, AppState>, args: JoinRoomArgs) -> IpcResult<RoomSnapshot> {
+    Ok(app.join_room(&args.room, &args.nick, args.password).await?)
+}
+
+#[tauri::command]
+pub async fn leave_room(app: State<'_, AppState>, room: String) -> IpcResult<()> {
+    Ok(app.leave_room(&room).await?)
+}
+
+#[tauri::command]
+pub async fn send_room_message(
+    app: State<'_, AppState>,
+    args: RoomTextArgs,
+) -> IpcResult<ChatMessage> {
+    Ok(app.send_room_message(&args.room, &args.text).await?)
+}
+
+#[tauri::command]
+pub async fn set_room_subject(app: State<'_, AppState>, args: RoomTextArgs) -> IpcResult<()> {
+    Ok(app.set_room_subject(&args.room, &args.text).await?)
+}
+
+#[tauri::command]
+pub async fn change_room_nick(app: State<'_, AppState>, args: RoomTextArgs) -> IpcResult<()> {
+    Ok(app.change_room_nick(&args.room, &args.text).await?)
+}
+
+#[tauri::command]
+pub async fn rooms(app: State<'_, AppState>) -> IpcResult<Vec<RoomSnapshot>> {
+    Ok(app.rooms().await)
 }

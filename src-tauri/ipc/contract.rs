@@ -6,8 +6,8 @@
 use ts_rs::{Config, TS};
 
 use super::commands::{
-    AddContactArgs, ChangePasswordArgs, FingerprintArgs, HistoryArgs, SendMessageArgs, SendRawArgs,
-    SetPresenceArgs,
+    AddContactArgs, ChangePasswordArgs, FingerprintArgs, HistoryArgs, JoinRoomArgs, RoomTextArgs,
+    SendMessageArgs, SendRawArgs, SetPresenceArgs,
 };
 use super::error::IpcError;
 use crate::app::{
@@ -17,10 +17,12 @@ use crate::app::{
 use crate::error::{ErrorCode, Problem};
 use crate::features::rfc6121_presence::{ContactPresence, PresenceShow, ResourcePresence};
 use crate::features::rfc6121_roster::{RosterItem, Subscription};
+use crate::features::xep0045_muc::{Affiliation, Occupant, Role};
 use crate::features::xep0077_register::form::{FieldKind, RegistrationField, RegistrationForm};
 use crate::session::{
     CertificateInfo, ConnectionSecurity, ConnectionSettings, ConnectionState, ConsoleDirection,
-    ConsoleEntry, ProxyKind, ProxySettings, RosterSnapshot, SaslPolicy,
+    ConsoleEntry, OccupantsChanged, ProxyKind, ProxySettings, RoomLeft, RoomSnapshot, RoomSubject,
+    RosterSnapshot, SaslPolicy,
 };
 use crate::store::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
@@ -73,6 +75,12 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "RegistrationForm",
     ),
     ("register", "{ request: RegistrationRequest }", "null"),
+    ("join_room", "{ args: JoinRoomArgs }", "RoomSnapshot"),
+    ("leave_room", "{ room: string }", "null"),
+    ("send_room_message", "{ args: RoomTextArgs }", "ChatMessage"),
+    ("set_room_subject", "{ args: RoomTextArgs }", "null"),
+    ("change_room_nick", "{ args: RoomTextArgs }", "null"),
+    ("rooms", "Record<string, never>", "Array<RoomSnapshot>"),
 ];
 
 /// (event, TypeScript payload).
@@ -83,6 +91,10 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("messages-added", "Array<ChatMessage>"),
     ("message-updated", "ChatMessage"),
     ("xml-console", "Array<ConsoleEntry>"),
+    ("room-joined", "RoomSnapshot"),
+    ("room-left", "RoomLeft"),
+    ("occupants-changed", "Array<OccupantsChanged>"),
+    ("room-subject", "RoomSubject"),
 ];
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -137,6 +149,15 @@ pub fn typescript() -> String {
         decl::<RegistrationTarget>(&cfg),
         decl::<RegistrationValue>(&cfg),
         decl::<RegistrationRequest>(&cfg),
+        decl::<Role>(&cfg),
+        decl::<Affiliation>(&cfg),
+        decl::<Occupant>(&cfg),
+        decl::<RoomSnapshot>(&cfg),
+        decl::<OccupantsChanged>(&cfg),
+        decl::<RoomLeft>(&cfg),
+        decl::<RoomSubject>(&cfg),
+        decl::<JoinRoomArgs>(&cfg),
+        decl::<RoomTextArgs>(&cfg),
         decl::<IpcError>(&cfg),
     ] {
         out.push_str(&d);

@@ -55,6 +55,10 @@ impl WindowSink {
             SessionEvent::MessagesAdded(m) => handle.emit("messages-added", m),
             SessionEvent::MessageUpdated(m) => handle.emit("message-updated", m),
             SessionEvent::Console(lines) => handle.emit("xml-console", lines),
+            SessionEvent::RoomJoined(r) => handle.emit("room-joined", r),
+            SessionEvent::RoomLeft(r) => handle.emit("room-left", r),
+            SessionEvent::Occupants(o) => handle.emit("occupants-changed", o),
+            SessionEvent::RoomSubject(s) => handle.emit("room-subject", s),
         };
         if let Err(e) = result {
             log::warn!("could not deliver an event to the window: {e}");

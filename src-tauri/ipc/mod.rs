@@ -72,6 +72,12 @@ pub fn run() {
             commands::change_password,
             commands::registration_form,
             commands::register,
+            commands::join_room,
+            commands::leave_room,
+            commands::send_room_message,
+            commands::set_room_subject,
+            commands::change_room_nick,
+            commands::rooms,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -56,7 +56,10 @@ impl SessionHandle {
         tokio::time::timeout(timeout, fut).await.ok().flatten()
     }
 
-    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T> {
+    pub(super) async fn ask<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> Result<T> {
         let (tx, rx) = oneshot::channel();
         self.commands
             .send(make(tx))

@@ -29,6 +29,8 @@ pub enum MessageKind {
     Chat,
     Normal,
     Headline,
+    /// A message in a multi-user chat room (XEP-0045); `peer` is the room.
+    Groupchat,
 }
 
 /// Outgoing: queued → sent → acked (by the server, XEP-0198), or failed.
@@ -71,6 +73,9 @@ pub struct ChatMessage {
     pub origin_id: Option<String>,
     pub state: DeliveryState,
     pub error: Option<String>,
+    /// In a room: the sender's nickname. `null` for 1:1 messages and for
+    /// the room's own notices.
+    pub sender: Option<String>,
 }
 
 /// A message about to be stored.
@@ -87,6 +92,8 @@ pub struct NewMessage {
     pub subject: Option<String>,
     pub timestamp: i64,
     pub state: DeliveryState,
+    /// In a room: the sender's nickname.
+    pub sender: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -106,7 +113,7 @@ pub struct HistoryPage {
 }
 
 const COLUMNS: &str =
-    "id, peer, direction, kind, body, subject, ts, stanza_id, origin_id, state, error";
+    "id, peer, direction, kind, body, subject, ts, stanza_id, origin_id, state, error, sender";
 
 fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
     let direction: String = r.get(2)?;
@@ -124,6 +131,7 @@ fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
         origin_id: r.get(8)?,
         state: parse_of(&state).unwrap_or(DeliveryState::Failed),
         error: r.get(10)?,
+        sender: r.get(11)?,
     })
 }
 
@@ -140,8 +148,8 @@ impl Store {
         {
             let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO messages (account, peer, direction, kind, message_id,
-                     origin_id, stanza_id, stanza_id_by, body, subject, ts, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                     origin_id, stanza_id, stanza_id_by, body, subject, ts, state, sender)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
             for m in batch {
                 let (sid, sid_by) = m.stanza_id.clone().unzip();
@@ -158,6 +166,7 @@ impl Store {
                     m.subject,
                     m.timestamp,
                     text_of(m.state),
+                    m.sender,
                 ])?;
                 if changed == 1 {
                     added.push(ChatMessage {
@@ -172,6 +181,7 @@ impl Store {
                         origin_id: m.origin_id.clone(),
                         state: m.state,
                         error: None,
+                        sender: m.sender.clone(),
                     });
                 }
             }
@@ -256,6 +266,15 @@ impl Store {
             .optional()?)
     }
 
+    /// When the newest stored message with `peer` was sent.
+    pub fn latest_timestamp(&self, account: &str, peer: &str) -> Result<Option<i64>> {
+        Ok(self.conn.query_row(
+            "SELECT MAX(ts) FROM messages WHERE account = ?1 AND peer = ?2",
+            params![account, peer],
+            |r| r.get(0),
+        )?)
+    }
+
     pub fn message_count(&self, account: &str) -> Result<i64> {
         Ok(self.conn.query_row(
             "SELECT COUNT(*) FROM messages WHERE account = ?1",
@@ -307,6 +326,7 @@ mod tests {
             subject: None,
             timestamp: ts,
             state: DeliveryState::Received,
+            sender: None,
         }
     }
 

@@ -69,6 +69,8 @@ const STEPS: &[&str] = &[
      ALTER TABLE accounts ADD COLUMN proxy_host TEXT NOT NULL DEFAULT '';
      ALTER TABLE accounts ADD COLUMN proxy_port INTEGER;
      ALTER TABLE accounts ADD COLUMN proxy_user TEXT NOT NULL DEFAULT '';",
+    // 5: who in a room sent a message (the occupant's nickname).
+    "ALTER TABLE messages ADD COLUMN sender TEXT;",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

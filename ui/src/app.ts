@@ -1,7 +1,9 @@
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
-import type { ConnectionState, LoginRequest, SavedLogin } from "./bindings";
+import type { ConnectionSettings, ConnectionState, LoginRequest, SavedLogin } from "./bindings";
 import { ChatController } from "./chat";
+import { bareJid } from "./jid";
+import { fallbackConnectionSettings } from "./settingsDefaults";
 import { ConnectionStore } from "./state/connection";
 import { ConversationStore } from "./state/conversations";
 import { RosterStore } from "./state/roster";
@@ -24,6 +26,15 @@ export class App {
   readonly convs = new ConversationStore();
   readonly chat: ChatController;
   saved: SavedLogin | null = null;
+  /** What the connection dialog starts from when nothing is saved. */
+  defaultSettings: ConnectionSettings = fallbackConnectionSettings();
+  /**
+   * The settings of the current login (null when unknown): the main screen
+   * marks an unencrypted link and opens the XML console on start from them.
+   */
+  sessionSettings: ConnectionSettings | null = null;
+  /** The XML console is still to be opened when this login first gets online. */
+  private consolePending = false;
   private screen: Screen | null = null;
   private everOnline = false;
   private leaving: Promise<void> | null = null;
@@ -46,24 +57,28 @@ export class App {
     // Listening now: the backend delivers what happened before (it connects
     // while this page loads).
     await this.backend.invoke("ui_ready", {}).catch(() => undefined);
-    const state = await this.backend.invoke("connection_state", {}).catch(() => null);
+    const [state, saved] = await Promise.all([
+      this.backend.invoke("connection_state", {}).catch(() => null),
+      this.loadSaved(),
+    ]);
     if (state && state.state !== "offline") {
-      // e.g. the web view was reloaded while the backend stayed connected
+      // e.g. the web view was reloaded while the backend stayed connected:
+      // the saved settings are the ones that session uses.
+      const sameAccount = saved !== null && (state.state !== "online" || bareJid(state.jid) === saved.jid);
+      this.sessionSettings = sameAccount ? saved.connection : null;
       this.connection.set(state);
       this.everOnline = state.state !== "connecting";
       this.showMain();
       return;
     }
-    this.saved = await this.loadSaved();
-    const saved = this.saved;
+    this.saved = saved;
+    this.defaultSettings = await this.loadDefaults();
     if (saved && saved.autoLogin && saved.hasPassword) {
       this.connection.ownJid = saved.jid;
+      this.sessionSettings = saved.connection;
       this.showMain();
-      void this.login({
-        jid: saved.jid, password: "", remember: saved.remember, autoLogin: true,
-        host: saved.host, port: saved.port, security: saved.security,
-        resource: null, priority: null, responseTimeoutSecs: null,
-      });
+      // null: the account's saved settings and proxy password.
+      void this.login({ jid: saved.jid, password: "", remember: saved.remember, autoLogin: true, connection: null, proxyPassword: null });
     } else {
       this.showLogin();
     }
@@ -83,6 +98,8 @@ export class App {
   /** Sends the login request. The caller must not keep the password anywhere. */
   async login(request: LoginRequest): Promise<void> {
     this.everOnline = false;
+    this.sessionSettings = request.connection ?? (this.saved?.jid === request.jid ? this.saved.connection : null);
+    this.consolePending = this.sessionSettings?.openConsoleOnStart ?? false;
     this.connection.ownJid = request.jid;
     this.connection.set({ state: "connecting" });
     try {
@@ -90,6 +107,13 @@ export class App {
     } catch (e) {
       this.onConnectionState({ state: "offline", reason: toIpcError(e) });
     }
+  }
+
+  /** True once per login that asked for the XML console on start, when it is online. */
+  takeConsoleOnStart(): boolean {
+    const open = this.consolePending && this.connection.current.state === "online";
+    if (open) this.consolePending = false;
+    return open;
   }
 
   /** Abandons a login attempt that is still connecting. */
@@ -123,12 +147,17 @@ export class App {
     this.leaving ??= (async () => {
       this.convs.clear();
       this.roster.clear();
-      this.saved = await this.loadSaved();
+      [this.saved, this.defaultSettings] = await Promise.all([this.loadSaved(), this.loadDefaults()]);
       if (this.connection.current.state === "offline") this.showLogin();
     })().finally(() => {
       this.leaving = null;
     });
     return this.leaving;
+  }
+
+  /** What the connection dialog starts from when no account is saved. */
+  private loadDefaults(): Promise<ConnectionSettings> {
+    return this.backend.invoke("default_connection_settings", {}).catch(() => fallbackConnectionSettings());
   }
 
   private async loadSaved(): Promise<SavedLogin | null> {

@@ -28,7 +28,7 @@ export type ContactPresence = { jid: string, resources: Array<ResourcePresence>,
 
 export type MessageDirection = "in" | "out";
 
-export type MessageKind = "chat" | "normal" | "headline";
+export type MessageKind = "chat" | "normal" | "headline" | "groupchat";
 
 export type DeliveryState = "queued" | "sent" | "acked" | "received" | "failed";
 
@@ -36,7 +36,12 @@ export type ChatMessage = { id: number, peer: string, direction: MessageDirectio
 /**
  * Milliseconds since the Unix epoch.
  */
-timestamp: number, stanzaId: string | null, originId: string | null, state: DeliveryState, error: string | null, };
+timestamp: number, stanzaId: string | null, originId: string | null, state: DeliveryState, error: string | null, 
+/**
+ * In a room: the sender's nickname. `null` for 1:1 messages and for
+ * the room's own notices.
+ */
+sender: string | null, };
 
 export type HistoryCursor = { timestamp: number, id: number, };
 
@@ -189,6 +194,36 @@ export type RegistrationValue = { var: string, value: string, };
 
 export type RegistrationRequest = { target: RegistrationTarget, dataForm: boolean, values: Array<RegistrationValue>, };
 
+export type Role = "moderator" | "participant" | "visitor" | "none";
+
+export type Affiliation = "owner" | "admin" | "member" | "outcast" | "none";
+
+export type Occupant = { nick: string, role: Role, affiliation: Affiliation, 
+/**
+ * Only in non-anonymous rooms, or for moderators.
+ */
+realJid: string | null, show: PresenceShow, status: string | null, };
+
+export type RoomSnapshot = { room: string, nick: string, subject: string | null, 
+/**
+ * Sorted by nickname.
+ */
+occupants: Array<Occupant>, };
+
+export type OccupantsChanged = { room: string, present: Array<Occupant>, gone: Array<string>, };
+
+export type RoomLeft = { room: string, reason: Problem | null, };
+
+export type RoomSubject = { room: string, subject: string, by: string | null, };
+
+export type JoinRoomArgs = { room: string, nick: string, password: string | null, };
+
+export type RoomTextArgs = { room: string, 
+/**
+ * The message body, the new subject or the new nickname.
+ */
+text: string, };
+
 export type IpcError = { code: ErrorCode, message: string, };
 
 /** Every command: its argument object and its result. */
@@ -214,6 +249,12 @@ export interface Commands {
   change_password: { args: { args: ChangePasswordArgs }, result: null };
   registration_form: { args: { target: RegistrationTarget }, result: RegistrationForm };
   register: { args: { request: RegistrationRequest }, result: null };
+  join_room: { args: { args: JoinRoomArgs }, result: RoomSnapshot };
+  leave_room: { args: { room: string }, result: null };
+  send_room_message: { args: { args: RoomTextArgs }, result: ChatMessage };
+  set_room_subject: { args: { args: RoomTextArgs }, result: null };
+  change_room_nick: { args: { args: RoomTextArgs }, result: null };
+  rooms: { args: Record<string, never>, result: Array<RoomSnapshot> };
 }
 
 /** Every event: its payload. */
@@ -224,4 +265,8 @@ export interface Events {
   "messages-added": Array<ChatMessage>;
   "message-updated": ChatMessage;
   "xml-console": Array<ConsoleEntry>;
+  "room-joined": RoomSnapshot;
+  "room-left": RoomLeft;
+  "occupants-changed": Array<OccupantsChanged>;
+  "room-subject": RoomSubject;
 }

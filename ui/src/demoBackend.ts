@@ -1,6 +1,7 @@
 // Demo data for running the UI in a plain browser (`npm run dev`). Not used in the app.
 import type { ChatMessage, ContactPresence, HistoryCursor, PresenceShow, RosterItem } from "./bindings";
 import { MockBackend } from "./mockBackend";
+import { fallbackConnectionSettings } from "./settingsDefaults";
 
 const DOMAIN = "hearth.example";
 const PEOPLE: Array<[string, string | null, string[]]> = [
@@ -39,7 +40,7 @@ export function createDemoBackend(): MockBackend {
   const message = (peer: string, i: number, partial: Partial<ChatMessage> = {}): ChatMessage => ({
     id: nextId++, peer, direction: i % 3 === 0 ? "out" : "in", kind: "chat",
     body: `Message ${i} with ${peer}`, subject: null, timestamp: now - (200 - i) * 60_000,
-    stanzaId: null, originId: null, state: "acked", error: null, ...partial,
+    stanzaId: null, originId: null, state: "acked", error: null, sender: null, ...partial,
   });
   const histories = new Map<string, ChatMessage[]>();
   const history = (peer: string): ChatMessage[] => {
@@ -54,15 +55,36 @@ export function createDemoBackend(): MockBackend {
   const later = (ms: number, fn: () => void): void => void setTimeout(fn, ms);
 
   mock.on("saved_login", () => ({
-    jid: `demo@${DOMAIN}`, remember: true, autoLogin: false, host: null, port: null, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: false, demoPassword: "demo",
+    jid: `demo@${DOMAIN}`, remember: true, autoLogin: false, connection: fallbackConnectionSettings(),
+    hasPassword: false, hasProxyPassword: false, demoPassword: "demo",
   }));
+  mock.on("test_connection", ({ request }) => {
+    const fixed = request.connection?.host ?? null;
+    const wrong = request.password === "wrong";
+    return new Promise((resolve) => later(700, () => resolve({
+      steps: [
+        { step: "dns", outcome: "ok", detail: fixed ? `Using the fixed host ${fixed}.` : `Found xmpp.${DOMAIN} port 5222 in DNS.` },
+        { step: "tcp", outcome: "ok", detail: "Connected to 192.0.2.10 port 5222." },
+        request.connection?.security === "plainInsecure"
+          ? { step: "tls", outcome: "skipped", detail: "Plain TCP: no encryption was asked for." }
+          : { step: "tls", outcome: "ok", detail: "TLS 1.3; the certificate is trusted." },
+        request.password === ""
+          ? { step: "auth", outcome: "skipped", detail: "Enter the password to test the login as well." }
+          : { step: "auth", outcome: wrong ? "failed" : "ok", detail: wrong ? "The server said: not-authorized." : "Logged in with SCRAM-SHA-256." },
+      ],
+    })));
+  });
   mock.on("login", ({ request }) => {
     later(600, () => {
       if (request.password === "wrong") {
         mock.emit("connection-state", { state: "offline", reason: { code: "authFailed", message: "not-authorized" } });
         return;
       }
-      mock.emit("connection-state", { state: "online", jid: `${request.jid}/hearth` });
+      mock.emit("connection-state", { state: "online", jid: `${request.jid}/hearth`, newSessionAfterLoss: false });
+      // `?restart` shows what a lost, unresumable session looks like.
+      if (new URLSearchParams(location.search).has("restart")) {
+        later(3000, () => mock.emit("connection-state", { state: "online", jid: `${request.jid}/hearth`, newSessionAfterLoss: true }));
+      }
       later(1500, () => mock.emit("messages-added", [
         message(`news@${DOMAIN}`, 200, { kind: "headline", subject: "Maintenance", body: "The file server restarts at 18:00.", timestamp: Date.now() }),
         message(`anna@${DOMAIN}`, 201, { direction: "in", body: "Hi! Do you have a minute?", timestamp: Date.now() }),

@@ -1,5 +1,6 @@
 import type { Backend } from "./backend";
 import type { ChatMessage, Commands, Events } from "./bindings";
+import { fallbackConnectionSettings } from "./settingsDefaults";
 
 type Args<K extends keyof Commands> = Commands[K]["args"];
 type Result<K extends keyof Commands> = Commands[K]["result"];
@@ -66,6 +67,10 @@ export class MockBackend implements Backend {
       ui_ready: () => null,
       saved_login: () => null,
       login: () => null,
+      test_connection: () => ({
+        steps: (["dns", "tcp", "tls", "auth"] as const).map((step) => ({ step, outcome: "skipped", detail: "Not tried." })),
+      }),
+      default_connection_settings: () => fallbackConnectionSettings(),
       logout: () => null,
       connection_state: () => ({ state: "offline", reason: null }),
       roster_snapshot: () => ({ items: [], presences: [] }),
@@ -80,11 +85,21 @@ export class MockBackend implements Backend {
       change_password: () => null,
       registration_form: () => ({ instructions: null, fields: [], dataForm: false }),
       register: () => null,
+      join_room: ({ args: a }) => ({ room: a.room, nick: a.nick, subject: null, occupants: [] }),
+      leave_room: () => null,
+      send_room_message: ({ args: a }): ChatMessage => ({
+        id: this.nextId++, peer: a.room, direction: "out", kind: "groupchat", body: a.text,
+        subject: null, timestamp: Date.now(), stanzaId: null, originId: null,
+        state: "queued", error: null, sender: null,
+      }),
+      set_room_subject: () => null,
+      change_room_nick: () => null,
+      rooms: () => [],
       history_page: () => ({ messages: [], complete: true }),
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,
         subject: null, timestamp: Date.now(), stanzaId: null, originId: null,
-        state: "queued", error: null,
+        state: "queued", error: null, sender: null,
       }),
     };
     return (defaults[cmd] as (a: Args<K>) => Result<K>)(args);

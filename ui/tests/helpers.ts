@@ -1,8 +1,9 @@
 import { afterEach } from "vitest";
 import { startApp, type App } from "../src/app";
-import type { ChatMessage, ContactPresence, RosterItem } from "../src/bindings";
+import type { ChatMessage, ConnectionSettings, ContactPresence, RosterItem, SavedLogin } from "../src/bindings";
 import { initI18n } from "../src/i18n";
 import { MockBackend } from "../src/mockBackend";
+import { fallbackConnectionSettings } from "../src/settingsDefaults";
 
 let current: App | null = null;
 
@@ -40,7 +41,7 @@ export async function boot(setup?: (mock: MockBackend) => void): Promise<Booted>
 /** Starts straight on the main screen, already online as me@company.com. */
 export function bootOnline(setup?: (mock: MockBackend) => void): Promise<Booted> {
   return boot((mock) => {
-    mock.on("connection_state", () => ({ state: "online", jid: "me@company.com/hearth" }));
+    mock.on("connection_state", () => ({ state: "online", jid: "me@company.com/hearth", newSessionAfterLoss: false }));
     setup?.(mock);
   });
 }
@@ -97,7 +98,20 @@ export function msg(partial: Partial<ChatMessage> & { peer: string }): ChatMessa
   const id = partial.id ?? nextId++;
   return {
     id, direction: "in", kind: "chat", body: `message ${id}`, subject: null,
-    timestamp: 1_700_000_000_000 + id * 1000, stanzaId: null, originId: null, state: "received", error: null,
+    timestamp: 1_700_000_000_000 + id * 1000, stanzaId: null, originId: null, state: "received", error: null, sender: null,
+    ...partial,
+  };
+}
+
+/** Connection settings: the defaults with some changes. */
+export function settings(partial: Partial<ConnectionSettings> = {}): ConnectionSettings {
+  return { ...fallbackConnectionSettings(), ...partial };
+}
+
+/** A saved_login answer: nothing remembered, default settings, with some changes. */
+export function savedLogin(partial: Partial<SavedLogin> & { jid: string }): SavedLogin {
+  return {
+    remember: false, autoLogin: false, connection: settings(), hasPassword: false, hasProxyPassword: false, demoPassword: null,
     ...partial,
   };
 }

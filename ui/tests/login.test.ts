@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boot, check, get, q, settle, typeInto } from "./helpers";
+import { boot, check, get, q, savedLogin, settings, settle, typeInto } from "./helpers";
 
 const input = (id: string) => get<HTMLInputElement>(id);
 
@@ -10,11 +10,14 @@ describe("login screen", () => {
     typeInto(input("login-password"), "x");
     typeInto(input("login-priority"), "500");
     get("login-submit").click();
-    expect(get("login-error").textContent).toBe("The priority must be a whole number from -128 to 127.");
+    expect(get("login-error").textContent).toBe("Priority: enter a whole number from -128 to 127.");
+    expect(input("login-priority").getAttribute("aria-invalid")).toBe("true");
     typeInto(input("login-priority"), "0");
-    typeInto(input("login-timeout"), "1");
+    typeInto(input("login-timeout"), "0");
     get("login-submit").click();
-    expect(get("login-error").textContent).toBe("The response timeout must be from 5 to 600 seconds.");
+    expect(get("login-error").textContent).toBe("Response timeout: enter a whole number of seconds from 1 to 600.");
+    expect(input("login-priority").hasAttribute("aria-invalid")).toBe(false);
+    expect(input("login-timeout").getAttribute("aria-invalid")).toBe("true");
     expect(mock.callsOf("login")).toHaveLength(0);
   });
 
@@ -36,6 +39,7 @@ describe("login screen", () => {
     typeInto(input("login-password"), "s3cret");
     check(input("login-remember"), true);
     check(input("login-autologin"), true);
+    check(input("login-server-fixed"), true);
     typeInto(input("login-host"), "xmpp.company.com");
     typeInto(input("login-port"), "5223");
     const security = get<HTMLSelectElement>("login-security");
@@ -48,7 +52,13 @@ describe("login screen", () => {
     await settle();
 
     expect(mock.callsOf("login")).toEqual([
-      { request: { jid: "anna@company.com", password: "s3cret", remember: true, autoLogin: true, host: "xmpp.company.com", port: 5223, security: "directTls", resource: "Desk", priority: 5, responseTimeoutSecs: 30 } },
+      {
+        request: {
+          jid: "anna@company.com", password: "s3cret", remember: true, autoLogin: true,
+          connection: settings({ host: "xmpp.company.com", port: 5223, security: "directTls", resource: "Desk", priority: 5, responseTimeoutSecs: 30 }),
+          proxyPassword: null,
+        },
+      },
     ]);
     expect(input("login-password").value).toBe("");
     expect(input("login-jid").matches(":disabled")).toBe(true);
@@ -56,7 +66,7 @@ describe("login screen", () => {
     expect(get("login-submit").textContent).toBe("Connecting…");
     expect(document.body.dataset.connection).toBe("connecting");
 
-    mock.emit("connection-state", { state: "online", jid: "anna@company.com/hearth" });
+    mock.emit("connection-state", { state: "online", jid: "anna@company.com/hearth", newSessionAfterLoss: false });
     await settle();
     expect(q("login-jid")).toBeNull();
     expect(get("own-jid").textContent).toBe("anna@company.com");
@@ -101,12 +111,11 @@ describe("login screen", () => {
 
   it("auto-logs in with the saved password without showing the form", async () => {
     const { mock } = await boot((m) =>
-      m.on("saved_login", () => ({
-        jid: "anna@company.com", remember: true, autoLogin: true, host: null, port: 5222, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: true, demoPassword: null,
-      })),
+      m.on("saved_login", () => savedLogin({ jid: "anna@company.com", remember: true, autoLogin: true, hasPassword: true })),
     );
+    // null: the backend uses the account's saved settings and proxy password.
     expect(mock.callsOf("login")).toEqual([
-      { request: { jid: "anna@company.com", password: "", remember: true, autoLogin: true, host: null, port: 5222, security: "startTls", resource: null, priority: null, responseTimeoutSecs: null } },
+      { request: { jid: "anna@company.com", password: "", remember: true, autoLogin: true, connection: null, proxyPassword: null } },
     ]);
     expect(q("login-jid")).toBeNull();
     expect(get("own-jid").textContent).toBe("anna@company.com");
@@ -117,9 +126,7 @@ describe("login screen", () => {
 
   it("goes back to the form when auto-login is rejected", async () => {
     const { mock } = await boot((m) =>
-      m.on("saved_login", () => ({
-        jid: "anna@company.com", remember: true, autoLogin: true, host: null, port: null, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: true, demoPassword: null,
-      })),
+      m.on("saved_login", () => savedLogin({ jid: "anna@company.com", remember: true, autoLogin: true, hasPassword: true })),
     );
     mock.emit("connection-state", { state: "offline", reason: { code: "authFailed", message: "" } });
     await settle();
@@ -129,13 +136,16 @@ describe("login screen", () => {
 
   it("prefills from saved_login and only allows auto-login with a remembered password", async () => {
     await boot((m) =>
-      m.on("saved_login", () => ({
-        jid: "demo@company.com", remember: false, autoLogin: false, host: "xmpp.company.com", port: 5222, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: false, demoPassword: "demo",
-      })),
+      m.on("saved_login", () =>
+        savedLogin({ jid: "demo@company.com", connection: settings({ host: "xmpp.company.com", port: 5222 }), demoPassword: "demo" }),
+      ),
     );
     expect(input("login-jid").value).toBe("demo@company.com");
     expect(input("login-password").value).toBe("demo");
+    expect(get<HTMLDetailsElement>("login-server-toggle").closest("details")?.open).toBe(true);
+    expect(input("login-server-fixed").checked).toBe(true);
     expect(input("login-host").value).toBe("xmpp.company.com");
+    expect(input("login-host").disabled).toBe(false);
     expect(input("login-port").value).toBe("5222");
     expect(input("login-autologin").disabled).toBe(true);
     check(input("login-remember"), true);

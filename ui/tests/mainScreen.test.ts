@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { boot, bootOnline, choose, get, msg, press, q, settle, typeInto } from "./helpers";
+import { boot, bootOnline, choose, get, msg, press, q, savedLogin, settle, typeInto } from "./helpers";
 
 afterEach(() => vi.useRealTimers());
 
@@ -7,11 +7,11 @@ describe("main screen", () => {
   it("tells the backend it listens only after subscribing, so early messages are not lost", async () => {
     let listening = -1;
     const { mock } = await boot((m) => {
-      m.on("connection_state", () => ({ state: "online", jid: "me@company.com/hearth" }));
+      m.on("connection_state", () => ({ state: "online", jid: "me@company.com/hearth", newSessionAfterLoss: false }));
       m.on("ui_ready", () => {
         listening = m.listenerCount("messages-added");
         // The backend replays what arrived before the page loaded.
-        m.emit("connection-state", { state: "online", jid: "me@company.com/hearth" });
+        m.emit("connection-state", { state: "online", jid: "me@company.com/hearth", newSessionAfterLoss: false });
         m.emit("messages-added", [msg({ peer: "early@company.com", id: 7 })]);
         return null;
       });
@@ -46,14 +46,14 @@ describe("main screen", () => {
     expect(banner.textContent).toContain("Cannot reach the server.");
     vi.advanceTimersByTime(2000);
     expect(banner.textContent).toContain("Retrying in 3 s.");
-    mock.emit("connection-state", { state: "online", jid: "me@company.com/hearth" });
+    mock.emit("connection-state", { state: "online", jid: "me@company.com/hearth", newSessionAfterLoss: false });
     expect(banner.hidden).toBe(true);
     expect(mock.callsOf("roster_snapshot")).toHaveLength(2);
   });
 
   it("logs out back to the login screen", async () => {
     const { mock } = await bootOnline((m) =>
-      m.on("saved_login", () => ({ jid: "me@company.com", remember: true, autoLogin: false, host: null, port: null, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: true, demoPassword: null })),
+      m.on("saved_login", () => savedLogin({ jid: "me@company.com", remember: true, hasPassword: true })),
     );
     get("logout").click();
     await settle();
@@ -73,7 +73,7 @@ describe("main screen", () => {
 
   it("accepts an empty password when the saved one will be used", async () => {
     const { mock } = await boot((m) =>
-      m.on("saved_login", () => ({ jid: "me@company.com", remember: true, autoLogin: false, host: null, port: null, security: "startTls", resource: null, priority: 0, responseTimeoutSecs: 15, hasPassword: true, demoPassword: null })),
+      m.on("saved_login", () => savedLogin({ jid: "me@company.com", remember: true, hasPassword: true })),
     );
     get("login-submit").click();
     await settle();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RegistrationForm } from "../src/bindings";
-import { all, boot, get, settle, typeInto } from "./helpers";
+import { all, boot, check, choose, get, settle, typeInto } from "./helpers";
 
 const form: RegistrationForm = {
   instructions: "Choose a user name and password",
@@ -62,5 +62,31 @@ describe("create account", () => {
     get("signup-submit").click();
     await settle();
     expect(get("signup-status").textContent).toContain("already taken");
+  });
+
+  it("connects like the login form: a host only when fixed, plain TCP only when confirmed", async () => {
+    const { mock } = await boot((m) => m.on("registration_form", () => form));
+    typeInto(get<HTMLInputElement>("login-jid"), "someone@chat.company.com");
+    const panel = get<HTMLDetailsElement>("signup-panel");
+    panel.open = true;
+    panel.dispatchEvent(new Event("toggle"));
+    typeInto(get<HTMLInputElement>("login-host"), "ignored.company.com"); // automatic mode: not used
+    get("signup-fetch").click();
+    await settle();
+    expect(mock.callsOf("registration_form")[0]!.target).toEqual({ domain: "chat.company.com", host: null, port: null, security: "startTls" });
+
+    check(get<HTMLInputElement>("login-server-fixed"), true);
+    typeInto(get<HTMLInputElement>("login-host"), "xmpp.company.com");
+    typeInto(get<HTMLInputElement>("login-port"), "5299");
+    choose(get<HTMLSelectElement>("login-security"), "plainInsecure");
+    get("signup-fetch").click();
+    await settle();
+    expect(mock.callsOf("registration_form")).toHaveLength(1);
+    expect(get("signup-status").textContent).toContain("Plain TCP is not encrypted");
+
+    check(get<HTMLInputElement>("login-insecure-confirm"), true);
+    get("signup-fetch").click();
+    await settle();
+    expect(mock.callsOf("registration_form")[1]!.target).toEqual({ domain: "chat.company.com", host: "xmpp.company.com", port: 5299, security: "plainInsecure" });
   });
 });

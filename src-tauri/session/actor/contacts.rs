@@ -39,6 +39,9 @@ impl Actor {
     }
 
     pub(super) async fn on_presence(&mut self, p: Presence) {
+        if self.on_room_presence(&p).await {
+            return;
+        }
         match p.type_ {
             PresenceType::Subscribe => {
                 // Someone we added ourselves is approved at once; other

@@ -25,6 +25,7 @@ use ts_rs::TS;
 
 mod account;
 mod contacts;
+mod rooms;
 
 use crate::error::{ErrorCode, HearthError, Problem, Result};
 use crate::features::rfc6121_messages::{self, Incoming};
@@ -36,6 +37,7 @@ use crate::session::delivery::follow_delivery;
 use crate::session::handle::SessionHandle;
 use crate::session::iq_tracker::{IqAnswer, IqTracker};
 use crate::session::link::{reconnector, LinkConfig, LinkStatus};
+use crate::session::room_book::{OccupantsChanged, RoomBook, RoomLeft, RoomSnapshot, RoomSubject};
 use crate::session::settings::SaslPolicy;
 use crate::session::state::ConnectionState;
 use crate::session::tls_trust::TrustVerifier;
@@ -79,6 +81,11 @@ pub enum SessionEvent {
     MessageUpdated(ChatMessage),
     /// XML console lines (only while the console is open).
     Console(Vec<ConsoleEntry>),
+    /// We are in a room (joined, or joined again after a reconnect).
+    RoomJoined(RoomSnapshot),
+    RoomLeft(RoomLeft),
+    Occupants(Vec<OccupantsChanged>),
+    RoomSubject(RoomSubject),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -119,6 +126,34 @@ pub(super) enum Command {
     Logout {
         reply: oneshot::Sender<()>,
     },
+    JoinRoom {
+        room: BareJid,
+        nick: String,
+        password: Option<String>,
+        reply: oneshot::Sender<Result<RoomSnapshot>>,
+    },
+    LeaveRoom {
+        room: BareJid,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    SendRoomMessage {
+        room: BareJid,
+        body: String,
+        reply: oneshot::Sender<Result<ChatMessage>>,
+    },
+    SetRoomSubject {
+        room: BareJid,
+        subject: String,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    ChangeRoomNick {
+        room: BareJid,
+        nick: String,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    Rooms {
+        reply: oneshot::Sender<Vec<RoomSnapshot>>,
+    },
 }
 
 /// Results that come back to the actor from helper tasks.
@@ -129,6 +164,8 @@ pub(super) enum Internal {
         state: DeliveryState,
         error: Option<String>,
     },
+    /// A join that is still unanswered now fails.
+    JoinDeadline(BareJid),
 }
 
 pub fn start(
@@ -177,6 +214,7 @@ pub fn start(
         own_status: None,
         batch: Vec::new(),
         presence_batch: Vec::new(),
+        rooms: RoomBook::default(),
         lost_reason: None,
         stopped: None,
         internal: internal_tx,
@@ -207,6 +245,7 @@ struct Actor {
     own_status: Option<String>,
     batch: Vec<NewMessage>,
     presence_batch: Vec<ContactPresence>,
+    rooms: RoomBook,
     /// Why the link was last lost (for the "reconnecting" banner).
     lost_reason: Option<Problem>,
     /// Set when the reconnector gave up for good.
@@ -274,7 +313,9 @@ impl Actor {
                 last_flush = tokio::time::Instant::now();
                 self.flush();
             } else if flush_at.is_none()
-                && !(self.batch.is_empty() && self.presence_batch.is_empty())
+                && !(self.batch.is_empty()
+                    && self.presence_batch.is_empty()
+                    && !self.rooms.has_changes())
             {
                 flush_at = Some(tokio::time::Instant::now().max(last_flush + COALESCE));
             }
@@ -355,6 +396,7 @@ impl Actor {
                             origin_id: m.origin_id,
                             state: m.state,
                             error: Some(e.to_string()),
+                            sender: m.sender,
                         })
                         .collect();
                     self.sink.emit(SessionEvent::MessagesAdded(shown));
@@ -369,6 +411,10 @@ impl Actor {
             changed.retain(|c| seen.insert(c.jid.clone()));
             changed.reverse();
             self.sink.emit(SessionEvent::Presence(changed));
+        }
+        if self.rooms.has_changes() {
+            self.sink
+                .emit(SessionEvent::Occupants(self.rooms.take_changes()));
         }
     }
 
@@ -449,6 +495,7 @@ impl Actor {
         let presence =
             rfc6121_presence::own(self.own_show, self.own_status.as_deref(), self.priority);
         self.send(Stanza::Presence(presence)).await;
+        self.rejoin_rooms().await;
         self.lost_reason = None;
         self.set_state(ConnectionState::Online {
             jid: bound.to_string(),
@@ -473,6 +520,7 @@ impl Actor {
                     Err(e) => log::error!("could not record delivery state: {e}"),
                 }
             }
+            Internal::JoinDeadline(room) => self.rooms.join_timed_out(&room),
         }
     }
 
@@ -510,8 +558,21 @@ impl Actor {
     }
 
     fn on_message(&mut self, m: Message) {
+        if self.on_room_message(&m) {
+            return;
+        }
         match rfc6121_messages::interpret(&m, &self.own, now_ms()) {
-            Incoming::Message(new) => self.batch.push(new),
+            Incoming::Message(mut new) => {
+                // A private message through a room belongs to that occupant,
+                // not to the room.
+                if let Some(from) = m.from.as_ref() {
+                    if self.rooms.contains(&from.to_bare()) {
+                        new.peer = from.to_string();
+                        new.sender = from.resource().map(|r| r.to_string());
+                    }
+                }
+                self.batch.push(new)
+            }
             Incoming::Error { peer, id, text } => {
                 let account = self.own.to_string();
                 match self.with_store(|s| s.outgoing_by_message_id(&account, &peer, &id)) {
@@ -579,11 +640,51 @@ impl Actor {
             Command::Logout { reply } => {
                 let _ = reply.send(());
             }
+            Command::JoinRoom {
+                room,
+                nick,
+                password,
+                reply,
+            } => self.join_room(room, nick, password, reply).await,
+            Command::LeaveRoom { room, reply } => {
+                let _ = reply.send(self.leave_room(room).await);
+            }
+            Command::SendRoomMessage { room, body, reply } => {
+                let _ = reply.send(self.send_room_message(room, body).await);
+            }
+            Command::SetRoomSubject {
+                room,
+                subject,
+                reply,
+            } => {
+                let _ = reply.send(self.set_room_subject(room, subject).await);
+            }
+            Command::ChangeRoomNick { room, nick, reply } => {
+                let _ = reply.send(self.change_room_nick(room, nick).await);
+            }
+            Command::Rooms { reply } => {
+                let _ = reply.send(self.rooms.snapshots());
+            }
         }
     }
 
     async fn send_message(&mut self, to: Jid, body: String) -> Result<ChatMessage> {
-        let (stanza, record) = rfc6121_messages::outgoing(&to, &body, now_ms());
+        let (mut stanza, mut record) = rfc6121_messages::outgoing(&to, &body, now_ms());
+        if self.rooms.contains(&to.to_bare()) && to.resource().is_some() {
+            // A private message to a room occupant (XEP-0045 §7.5): its own
+            // conversation, marked so the room relays it.
+            record.peer = to.to_string();
+            stanza.payloads.push(
+                tokio_xmpp::minidom::Element::builder("x", crate::features::xep0045_muc::NS_USER)
+                    .build(),
+            );
+        }
+        self.store_and_send(stanza, record).await
+    }
+
+    /// Store an outgoing message first (so it is never lost), send it, and
+    /// follow its delivery state.
+    async fn store_and_send(&mut self, stanza: Message, record: NewMessage) -> Result<ChatMessage> {
         let account = self.own.to_string();
         let stored = self
             .with_store(|s| s.insert_messages(&account, std::slice::from_ref(&record)))?
@@ -593,9 +694,7 @@ impl Actor {
         let Some(token) = self.send(Stanza::Message(stanza)).await else {
             return Err(HearthError::NotConnected);
         };
-        let internal = self.internal.clone();
-        let id = stored.id;
-        tokio::spawn(follow_delivery(token, id, internal));
+        tokio::spawn(follow_delivery(token, stored.id, self.internal.clone()));
         Ok(stored)
     }
 }

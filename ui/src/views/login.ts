@@ -1,27 +1,19 @@
 import type { App, Screen } from "../app";
-import type { ConnectionState, LoginRequest, Problem } from "../bindings";
-import { Disposer, el, setAttrs, setHidden, type Attrs } from "../dom";
+import type { ConnectionState, IpcError, LoginRequest, Problem } from "../bindings";
+import { Disposer, el, setAttrs, setHidden } from "../dom";
 import { problemNodes } from "../errors";
-import { onLangChange, retranslate, t, tattr, tx, type Key } from "../i18n";
+import { onLangChange, retranslate, t, tattr, tx } from "../i18n";
 import { isBareJid } from "../jid";
 import { createCertificatePanel } from "./certificatePanel";
+import { createConnectionTest } from "./connectionReport";
+import { createConnectionDialog, isFieldError, type FieldError } from "./connectionSettings";
+import { checkboxField, field, input } from "./formFields";
 import { createLanguageSelect } from "./languageSelect";
 import { createSignUp } from "./signUp";
 import { createTrustedCertificates } from "./trustedCertificates";
 
-type LoginError = { key: Key } | { problem: Problem };
-
-function input(testid: string, attrs: Attrs = {}): HTMLInputElement {
-  return el("input", { id: testid, "data-testid": testid, ...attrs });
-}
-
-function field(label: Key, control: HTMLElement, cls = "field"): HTMLElement {
-  return el("div", { class: cls }, tx("label", label, { for: control.id }), control);
-}
-
-function checkboxField(label: Key, control: HTMLInputElement): HTMLElement {
-  return el("div", { class: "field check" }, control, tx("label", label, { for: control.id }));
-}
+/** A field to fix (marked and focused), or the backend's reason. */
+type LoginError = FieldError | { problem: Problem | IpcError };
 
 export function createLoginView(app: App): Screen {
   const saved = app.saved;
@@ -33,30 +25,13 @@ export function createLoginView(app: App): Screen {
   const password = input("login-password", { type: "password", autocomplete: "current-password" });
   const remember = input("login-remember", { type: "checkbox" });
   const autoLogin = input("login-autologin", { type: "checkbox" });
-  const host = input("login-host", { type: "text", spellcheck: "false", ...tattr("placeholder", "login.automatic") });
-  const port = input("login-port", { type: "text", inputmode: "numeric", ...tattr("placeholder", "login.automatic") });
-  const security = el(
-    "select",
-    { "data-testid": "login-security" },
-    tx("option", "login.startTls", { value: "startTls" }),
-    tx("option", "login.directTls", { value: "directTls" }),
-  );
   const submit = tx("button", "login.submit", { type: "submit", "data-testid": "login-submit", class: "primary" });
   const cancel = tx("button", "login.cancel", { type: "button", hidden: true, onclick: () => void app.cancelLogin() });
-  const errorBox = el("div", { class: "login-error", role: "alert", "data-testid": "login-error", hidden: true });
+  const errorBox = el("div", { class: "login-error", id: "login-error", role: "alert", "data-testid": "login-error", hidden: true });
 
   jid.value = saved?.jid ?? "";
   remember.checked = saved?.remember ?? false;
   autoLogin.checked = (saved?.remember ?? false) && (saved?.autoLogin ?? false);
-  host.value = saved?.host ?? "";
-  port.value = saved?.port != null ? String(saved.port) : "";
-  security.value = saved?.security ?? "startTls";
-  const resource = input("login-resource", { type: "text", spellcheck: "false", ...tattr("placeholder", "login.automatic") });
-  const priority = input("login-priority", { type: "text", inputmode: "numeric" });
-  const timeout = input("login-timeout", { type: "text", inputmode: "numeric" });
-  resource.value = saved?.resource ?? "";
-  priority.value = String(saved?.priority ?? 0);
-  timeout.value = String(saved?.responseTimeoutSecs ?? 15);
   password.value = saved?.demoPassword ?? "";
   if (saved?.hasPassword) setAttrs(password, tattr("placeholder", "login.passwordSaved"));
 
@@ -67,20 +42,11 @@ export function createLoginView(app: App): Screen {
   remember.addEventListener("change", syncAutoLogin);
   syncAutoLogin();
 
-  const server = el(
-    "details",
-    { class: "server", open: host.value !== "" || port.value !== "" || security.value !== "startTls" },
-    tx("summary", "login.server", { "data-testid": "login-server-toggle" }),
-    el("div", { class: "server-fields" }, field("login.host", host), field("login.port", port)),
-    field("login.security", security),
-    el(
-      "div",
-      { class: "server-fields advanced" },
-      field("login.resource", resource),
-      field("login.priority", priority),
-      field("login.timeout", timeout),
-    ),
-  );
+  const showProblem = (problem: IpcError): void => setError({ problem });
+  const dialog = createConnectionDialog(app, saved?.connection ?? app.defaultSettings, saved?.hasProxyPassword ?? false, showProblem);
+  const test = createConnectionTest(app, () => checked(true), showProblem);
+  dialog.tools.append(test.button);
+  dialog.root.append(test.report);
 
   const fieldset = el(
     "fieldset",
@@ -89,21 +55,39 @@ export function createLoginView(app: App): Screen {
     field("login.password", password),
     checkboxField("login.remember", remember),
     checkboxField("login.autoLogin", autoLogin),
-    server,
+    dialog.root,
     createTrustedCertificates(app),
     el("div", { class: "actions" }, submit),
   );
 
   let error: LoginError | null = null;
+  let invalid: HTMLElement | null = null;
   const renderError = (): void => {
     errorBox.replaceChildren(...(error === null ? [] : "key" in error ? [document.createTextNode(t(error.key))] : problemNodes(error.problem)));
     setHidden(errorBox, error === null);
   };
   const setError = (e: LoginError | null): void => {
     error = e;
-    jid.setAttribute("aria-invalid", String(e !== null && "key" in e && e.key === "validation.jid"));
+    invalid?.removeAttribute("aria-invalid");
+    invalid?.removeAttribute("aria-describedby");
+    invalid = e !== null && "field" in e ? e.field : null;
+    invalid?.setAttribute("aria-invalid", "true");
+    invalid?.setAttribute("aria-describedby", errorBox.id);
     renderError();
   };
+
+  /** The request, or null after pointing at what to fix. */
+  function checked(forTest: boolean): LoginRequest | null {
+    const request = validate(forTest);
+    if (!isFieldError(request)) {
+      setError(null);
+      return request;
+    }
+    setError(request);
+    if (dialog.root.contains(request.field)) dialog.root.open = true;
+    request.field.focus();
+    return null;
+  }
 
   const form = el(
     "form",
@@ -115,37 +99,26 @@ export function createLoginView(app: App): Screen {
   );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    const request = validate();
-    if ("key" in request) {
-      setError(request);
-      return;
-    }
-    password.value = ""; // the password lives only in the request we hand over
-    setError(null);
+    const request = checked(false);
+    if (!request) return;
+    // The passwords live only in the request we hand over.
+    password.value = "";
+    dialog.clearProxyPassword();
     void app.login(request);
   });
 
-  function validate(): LoginRequest | { key: Key } {
+  function validate(forTest: boolean): LoginRequest | FieldError {
     const jidValue = jid.value.trim();
-    if (!isBareJid(jidValue)) return { key: "validation.jid" };
+    if (!isBareJid(jidValue)) return { key: "validation.jid", field: jid };
     const usesSaved = saved?.hasPassword === true && saved.jid === jidValue;
-    if (password.value === "" && !usesSaved) return { key: "validation.password" };
-    let portValue: number | null = null;
-    if (port.value.trim() !== "") {
-      portValue = Number(port.value.trim());
-      if (!Number.isInteger(portValue) || portValue < 1 || portValue > 65535) return { key: "validation.port" };
-    }
-    const priorityValue = Number(priority.value.trim() || "0");
-    if (!Number.isInteger(priorityValue) || priorityValue < -128 || priorityValue > 127) return { key: "validation.priority" };
-    const timeoutValue = Number(timeout.value.trim() || "15");
-    if (!Number.isInteger(timeoutValue) || timeoutValue < 5 || timeoutValue > 600) return { key: "validation.timeout" };
+    // A test without a password still checks DNS, TCP and TLS (the backend skips the login step).
+    if (!forTest && password.value === "" && !usesSaved) return { key: "validation.password", field: password };
+    const connection = dialog.read();
+    if (isFieldError(connection)) return connection;
     return {
       jid: jidValue, password: password.value, remember: remember.checked,
-      autoLogin: remember.checked && autoLogin.checked, host: host.value.trim() || null, port: portValue,
-      security: security.value === "directTls" ? "directTls" : "startTls",
-      resource: resource.value.trim() || null,
-      priority: priorityValue,
-      responseTimeoutSecs: timeoutValue,
+      autoLogin: remember.checked && autoLogin.checked,
+      connection, proxyPassword: dialog.proxyPassword(),
     };
   }
 
@@ -164,12 +137,13 @@ export function createLoginView(app: App): Screen {
 
   const signUp = createSignUp(
     app,
-    () => ({
-      domain: jid.value.trim().split("@")[1] ?? "",
-      host: host.value.trim() || null,
-      port: /^\d+$/.test(port.value.trim()) ? Number(port.value.trim()) : null,
-      security: security.value === "directTls" ? "directTls" : "startTls",
-    }),
+    () => jid.value.trim().split("@")[1] ?? "",
+    () => {
+      const route = dialog.registrationRoute();
+      if (!isFieldError(route)) return route;
+      dialog.root.open = true;
+      return route.key;
+    },
     (newJid) => {
       jid.value = newJid;
       password.focus();

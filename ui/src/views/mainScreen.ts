@@ -7,7 +7,7 @@ import { createLanguageSelect } from "./languageSelect";
 import { createPresenceSelector } from "./presenceSelector";
 import { createRosterView } from "./roster";
 import { createCertificatePanel } from "./certificatePanel";
-import { createStatusBanner } from "./statusBanner";
+import { createInsecureBadge, createSessionRestartedNotice, createStatusBanner } from "./statusBanner";
 import { createTabsView } from "./tabs";
 import { createXmlConsole } from "./xmlConsole";
 
@@ -25,7 +25,7 @@ export function createMainScreen(app: App): Screen {
   const header = el(
     "header",
     { class: "sidebar-header" },
-    el("div", { class: "account" }, tx("span", "header.ownJid", { class: "visually-hidden" }), ownJid),
+    el("div", { class: "account" }, tx("span", "header.ownJid", { class: "visually-hidden" }), ownJid, createInsecureBadge(app, disposer)),
     createPresenceSelector(app),
     el("div", { class: "header-actions" }, createLanguageSelect(disposer), xmlConsole.toggle, logout),
     createChangePassword(app),
@@ -48,6 +48,7 @@ export function createMainScreen(app: App): Screen {
     "div",
     { class: "main-screen" },
     createStatusBanner(app, disposer),
+    createSessionRestartedNotice(app, disposer),
     createCertificatePanel(app, disposer),
     el(
       "div",
@@ -57,5 +58,11 @@ export function createMainScreen(app: App): Screen {
     ),
     xmlConsole.panel,
   );
-  return { kind: "main", root, dispose: () => disposer.dispose() };
+  // A login that asked for the console on start: open it once online (now,
+  // or when the connection gets there).
+  const openConsoleIfAsked = (): void => {
+    if (app.takeConsoleOnStart()) void xmlConsole.open();
+  };
+  disposer.add(app.connection.changed.on(openConsoleIfAsked));
+  return { kind: "main", root, mounted: openConsoleIfAsked, dispose: () => disposer.dispose() };
 }

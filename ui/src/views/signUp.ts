@@ -3,14 +3,23 @@ import { toIpcError } from "../backend";
 import type { RegistrationField, RegistrationForm, RegistrationTarget } from "../bindings";
 import { el, setHidden } from "../dom";
 import { problemNodes } from "../errors";
-import { t, tx } from "../i18n";
+import { t, tx, type Key } from "../i18n";
+
+/** How to reach the server: host, port and security, or what to fix first. */
+export type RegistrationRoute = Omit<RegistrationTarget, "domain">;
 
 /**
  * "Create account": asks the server for its registration form (XEP-0077),
- * shows whatever fields it wants, and submits them. `route` gives the
- * server settings typed in the login form; `created` receives the new JID.
+ * shows whatever fields it wants, and submits them. `loginDomain` is the
+ * domain of the address typed in the login form, `route` the server
+ * settings of its connection dialog; `created` receives the new JID.
  */
-export function createSignUp(app: App, route: () => RegistrationTarget, created: (jid: string) => void): HTMLElement {
+export function createSignUp(
+  app: App,
+  loginDomain: () => string,
+  route: () => RegistrationRoute | Key,
+  created: (jid: string) => void,
+): HTMLElement {
   const domain = el("input", { type: "text", spellcheck: "false", "data-testid": "signup-domain" });
   const instructions = el("p", { class: "signup-instructions", "data-testid": "signup-instructions", hidden: true });
   const fieldsBox = el("div", { class: "signup-fields" });
@@ -26,8 +35,14 @@ export function createSignUp(app: App, route: () => RegistrationTarget, created:
     setHidden(status, false);
   };
 
-  function target(): RegistrationTarget {
-    return { ...route(), domain: domain.value.trim() };
+  /** The target, or null after saying what to fix in the connection settings. */
+  function target(): RegistrationTarget | null {
+    const r = route();
+    if (typeof r === "string") {
+      show([document.createTextNode(t(r))], false);
+      return null;
+    }
+    return { ...r, domain: domain.value.trim() };
   }
 
   function render(f: RegistrationForm): void {
@@ -62,9 +77,11 @@ export function createSignUp(app: App, route: () => RegistrationTarget, created:
 
   async function onFetch(): Promise<void> {
     setHidden(status, true);
+    const to = target();
+    if (!to) return;
     fetch.disabled = true;
     try {
-      render(await app.backend.invoke("registration_form", { target: target() }));
+      render(await app.backend.invoke("registration_form", { target: to }));
     } catch (e) {
       show(problemNodes(toIpcError(e)), false);
     } finally {
@@ -83,13 +100,15 @@ export function createSignUp(app: App, route: () => RegistrationTarget, created:
       var: field.var,
       value: !input ? field.value : input.type === "checkbox" ? (input.checked ? "1" : "0") : input.value,
     }));
+    const to = target();
+    if (!to) return;
     submit.disabled = true;
     try {
-      await app.backend.invoke("register", { request: { target: target(), dataForm: form.dataForm, values } });
+      await app.backend.invoke("register", { request: { target: to, dataForm: form.dataForm, values } });
       const user = values.find((v) => v.var === "username")?.value ?? "";
       for (const { input } of inputs) if (input && input.type === "password") input.value = "";
       show([document.createTextNode(t("signup.created"))], true);
-      if (user) created(`${user}@${target().domain}`);
+      if (user) created(`${user}@${to.domain}`);
     } catch (e) {
       show(problemNodes(toIpcError(e)), false);
     } finally {
@@ -109,7 +128,7 @@ export function createSignUp(app: App, route: () => RegistrationTarget, created:
     status,
   );
   section.addEventListener("toggle", () => {
-    if (section.open && domain.value === "") domain.value = route().domain;
+    if (section.open && domain.value === "") domain.value = loginDomain();
   });
   return section;
 }

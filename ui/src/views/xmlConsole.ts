@@ -29,7 +29,10 @@ export function prettyXml(xml: string): string {
  * backend), filter, pause, pretty-print, copy, and sending raw XML.
  * Recording runs only while the console is open.
  */
-export function createXmlConsole(app: App, disposer: Disposer): { toggle: HTMLElement; panel: HTMLElement } {
+export function createXmlConsole(
+  app: App,
+  disposer: Disposer,
+): { toggle: HTMLElement; panel: HTMLElement; open(): Promise<void> } {
   const entries: ConsoleEntry[] = [];
   const held: ConsoleEntry[] = [];
   const list = el("ol", { class: "console-list", "data-testid": "console-list" });
@@ -128,5 +131,5 @@ export function createXmlConsole(app: App, disposer: Disposer): { toggle: HTMLEl
   disposer.add(() => {
     if (!panel.hidden) void app.backend.invoke("set_console_open", { open: false }).catch(() => undefined);
   });
-  return { toggle, panel };
+  return { toggle, panel, open: () => setOpen(true) };
 }

@@ -1,0 +1,192 @@
+//! Group chat (XEP-0045) in the session actor: joining, leaving, talking,
+//! subject and nickname, and what rooms send us. Stanzas are believed only
+//! from rooms we are in (or are joining).
+
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::parsers::message::Message;
+use tokio_xmpp::parsers::presence::Presence;
+use tokio_xmpp::Stanza;
+
+use super::{Actor, Internal, SessionEvent, IQ_TIMEOUT};
+use crate::error::{HearthError, Result};
+use crate::features::xep0045_muc::{self, RoomMessage};
+use crate::session::room_book::{RoomOutcome, RoomSnapshot, RoomSubject};
+use crate::store::{now_ms, ChatMessage};
+
+/// How long a room may take to let us in.
+const JOIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Actor {
+    pub(super) async fn join_room(
+        &mut self,
+        room: BareJid,
+        nick: String,
+        password: Option<String>,
+        reply: oneshot::Sender<Result<RoomSnapshot>>,
+    ) {
+        if !self.state.borrow().is_online() {
+            let _ = reply.send(Err(HearthError::NotConnected));
+            return;
+        }
+        let nick = nick.trim().to_owned();
+        let since = self.latest_in(&room);
+        let Some(presence) = xep0045_muc::join(&room, &nick, password.as_deref(), since) else {
+            let _ = reply.send(Err(HearthError::InvalidInput(
+                "Enter a nickname for this room.".into(),
+            )));
+            return;
+        };
+        self.rooms
+            .begin_join(room.clone(), nick, password, Some(reply));
+        self.send(Stanza::Presence(presence)).await;
+        let internal = self.internal.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(JOIN_TIMEOUT).await;
+            let _ = internal.send(Internal::JoinDeadline(room));
+        });
+    }
+
+    /// The time of the newest stored message of `room`: history from the
+    /// room starts there, so a rejoin does not fetch what we have.
+    fn latest_in(&self, room: &BareJid) -> Option<i64> {
+        let account = self.own.to_string();
+        self.with_store(|s| s.latest_timestamp(&account, &room.to_string()))
+            .ok()
+            .flatten()
+    }
+
+    pub(super) async fn leave_room(&mut self, room: BareJid) -> Result<()> {
+        let Some(nick) = self.rooms.nick(&room).map(str::to_owned) else {
+            return Ok(());
+        };
+        self.rooms.remove(&room);
+        if let Some(p) = xep0045_muc::leave(&room, &nick) {
+            self.send(Stanza::Presence(p)).await;
+        }
+        self.sink.emit(SessionEvent::RoomLeft(
+            crate::session::room_book::RoomLeft {
+                room: room.to_string(),
+                reason: None,
+            },
+        ));
+        Ok(())
+    }
+
+    pub(super) async fn send_room_message(
+        &mut self,
+        room: BareJid,
+        body: String,
+    ) -> Result<ChatMessage> {
+        let Some(nick) = self
+            .rooms
+            .is_joined(&room)
+            .then(|| self.rooms.nick(&room).map(str::to_owned))
+            .flatten()
+        else {
+            return Err(HearthError::InvalidInput(
+                "You are not in this room.".into(),
+            ));
+        };
+        let (stanza, record) = xep0045_muc::groupchat(&room, &body, now_ms(), &nick);
+        self.store_and_send(stanza, record).await
+    }
+
+    pub(super) async fn set_room_subject(&mut self, room: BareJid, subject: String) -> Result<()> {
+        if !self.rooms.is_joined(&room) {
+            return Err(HearthError::InvalidInput(
+                "You are not in this room.".into(),
+            ));
+        }
+        self.send(Stanza::Message(xep0045_muc::set_subject(&room, &subject)))
+            .await
+            .ok_or(HearthError::NotConnected)?;
+        Ok(())
+    }
+
+    pub(super) async fn change_room_nick(&mut self, room: BareJid, nick: String) -> Result<()> {
+        if !self.rooms.is_joined(&room) {
+            return Err(HearthError::InvalidInput(
+                "You are not in this room.".into(),
+            ));
+        }
+        let presence = xep0045_muc::change_nick(&room, nick.trim())
+            .ok_or_else(|| HearthError::InvalidInput("That nickname cannot be used.".into()))?;
+        self.send(Stanza::Presence(presence))
+            .await
+            .ok_or(HearthError::NotConnected)?;
+        Ok(())
+    }
+
+    /// A presence from one of our rooms. Returns false when `p` is not one.
+    pub(super) async fn on_room_presence(&mut self, p: &Presence) -> bool {
+        let Some(room) = p.from.as_ref().map(|f| f.to_bare()) else {
+            return false;
+        };
+        if !self.rooms.contains(&room) {
+            return false;
+        }
+        let Some(update) = xep0045_muc::read_presence(p) else {
+            return true;
+        };
+        match self.rooms.apply(&room, update) {
+            RoomOutcome::Nothing => {}
+            RoomOutcome::Joined(snapshot) => self.sink.emit(SessionEvent::RoomJoined(snapshot)),
+            RoomOutcome::Created(snapshot) => {
+                // A new room stays locked until configured: take the
+                // defaults ("instant room").
+                let (id, answer) = self
+                    .tracker
+                    .register(Some(Jid::from(room.clone())), IQ_TIMEOUT);
+                self.send(Stanza::Iq(xep0045_muc::instant_room(&id, &room)))
+                    .await;
+                tokio::spawn(async move {
+                    if let Ok(Err(e)) = answer.await {
+                        log::warn!("the new room could not be unlocked: {e}");
+                    }
+                });
+                self.sink.emit(SessionEvent::RoomJoined(snapshot));
+            }
+            RoomOutcome::Left(left) => self.sink.emit(SessionEvent::RoomLeft(left)),
+        }
+        true
+    }
+
+    /// A groupchat message, or a private message through a room. Returns
+    /// false when `m` is not from one of our rooms.
+    pub(super) fn on_room_message(&mut self, m: &Message) -> bool {
+        let Some(from) = m.from.as_ref() else {
+            return false;
+        };
+        let room = from.to_bare();
+        let Some(nick) = self.rooms.nick(&room).map(str::to_owned) else {
+            return false;
+        };
+        match xep0045_muc::read_message(m, &room, &nick, now_ms()) {
+            RoomMessage::Message(new) => self.batch.push(new),
+            RoomMessage::Subject { subject, by } => {
+                self.rooms.set_subject(&room, &subject);
+                self.sink.emit(SessionEvent::RoomSubject(RoomSubject {
+                    room: room.to_string(),
+                    subject,
+                    by,
+                }));
+            }
+            RoomMessage::Ignored => return false,
+        }
+        true
+    }
+
+    /// After a fresh session the server has forgotten our rooms: enter
+    /// them again, asking only for history we have not stored.
+    pub(super) async fn rejoin_rooms(&mut self) {
+        for (room, nick, password) in self.rooms.for_rejoin() {
+            let since = self.latest_in(&room);
+            if let Some(p) = xep0045_muc::join(&room, &nick, password.as_deref(), since) {
+                self.send(Stanza::Presence(p)).await;
+            }
+        }
+    }
+}

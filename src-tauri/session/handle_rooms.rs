@@ -1,0 +1,93 @@
+//! The session handle's group-chat requests (XEP-0045).
+
+use tokio_xmpp::jid::BareJid;
+
+use super::actor::Command;
+use super::handle::SessionHandle;
+use super::room_book::RoomSnapshot;
+use crate::error::{HearthError, Result};
+use crate::store::ChatMessage;
+
+/// A room address typed or chosen by the user: a bare JID with a local part.
+pub fn parse_room(room: &str) -> Result<BareJid> {
+    let jid: BareJid = room
+        .trim()
+        .parse()
+        .map_err(|_| HearthError::InvalidJid(room.to_owned()))?;
+    if jid.node().is_none() {
+        return Err(HearthError::InvalidInput(format!(
+            "\u{201c}{room}\u{201d} is not a room address (room@conference.example.com)."
+        )));
+    }
+    Ok(jid)
+}
+
+fn check_nick(nick: &str) -> Result<String> {
+    let nick = nick.trim();
+    if nick.is_empty() || nick.len() > 1023 || nick.contains(char::is_control) {
+        return Err(HearthError::InvalidInput(
+            "Enter a nickname for this room.".into(),
+        ));
+    }
+    Ok(nick.to_owned())
+}
+
+impl SessionHandle {
+    /// Enter a room; answers once the room has let us in (or refused).
+    pub async fn join_room(
+        &self,
+        room: &str,
+        nick: &str,
+        password: Option<String>,
+    ) -> Result<RoomSnapshot> {
+        let room = parse_room(room)?;
+        let nick = check_nick(nick)?;
+        self.ask(|reply| Command::JoinRoom {
+            room,
+            nick,
+            password,
+            reply,
+        })
+        .await?
+    }
+
+    pub async fn leave_room(&self, room: &str) -> Result<()> {
+        let room = parse_room(room)?;
+        self.ask(|reply| Command::LeaveRoom { room, reply }).await?
+    }
+
+    pub async fn send_room_message(&self, room: &str, body: &str) -> Result<ChatMessage> {
+        let room = parse_room(room)?;
+        if body.trim().is_empty() {
+            return Err(HearthError::InvalidInput("The message is empty.".into()));
+        }
+        let body = body.to_owned();
+        self.ask(|reply| Command::SendRoomMessage { room, body, reply })
+            .await?
+    }
+
+    pub async fn set_room_subject(&self, room: &str, subject: &str) -> Result<()> {
+        let room = parse_room(room)?;
+        let subject = subject.to_owned();
+        self.ask(|reply| Command::SetRoomSubject {
+            room,
+            subject,
+            reply,
+        })
+        .await?
+    }
+
+    pub async fn change_room_nick(&self, room: &str, nick: &str) -> Result<()> {
+        let room = parse_room(room)?;
+        let nick = check_nick(nick)?;
+        self.ask(|reply| Command::ChangeRoomNick { room, nick, reply })
+            .await?
+    }
+
+    /// The rooms we are in, with their occupants.
+    pub async fn rooms(&self) -> Vec<RoomSnapshot> {
+        self.ask(|reply| Command::Rooms { reply })
+            .await
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,371 @@
+//! The rooms this session is in (XEP-0045): our nickname, the occupants and
+//! the subject of each, and the occupant changes not yet shown. Pure state;
+//! the actor feeds it stanzas and sends what it returns.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+use tokio_xmpp::jid::BareJid;
+use ts_rs::TS;
+
+use crate::error::{ErrorCode, HearthError, Problem, Result};
+use crate::features::xep0045_muc::{Departure, Occupant, OccupantUpdate};
+
+/// A room as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RoomSnapshot {
+    pub room: String,
+    pub nick: String,
+    pub subject: Option<String>,
+    /// Sorted by nickname.
+    pub occupants: Vec<Occupant>,
+}
+
+/// Occupants who arrived or changed, and nicknames that left, in one room.
+/// Sent in batches: joining a busy room is one event, not thousands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OccupantsChanged {
+    pub room: String,
+    pub present: Vec<Occupant>,
+    pub gone: Vec<String>,
+}
+
+/// We are no longer in `room`: by our choice (`reason` null) or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RoomLeft {
+    pub room: String,
+    pub reason: Option<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RoomSubject {
+    pub room: String,
+    pub subject: String,
+    pub by: Option<String>,
+}
+
+pub(super) type JoinReply = oneshot::Sender<Result<RoomSnapshot>>;
+
+struct Room {
+    nick: String,
+    password: Option<String>,
+    /// Our own presence came back: we are in.
+    joined: bool,
+    occupants: BTreeMap<String, Occupant>,
+    subject: Option<String>,
+    pending_join: Option<JoinReply>,
+    changed: OccupantsChanged,
+}
+
+impl Room {
+    fn snapshot(&self, room: &BareJid) -> RoomSnapshot {
+        RoomSnapshot {
+            room: room.to_string(),
+            nick: self.nick.clone(),
+            subject: self.subject.clone(),
+            occupants: self.occupants.values().cloned().collect(),
+        }
+    }
+}
+
+/// What the actor must do after a room presence.
+#[derive(Debug, PartialEq)]
+pub(super) enum RoomOutcome {
+    Nothing,
+    Joined(RoomSnapshot),
+    /// We created the room: accept the default configuration to unlock it.
+    Created(RoomSnapshot),
+    Left(RoomLeft),
+}
+
+#[derive(Default)]
+pub(super) struct RoomBook {
+    rooms: HashMap<BareJid, Room>,
+}
+
+fn departure_sentence(why: &Departure) -> Option<Problem> {
+    let with_reason = |base: &str, reason: &Option<String>| match reason {
+        Some(r) => format!("{base} Reason: {r}"),
+        None => base.to_owned(),
+    };
+    let text = match why {
+        Departure::Left | Departure::NickChanged { .. } => return None,
+        Departure::Kicked { reason } => with_reason("You were removed from the room.", reason),
+        Departure::Banned { reason } => with_reason("You were banned from the room.", reason),
+        Departure::Removed => "You are no longer allowed in this room.".to_owned(),
+        Departure::Shutdown => "The room's service shut down.".to_owned(),
+    };
+    Some(Problem::new(ErrorCode::Protocol, text))
+}
+
+impl RoomBook {
+    pub fn contains(&self, room: &BareJid) -> bool {
+        self.rooms.contains_key(room)
+    }
+
+    pub fn nick(&self, room: &BareJid) -> Option<&str> {
+        self.rooms.get(room).map(|r| r.nick.as_str())
+    }
+
+    pub fn is_joined(&self, room: &BareJid) -> bool {
+        self.rooms.get(room).is_some_and(|r| r.joined)
+    }
+
+    /// Start joining; a second join of the same room replaces the first.
+    pub fn begin_join(
+        &mut self,
+        room: BareJid,
+        nick: String,
+        password: Option<String>,
+        reply: Option<JoinReply>,
+    ) {
+        if let Some(old) = self
+            .rooms
+            .get_mut(&room)
+            .and_then(|r| r.pending_join.take())
+        {
+            let _ = old.send(Err(HearthError::InvalidInput(
+                "A newer request to join this room replaced this one.".into(),
+            )));
+        }
+        self.rooms.insert(
+            room.clone(),
+            Room {
+                nick,
+                password,
+                joined: false,
+                occupants: BTreeMap::new(),
+                subject: None,
+                pending_join: reply,
+                changed: OccupantsChanged {
+                    room: room.to_string(),
+                    present: vec![],
+                    gone: vec![],
+                },
+            },
+        );
+    }
+
+    /// After a fresh session every room must be entered again: returns each
+    /// room with our nickname and its password.
+    pub fn for_rejoin(&mut self) -> Vec<(BareJid, String, Option<String>)> {
+        self.rooms
+            .iter_mut()
+            .map(|(jid, r)| {
+                r.joined = false;
+                r.occupants.clear();
+                (jid.clone(), r.nick.clone(), r.password.clone())
+            })
+            .collect()
+    }
+
+    pub fn remove(&mut self, room: &BareJid) {
+        self.rooms.remove(room);
+    }
+
+    pub fn snapshots(&self) -> Vec<RoomSnapshot> {
+        self.rooms
+            .iter()
+            .filter(|(_, r)| r.joined)
+            .map(|(jid, r)| r.snapshot(jid))
+            .collect()
+    }
+
+    pub fn set_subject(&mut self, room: &BareJid, subject: &str) {
+        if let Some(r) = self.rooms.get_mut(room) {
+            r.subject = Some(subject.to_owned()).filter(|s| !s.is_empty());
+        }
+    }
+
+    /// Apply an occupant presence from `room`.
+    pub fn apply(&mut self, room: &BareJid, update: OccupantUpdate) -> RoomOutcome {
+        let Some(r) = self.rooms.get_mut(room) else {
+            return RoomOutcome::Nothing;
+        };
+        match update {
+            OccupantUpdate::Present {
+                occupant,
+                is_self,
+                created,
+            } => {
+                let nick = occupant.nick.clone();
+                if r.joined {
+                    r.changed.gone.retain(|g| g != &nick);
+                    r.changed.present.retain(|o| o.nick != nick);
+                    r.changed.present.push(occupant.clone());
+                }
+                r.occupants.insert(nick.clone(), occupant);
+                if is_self && !r.joined {
+                    // The room may have given us another nick (status 210).
+                    r.nick = nick;
+                    r.joined = true;
+                    let snapshot = r.snapshot(room);
+                    if let Some(reply) = r.pending_join.take() {
+                        let _ = reply.send(Ok(snapshot.clone()));
+                    }
+                    return if created {
+                        RoomOutcome::Created(snapshot)
+                    } else {
+                        RoomOutcome::Joined(snapshot)
+                    };
+                }
+                RoomOutcome::Nothing
+            }
+            OccupantUpdate::Gone { nick, is_self, why } => {
+                r.occupants.remove(&nick);
+                if r.joined {
+                    r.changed.present.retain(|o| o.nick != nick);
+                    r.changed.gone.push(nick.clone());
+                }
+                if !is_self {
+                    return RoomOutcome::Nothing;
+                }
+                if let Departure::NickChanged { new_nick } = &why {
+                    r.nick = new_nick.clone();
+                    return RoomOutcome::Nothing;
+                }
+                self.rooms.remove(room);
+                RoomOutcome::Left(RoomLeft {
+                    room: room.to_string(),
+                    reason: departure_sentence(&why),
+                })
+            }
+            OccupantUpdate::Refused { nick, problem } => {
+                if r.joined {
+                    // A refused nick change: we stay under the old nick.
+                    if nick != r.nick {
+                        return RoomOutcome::Nothing;
+                    }
+                }
+                let reply = r.pending_join.take();
+                self.rooms.remove(room);
+                if let Some(reply) = reply {
+                    let _ = reply.send(Err(HearthError::Refused(problem.clone())));
+                }
+                RoomOutcome::Left(RoomLeft {
+                    room: room.to_string(),
+                    reason: Some(problem),
+                })
+            }
+        }
+    }
+
+    /// Fail a join that got no answer.
+    pub fn join_timed_out(&mut self, room: &BareJid) {
+        let waiting = self
+            .rooms
+            .get(room)
+            .is_some_and(|r| !r.joined && r.pending_join.is_some());
+        if waiting {
+            if let Some(mut r) = self.rooms.remove(room) {
+                if let Some(reply) = r.pending_join.take() {
+                    let _ = reply.send(Err(HearthError::Timeout));
+                }
+            }
+        }
+    }
+
+    pub fn has_changes(&self) -> bool {
+        self.rooms
+            .values()
+            .any(|r| !r.changed.present.is_empty() || !r.changed.gone.is_empty())
+    }
+
+    /// The occupant changes since the last call, per room.
+    pub fn take_changes(&mut self) -> Vec<OccupantsChanged> {
+        self.rooms
+            .values_mut()
+            .filter(|r| !r.changed.present.is_empty() || !r.changed.gone.is_empty())
+            .map(|r| OccupantsChanged {
+                room: r.changed.room.clone(),
+                present: std::mem::take(&mut r.changed.present),
+                gone: std::mem::take(&mut r.changed.gone),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::rfc6121_presence::PresenceShow;
+    use crate::features::xep0045_muc::{Affiliation, Role};
+
+    fn occupant(nick: &str) -> Occupant {
+        Occupant {
+            nick: nick.into(),
+            role: Role::Participant,
+            affiliation: Affiliation::None,
+            real_jid: None,
+            show: PresenceShow::Available,
+            status: None,
+        }
+    }
+
+    fn present(nick: &str, is_self: bool) -> OccupantUpdate {
+        OccupantUpdate::Present {
+            occupant: occupant(nick),
+            is_self,
+            created: false,
+        }
+    }
+
+    #[test]
+    fn joining_collects_occupants_into_one_snapshot_then_batches_changes() {
+        let room: BareJid = "team@conf.example".parse().unwrap();
+        let mut book = RoomBook::default();
+        let (tx, mut rx) = oneshot::channel();
+        book.begin_join(room.clone(), "me".into(), None, Some(tx));
+        for i in 0..2000 {
+            assert_eq!(
+                book.apply(&room, present(&format!("u{i}"), false)),
+                RoomOutcome::Nothing
+            );
+        }
+        assert!(!book.has_changes(), "no per-occupant events while joining");
+        let RoomOutcome::Joined(snapshot) = book.apply(&room, present("me", true)) else {
+            panic!("not joined");
+        };
+        assert_eq!(snapshot.occupants.len(), 2001);
+        assert_eq!(rx.try_recv().unwrap().unwrap().occupants.len(), 2001);
+
+        book.apply(&room, present("u7", false));
+        book.apply(
+            &room,
+            OccupantUpdate::Gone {
+                nick: "u8".into(),
+                is_self: false,
+                why: Departure::Left,
+            },
+        );
+        let changes = book.take_changes();
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].present.len(), 1);
+        assert_eq!(changes[0].gone, ["u8"]);
+        assert!(!book.has_changes());
+    }
+
+    #[test]
+    fn being_kicked_leaves_the_room_with_the_reason() {
+        let room: BareJid = "team@conf.example".parse().unwrap();
+        let mut book = RoomBook::default();
+        book.begin_join(room.clone(), "me".into(), None, None);
+        book.apply(&room, present("me", true));
+        let outcome = book.apply(
+            &room,
+            OccupantUpdate::Gone {
+                nick: "me".into(),
+                is_self: true,
+                why: Departure::Kicked {
+                    reason: Some("flooding".into()),
+                },
+            },
+        );
+        let RoomOutcome::Left(left) = outcome else {
+            panic!("still in the room")
+        };
+        assert!(left.reason.unwrap().message.contains("flooding"));
+        assert!(!book.contains(&room));
+    }
+}
