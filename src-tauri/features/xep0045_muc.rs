@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::rxml::xml_ncname;
 use tokio_xmpp::minidom::Element;
-use tokio_xmpp::parsers::data_forms::{DataForm, DataFormType};
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::message::{Id, Lang, Message, MessageType};
 use tokio_xmpp::parsers::presence::{Presence, Show, Type as PresenceType};
@@ -298,10 +297,11 @@ pub fn change_nick(room: &BareJid, new_nick: &str) -> Option<Presence> {
 /// Accept the default configuration of a room we just created ("instant
 /// room", §10.1.2), which unlocks it.
 pub fn instant_room(id: &str, room: &BareJid) -> Iq {
-    let form = DataForm::new(DataFormType::Submit, "", vec![]);
-    let query = Element::builder("query", NS_OWNER)
-        .append(Element::from(form))
+    // An empty submit form: no FORM_TYPE field (servers reject an empty one).
+    let form = Element::builder("x", "jabber:x:data")
+        .attr(xml_ncname!("type").to_owned(), "submit")
         .build();
+    let query = Element::builder("query", NS_OWNER).append(form).build();
     Iq::Set {
         from: None,
         to: Some(Jid::from(room.clone())),

@@ -275,6 +275,10 @@ fn network_sentence(e: &io::Error) -> String {
         io::ErrorKind::UnexpectedEof
         | io::ErrorKind::ConnectionReset
         | io::ErrorKind::BrokenPipe => "The connection to the server was lost.".into(),
+        // The XML parser's word for a stream cut off mid-element.
+        io::ErrorKind::InvalidData if e.to_string().contains("eof") => {
+            "The connection to the server was lost.".into()
+        }
         _ => format!("Could not reach the server: {e}."),
     }
 }

@@ -90,11 +90,10 @@ fn departure_sentence(why: &Departure) -> Option<Problem> {
         None => base.to_owned(),
     };
     let text = match why {
-        Departure::Left | Departure::NickChanged { .. } => return None,
+        Departure::Left | Departure::NickChanged { .. } | Departure::Shutdown => return None,
         Departure::Kicked { reason } => with_reason("You were removed from the room.", reason),
         Departure::Banned { reason } => with_reason("You were banned from the room.", reason),
         Departure::Removed => "You are no longer allowed in this room.".to_owned(),
-        Departure::Shutdown => "The room's service shut down.".to_owned(),
     };
     Some(Problem::new(ErrorCode::Protocol, text))
 }
@@ -201,14 +200,15 @@ impl RoomBook {
                     r.nick = nick;
                     r.joined = true;
                     let snapshot = r.snapshot(room);
+                    if created {
+                        // Others cannot enter until it is unlocked: answer
+                        // the join once it is (`unlocked`).
+                        return RoomOutcome::Created(snapshot);
+                    }
                     if let Some(reply) = r.pending_join.take() {
                         let _ = reply.send(Ok(snapshot.clone()));
                     }
-                    return if created {
-                        RoomOutcome::Created(snapshot)
-                    } else {
-                        RoomOutcome::Joined(snapshot)
-                    };
+                    return RoomOutcome::Joined(snapshot);
                 }
                 RoomOutcome::Nothing
             }
@@ -224,6 +224,20 @@ impl RoomBook {
                 if let Departure::NickChanged { new_nick } = &why {
                     r.nick = new_nick.clone();
                     return RoomOutcome::Nothing;
+                }
+                if matches!(why, Departure::Left | Departure::Shutdown) {
+                    // Not our choice (leaving removes the room first): the
+                    // server or room went away. Keep the room so the next
+                    // session enters it again.
+                    r.joined = false;
+                    r.occupants.clear();
+                    return RoomOutcome::Left(RoomLeft {
+                        room: room.to_string(),
+                        reason: Some(Problem::new(
+                            ErrorCode::Network,
+                            "The room's server ended your presence; Hearth enters the room again when it can.",
+                        )),
+                    });
                 }
                 self.rooms.remove(room);
                 RoomOutcome::Left(RoomLeft {
@@ -251,12 +265,23 @@ impl RoomBook {
         }
     }
 
+    /// The room we created accepted its configuration (or refused it).
+    pub fn unlocked(&mut self, room: &BareJid, result: Result<()>) {
+        let Some(r) = self.rooms.get_mut(room) else {
+            return;
+        };
+        let snapshot = r.snapshot(room);
+        if let Some(reply) = r.pending_join.take() {
+            let _ = reply.send(result.map(|()| snapshot));
+        }
+    }
+
     /// Fail a join that got no answer.
     pub fn join_timed_out(&mut self, room: &BareJid) {
         let waiting = self
             .rooms
             .get(room)
-            .is_some_and(|r| !r.joined && r.pending_join.is_some());
+            .is_some_and(|r| r.pending_join.is_some());
         if waiting {
             if let Some(mut r) = self.rooms.remove(room) {
                 if let Some(reply) = r.pending_join.take() {

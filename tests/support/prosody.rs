@@ -190,6 +190,12 @@ certificates = "{d}"
 ssl = {{ certificate = "{d}/localhost.crt"; key = "{d}/localhost.key"; }}
 log = {{ info = "{d}/prosody.log"; error = "{d}/prosody.err"; }}
 VirtualHost "{domain}"
+Component "conference.{domain}" "muc"
+    modules_enabled = {{ "muc_mam" }}
+    restrict_room_creation = false
+    muc_room_default_persistent = true
+    muc_log_by_default = true
+    max_history_messages = 50
 "#,
             port = self.port,
             domain = self.domain,
@@ -274,6 +280,11 @@ VirtualHost "{domain}"
     /// `user@` this server's domain.
     pub fn jid(&self, user: &str) -> String {
         format!("{user}@{}", self.domain)
+    }
+
+    /// A room address on this server's conference service.
+    pub fn room(&self, name: &str) -> String {
+        format!("{name}@conference.{}", self.domain)
     }
 
     pub fn path(&self) -> &Path {

@@ -166,6 +166,8 @@ pub(super) enum Internal {
     },
     /// A join that is still unanswered now fails.
     JoinDeadline(BareJid),
+    /// The instant configuration of a room we created was answered.
+    RoomUnlocked(BareJid, Result<()>),
 }
 
 pub fn start(
@@ -521,6 +523,12 @@ impl Actor {
                 }
             }
             Internal::JoinDeadline(room) => self.rooms.join_timed_out(&room),
+            Internal::RoomUnlocked(room, result) => {
+                if let Err(e) = &result {
+                    log::warn!("the new room could not be unlocked: {e}");
+                }
+                self.rooms.unlocked(&room, result);
+            }
         }
     }
 

@@ -142,10 +142,14 @@ impl Actor {
                     .register(Some(Jid::from(room.clone())), IQ_TIMEOUT);
                 self.send(Stanza::Iq(xep0045_muc::instant_room(&id, &room)))
                     .await;
+                let internal = self.internal.clone();
                 tokio::spawn(async move {
-                    if let Ok(Err(e)) = answer.await {
-                        log::warn!("the new room could not be unlocked: {e}");
-                    }
+                    let result = match answer.await {
+                        Ok(Ok(_)) => Ok(()),
+                        Ok(Err(e)) => Err(e),
+                        Err(_) => Err(HearthError::NotConnected),
+                    };
+                    let _ = internal.send(Internal::RoomUnlocked(room, result));
                 });
                 self.sink.emit(SessionEvent::RoomJoined(snapshot));
             }

@@ -1,0 +1,214 @@
+//! Group chat (XEP-0045) against a real Prosody with its MUC component:
+//! create, join, talk, subject, nicknames, private messages, refusals, and
+//! rejoining after a server restart without duplicating history.
+
+mod support;
+
+use hearth::error::ErrorCode;
+use hearth::session::{ConnectionState, RoomSnapshot, SessionEvent};
+use hearth::store::{MessageDirection, MessageKind};
+use support::{Client, Prosody};
+
+async fn joined(client: &mut Client, room: &str, nick: &str) -> RoomSnapshot {
+    let snapshot = client.app.join_room(room, nick, None).await.unwrap();
+    assert_eq!(snapshot.nick, nick);
+    snapshot
+}
+
+/// Wait until `client` has stored a room message with `body`.
+async fn room_message(client: &mut Client, body: &str) -> hearth::store::ChatMessage {
+    client
+        .seen_or_wait(|e| match e {
+            SessionEvent::MessagesAdded(list) => list.iter().find(|m| m.body == body).cloned(),
+            _ => None,
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_accounts_create_join_talk_and_change_subject_and_nick() {
+    let server = Prosody::start(&["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    let room = server.room("team");
+
+    // Alice creates the room by joining it; Hearth unlocks it (instant room).
+    let created = joined(&mut alice, &room, "Alice").await;
+    assert_eq!(created.occupants.len(), 1);
+    let bob_view = joined(&mut bob, &room, "Bob").await;
+    let nicks: Vec<_> = bob_view.occupants.iter().map(|o| o.nick.as_str()).collect();
+    assert_eq!(nicks, ["Alice", "Bob"]);
+    let owner = bob_view
+        .occupants
+        .iter()
+        .find(|o| o.nick == "Alice")
+        .unwrap();
+    assert_eq!(
+        owner.affiliation,
+        hearth::features::xep0045_muc::Affiliation::Owner
+    );
+
+    // Alice sees Bob arrive.
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::Occupants(changes) => changes
+                .iter()
+                .any(|c| c.room == room && c.present.iter().any(|o| o.nick == "Bob"))
+                .then_some(()),
+            _ => None,
+        })
+        .await;
+
+    alice
+        .app
+        .send_room_message(&room, "hello team")
+        .await
+        .unwrap();
+    let at_bob = room_message(&mut bob, "hello team").await;
+    assert_eq!(at_bob.kind, MessageKind::Groupchat);
+    assert_eq!(at_bob.peer, room);
+    assert_eq!(at_bob.sender.as_deref(), Some("Alice"));
+    assert_eq!(at_bob.direction, MessageDirection::In);
+
+    // Alice's own copy is stored once, as outgoing, although the room
+    // reflected it back.
+    bob.app.send_room_message(&room, "hi Alice").await.unwrap();
+    room_message(&mut alice, "hi Alice").await;
+    let page = alice.app.history_page(&room, None, 50).await.unwrap();
+    let bodies: Vec<_> = page
+        .messages
+        .iter()
+        .map(|m| (m.body.as_str(), m.direction))
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            ("hello team", MessageDirection::Out),
+            ("hi Alice", MessageDirection::In)
+        ]
+    );
+
+    alice
+        .app
+        .set_room_subject(&room, "Release week")
+        .await
+        .unwrap();
+    bob.seen_or_wait(|e| match e {
+        SessionEvent::RoomSubject(s) if s.subject == "Release week" => {
+            Some(assert_eq!(s.by.as_deref(), Some("Alice")))
+        }
+        _ => None,
+    })
+    .await;
+
+    bob.app.change_room_nick(&room, "Robert").await.unwrap();
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::Occupants(changes) => changes
+                .iter()
+                .any(|c| c.gone.iter().any(|g| g == "Bob"))
+                .then_some(()),
+            _ => None,
+        })
+        .await;
+    let rooms = alice.app.rooms().await;
+    assert!(rooms[0].occupants.iter().any(|o| o.nick == "Robert"));
+
+    // A private message through the room is its own conversation.
+    alice
+        .app
+        .send_message(&format!("{room}/Robert"), "just for you")
+        .await
+        .unwrap();
+    let pm = room_message(&mut bob, "just for you").await;
+    assert_eq!(pm.peer, format!("{room}/Alice"));
+    assert_eq!(pm.kind, MessageKind::Chat);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_nickname_is_refused_in_words_and_leaving_is_seen() {
+    let server = Prosody::start(&["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    let room = server.room("lobby");
+    joined(&mut alice, &room, "Sam").await;
+
+    let err = bob.app.join_room(&room, "Sam", None).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Protocol);
+    assert!(
+        err.to_string().contains("nickname is already taken"),
+        "{err}"
+    );
+
+    joined(&mut bob, &room, "Bob").await;
+    bob.app.leave_room(&room).await.unwrap();
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::Occupants(changes) => changes
+                .iter()
+                .any(|c| c.gone.iter().any(|g| g == "Bob"))
+                .then_some(()),
+            _ => None,
+        })
+        .await;
+    assert!(bob.app.rooms().await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_server_restart_rooms_are_rejoined_without_duplicate_history() {
+    let mut server = Prosody::start(&["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    let room = server.room("ops");
+    joined(&mut alice, &room, "Alice").await;
+    // Keep the room after everyone leaves (the restart empties it).
+    joined(&mut bob, &room, "Bob").await;
+    for i in 0..5 {
+        bob.app
+            .send_room_message(&room, &format!("before {i}"))
+            .await
+            .unwrap();
+    }
+    room_message(&mut alice, "before 4").await;
+
+    server.restart();
+
+    // Hearth enters the room again by itself once back online.
+    for client in [&mut alice, &mut bob] {
+        client
+            .wait_state(|s| {
+                matches!(
+                    s,
+                    ConnectionState::Online {
+                        new_session_after_loss: true,
+                        ..
+                    }
+                )
+            })
+            .await;
+        client
+            .wait_event(|e| match e {
+                SessionEvent::RoomJoined(r) if r.room == room => Some(()),
+                _ => None,
+            })
+            .await;
+    }
+    bob.app
+        .send_room_message(&room, "after the restart")
+        .await
+        .unwrap();
+    room_message(&mut alice, "after the restart").await;
+    let page = alice.app.history_page(&room, None, 100).await.unwrap();
+    let befores = page
+        .messages
+        .iter()
+        .filter(|m| m.body.starts_with("before"))
+        .count();
+    assert_eq!(befores, 5, "{:#?}", page.messages);
+}
