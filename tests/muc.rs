@@ -95,13 +95,13 @@ async fn two_accounts_create_join_talk_and_change_subject_and_nick() {
         .set_room_subject(&room, "Release week")
         .await
         .unwrap();
-    bob.seen_or_wait(|e| match e {
-        SessionEvent::RoomSubject(s) if s.subject == "Release week" => {
-            Some(assert_eq!(s.by.as_deref(), Some("Alice")))
-        }
-        _ => None,
-    })
-    .await;
+    let by = bob
+        .seen_or_wait(|e| match e {
+            SessionEvent::RoomSubject(s) if s.subject == "Release week" => Some(s.by.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(by.as_deref(), Some("Alice"));
 
     bob.app.change_room_nick(&room, "Robert").await.unwrap();
     alice
