@@ -55,6 +55,7 @@ class _Client(slixmpp.ClientXMPP):
         self.register_plugin("xep_0199")  # ping (answer the client's pings)
         self.add_event_handler("session_start", self._on_session_start)
         self.add_event_handler("message", self._on_message)
+        self.add_event_handler("presence_available", self._on_available)
         self.add_event_handler("failed_auth", self._on_failed_auth)
         self.add_event_handler("disconnected", self._on_disconnected)
         self.add_event_handler("ssl_invalid_chain", self._on_bad_cert)
@@ -79,6 +80,11 @@ class _Client(slixmpp.ClientXMPP):
         if self.peer.echo:
             self.send_message(mto=msg["from"], mbody=f"echo: {r.body}", mtype="chat")
 
+    def _on_available(self, presence) -> None:
+        with self.peer._cond:
+            self.peer.available.append(str(presence["from"]))
+            self.peer._cond.notify_all()
+
     def _on_failed_auth(self, _event) -> None:
         self.peer._error = f"authentication failed for {self.peer.jid}"
         log.error(self.peer._error)
@@ -102,6 +108,7 @@ class Peer:
         self.jid, self.password, self.host, self.port = jid, password, host, int(port)
         self.cert_pem, self.echo, self.insecure = cert_pem, echo, insecure
         self.messages: list[Received] = []
+        self.available: list[str] = []  # full JIDs whose available presence arrived
         self._cond = threading.Condition()
         self._online = threading.Event()
         self._disconnected = threading.Event()
@@ -194,6 +201,12 @@ class Peer:
         self._loop.call_soon_threadsafe(do)
         if not done.wait(5):
             raise TimeoutError(f"{self.jid} could not send a message to {to}")
+
+    def wait_available(self, full_jid: str, timeout: float = 20) -> None:
+        """Until an available presence from exactly `full_jid` has arrived."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: full_jid in self.available, timeout):
+                raise TimeoutError(f"no presence from {full_jid}; seen: {self.available}")
 
     def wait_message(self, body: str | None = None, sender: str | None = None,
                      timeout: float = 20) -> Received:

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""End-to-end test of the real Hearth window: log in, open a chat, send and
-receive a message, against a private Prosody and a slixmpp peer.
+"""End-to-end test of the real Hearth window: log in (trusting the server's
+certificate), open a chat, send and receive a message, then log in again
+through the advanced connection dialog (test connection, fixed server,
+resource, console on start) — against a private Prosody and a slixmpp peer.
 
 Run it through tests/e2e/run (venv, tauri-driver, UI and app build). Direct use:
 
@@ -250,6 +252,72 @@ def backend_roster(driver) -> str:
 
 def css(testid: str, extra: str = "") -> str:
     return f'[data-testid="{testid}"]{extra}'
+
+
+RESOURCE = "E2E-Desk"
+
+
+def body_state(driver) -> str:
+    return driver.execute_script("return document.body.dataset.connection || ''")
+
+
+def set_value(el, value: str) -> None:
+    el.clear()
+    el.send_keys(value)
+
+
+def advanced_dialog(driver, find, bob, port: int, password: str) -> None:
+    find(css("logout"), "the log-out button").click()
+    jid = find(css("login-jid"), "the login form after logging out")
+    wait_until("the session to end", lambda: body_state(driver) == "offline", 15)
+    toggle = find(css("login-server-toggle"), "the connection settings")
+    details = driver.execute_script("return arguments[0].closest('details')", toggle)
+    if not details.get_property("open"):
+        toggle.click()
+    find(css("login-server-fixed"), "the fixed-server choice").click()
+    set_value(find(css("login-host"), "the host field"), "127.0.0.1")
+    set_value(find(css("login-port"), "the port field"), str(port))
+    set_value(find(css("login-resource"), "the resource field"), RESOURCE)
+    console_box = find(css("login-open-console"), "the console-on-start box")
+    if not console_box.is_selected():
+        console_box.click()
+    assert jid.get_property("value") == ALICE
+    set_value(find(css("login-password"), "the password field"), password)
+
+    find(css("test-connection"), "the Test connection button").click()
+
+    def outcomes():
+        rows = driver.find_elements(By.CSS_SELECTOR, css("connection-report") + " [data-outcome]")
+        got = {r.get_attribute("data-testid"): r.get_attribute("data-outcome") for r in rows}
+        return got if got.get("connection-step-auth") in ("ok", "failed") else None
+
+    got = wait_until("the connection test's report", outcomes, 30)
+    expected = {f"connection-step-{s}": "ok" for s in ("dns", "tcp", "tls", "auth")}
+    assert got == expected, f"connection test: {got}; report: " + \
+        find(css("connection-report"), "the report").text
+    step("connection test: DNS, TCP, TLS and login ok")
+
+    find(css("login-submit"), "the login button").click()
+    wait_until("online with the dialog's settings", lambda: body_state(driver) == "online", 30)
+    bob.wait_available(f"{ALICE}/{RESOURCE}", timeout=20)
+    panel = find(css("console-panel"), "the XML console")
+    wait_until("the XML console to open on start", lambda: panel.is_displayed(), 10)
+    step(f"logged in as {ALICE}/{RESOURCE} with the XML console open")
+
+    # Logged out, the form shows what the last login used.
+    find(css("logout"), "the log-out button").click()
+    find(css("login-jid"), "the login form")
+    wait_until("the session to end", lambda: body_state(driver) == "offline", 15)
+    shown = {
+        "fixed": find(css("login-server-fixed"), "the fixed-server choice").is_selected(),
+        "host": find(css("login-host"), "host").get_property("value"),
+        "port": find(css("login-port"), "port").get_property("value"),
+        "resource": find(css("login-resource"), "resource").get_property("value"),
+        "console": find(css("login-open-console"), "console box").is_selected(),
+    }
+    assert shown == {"fixed": True, "host": "127.0.0.1", "port": str(port), "resource": RESOURCE,
+                     "console": True}, f"the form after logging out shows {shown}"
+    step("the next login is prefilled with the saved settings")
 
 
 def main() -> int:
@@ -510,6 +578,10 @@ def main() -> int:
                                   capture_output=True, text=True, timeout=10).stdout
             step(f"screenshot {screenshot} ({dims}, {size // 1024} KB)")
             assert size < 300 * 1024, f"screenshot is {size} bytes"
+
+        # 8. The advanced connection dialog: settings saved with a login are
+        # used by it and shown again for the next one.
+        advanced_dialog(driver, find, bob, port, demo["password"])
 
         ok = True
         step("PASS")
