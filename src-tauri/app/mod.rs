@@ -19,11 +19,25 @@ pub use registration::{RegistrationRequest, RegistrationTarget, RegistrationValu
 
 use crate::credentials::SecretStore;
 use crate::error::{HearthError, Result};
+use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::PresenceShow;
 use crate::session::{
-    ConnectionState, EventSink, NameServers, RoomSnapshot, RosterSnapshot, SessionHandle,
+    BookmarkEdit, ConnectionState, EventSink, NameServers, RoomSnapshot, RosterSnapshot,
+    SessionHandle,
 };
 use crate::store::{ChatMessage, HistoryCursor, HistoryPage, Store};
+
+/// A bookmark as the UI sends it.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BookmarkInput {
+    pub jid: String,
+    pub name: Option<String>,
+    pub nick: Option<String>,
+    pub autojoin: bool,
+    /// `null` = keep the stored password; "" = none.
+    pub password: Option<String>,
+}
 
 pub struct App {
     store: Arc<Mutex<Store>>,
@@ -168,6 +182,33 @@ impl App {
             Ok(s) => s.rooms().await,
             Err(_) => vec![],
         }
+    }
+
+    pub async fn bookmarks(&self) -> Vec<BookmarkView> {
+        match self.session().await {
+            Ok(s) => s.bookmarks().await,
+            Err(_) => vec![],
+        }
+    }
+
+    /// Add or change a bookmark. `password: None` keeps the stored one.
+    pub async fn set_bookmark(&self, b: BookmarkInput) -> Result<()> {
+        let jid = crate::session::parse_room(&b.jid)?;
+        let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        self.session()
+            .await?
+            .set_bookmark(BookmarkEdit {
+                jid,
+                name: clean(b.name),
+                nick: clean(b.nick),
+                autojoin: b.autojoin,
+                password: b.password,
+            })
+            .await
+    }
+
+    pub async fn remove_bookmark(&self, room: &str) -> Result<()> {
+        self.session().await?.remove_bookmark(room).await
     }
 
     pub async fn send_raw(&self, xml: &str) -> Result<()> {

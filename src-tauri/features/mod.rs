@@ -2,17 +2,20 @@
 //! owns its stanzas (parse in, build out) and checks who a stanza is from
 //! before believing it. Storage and the network are the session's job.
 
+pub mod bookmark;
 pub mod rfc6121_messages;
 pub mod rfc6121_presence;
 pub mod rfc6121_roster;
 pub mod server_iq;
 pub mod xep0030_disco;
 pub mod xep0045_muc;
+pub mod xep0048_bookmarks;
 pub mod xep0077_register;
 pub mod xep0092_version;
 pub mod xep0199_ping;
 pub mod xep0203_delay;
 pub mod xep0359_stanza_ids;
+pub mod xep0402_bookmarks;
 
 /// The XML namespaces this client answers to in disco#info.
 pub fn disco_features() -> Vec<&'static str> {

@@ -18,3 +18,26 @@ pub fn answer(node: Option<String>) -> DiscoInfoResult {
         extensions: vec![],
     }
 }
+
+/// Ask `to` what it supports.
+pub fn info_request(id: &str, to: tokio_xmpp::jid::Jid) -> tokio_xmpp::parsers::iq::Iq {
+    tokio_xmpp::parsers::iq::Iq::Get {
+        from: None,
+        to: Some(to),
+        id: id.to_owned(),
+        payload: tokio_xmpp::minidom::Element::builder("query", NS_INFO).build(),
+    }
+}
+
+/// The `var`s of the features in a disco#info answer.
+pub fn features_of(answer: Option<&tokio_xmpp::minidom::Element>) -> Vec<String> {
+    answer
+        .filter(|q| q.is("query", NS_INFO))
+        .map(|q| {
+            q.children()
+                .filter(|c| c.is("feature", NS_INFO))
+                .filter_map(|c| c.attr("var").map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

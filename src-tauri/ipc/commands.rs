@@ -8,9 +8,11 @@ use tauri::State;
 use ts_rs::TS;
 
 use super::error::IpcResult;
+use crate::app::BookmarkInput;
 use crate::app::{
     App, ConnectionReport, LoginRequest, RegistrationRequest, RegistrationTarget, SavedLogin,
 };
+use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::PresenceShow;
 use crate::features::xep0077_register::form::RegistrationForm;
 use crate::session::{CertificateInfo, ConnectionState, RosterSnapshot};
@@ -229,4 +231,20 @@ pub async fn change_room_nick(app: State<'_, AppState>, args: RoomTextArgs) -> I
 #[tauri::command]
 pub async fn rooms(app: State<'_, AppState>) -> IpcResult<Vec<RoomSnapshot>> {
     Ok(app.rooms().await)
+}
+
+#[tauri::command]
+pub async fn bookmarks(app: State<'_, AppState>) -> IpcResult<Vec<BookmarkView>> {
+    Ok(app.bookmarks().await)
+}
+
+/// Add or change a bookmark; answers once the server stored it.
+#[tauri::command]
+pub async fn set_bookmark(app: State<'_, AppState>, bookmark: BookmarkInput) -> IpcResult<()> {
+    Ok(app.set_bookmark(bookmark).await?)
+}
+
+#[tauri::command]
+pub async fn remove_bookmark(app: State<'_, AppState>, room: String) -> IpcResult<()> {
+    Ok(app.remove_bookmark(&room).await?)
 }

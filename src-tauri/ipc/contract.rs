@@ -11,10 +11,11 @@ use super::commands::{
 };
 use super::error::IpcError;
 use crate::app::{
-    ConnectionReport, ConnectionStep, LoginRequest, RegistrationRequest, RegistrationTarget,
-    RegistrationValue, SavedLogin, StepKind, StepOutcome,
+    BookmarkInput, ConnectionReport, ConnectionStep, LoginRequest, RegistrationRequest,
+    RegistrationTarget, RegistrationValue, SavedLogin, StepKind, StepOutcome,
 };
 use crate::error::{ErrorCode, Problem};
+use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::{ContactPresence, PresenceShow, ResourcePresence};
 use crate::features::rfc6121_roster::{RosterItem, Subscription};
 use crate::features::xep0045_muc::{Affiliation, Occupant, Role};
@@ -81,6 +82,9 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("set_room_subject", "{ args: RoomTextArgs }", "null"),
     ("change_room_nick", "{ args: RoomTextArgs }", "null"),
     ("rooms", "Record<string, never>", "Array<RoomSnapshot>"),
+    ("bookmarks", "Record<string, never>", "Array<BookmarkView>"),
+    ("set_bookmark", "{ bookmark: BookmarkInput }", "null"),
+    ("remove_bookmark", "{ room: string }", "null"),
 ];
 
 /// (event, TypeScript payload).
@@ -95,6 +99,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("room-left", "RoomLeft"),
     ("occupants-changed", "Array<OccupantsChanged>"),
     ("room-subject", "RoomSubject"),
+    ("bookmarks-changed", "Array<BookmarkView>"),
 ];
 
 fn decl<T: TS>(cfg: &Config) -> String {
@@ -158,6 +163,8 @@ pub fn typescript() -> String {
         decl::<RoomSubject>(&cfg),
         decl::<JoinRoomArgs>(&cfg),
         decl::<RoomTextArgs>(&cfg),
+        decl::<BookmarkView>(&cfg),
+        decl::<BookmarkInput>(&cfg),
         decl::<IpcError>(&cfg),
     ] {
         out.push_str(&d);

@@ -59,6 +59,7 @@ impl WindowSink {
             SessionEvent::RoomLeft(r) => handle.emit("room-left", r),
             SessionEvent::Occupants(o) => handle.emit("occupants-changed", o),
             SessionEvent::RoomSubject(s) => handle.emit("room-subject", s),
+            SessionEvent::Bookmarks(b) => handle.emit("bookmarks-changed", b),
         };
         if let Err(e) = result {
             log::warn!("could not deliver an event to the window: {e}");

@@ -78,6 +78,9 @@ pub fn run() {
             commands::set_room_subject,
             commands::change_room_nick,
             commands::rooms,
+            commands::bookmarks,
+            commands::set_bookmark,
+            commands::remove_bookmark,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

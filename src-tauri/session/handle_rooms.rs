@@ -2,10 +2,11 @@
 
 use tokio_xmpp::jid::BareJid;
 
-use super::actor::Command;
+use super::actor::{BookmarkEdit, Command};
 use super::handle::SessionHandle;
 use super::room_book::RoomSnapshot;
 use crate::error::{HearthError, Result};
+use crate::features::bookmark::BookmarkView;
 use crate::store::ChatMessage;
 
 /// A room address typed or chosen by the user: a bare JID with a local part.
@@ -82,6 +83,24 @@ impl SessionHandle {
         let nick = check_nick(nick)?;
         self.ask(|reply| Command::ChangeRoomNick { room, nick, reply })
             .await?
+    }
+
+    /// Add or change the bookmark of `edit.jid` on the server.
+    pub async fn set_bookmark(&self, edit: BookmarkEdit) -> Result<()> {
+        self.ask(|reply| Command::SetBookmark { edit, reply })
+            .await?
+    }
+
+    pub async fn remove_bookmark(&self, room: &str) -> Result<()> {
+        let room = parse_room(room)?;
+        self.ask(|reply| Command::RemoveBookmark { room, reply })
+            .await?
+    }
+
+    pub async fn bookmarks(&self) -> Vec<BookmarkView> {
+        self.ask(|reply| Command::Bookmarks { reply })
+            .await
+            .unwrap_or_default()
     }
 
     /// The rooms we are in, with their occupants.

@@ -25,7 +25,7 @@ mod transport;
 pub mod xep0077_registration;
 mod xml_console;
 
-pub use actor::{start, RosterSnapshot, SessionConfig, SessionEvent};
+pub use actor::{start, BookmarkEdit, RosterSnapshot, SessionConfig, SessionEvent};
 pub use certificate::{describe as describe_certificate, CertificateInfo};
 pub use connector::ServerAddress;
 pub use handle::SessionHandle;

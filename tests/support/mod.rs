@@ -130,6 +130,23 @@ impl Client {
         }
     }
 
+    /// Send raw XML as "another client" would, and return the first
+    /// incoming XML console text containing `needle` (the console must be
+    /// open: `app.set_console_open(true)`).
+    pub async fn raw_exchange(&mut self, xml: &str, needle: &str) -> String {
+        self.app.send_raw(xml).await.unwrap();
+        self.wait_event(|e| match e {
+            SessionEvent::Console(lines) => lines
+                .iter()
+                .find(|l| {
+                    l.direction == hearth::session::ConsoleDirection::In && l.xml.contains(needle)
+                })
+                .map(|l| l.xml.clone()),
+            _ => None,
+        })
+        .await
+    }
+
     /// Collect events for `d` (used to show that something does NOT happen).
     pub async fn events_during(&mut self, d: Duration) -> Vec<SessionEvent> {
         let deadline = tokio::time::Instant::now() + d;

@@ -19,6 +19,7 @@ pub struct Prosody {
     /// The XMPP domain (VirtualHost); the certificate still names localhost.
     pub domain: &'static str,
     disabled_sasl: &'static [&'static str],
+    pep_bookmarks: bool,
     child: Option<Child>,
 }
 
@@ -32,6 +33,9 @@ pub struct Options {
     pub domain: &'static str,
     /// SASL mechanisms the server must not offer (e.g. only PLAIN left).
     pub disabled_sasl: &'static [&'static str],
+    /// XEP-0402 bookmarks with XEP-0048 compatibility (mod_bookmarks).
+    /// Without it the server has private storage and PEP, like Openfire.
+    pub pep_bookmarks: bool,
 }
 
 impl Default for Options {
@@ -42,6 +46,7 @@ impl Default for Options {
             registration: false,
             domain: DOMAIN,
             disabled_sasl: &[],
+            pep_bookmarks: false,
         }
     }
 }
@@ -82,6 +87,7 @@ impl Prosody {
             registration: options.registration,
             domain: options.domain,
             disabled_sasl: options.disabled_sasl,
+            pep_bookmarks: options.pep_bookmarks,
             child: None,
         };
         std::fs::create_dir_all(p.data()).unwrap();
@@ -111,6 +117,7 @@ impl Prosody {
             registration: false,
             domain: DOMAIN,
             disabled_sasl: &[],
+            pep_bookmarks: false,
             child: None,
         }
     }
@@ -177,7 +184,7 @@ https_ports = {{ }}
 plugin_paths = {{ "/usr/lib/prosody/modules" }}
 modules_enabled = {{
     "disco"; "roster"; "saslauth"; {tls_module} "smacks"; "ping"; "version";
-    "offline"; "posix"; "register"; "mam";
+    "offline"; "posix"; "register"; "mam"; "private"; "pep"; {bookmarks_module}
 }}
 modules_disabled = {{ "s2s"; "dialback"; "limits"; "admin_telnet"; }}
 authentication = "internal_hashed"
@@ -208,6 +215,11 @@ Component "conference.{domain}" "muc"
                 .direct_tls_port
                 .map(|p| p.to_string())
                 .unwrap_or_default(),
+            bookmarks_module = if self.pep_bookmarks {
+                "\"bookmarks\";"
+            } else {
+                ""
+            },
             tls_module = if self.tls { "\"tls\";" } else { "" },
             tls = self.tls,
             registration = self.registration,

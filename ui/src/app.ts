@@ -3,9 +3,11 @@ import { toIpcError } from "./backend";
 import type { ConnectionSettings, ConnectionState, LoginRequest, SavedLogin } from "./bindings";
 import { ChatController } from "./chat";
 import { bareJid } from "./jid";
+import { RoomController } from "./rooms";
 import { fallbackConnectionSettings } from "./settingsDefaults";
 import { ConnectionStore } from "./state/connection";
 import { ConversationStore } from "./state/conversations";
+import { RoomStore } from "./state/rooms";
 import { RosterStore } from "./state/roster";
 import { createLoginView } from "./views/login";
 import { createMainScreen } from "./views/mainScreen";
@@ -24,7 +26,9 @@ export class App {
   readonly connection = new ConnectionStore();
   readonly roster = new RosterStore();
   readonly convs = new ConversationStore();
+  readonly rooms = new RoomStore();
   readonly chat: ChatController;
+  readonly roomActions: RoomController;
   saved: SavedLogin | null = null;
   /** What the connection dialog starts from when nothing is saved. */
   defaultSettings: ConnectionSettings = fallbackConnectionSettings();
@@ -44,7 +48,8 @@ export class App {
     readonly root: HTMLElement,
     readonly backend: Backend,
   ) {
-    this.chat = new ChatController(backend, this.convs);
+    this.chat = new ChatController(backend, this.convs, this.rooms);
+    this.roomActions = new RoomController(backend, this.convs, this.rooms, this.chat);
     document.body.dataset.connection = this.connection.current.state;
   }
 
@@ -92,6 +97,10 @@ export class App {
       b.listen("presence-changed", (list) => this.roster.updatePresences(list)),
       b.listen("messages-added", (batch) => this.chat.onMessagesAdded(batch)),
       b.listen("message-updated", (m) => this.chat.onMessageUpdated(m)),
+      b.listen("room-joined", (s) => this.roomActions.onJoined(s)),
+      b.listen("room-left", (e) => this.roomActions.onLeft(e)),
+      b.listen("occupants-changed", (list) => this.roomActions.onOccupants(list)),
+      b.listen("room-subject", (e) => this.roomActions.onSubject(e)),
     ]);
   }
 
@@ -135,7 +144,10 @@ export class App {
     if (state.state === "online") {
       this.everOnline = true;
       if (this.screen?.kind !== "main") this.showMain();
-      else if (!wasOnline) void this.refreshRoster();
+      else if (!wasOnline) {
+        void this.refreshRoster();
+        void this.roomActions.restore();
+      }
     } else if (state.state === "offline" && this.screen?.kind === "main") {
       // Logged out, or the very first connection failed (e.g. auto-login with a
       // changed password): back to the login form, which shows the reason.
@@ -146,6 +158,7 @@ export class App {
   private backToLogin(): Promise<void> {
     this.leaving ??= (async () => {
       this.convs.clear();
+      this.rooms.clear();
       this.roster.clear();
       [this.saved, this.defaultSettings] = await Promise.all([this.loadSaved(), this.loadDefaults()]);
       if (this.connection.current.state === "offline") this.showLogin();
@@ -184,6 +197,9 @@ export class App {
   showMain(): void {
     this.mount(createMainScreen(this));
     void this.refreshRoster();
+    // Rooms survive a reload of the web view; while still connecting the
+    // online state asks for them instead.
+    if (this.connection.current.state === "online") void this.roomActions.restore();
   }
 
   private mount(screen: Screen): void {

@@ -224,6 +224,14 @@ export type RoomTextArgs = { room: string,
  */
 text: string, };
 
+export type BookmarkView = { jid: string, name: string | null, nick: string | null, autojoin: boolean, hasPassword: boolean, };
+
+export type BookmarkInput = { jid: string, name: string | null, nick: string | null, autojoin: boolean, 
+/**
+ * `null` = keep the stored password; "" = none.
+ */
+password: string | null, };
+
 export type IpcError = { code: ErrorCode, message: string, };
 
 /** Every command: its argument object and its result. */
@@ -255,6 +263,9 @@ export interface Commands {
   set_room_subject: { args: { args: RoomTextArgs }, result: null };
   change_room_nick: { args: { args: RoomTextArgs }, result: null };
   rooms: { args: Record<string, never>, result: Array<RoomSnapshot> };
+  bookmarks: { args: Record<string, never>, result: Array<BookmarkView> };
+  set_bookmark: { args: { bookmark: BookmarkInput }, result: null };
+  remove_bookmark: { args: { room: string }, result: null };
 }
 
 /** Every event: its payload. */
@@ -269,4 +280,5 @@ export interface Events {
   "room-left": RoomLeft;
   "occupants-changed": Array<OccupantsChanged>;
   "room-subject": RoomSubject;
+  "bookmarks-changed": Array<BookmarkView>;
 }

@@ -1,25 +1,34 @@
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
 import type { ChatMessage, HistoryCursor } from "./bindings";
-import type { ConversationStore } from "./state/conversations";
+import type { ConversationKind, ConversationStore } from "./state/conversations";
+import type { RoomStore } from "./state/rooms";
 
 export const HISTORY_PAGE_SIZE = 50;
 
 /** Conversation actions that talk to the backend: history paging, sending, incoming events. */
 export class ChatController {
+  /**
+   * Closing a room tab means leaving the room; the RoomController (which
+   * needs this controller to open tabs) plugs itself in here.
+   */
+  leaveRoom: ((room: string) => Promise<unknown>) | null = null;
+
   constructor(
     private readonly backend: Backend,
     private readonly convs: ConversationStore,
+    private readonly rooms: RoomStore,
   ) {}
 
   /** Opens (or focuses) the tab for `peer`; a new tab loads its latest history page. */
-  open(peer: string, focus = true): void {
-    const { created } = this.convs.open(peer, focus);
+  open(peer: string, focus = true, kind: ConversationKind = "chat"): void {
+    const { created } = this.convs.open(peer, focus, kind);
     if (created) void this.loadOlder(peer);
   }
 
   close(peer: string): void {
-    this.convs.close(peer);
+    if (this.convs.get(peer)?.kind === "room" && this.leaveRoom) void this.leaveRoom(peer);
+    else this.convs.close(peer);
   }
 
   /** Loads the page before the oldest loaded message (the latest page the first time). */
@@ -42,11 +51,14 @@ export class ChatController {
     }
   }
 
-  /** Sends `body` to `peer`. Resolves false (and records the error on the tab) on failure. */
+  /** Sends `body` to `peer` (a contact, an occupant or a room). Resolves false (and records the error on the tab) on failure. */
   async send(peer: string, body: string): Promise<boolean> {
     this.convs.setStatus(peer, { sendError: null });
     try {
-      const message = await this.backend.invoke("send_message", { args: { to: peer, body } });
+      const message =
+        this.convs.get(peer)?.kind === "room"
+          ? await this.backend.invoke("send_room_message", { args: { room: peer, text: body } })
+          : await this.backend.invoke("send_message", { args: { to: peer, body } });
       this.convs.merge(peer, [message]);
       return true;
     } catch (e) {
@@ -56,7 +68,15 @@ export class ChatController {
   }
 
   onMessagesAdded(batch: ChatMessage[]): void {
-    for (const peer of this.convs.receive(batch)) void this.loadOlder(peer);
+    const accepted = batch.filter((m) => {
+      if (m.kind !== "groupchat" || this.convs.get(m.peer)) return true;
+      // A room without a tab: open it if we are in the room; otherwise the
+      // room is gone for us (its history still has the message).
+      if (!this.rooms.get(m.peer)?.joined) return false;
+      this.open(m.peer, false, "room");
+      return true;
+    });
+    for (const peer of this.convs.receive(accepted, (m) => this.rooms.isMention(m))) void this.loadOlder(peer);
   }
 
   onMessageUpdated(message: ChatMessage): void {

@@ -1,5 +1,5 @@
 // Demo data for running the UI in a plain browser (`npm run dev`). Not used in the app.
-import type { ChatMessage, ContactPresence, HistoryCursor, PresenceShow, RosterItem } from "./bindings";
+import type { ChatMessage, ContactPresence, HistoryCursor, Occupant, PresenceShow, RoomSnapshot, RosterItem } from "./bindings";
 import { MockBackend } from "./mockBackend";
 import { fallbackConnectionSettings } from "./settingsDefaults";
 
@@ -33,6 +33,31 @@ function presence(jid: string, i: number): ContactPresence {
   };
 }
 
+const ROOM = `lobby@conference.${DOMAIN}`;
+const ROOM_PEOPLE: Array<[string, Occupant["role"], Occupant["affiliation"], PresenceShow]> = [
+  ["anna", "moderator", "owner", "available"],
+  ["bo", "moderator", "admin", "dnd"],
+  ["carla", "participant", "member", "away"],
+  ["dmitri", "participant", "none", "available"],
+  ["feng", "participant", "member", "xa"],
+  ["guest42", "visitor", "none", "available"],
+];
+
+function occupant(nick: string, role: Occupant["role"], affiliation: Occupant["affiliation"], show: PresenceShow): Occupant {
+  return { nick, role, affiliation, show, realJid: role === "visitor" ? null : `${nick}@${DOMAIN}`, status: show === "dnd" ? "Focus time" : null };
+}
+
+/** The demo room; `?many` fills it with 2,000 more occupants to try the virtualised list. */
+function roomSnapshot(nick: string): RoomSnapshot {
+  const occupants = ROOM_PEOPLE.map(([n, role, aff, show]) => occupant(n, role, aff, show));
+  occupants.push(occupant(nick, "participant", "member", "available"));
+  if (new URLSearchParams(location.search).has("many")) {
+    for (let i = 0; i < 2000; i++) occupants.push(occupant(`user${i}`, i % 10 === 0 ? "visitor" : "participant", "none", SHOWS[i % SHOWS.length]!));
+  }
+  occupants.sort((a, b) => (a.nick < b.nick ? -1 : 1));
+  return { room: ROOM, nick, subject: "Welcome to the Hearth demo lobby · be kind", occupants };
+}
+
 export function createDemoBackend(): MockBackend {
   const mock = new MockBackend();
   let nextId = 1;
@@ -43,8 +68,17 @@ export function createDemoBackend(): MockBackend {
     stanzaId: null, originId: null, state: "acked", error: null, sender: null, ...partial,
   });
   const histories = new Map<string, ChatMessage[]>();
+  const roomLines = ["Morning all!", "Has anyone seen the new build?", "demo, can you check the release notes?", "Looks good to me.", "Lunch at 12?"];
+  const roomMessage = (i: number, partial: Partial<ChatMessage> = {}): ChatMessage => {
+    const [nick] = ROOM_PEOPLE[i % ROOM_PEOPLE.length]!;
+    return message(ROOM, i, { kind: "groupchat", direction: "in", state: "received", sender: nick, body: roomLines[i % roomLines.length]!, ...partial });
+  };
   const history = (peer: string): ChatMessage[] => {
     let list = histories.get(peer);
+    if (!list && peer === ROOM) {
+      list = Array.from({ length: 40 }, (_, i) => roomMessage(i));
+      histories.set(peer, list);
+    }
     if (!list) {
       list = Array.from({ length: 120 }, (_, i) => message(peer, i));
       list.push(message(peer, 120, { direction: "in", body: "<img src=x onerror=alert(1)> stays text.\nSecond line." }));
@@ -53,6 +87,47 @@ export function createDemoBackend(): MockBackend {
     return list;
   };
   const later = (ms: number, fn: () => void): void => void setTimeout(fn, ms);
+
+  // One room we are in once logged in (the backend rejoins it on its own).
+  const joined = new Map<string, RoomSnapshot>();
+  let online = false;
+  mock.on("rooms", () => (online ? [...joined.values()] : []));
+  mock.on("join_room", ({ args }) =>
+    new Promise((resolve, reject) => later(500, () => {
+      if (args.nick.toLowerCase() === "anna") {
+        reject({ code: "protocol", message: "That nickname is already taken in this room; choose another." });
+        return;
+      }
+      const snapshot = args.room === ROOM
+        ? roomSnapshot(args.nick)
+        : { room: args.room, nick: args.nick, subject: null, occupants: [occupant(args.nick, "moderator", "owner", "available")] };
+      joined.set(args.room, snapshot);
+      resolve(snapshot);
+    })),
+  );
+  mock.on("leave_room", ({ room }) => {
+    joined.delete(room);
+    later(50, () => mock.emit("room-left", { room, reason: null }));
+    return null;
+  });
+  mock.on("send_room_message", ({ args }) => {
+    const sent = message(args.room, 0, { kind: "groupchat", direction: "out", body: args.text, timestamp: Date.now(), state: "queued", sender: joined.get(args.room)?.nick ?? null });
+    later(300, () => mock.emit("message-updated", { ...sent, state: "acked" }));
+    return sent;
+  });
+  mock.on("set_room_subject", ({ args }) => {
+    later(200, () => mock.emit("room-subject", { room: args.room, subject: args.text, by: joined.get(args.room)?.nick ?? null }));
+    return null;
+  });
+  mock.on("change_room_nick", ({ args }) => {
+    const snapshot = joined.get(args.room);
+    if (!snapshot) throw { code: "invalidInput", message: "You are not in this room." };
+    const self = snapshot.occupants.find((o) => o.nick === snapshot.nick);
+    const old = snapshot.nick;
+    snapshot.nick = args.text;
+    later(200, () => mock.emit("occupants-changed", [{ room: args.room, gone: [old], present: self ? [{ ...self, nick: args.text }] : [] }]));
+    return null;
+  });
 
   mock.on("saved_login", () => ({
     jid: `demo@${DOMAIN}`, remember: true, autoLogin: false, connection: fallbackConnectionSettings(),
@@ -80,6 +155,8 @@ export function createDemoBackend(): MockBackend {
         mock.emit("connection-state", { state: "offline", reason: { code: "authFailed", message: "not-authorized" } });
         return;
       }
+      online = true;
+      joined.set(ROOM, roomSnapshot(request.jid.split("@")[0] ?? "demo"));
       mock.emit("connection-state", { state: "online", jid: `${request.jid}/hearth`, newSessionAfterLoss: false });
       // `?restart` shows what a lost, unresumable session looks like.
       if (new URLSearchParams(location.search).has("restart")) {
@@ -89,10 +166,17 @@ export function createDemoBackend(): MockBackend {
         message(`news@${DOMAIN}`, 200, { kind: "headline", subject: "Maintenance", body: "The file server restarts at 18:00.", timestamp: Date.now() }),
         message(`anna@${DOMAIN}`, 201, { direction: "in", body: "Hi! Do you have a minute?", timestamp: Date.now() }),
       ]));
+      later(4000, () => {
+        const nick = joined.get(ROOM)?.nick ?? "demo";
+        mock.emit("messages-added", [roomMessage(202, { body: `${nick}: the room demo works, try clicking an occupant.`, timestamp: Date.now() })]);
+        mock.emit("occupants-changed", [{ room: ROOM, present: [occupant("carla", "participant", "member", "available")], gone: ["guest42"] }]);
+      });
     });
     return null;
   });
   mock.on("logout", () => {
+    online = false;
+    joined.clear();
     later(50, () => mock.emit("connection-state", { state: "offline", reason: null }));
     return null;
   });

@@ -15,3 +15,13 @@ export function problemNodes(p: Problem | IpcError): Node[] {
   }
   return nodes;
 }
+
+/**
+ * "What failed." then why: the backend's own sentence (a room's refusal,
+ * such as "That nickname is already taken in this room; choose another."),
+ * or the translated code when it sent none. All as text.
+ */
+export function refusalNodes(lead: string, p: Problem | IpcError): Node[] {
+  const why = p.message.trim() !== "" ? p.message : problemText(p);
+  return [el("span", { class: "problem-text" }, lead), document.createTextNode(" "), el("span", { class: "problem-reason" }, why)];
+}

@@ -23,6 +23,8 @@ export class MockBackend implements Backend {
   private handlers: Handlers = {};
   private listeners: Listeners = {};
   private nextId = 1_000_000;
+  /** Our nick per joined room, for the default send_room_message answer. */
+  private roomNicks = new Map<string, string>();
 
   /** Scripts the result of a command (replaces any previous script). */
   on<K extends keyof Commands>(cmd: K, handler: Handler<K>): this {
@@ -85,16 +87,25 @@ export class MockBackend implements Backend {
       change_password: () => null,
       registration_form: () => ({ instructions: null, fields: [], dataForm: false }),
       register: () => null,
-      join_room: ({ args: a }) => ({ room: a.room, nick: a.nick, subject: null, occupants: [] }),
-      leave_room: () => null,
+      join_room: ({ args: a }) => {
+        this.roomNicks.set(a.room, a.nick);
+        return { room: a.room, nick: a.nick, subject: null, occupants: [] };
+      },
+      leave_room: ({ room }) => {
+        this.roomNicks.delete(room);
+        return null;
+      },
       send_room_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.room, direction: "out", kind: "groupchat", body: a.text,
         subject: null, timestamp: Date.now(), stanzaId: null, originId: null,
-        state: "queued", error: null, sender: null,
+        state: "queued", error: null, sender: this.roomNicks.get(a.room) ?? null,
       }),
       set_room_subject: () => null,
       change_room_nick: () => null,
       rooms: () => [],
+      bookmarks: () => [],
+      set_bookmark: () => null,
+      remove_bookmark: () => null,
       history_page: () => ({ messages: [], complete: true }),
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,

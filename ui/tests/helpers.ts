@@ -1,6 +1,6 @@
 import { afterEach } from "vitest";
 import { startApp, type App } from "../src/app";
-import type { ChatMessage, ConnectionSettings, ContactPresence, RosterItem, SavedLogin } from "../src/bindings";
+import type { ChatMessage, ConnectionSettings, ContactPresence, Occupant, RosterItem, SavedLogin } from "../src/bindings";
 import { initI18n } from "../src/i18n";
 import { MockBackend } from "../src/mockBackend";
 import { fallbackConnectionSettings } from "../src/settingsDefaults";
@@ -114,4 +114,9 @@ export function savedLogin(partial: Partial<SavedLogin> & { jid: string }): Save
     remember: false, autoLogin: false, connection: settings(), hasPassword: false, hasProxyPassword: false, demoPassword: null,
     ...partial,
   };
+}
+
+/** A room occupant: an available participant unless told otherwise. */
+export function occ(nick: string, partial: Partial<Occupant> = {}): Occupant {
+  return { nick, role: "participant", affiliation: "none", realJid: null, show: "available", status: null, ...partial };
 }

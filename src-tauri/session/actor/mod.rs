@@ -24,10 +24,14 @@ use tokio_xmpp::Stanza;
 use ts_rs::TS;
 
 mod account;
+mod bookmarks;
 mod contacts;
 mod rooms;
 
+pub use bookmarks::BookmarkEdit;
+
 use crate::error::{ErrorCode, HearthError, Problem, Result};
+use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_messages::{self, Incoming};
 use crate::features::rfc6121_presence::{self, ContactPresence, PresenceBook, PresenceShow};
 use crate::features::rfc6121_roster::{self, RosterBook, RosterItem};
@@ -86,6 +90,8 @@ pub enum SessionEvent {
     RoomLeft(RoomLeft),
     Occupants(Vec<OccupantsChanged>),
     RoomSubject(RoomSubject),
+    /// The account's room bookmarks (all of them, after any change).
+    Bookmarks(Vec<BookmarkView>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -154,6 +160,17 @@ pub(super) enum Command {
     Rooms {
         reply: oneshot::Sender<Vec<RoomSnapshot>>,
     },
+    SetBookmark {
+        edit: BookmarkEdit,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    RemoveBookmark {
+        room: BareJid,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    Bookmarks {
+        reply: oneshot::Sender<Vec<BookmarkView>>,
+    },
 }
 
 /// Results that come back to the actor from helper tasks.
@@ -168,6 +185,9 @@ pub(super) enum Internal {
     JoinDeadline(BareJid),
     /// The instant configuration of a room we created was answered.
     RoomUnlocked(BareJid, Result<()>),
+    /// What our account supports (decides where bookmarks live).
+    BookmarkDisco(IqAnswer),
+    BookmarksFetched(bookmarks::Source, IqAnswer),
 }
 
 pub fn start(
@@ -217,6 +237,7 @@ pub fn start(
         batch: Vec::new(),
         presence_batch: Vec::new(),
         rooms: RoomBook::default(),
+        bookmarks: Default::default(),
         lost_reason: None,
         stopped: None,
         internal: internal_tx,
@@ -248,6 +269,7 @@ struct Actor {
     batch: Vec<NewMessage>,
     presence_batch: Vec<ContactPresence>,
     rooms: RoomBook,
+    bookmarks: bookmarks::Bookmarks,
     /// Why the link was last lost (for the "reconnecting" banner).
     lost_reason: Option<Problem>,
     /// Set when the reconnector gave up for good.
@@ -295,7 +317,7 @@ impl Actor {
                     }
                     self.on_command(cmd).await;
                 }
-                Some(msg) = internal.recv() => self.on_internal(msg),
+                Some(msg) = internal.recv() => self.on_internal(msg).await,
                 Some(first) = console.recv() => {
                     let mut lines = vec![first];
                     while let Ok(more) = console.try_recv() {
@@ -348,7 +370,7 @@ impl Actor {
         self.set_state(ConnectionState::Offline { reason });
         // Late delivery reports (messages failed at shutdown) still count.
         while let Ok(msg) = internal.try_recv() {
-            self.on_internal(msg);
+            self.on_internal(msg).await;
         }
         if let Some(reply) = logout_reply {
             let _ = reply.send(());
@@ -498,6 +520,7 @@ impl Actor {
             rfc6121_presence::own(self.own_show, self.own_status.as_deref(), self.priority);
         self.send(Stanza::Presence(presence)).await;
         self.rejoin_rooms().await;
+        self.start_bookmarks().await;
         self.lost_reason = None;
         self.set_state(ConnectionState::Online {
             jid: bound.to_string(),
@@ -505,7 +528,7 @@ impl Actor {
         });
     }
 
-    fn on_internal(&mut self, msg: Internal) {
+    async fn on_internal(&mut self, msg: Internal) {
         match msg {
             Internal::RosterLoaded(Ok(Some(payload))) => match self.roster.load(payload) {
                 Ok(()) => self.sink.emit(SessionEvent::Roster(self.roster.items())),
@@ -528,6 +551,10 @@ impl Actor {
                     log::warn!("the new room could not be unlocked: {e}");
                 }
                 self.rooms.unlocked(&room, result);
+            }
+            Internal::BookmarkDisco(answer) => self.on_bookmark_disco(answer).await,
+            Internal::BookmarksFetched(source, answer) => {
+                self.on_bookmarks_fetched(source, answer).await
             }
         }
     }
@@ -567,6 +594,16 @@ impl Actor {
 
     fn on_message(&mut self, m: Message) {
         if self.on_room_message(&m) {
+            return;
+        }
+        let pep_event = m
+            .payloads
+            .iter()
+            .find(|p| p.is("event", crate::features::xep0402_bookmarks::NS_EVENT));
+        if let Some(event) = pep_event {
+            if !self.on_bookmark_push(m.from.as_ref(), event) {
+                log::info!("ignoring a PEP event that is not our own bookmarks");
+            }
             return;
         }
         match rfc6121_messages::interpret(&m, &self.own, now_ms()) {
@@ -672,6 +709,11 @@ impl Actor {
             }
             Command::Rooms { reply } => {
                 let _ = reply.send(self.rooms.snapshots());
+            }
+            Command::SetBookmark { edit, reply } => self.set_bookmark(edit, reply).await,
+            Command::RemoveBookmark { room, reply } => self.remove_bookmark(room, reply).await,
+            Command::Bookmarks { reply } => {
+                let _ = reply.send(self.bookmarks_snapshot());
             }
         }
     }

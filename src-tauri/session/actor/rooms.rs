@@ -51,7 +51,7 @@ impl Actor {
 
     /// The time of the newest stored message of `room`: history from the
     /// room starts there, so a rejoin does not fetch what we have.
-    fn latest_in(&self, room: &BareJid) -> Option<i64> {
+    pub(super) fn latest_in(&self, room: &BareJid) -> Option<i64> {
         let account = self.own.to_string();
         self.with_store(|s| s.latest_timestamp(&account, &room.to_string()))
             .ok()

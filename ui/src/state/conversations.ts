@@ -1,12 +1,18 @@
 import type { ChatMessage, IpcError } from "../bindings";
 import { Emitter } from "./emitter";
 
+/** A 1:1 chat (also a private chat with a room occupant, peer "room/nick") or a group chat. */
+export type ConversationKind = "chat" | "room";
+
 export interface Conversation {
   readonly peer: string;
+  readonly kind: ConversationKind;
   /** Loaded messages, oldest first (by timestamp, then id). */
   messages: ChatMessage[];
   byId: Map<number, ChatMessage>;
   unread: number;
+  /** Unread messages that name our nick (rooms only). */
+  mentions: number;
   historyStarted: boolean;
   loading: boolean;
   complete: boolean;
@@ -47,12 +53,12 @@ export class ConversationStore {
     return this.tabs.find((c) => c.peer === peer);
   }
 
-  open(peer: string, focus: boolean): { conv: Conversation; created: boolean } {
+  open(peer: string, focus: boolean, kind: ConversationKind = "chat"): { conv: Conversation; created: boolean } {
     let conv = this.get(peer);
     const created = !conv;
     if (!conv) {
       conv = {
-        peer, messages: [], byId: new Map(), unread: 0, historyStarted: false,
+        peer, kind, messages: [], byId: new Map(), unread: 0, mentions: 0, historyStarted: false,
         loading: false, complete: false, historyError: null, sendError: null,
       };
       this.tabs.push(conv);
@@ -67,6 +73,7 @@ export class ConversationStore {
     if (!conv) return;
     this.active = peer;
     conv.unread = 0;
+    conv.mentions = 0;
     this.tabsChanged.emit();
   }
 
@@ -128,9 +135,10 @@ export class ConversationStore {
   /**
    * A `messages-added` batch: appends to open tabs, counts unread incoming
    * messages on inactive tabs and opens (unfocused) tabs for new incoming peers.
-   * Returns the peers whose tab was opened by this batch.
+   * Returns the peers whose tab was opened by this batch. `isMention` picks
+   * the unread messages that also count as mentions of us.
    */
-  receive(batch: ChatMessage[]): string[] {
+  receive(batch: ChatMessage[], isMention: (m: ChatMessage) => boolean = () => false): string[] {
     const byPeer = new Map<string, ChatMessage[]>();
     for (const m of batch) {
       const list = byPeer.get(m.peer) ?? [];
@@ -146,10 +154,11 @@ export class ConversationStore {
         opened.push(peer);
       }
       const added = this.merge(peer, messages);
-      const incoming = added.filter((m) => m.direction === "in").length;
+      const incoming = added.filter((m) => m.direction === "in");
       const conv = this.get(peer);
-      if (conv && incoming > 0 && this.active !== peer) {
-        conv.unread += incoming;
+      if (conv && incoming.length > 0 && this.active !== peer) {
+        conv.unread += incoming.length;
+        conv.mentions += incoming.filter(isMention).length;
         unreadChanged = true;
       }
     }

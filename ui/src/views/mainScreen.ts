@@ -3,6 +3,7 @@ import { Disposer, el, setText } from "../dom";
 import { tx } from "../i18n";
 import { createAddContact } from "./addContact";
 import { createChangePassword } from "./changePassword";
+import { createJoinRoom } from "./joinRoom";
 import { createLanguageSelect } from "./languageSelect";
 import { createPresenceSelector } from "./presenceSelector";
 import { createRosterView } from "./roster";
@@ -53,7 +54,7 @@ export function createMainScreen(app: App): Screen {
     el(
       "div",
       { class: "main-body" },
-      el("aside", { class: "sidebar" }, header, createAddContact(app, disposer), createRosterView(app, disposer)),
+      el("aside", { class: "sidebar" }, header, createAddContact(app, disposer), createJoinRoom(app, disposer), createRosterView(app, disposer)),
       createTabsView(app, disposer),
     ),
     xmlConsole.panel,

@@ -7,15 +7,21 @@ const STATE_ICON: Record<DeliveryState, string> = {
   queued: "⏳", sent: "✓", acked: "✓✓", received: "✓✓", failed: "⚠",
 };
 
-/** One message as a list item; every remote string is inserted as text. */
-export function renderMessage(m: ChatMessage): HTMLLIElement {
+/**
+ * One message as a list item; every remote string is inserted as text.
+ * `mention`: a room message that names our nick (highlighted).
+ */
+export function renderMessage(m: ChatMessage, mention = false): HTMLLIElement {
   const date = toDate(m.timestamp);
   const notice = m.kind === "headline";
+  // In a room the peer is the room: who wrote it is the sender's nick.
+  const sender = m.kind === "groupchat" && m.direction === "in" && m.sender !== null ? m.sender : null;
   const time = el("time", { datetime: date.toISOString(), title: formatFull(date, getLang()) }, formatClock(date));
   const content = el(
     "div",
     { class: "message-content" },
     notice ? tx("span", "messages.notice", { class: "notice-label" }) : null,
+    sender !== null ? el("span", { class: "message-sender", "data-testid": "message-sender" }, sender) : null,
     m.subject ? el("strong", { class: "message-subject" }, m.subject) : null,
     el("div", { class: "message-body", "data-testid": "message-body" }, m.body),
     m.state === "failed" && m.direction === "out"
@@ -33,7 +39,7 @@ export function renderMessage(m: ChatMessage): HTMLLIElement {
   return el(
     "li",
     {
-      class: `message ${m.direction}${notice ? " notice" : ""}`,
+      class: `message ${m.direction}${notice ? " notice" : ""}${mention ? " mention" : ""}`,
       "data-testid": "message",
       "data-id": m.id,
       "data-direction": m.direction,

@@ -1,4 +1,5 @@
 import type { App } from "../app";
+import type { ChatMessage } from "../bindings";
 import { el, setText, type Disposer } from "../dom";
 import { onLangChange, t } from "../i18n";
 import type { MessagesChange } from "../state/conversations";
@@ -31,6 +32,7 @@ export function createMessageView(app: App, peer: string, disposer: Disposer): M
   let attached = false;
 
   const conv = () => app.convs.get(peer);
+  const render = (m: ChatMessage): HTMLLIElement => renderMessage(m, app.rooms.isMention(m));
   const atBottom = (): boolean => list.scrollHeight - list.scrollTop - list.clientHeight < EDGE;
   const scrollToEnd = (): void => {
     stick = true;
@@ -43,7 +45,7 @@ export function createMessageView(app: App, peer: string, disposer: Disposer): M
     for (const m of conv()?.messages ?? []) {
       let item = items.get(m.id);
       if (!item) {
-        item = renderMessage(m);
+        item = render(m);
         items.set(m.id, item);
       }
       if (item === cursor) cursor = cursor.nextSibling;
@@ -59,7 +61,7 @@ export function createMessageView(app: App, peer: string, disposer: Disposer): M
     for (const m of change.updated) {
       const old = items.get(m.id);
       if (!old) continue;
-      const fresh = renderMessage(m);
+      const fresh = render(m);
       old.replaceWith(fresh);
       items.set(m.id, fresh);
     }

@@ -1,12 +1,15 @@
 import type { App } from "../app";
 import { el, setHidden, setText, type Disposer } from "../dom";
 import { onLangChange, t, tattr, tx } from "../i18n";
+import { peerLabel } from "../peers";
 import { createConversationPanel, type ConversationPanel } from "./conversation";
+import { createRoomPanel } from "./roomPanel";
 
 interface Tab {
   readonly el: HTMLDivElement;
   readonly title: HTMLSpanElement;
   readonly unread: HTMLSpanElement;
+  readonly mention: HTMLSpanElement;
   readonly panel: ConversationPanel;
 }
 
@@ -26,9 +29,16 @@ export function createTabsView(app: App, disposer: Disposer): HTMLElement {
   function createTab(peer: string): Tab {
     const n = ++seq;
     const tabId = `tab-${n}`;
-    const panel = createConversationPanel(app, peer, `tabpanel-${n}`, tabId);
+    const room = app.convs.get(peer)?.kind === "room";
+    const panel = room
+      ? createRoomPanel(app, peer, `tabpanel-${n}`, tabId)
+      : createConversationPanel(app, peer, `tabpanel-${n}`, tabId);
     const title = el("span", { class: "tab-title" });
     const unread = el("span", { class: "tab-unread", "data-testid": "tab-unread", hidden: true });
+    const mention = el("span", { class: "tab-mention", "data-testid": "tab-mention", role: "img", hidden: true }, "@");
+    const marker = room
+      ? el("span", { class: "tab-room", "data-testid": "tab-room", role: "img", ...tattr("aria-label", "room.marker"), ...tattr("title", "room.marker") }, "#")
+      : null;
     const close = el(
       "button",
       { type: "button", class: "tab-close", "data-testid": "tab-close", tabindex: -1, ...tattr("aria-label", "tabs.close"), ...tattr("title", "tabs.close") },
@@ -36,8 +46,10 @@ export function createTabsView(app: App, disposer: Disposer): HTMLElement {
     );
     const tab = el(
       "div",
-      { class: "tab", role: "tab", id: tabId, "aria-controls": `tabpanel-${n}`, "data-testid": "tab", "data-jid": peer },
+      { class: room ? "tab room" : "tab", role: "tab", id: tabId, "aria-controls": `tabpanel-${n}`, "data-testid": "tab", "data-jid": peer, "data-kind": room ? "room" : "chat" },
+      marker,
       title,
+      mention,
       unread,
       close,
     );
@@ -64,13 +76,13 @@ export function createTabsView(app: App, disposer: Disposer): HTMLElement {
       e.stopPropagation();
       app.chat.close(peer);
     });
-    return { el: tab, title, unread, panel };
+    return { el: tab, title, unread, mention, panel };
   }
 
   function renderTab(peer: string, tab: Tab): void {
     const conv = app.convs.get(peer);
     const active = app.convs.active === peer;
-    setText(tab.title, app.roster.name(peer));
+    setText(tab.title, peerLabel(app, peer));
     tab.el.title = peer;
     tab.el.setAttribute("aria-selected", String(active));
     tab.el.tabIndex = active || (app.convs.active === null && app.convs.tabs[0]?.peer === peer) ? 0 : -1;
@@ -79,6 +91,11 @@ export function createTabsView(app: App, disposer: Disposer): HTMLElement {
     setText(tab.unread, count > 0 ? String(count) : "");
     tab.unread.setAttribute("aria-label", t("tabs.unread", { count }));
     setHidden(tab.unread, count === 0);
+    const mentions = active ? 0 : (conv?.mentions ?? 0);
+    tab.mention.setAttribute("aria-label", t("room.mentions", { count: mentions }));
+    tab.mention.title = tab.mention.getAttribute("aria-label") ?? "";
+    setHidden(tab.mention, mentions === 0);
+    tab.el.classList.toggle("mentioned", mentions > 0);
   }
 
   function sync(): void {

@@ -1,0 +1,133 @@
+import type { ChatMessage, Occupant, OccupantsChanged, Problem, RoomSnapshot } from "../bindings";
+import { Emitter } from "./emitter";
+
+/** One group chat (XEP-0045) as the UI knows it. */
+export interface Room {
+  readonly room: string;
+  /** Our nickname in the room. */
+  nick: string;
+  subject: string | null;
+  /** By nickname. */
+  readonly occupants: Map<string, Occupant>;
+  /** We are in the room (false after being kicked, banned, refused, …). */
+  joined: boolean;
+  /** Why we are no longer in the room; the tab keeps showing it. */
+  left: Problem | null;
+  /**
+   * A nickname change we asked for. The backend tells nobody which
+   * occupant is us, so we adopt it when our old nick goes and this one
+   * appears in the same batch.
+   */
+  pendingNick: string | null;
+}
+
+/** Occupants of `room` changed: `reset` = everything (join, rejoin, left). */
+export interface OccupantChange {
+  room: string;
+  reset: boolean;
+  present: string[];
+  gone: string[];
+}
+
+const WORD = /[\p{L}\p{N}_]/u;
+
+/**
+ * `body` names `nick` as a word of its own (case-insensitive): "hi Anna!"
+ * mentions anna, "annabelle" does not. Edges that are not letters in the
+ * nick itself (e.g. "[bot]") need no boundary.
+ */
+export function mentionsNick(body: string, nick: string): boolean {
+  const n = nick.trim().toLocaleLowerCase();
+  if (n === "") return false;
+  const b = body.toLocaleLowerCase();
+  const needStart = WORD.test(n.charAt(0));
+  const needEnd = WORD.test(n.charAt(n.length - 1));
+  for (let i = b.indexOf(n); i >= 0; i = b.indexOf(n, i + 1)) {
+    if (needStart && i > 0 && WORD.test(b.charAt(i - 1))) continue;
+    if (needEnd && WORD.test(b.charAt(i + n.length))) continue;
+    return true;
+  }
+  return false;
+}
+
+/** The rooms we are in (or were thrown out of while their tab is still open). */
+export class RoomStore {
+  private readonly rooms = new Map<string, Room>();
+  /** Nick, subject or joined/left state of a room changed (also: removed). */
+  readonly changed = new Emitter<string>();
+  readonly occupantsChanged = new Emitter<OccupantChange>();
+
+  get(room: string): Room | undefined {
+    return this.rooms.get(room);
+  }
+
+  has(room: string): boolean {
+    return this.rooms.has(room);
+  }
+
+  /** `join_room` result or `room-joined` (also after a rejoin): replaces the room's state. */
+  joined(s: RoomSnapshot): void {
+    const occupants = new Map(s.occupants.map((o) => [o.nick, o]));
+    this.rooms.set(s.room, { room: s.room, nick: s.nick, subject: s.subject, occupants, joined: true, left: null, pendingNick: null });
+    this.changed.emit(s.room);
+    this.occupantsChanged.emit({ room: s.room, reset: true, present: [], gone: [] });
+  }
+
+  /** Thrown out (or refused): keep the room for its tab, without occupants. */
+  left(room: string, reason: Problem): void {
+    const r = this.rooms.get(room);
+    if (!r) return;
+    r.joined = false;
+    r.left = reason;
+    r.pendingNick = null;
+    r.occupants.clear();
+    this.changed.emit(room);
+    this.occupantsChanged.emit({ room, reset: true, present: [], gone: [] });
+  }
+
+  remove(room: string): void {
+    if (this.rooms.delete(room)) this.changed.emit(room);
+  }
+
+  setSubject(room: string, subject: string): void {
+    const r = this.rooms.get(room);
+    if (!r) return;
+    r.subject = subject === "" ? null : subject;
+    this.changed.emit(room);
+  }
+
+  setPendingNick(room: string, nick: string): void {
+    const r = this.rooms.get(room);
+    if (r) r.pendingNick = nick;
+  }
+
+  /** `occupants-changed`: a present occupant replaces the one with that nick. */
+  applyOccupants(list: OccupantsChanged[]): void {
+    for (const change of list) {
+      const r = this.rooms.get(change.room);
+      if (!r || !r.joined) continue;
+      for (const nick of change.gone) r.occupants.delete(nick);
+      for (const o of change.present) r.occupants.set(o.nick, o);
+      const pending = r.pendingNick;
+      if (pending !== null && change.gone.includes(r.nick) && change.present.some((o) => o.nick === pending)) {
+        r.nick = pending;
+        r.pendingNick = null;
+        this.changed.emit(r.room);
+      }
+      this.occupantsChanged.emit({ room: r.room, reset: false, present: change.present.map((o) => o.nick), gone: change.gone });
+    }
+  }
+
+  /** A groupchat message from someone else that names our nick. */
+  isMention(m: ChatMessage): boolean {
+    if (m.kind !== "groupchat" || m.direction !== "in") return false;
+    const r = this.rooms.get(m.peer);
+    return r !== undefined && m.sender !== r.nick && mentionsNick(m.body, r.nick);
+  }
+
+  clear(): void {
+    const rooms = [...this.rooms.keys()];
+    this.rooms.clear();
+    for (const room of rooms) this.changed.emit(room);
+  }
+}

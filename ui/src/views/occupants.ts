@@ -1,0 +1,306 @@
+import type { App } from "../app";
+import type { Occupant, Role } from "../bindings";
+import { el, setText, type Disposer } from "../dom";
+import { onLangChange, t, tattr, tx } from "../i18n";
+import type { OccupantChange } from "../state/rooms";
+
+/** Height of every row, header rows included; must match `.occupants-list > li` in styles.css. */
+export const OCCUPANT_ROW_HEIGHT = 34;
+/** Rows rendered above and below the visible ones, so scrolling does not show gaps. */
+const OVERSCAN = 8;
+/** Before layout (inactive tab, jsdom) the viewport has no height: assume a tall one. */
+const FALLBACK_HEIGHT = 640;
+const SECTIONS: readonly Role[] = ["moderator", "participant", "visitor", "none"];
+
+const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
+const byNick = (a: string, b: string): number => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
+/** Index of `nick` in the sorted `list`, or where it belongs (`found` false). */
+function search(list: string[], nick: string): { index: number; found: boolean } {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const c = byNick(list[mid]!, nick);
+    if (c === 0) return { index: mid, found: true };
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return { index: lo, found: false };
+}
+
+interface Row {
+  readonly el: HTMLLIElement;
+  readonly dot: HTMLSpanElement;
+  readonly nick: HTMLSpanElement;
+  readonly detail: HTMLSpanElement;
+  readonly badge: HTMLSpanElement;
+}
+
+interface Header {
+  readonly el: HTMLLIElement;
+  readonly label: HTMLSpanElement;
+  readonly count: HTMLSpanElement;
+}
+
+function createRow(): Row {
+  const dot = el("span", { class: "dot", role: "img" });
+  const nick = el("span", { class: "occupant-nick" });
+  const detail = el("span", { class: "occupant-detail" });
+  const badge = el("span", { class: "occupant-badge" });
+  const row = el(
+    "li",
+    { class: "occupant", "data-testid": "occupant-row", tabindex: 0 },
+    dot,
+    el("span", { class: "occupant-text" }, nick, detail),
+    badge,
+  );
+  return { el: row, dot, nick, detail, badge };
+}
+
+/** Shows `o` in `row`, touching only what differs (rows are reused while scrolling). */
+function fillRow(row: Row, o: Occupant, self: boolean, setSize: number, position: number): void {
+  const r = row.el;
+  if (r.dataset.nick !== o.nick) r.dataset.nick = o.nick;
+  if (r.dataset.show !== o.show) {
+    r.dataset.show = o.show;
+    row.dot.className = `dot show-${o.show}`;
+  }
+  const showLabel = t(`show.${o.show}`);
+  if (row.dot.getAttribute("aria-label") !== showLabel) row.dot.setAttribute("aria-label", showLabel);
+  if (r.dataset.role !== o.role) r.dataset.role = o.role;
+  if (r.dataset.affiliation !== o.affiliation) r.dataset.affiliation = o.affiliation;
+  if (r.classList.contains("self") !== self) r.classList.toggle("self", self);
+  setText(row.nick, self ? `${o.nick} ${t("occupants.you")}` : o.nick);
+  // Real JID (when the room shows it), else the status message.
+  setText(row.detail, o.realJid ?? o.status ?? "");
+  setText(row.badge, o.affiliation === "none" ? "" : t(`affiliation.${o.affiliation}`));
+  const badgeClass = `occupant-badge affiliation-${o.affiliation}`;
+  if (row.badge.className !== badgeClass) row.badge.className = badgeClass;
+  const title = [o.realJid, o.status, t("occupants.roles", { role: t(`role.${o.role}`), affiliation: t(`affiliation.${o.affiliation}`) })]
+    .filter((x): x is string => x !== null && x !== "")
+    .join("\n");
+  if (r.title !== title) r.title = title;
+  if (r.getAttribute("aria-setsize") !== String(setSize)) r.setAttribute("aria-setsize", String(setSize));
+  if (r.getAttribute("aria-posinset") !== String(position)) r.setAttribute("aria-posinset", String(position));
+}
+
+function createHeader(role: Role): Header {
+  const label = el("span", { class: "occupant-group-name" }, t(`occupants.${role}`));
+  const count = el("span", { class: "occupant-group-count" });
+  const root = el("li", { class: "occupant-group", "data-testid": "occupant-group", "data-role": role, role: "presentation" }, label, count);
+  return { el: root, label, count };
+}
+
+export interface OccupantsPanel {
+  readonly root: HTMLElement;
+  /** The panel is in the document again: measure and fill the viewport. */
+  refresh(): void;
+}
+
+/**
+ * The occupants of a room, grouped by role and sorted by nick, as a
+ * virtualised list: a spacer gives the scroll height of every row, and only
+ * the rows in (and just around) the viewport exist. An occupant change
+ * updates that occupant's row; the other rendered rows stay the same nodes.
+ */
+export function createOccupantsPanel(app: App, room: string, disposer: Disposer): OccupantsPanel {
+  /** Nicks per role, sorted. */
+  const sections = new Map<Role, string[]>(SECTIONS.map((r) => [r, []]));
+  /** The section each nick is filed under (its role when last placed). */
+  const filed = new Map<string, Role>();
+  const rows = new Map<string, Row>();
+  const headers = new Map<Role, Header>();
+  /** Rows that left the viewport, reused for the ones that enter it. */
+  const spare: Row[] = [];
+
+  const list = el("ul", { class: "occupants-list", role: "list" });
+  const spacer = el("div", { class: "occupants-spacer" }, list);
+  const viewport = el("div", { class: "occupants-viewport", tabindex: -1 }, spacer);
+  const count = el("span", { class: "occupants-count", "data-testid": "occupants-count" });
+
+  const occupants = () => app.rooms.get(room)?.occupants;
+  const ownNick = () => app.rooms.get(room)?.nick ?? null;
+
+  function file(nick: string, role: Role): void {
+    const list = sections.get(role)!;
+    const at = search(list, nick);
+    if (!at.found) list.splice(at.index, 0, nick);
+    filed.set(nick, role);
+  }
+
+  function unfile(nick: string): void {
+    const role = filed.get(nick);
+    if (role === undefined) return;
+    const list = sections.get(role)!;
+    const at = search(list, nick);
+    if (at.found) list.splice(at.index, 1);
+    else {
+      const i = list.indexOf(nick); // collator ties: fall back to a scan
+      if (i >= 0) list.splice(i, 1);
+    }
+    filed.delete(nick);
+  }
+
+  function reset(): void {
+    filed.clear();
+    for (const role of SECTIONS) sections.set(role, []);
+    for (const o of occupants()?.values() ?? []) {
+      sections.get(o.role)!.push(o.nick);
+      filed.set(o.nick, o.role);
+    }
+    for (const list of sections.values()) list.sort(byNick);
+  }
+
+  /** Flat list length: one header row per non-empty section plus its occupants. */
+  function total(): number {
+    let n = 0;
+    for (const list of sections.values()) if (list.length > 0) n += list.length + 1;
+    return n;
+  }
+
+  /** Renders the rows in view. Rows of nicks in `dirty` are refilled; other kept rows are left alone. */
+  function render(dirty: ReadonlySet<string> | null = null): void {
+    const all = occupants();
+    const size = all?.size ?? 0;
+    setText(count, t("occupants.count", { count: size }));
+    const n = total();
+    // Sizes are data, not style rules: set through the CSSOM, which the
+    // strict CSP (style-src 'self') allows, unlike style attributes.
+    spacer.style.height = `${n * OCCUPANT_ROW_HEIGHT}px`;
+    const height = viewport.clientHeight > 0 ? viewport.clientHeight : FALLBACK_HEIGHT;
+    const first = Math.max(0, Math.floor(viewport.scrollTop / OCCUPANT_ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(n, Math.ceil((viewport.scrollTop + height) / OCCUPANT_ROW_HEIGHT) + OVERSCAN);
+    list.style.transform = `translateY(${first * OCCUPANT_ROW_HEIGHT}px)`;
+
+    // What belongs in [first, last), in order.
+    const wanted: Array<Role | { nick: string; pos: number }> = [];
+    let index = 0;
+    let pos = 0;
+    for (const role of SECTIONS) {
+      const nicks = sections.get(role)!;
+      if (nicks.length === 0) continue;
+      const end = index + nicks.length + 1;
+      if (end > first && index < last) {
+        if (index >= first) wanted.push(role);
+        const from = Math.max(0, first - index - 1);
+        const to = Math.min(nicks.length, last - index - 1);
+        for (let i = from; i < to; i++) wanted.push({ nick: nicks[i]!, pos: pos + i + 1 });
+      }
+      index = end;
+      pos += nicks.length;
+      if (index >= last) break;
+    }
+
+    const keepNicks = new Set<string>();
+    const keepRoles = new Set<Role>();
+    for (const w of wanted) {
+      if (typeof w === "string") keepRoles.add(w);
+      else keepNicks.add(w.nick);
+    }
+    for (const [nick, row] of rows) {
+      if (keepNicks.has(nick)) continue;
+      row.el.remove();
+      rows.delete(nick);
+      spare.push(row);
+    }
+    for (const [role, header] of headers) {
+      if (keepRoles.has(role)) continue;
+      header.el.remove();
+      headers.delete(role);
+    }
+
+    const self = ownNick();
+    let cursor = list.firstChild;
+    for (const w of wanted) {
+      let node: HTMLLIElement;
+      if (typeof w === "string") {
+        let header = headers.get(w);
+        if (!header) {
+          header = createHeader(w);
+          headers.set(w, header);
+        }
+        setText(header.count, String(sections.get(w)!.length));
+        node = header.el;
+      } else {
+        let row = rows.get(w.nick);
+        const o = all?.get(w.nick);
+        if (!row) {
+          row = spare.pop() ?? createRow();
+          rows.set(w.nick, row);
+          if (o) fillRow(row, o, w.nick === self, size, w.pos);
+        } else if (o && (dirty === null || dirty.has(w.nick))) {
+          fillRow(row, o, w.nick === self, size, w.pos);
+        } else {
+          // Someone above arrived or left: only the position changes.
+          if (row.el.getAttribute("aria-posinset") !== String(w.pos)) row.el.setAttribute("aria-posinset", String(w.pos));
+          if (row.el.getAttribute("aria-setsize") !== String(size)) row.el.setAttribute("aria-setsize", String(size));
+        }
+        node = row.el;
+      }
+      if (node === cursor) cursor = cursor.nextSibling;
+      else list.insertBefore(node, cursor);
+    }
+  }
+
+  function onChange(change: OccupantChange): void {
+    if (change.room !== room) return;
+    if (change.reset) {
+      reset();
+      render();
+      return;
+    }
+    const all = occupants();
+    for (const nick of change.gone) unfile(nick);
+    for (const nick of change.present) {
+      const o = all?.get(nick);
+      if (!o) continue;
+      if (filed.get(nick) !== o.role) {
+        unfile(nick);
+        file(nick, o.role);
+      }
+    }
+    render(new Set(change.present));
+  }
+
+  /** Clicking (or Enter on) an occupant opens a private chat with them. */
+  function openPrivate(target: EventTarget | null): void {
+    const row = target instanceof Element ? target.closest<HTMLElement>('[data-testid="occupant-row"]') : null;
+    const nick = row?.dataset.nick;
+    if (nick === undefined || nick === ownNick()) return;
+    app.chat.open(`${room}/${nick}`, true);
+    document.querySelector<HTMLElement>('[data-testid="composer-input"]')?.focus();
+  }
+
+  list.addEventListener("click", (e) => openPrivate(e.target));
+  list.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      openPrivate(e.target);
+    }
+  });
+  viewport.addEventListener("scroll", () => render(new Set()), { passive: true });
+  if (typeof ResizeObserver !== "undefined") {
+    const observer = new ResizeObserver(() => render(new Set()));
+    observer.observe(viewport);
+    disposer.add(() => observer.disconnect());
+  }
+  disposer.add(app.rooms.occupantsChanged.on(onChange));
+  disposer.add(app.rooms.changed.on((r) => {
+    if (r === room) render(); // our nick may have changed: refill the rows in view
+  }));
+  disposer.add(onLangChange(() => {
+    for (const [role, header] of headers) setText(header.label, t(`occupants.${role}`));
+    render();
+  }));
+  reset();
+  render();
+
+  const root = el(
+    "aside",
+    { class: "occupants", "data-testid": "occupants", ...tattr("aria-label", "occupants.label") },
+    el("div", { class: "occupants-header" }, tx("h3", "occupants.label", { class: "occupants-title" }), count),
+    viewport,
+  );
+  return { root, refresh: () => render(new Set()) };
+}

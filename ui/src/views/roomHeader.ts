@@ -1,0 +1,153 @@
+import type { App } from "../app";
+import type { IpcError } from "../bindings";
+import { el, setHidden, setText, type Disposer } from "../dom";
+import { refusalNodes } from "../errors";
+import { onLangChange, t, tattr, tx, type Key } from "../i18n";
+
+/** A value shown as a button that turns into an input when clicked (Enter saves, Escape cancels). */
+interface InlineEdit {
+  readonly button: HTMLButtonElement;
+  readonly input: HTMLInputElement;
+}
+
+function inlineEdit(
+  testid: string,
+  label: Key,
+  current: () => string,
+  save: (text: string) => Promise<boolean>,
+): InlineEdit {
+  const button = el("button", { type: "button", class: `inline-value ${testid}`, "data-testid": testid });
+  const input = el("input", { type: "text", class: "inline-input", "data-testid": `${testid}-input`, hidden: true, ...tattr("aria-label", label) });
+  let busy = false;
+  const stop = (): void => {
+    setHidden(input, true);
+    setHidden(button, false);
+  };
+  button.addEventListener("click", () => {
+    input.value = current();
+    setHidden(button, true);
+    setHidden(input, false);
+    input.focus();
+    input.select();
+  });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      stop();
+      button.focus();
+    } else if (e.key === "Enter" && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      if (busy) return;
+      busy = true;
+      input.disabled = true;
+      void save(input.value.trim()).then((ok) => {
+        busy = false;
+        input.disabled = false;
+        if (ok) stop();
+        else input.focus();
+      });
+    }
+  });
+  input.addEventListener("blur", () => {
+    if (!busy) stop();
+  });
+  return { button, input };
+}
+
+/**
+ * Room tab header: address, our nick (click to change), leave, the subject
+ * (click to change) and, once we were thrown out, why and "Join again".
+ */
+export function createRoomHeader(app: App, room: string, disposer: Disposer): HTMLElement {
+  const info = () => app.rooms.get(room);
+  let problem: { key: Key; error: IpcError } | null = null;
+  const error = el("div", { class: "room-error", role: "alert", "data-testid": "room-error", hidden: true });
+  const renderError = (): void => {
+    error.replaceChildren(...(problem ? refusalNodes(t(problem.key), problem.error) : []));
+    setHidden(error, problem === null);
+  };
+  /** Runs an action; its refusal goes to the error line. Resolves true when it was done. */
+  const attempt = async (key: Key, action: Promise<IpcError | null>): Promise<boolean> => {
+    problem = null;
+    renderError();
+    const refused = await action;
+    problem = refused ? { key, error: refused } : null;
+    renderError();
+    return refused === null;
+  };
+
+  const subject = inlineEdit("room-subject", "room.subject", () => info()?.subject ?? "", (text) =>
+    attempt("room.subjectError", app.roomActions.setSubject(room, text)),
+  );
+  const nick = inlineEdit("room-nick-change", "room.changeNick", () => info()?.nick ?? "", (text) =>
+    text === "" || text === info()?.nick ? Promise.resolve(true) : attempt("room.nickError", app.roomActions.changeNick(room, text)),
+  );
+  subject.button.setAttribute("data-i18n-title", "room.editSubject");
+  subject.button.title = t("room.editSubject");
+  nick.button.setAttribute("data-i18n-title", "room.changeNick");
+  nick.button.title = t("room.changeNick");
+
+  const leave = tx("button", "room.leave", { type: "button", class: "room-leave", "data-testid": "room-leave" });
+  leave.addEventListener("click", () => {
+    leave.disabled = true;
+    void attempt("room.leaveError", app.roomActions.leave(room)).finally(() => {
+      leave.disabled = false;
+    });
+  });
+
+  const leftReason = el("span", { class: "room-left-reason", "data-testid": "room-left-reason" });
+  const rejoin = tx("button", "room.rejoin", { type: "button", class: "primary", "data-testid": "room-rejoin" });
+  rejoin.addEventListener("click", () => {
+    rejoin.disabled = true;
+    void attempt("room.rejoinError", app.roomActions.rejoin(room)).finally(() => {
+      rejoin.disabled = false;
+    });
+  });
+  const leftNotice = el(
+    "div",
+    { class: "room-left", role: "status", "data-testid": "room-left", hidden: true },
+    leftReason,
+    rejoin,
+  );
+
+  const nickBox = el("span", { class: "room-nick" }, tx("span", "room.yourNick", { class: "room-nick-label" }), nick.button, nick.input);
+
+  const render = (): void => {
+    const r = info();
+    const text = r?.subject ?? null;
+    setText(subject.button, text ?? t("room.noSubject"));
+    subject.button.classList.toggle("empty", text === null);
+    setText(nick.button, r?.nick ?? "");
+    const joined = r?.joined ?? false;
+    subject.button.disabled = !joined;
+    nick.button.disabled = !joined;
+    const reason = r?.left ?? null;
+    leftReason.replaceChildren(...(reason ? refusalNodes(t("room.left"), reason) : []));
+    setHidden(leftNotice, reason === null);
+  };
+
+  disposer.add(app.rooms.changed.on((r) => {
+    if (r === room) render();
+  }));
+  disposer.add(onLangChange(() => {
+    render();
+    renderError();
+  }));
+  render();
+
+  return el(
+    "header",
+    { class: "conversation-header room-header" },
+    el(
+      "div",
+      { class: "room-title-row" },
+      el("span", { class: "room-icon", "aria-hidden": "true" }, "#"),
+      el("h2", { class: "conversation-title" }, room),
+      nickBox,
+      leave,
+    ),
+    el("div", { class: "room-subject-row" }, subject.button, subject.input),
+    leftNotice,
+    error,
+  );
+}
