@@ -115,6 +115,21 @@ async fn two_accounts_create_join_talk_and_change_subject_and_nick() {
         .await;
     let rooms = alice.app.rooms().await;
     assert!(rooms[0].occupants.iter().any(|o| o.nick == "Robert"));
+    // Bob's own view follows the new nick; a taken nick is refused in words.
+    bob.seen_or_wait(|e| match e {
+        SessionEvent::RoomJoined(r) if r.nick == "Robert" => Some(()),
+        _ => None,
+    })
+    .await;
+    bob.app.change_room_nick(&room, "Alice").await.unwrap();
+    let problem = bob
+        .wait_event(|e| match e {
+            SessionEvent::RoomProblem(p) => Some(p.problem.message.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(problem.contains("already taken"), "{problem}");
+    assert_eq!(bob.app.rooms().await[0].nick, "Robert");
 
     // A private message through the room is its own conversation.
     alice

@@ -22,8 +22,8 @@ use crate::features::xep0045_muc::{Affiliation, Occupant, Role};
 use crate::features::xep0077_register::form::{FieldKind, RegistrationField, RegistrationForm};
 use crate::session::{
     CertificateInfo, ConnectionSecurity, ConnectionSettings, ConnectionState, ConsoleDirection,
-    ConsoleEntry, OccupantsChanged, ProxyKind, ProxySettings, RoomLeft, RoomSnapshot, RoomSubject,
-    RosterSnapshot, SaslPolicy,
+    ConsoleEntry, OccupantsChanged, ProxyKind, ProxySettings, RoomLeft, RoomProblem, RoomSnapshot,
+    RoomSubject, RosterSnapshot, SaslPolicy,
 };
 use crate::store::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
@@ -99,6 +99,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("room-left", "RoomLeft"),
     ("occupants-changed", "Array<OccupantsChanged>"),
     ("room-subject", "RoomSubject"),
+    ("room-problem", "RoomProblem"),
     ("bookmarks-changed", "Array<BookmarkView>"),
 ];
 
@@ -161,6 +162,7 @@ pub fn typescript() -> String {
         decl::<OccupantsChanged>(&cfg),
         decl::<RoomLeft>(&cfg),
         decl::<RoomSubject>(&cfg),
+        decl::<RoomProblem>(&cfg),
         decl::<JoinRoomArgs>(&cfg),
         decl::<RoomTextArgs>(&cfg),
         decl::<BookmarkView>(&cfg),

@@ -59,6 +59,7 @@ impl WindowSink {
             SessionEvent::RoomLeft(r) => handle.emit("room-left", r),
             SessionEvent::Occupants(o) => handle.emit("occupants-changed", o),
             SessionEvent::RoomSubject(s) => handle.emit("room-subject", s),
+            SessionEvent::RoomProblem(p) => handle.emit("room-problem", p),
             SessionEvent::Bookmarks(b) => handle.emit("bookmarks-changed", b),
         };
         if let Err(e) = result {

@@ -32,7 +32,7 @@ pub use handle::SessionHandle;
 pub use handle_rooms::parse_room;
 pub use proxy::Proxy;
 pub use rfc6120_srv::NameServers;
-pub use room_book::{OccupantsChanged, RoomLeft, RoomSnapshot, RoomSubject};
+pub use room_book::{OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject};
 pub use settings::{ConnectionSecurity, ConnectionSettings, ProxyKind, ProxySettings, SaslPolicy};
 pub use state::ConnectionState;
 pub use tls_trust::{fingerprint, RejectedCertificate};

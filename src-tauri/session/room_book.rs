@@ -38,6 +38,13 @@ pub struct RoomLeft {
     pub reason: Option<Problem>,
 }
 
+/// The room refused a request but we are still in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RoomProblem {
+    pub room: String,
+    pub problem: Problem,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct RoomSubject {
     pub room: String,
@@ -56,6 +63,8 @@ struct Room {
     subject: Option<String>,
     pending_join: Option<JoinReply>,
     changed: OccupantsChanged,
+    /// Our old nick left with status 303: the new one is on its way.
+    renaming: bool,
 }
 
 impl Room {
@@ -77,6 +86,10 @@ pub(super) enum RoomOutcome {
     /// We created the room: accept the default configuration to unlock it.
     Created(RoomSnapshot),
     Left(RoomLeft),
+    /// Our nickname changed: the room's state again, with the new nick.
+    Renamed(RoomSnapshot),
+    /// The room refused something while we stay in it (a nick change).
+    Problem(RoomProblem),
 }
 
 #[derive(Default)]
@@ -137,6 +150,7 @@ impl RoomBook {
                 occupants: BTreeMap::new(),
                 subject: None,
                 pending_join: reply,
+                renaming: false,
                 changed: OccupantsChanged {
                     room: room.to_string(),
                     present: vec![],
@@ -210,6 +224,11 @@ impl RoomBook {
                     }
                     return RoomOutcome::Joined(snapshot);
                 }
+                if is_self && r.renaming {
+                    r.renaming = false;
+                    r.nick = nick;
+                    return RoomOutcome::Renamed(r.snapshot(room));
+                }
                 RoomOutcome::Nothing
             }
             OccupantUpdate::Gone { nick, is_self, why } => {
@@ -223,6 +242,7 @@ impl RoomBook {
                 }
                 if let Departure::NickChanged { new_nick } = &why {
                     r.nick = new_nick.clone();
+                    r.renaming = true;
                     return RoomOutcome::Nothing;
                 }
                 if matches!(why, Departure::Left | Departure::Shutdown) {
@@ -249,7 +269,10 @@ impl RoomBook {
                 if r.joined {
                     // A refused nick change: we stay under the old nick.
                     if nick != r.nick {
-                        return RoomOutcome::Nothing;
+                        return RoomOutcome::Problem(RoomProblem {
+                            room: room.to_string(),
+                            problem,
+                        });
                     }
                 }
                 let reply = r.pending_join.take();

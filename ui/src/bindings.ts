@@ -216,6 +216,8 @@ export type RoomLeft = { room: string, reason: Problem | null, };
 
 export type RoomSubject = { room: string, subject: string, by: string | null, };
 
+export type RoomProblem = { room: string, problem: Problem, };
+
 export type JoinRoomArgs = { room: string, nick: string, password: string | null, };
 
 export type RoomTextArgs = { room: string, 
@@ -280,5 +282,6 @@ export interface Events {
   "room-left": RoomLeft;
   "occupants-changed": Array<OccupantsChanged>;
   "room-subject": RoomSubject;
+  "room-problem": RoomProblem;
   "bookmarks-changed": Array<BookmarkView>;
 }

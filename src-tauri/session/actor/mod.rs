@@ -41,7 +41,9 @@ use crate::session::delivery::follow_delivery;
 use crate::session::handle::SessionHandle;
 use crate::session::iq_tracker::{IqAnswer, IqTracker};
 use crate::session::link::{reconnector, LinkConfig, LinkStatus};
-use crate::session::room_book::{OccupantsChanged, RoomBook, RoomLeft, RoomSnapshot, RoomSubject};
+use crate::session::room_book::{
+    OccupantsChanged, RoomBook, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
+};
 use crate::session::settings::SaslPolicy;
 use crate::session::state::ConnectionState;
 use crate::session::tls_trust::TrustVerifier;
@@ -90,6 +92,7 @@ pub enum SessionEvent {
     RoomLeft(RoomLeft),
     Occupants(Vec<OccupantsChanged>),
     RoomSubject(RoomSubject),
+    RoomProblem(RoomProblem),
     /// The account's room bookmarks (all of them, after any change).
     Bookmarks(Vec<BookmarkView>),
 }

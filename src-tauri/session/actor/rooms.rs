@@ -154,6 +154,8 @@ impl Actor {
                 self.sink.emit(SessionEvent::RoomJoined(snapshot));
             }
             RoomOutcome::Left(left) => self.sink.emit(SessionEvent::RoomLeft(left)),
+            RoomOutcome::Renamed(snapshot) => self.sink.emit(SessionEvent::RoomJoined(snapshot)),
+            RoomOutcome::Problem(p) => self.sink.emit(SessionEvent::RoomProblem(p)),
         }
         true
     }
