@@ -6,6 +6,7 @@ mod connection_test;
 mod demo;
 mod login;
 mod registration;
+mod rooms;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -16,6 +17,7 @@ pub use connection_test::{ConnectionReport, ConnectionStep, StepKind, StepOutcom
 pub use demo::{pem_certificates, DemoProfile};
 pub use login::{LoginRequest, SavedLogin};
 pub use registration::{RegistrationRequest, RegistrationTarget, RegistrationValue};
+pub use rooms::{InvitationAnswer, InviteArgs, Moderation, RoomListArgs};
 
 use crate::credentials::SecretStore;
 use crate::error::{HearthError, Result};

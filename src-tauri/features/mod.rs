@@ -7,8 +7,12 @@ pub mod rfc6121_messages;
 pub mod rfc6121_presence;
 pub mod rfc6121_roster;
 pub mod server_iq;
+pub mod xep0004_data_forms;
 pub mod xep0030_disco;
 pub mod xep0045_muc;
+pub mod xep0045_muc_admin;
+pub mod xep0045_muc_invite;
+pub mod xep0045_room_directory;
 pub mod xep0048_bookmarks;
 pub mod xep0077_register;
 pub mod xep0092_version;
@@ -22,6 +26,7 @@ pub fn disco_features() -> Vec<&'static str> {
     vec![
         xep0030_disco::NS_INFO,
         xep0045_muc::NS,
+        xep0045_muc_invite::NS_DIRECT,
         xep0092_version::NS,
         xep0199_ping::NS,
         xep0359_stanza_ids::NS,

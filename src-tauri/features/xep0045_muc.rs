@@ -100,6 +100,10 @@ pub enum Departure {
     Removed,
     /// The room or service shut down.
     Shutdown,
+    /// The owner destroyed the room.
+    Destroyed {
+        reason: Option<String>,
+    },
 }
 
 /// What an occupant presence from a room means.
@@ -125,6 +129,7 @@ pub enum OccupantUpdate {
 struct UserData {
     codes: Vec<u16>,
     item: Option<Element>,
+    destroy: Option<Element>,
 }
 
 fn user_data(payloads: &[Element]) -> Option<UserData> {
@@ -135,7 +140,12 @@ fn user_data(payloads: &[Element]) -> Option<UserData> {
         .filter_map(|c| c.attr("code").and_then(|v| v.parse().ok()))
         .collect();
     let item = x.children().find(|c| c.is("item", NS_USER)).cloned();
-    Some(UserData { codes, item })
+    let destroy = x.children().find(|c| c.is("destroy", NS_USER)).cloned();
+    Some(UserData {
+        codes,
+        item,
+        destroy,
+    })
 }
 
 fn show(p: &Presence) -> PresenceShow {
@@ -174,7 +184,14 @@ pub fn read_presence(p: &Presence) -> Option<OccupantUpdate> {
     let is_self = data.codes.contains(&110);
     let item = data.item.as_ref();
     if p.type_ == PresenceType::Unavailable {
-        let why = if data.codes.contains(&303) {
+        let why = if let Some(d) = &data.destroy {
+            Departure::Destroyed {
+                reason: d
+                    .get_child("reason", NS_USER)
+                    .map(Element::text)
+                    .filter(|t| !t.trim().is_empty()),
+            }
+        } else if data.codes.contains(&303) {
             match item.and_then(|i| i.attr("nick")) {
                 Some(new_nick) => Departure::NickChanged {
                     new_nick: new_nick.to_owned(),

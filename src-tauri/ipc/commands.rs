@@ -8,12 +8,16 @@ use tauri::State;
 use ts_rs::TS;
 
 use super::error::IpcResult;
-use crate::app::BookmarkInput;
 use crate::app::{
     App, ConnectionReport, LoginRequest, RegistrationRequest, RegistrationTarget, SavedLogin,
 };
+use crate::app::{BookmarkInput, InvitationAnswer, InviteArgs, Moderation, RoomListArgs};
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::PresenceShow;
+use crate::features::xep0004_data_forms::{DataForm, FormValue};
+use crate::features::xep0045_muc::Affiliation;
+use crate::features::xep0045_muc_admin::AffiliationEntry;
+use crate::features::xep0045_room_directory::RoomPage;
 use crate::features::xep0077_register::form::RegistrationForm;
 use crate::session::{CertificateInfo, ConnectionState, RosterSnapshot};
 use crate::session::{ConnectionSettings, RoomSnapshot};
@@ -247,4 +251,70 @@ pub async fn set_bookmark(app: State<'_, AppState>, bookmark: BookmarkInput) -> 
 #[tauri::command]
 pub async fn remove_bookmark(app: State<'_, AppState>, room: String) -> IpcResult<()> {
     Ok(app.remove_bookmark(&room).await?)
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AffiliationListArgs {
+    pub room: String,
+    pub affiliation: Affiliation,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ConfigureRoomArgs {
+    pub room: String,
+    pub values: Vec<FormValue>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct DestroyRoomArgs {
+    pub room: String,
+    pub reason: Option<String>,
+}
+
+/// Kick, ban, (de)voice, grant or revoke moderator/member/admin/owner.
+#[tauri::command]
+pub async fn moderate(app: State<'_, AppState>, request: Moderation) -> IpcResult<()> {
+    Ok(app.moderate(request).await?)
+}
+
+#[tauri::command]
+pub async fn affiliation_list(
+    app: State<'_, AppState>,
+    args: AffiliationListArgs,
+) -> IpcResult<Vec<AffiliationEntry>> {
+    Ok(app.affiliation_list(&args.room, args.affiliation).await?)
+}
+
+#[tauri::command]
+pub async fn room_config(app: State<'_, AppState>, room: String) -> IpcResult<DataForm> {
+    Ok(app.room_config(&room).await?)
+}
+
+#[tauri::command]
+pub async fn configure_room(app: State<'_, AppState>, args: ConfigureRoomArgs) -> IpcResult<()> {
+    Ok(app.configure_room(&args.room, args.values).await?)
+}
+
+#[tauri::command]
+pub async fn destroy_room(app: State<'_, AppState>, args: DestroyRoomArgs) -> IpcResult<()> {
+    Ok(app.destroy_room(&args.room, args.reason).await?)
+}
+
+#[tauri::command]
+pub async fn invite(app: State<'_, AppState>, args: InviteArgs) -> IpcResult<()> {
+    Ok(app.invite(args).await?)
+}
+
+/// Accept (join) or decline an invitation; the room's state when joined.
+#[tauri::command]
+pub async fn answer_invitation(
+    app: State<'_, AppState>,
+    answer: InvitationAnswer,
+) -> IpcResult<Option<RoomSnapshot>> {
+    Ok(app.answer_invitation(answer).await?)
+}
+
+#[tauri::command]
+pub async fn list_rooms(app: State<'_, AppState>, args: RoomListArgs) -> IpcResult<RoomPage> {
+    Ok(app.list_rooms(args).await?)
 }

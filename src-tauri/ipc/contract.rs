@@ -6,24 +6,31 @@
 use ts_rs::{Config, TS};
 
 use super::commands::{
-    AddContactArgs, ChangePasswordArgs, FingerprintArgs, HistoryArgs, JoinRoomArgs, RoomTextArgs,
-    SendMessageArgs, SendRawArgs, SetPresenceArgs,
+    AddContactArgs, AffiliationListArgs, ChangePasswordArgs, ConfigureRoomArgs, DestroyRoomArgs,
+    FingerprintArgs, HistoryArgs, JoinRoomArgs, RoomTextArgs, SendMessageArgs, SendRawArgs,
+    SetPresenceArgs,
 };
 use super::error::IpcError;
 use crate::app::{
-    BookmarkInput, ConnectionReport, ConnectionStep, LoginRequest, RegistrationRequest,
-    RegistrationTarget, RegistrationValue, SavedLogin, StepKind, StepOutcome,
+    BookmarkInput, ConnectionReport, ConnectionStep, InvitationAnswer, InviteArgs, LoginRequest,
+    Moderation, RegistrationRequest, RegistrationTarget, RegistrationValue, RoomListArgs,
+    SavedLogin, StepKind, StepOutcome,
 };
 use crate::error::{ErrorCode, Problem};
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::{ContactPresence, PresenceShow, ResourcePresence};
 use crate::features::rfc6121_roster::{RosterItem, Subscription};
+use crate::features::xep0004_data_forms::{
+    DataForm, FormField, FormFieldKind, FormOption, FormValue,
+};
 use crate::features::xep0045_muc::{Affiliation, Occupant, Role};
+use crate::features::xep0045_muc_admin::AffiliationEntry;
+use crate::features::xep0045_room_directory::{RoomListing, RoomPage};
 use crate::features::xep0077_register::form::{FieldKind, RegistrationField, RegistrationForm};
 use crate::session::{
     CertificateInfo, ConnectionSecurity, ConnectionSettings, ConnectionState, ConsoleDirection,
-    ConsoleEntry, OccupantsChanged, ProxyKind, ProxySettings, RoomLeft, RoomProblem, RoomSnapshot,
-    RoomSubject, RosterSnapshot, SaslPolicy,
+    ConsoleEntry, Invitation, OccupantsChanged, ProxyKind, ProxySettings, RoomLeft, RoomProblem,
+    RoomSnapshot, RoomSubject, RosterSnapshot, SaslPolicy,
 };
 use crate::store::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
@@ -85,6 +92,22 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("bookmarks", "Record<string, never>", "Array<BookmarkView>"),
     ("set_bookmark", "{ bookmark: BookmarkInput }", "null"),
     ("remove_bookmark", "{ room: string }", "null"),
+    ("moderate", "{ request: Moderation }", "null"),
+    (
+        "affiliation_list",
+        "{ args: AffiliationListArgs }",
+        "Array<AffiliationEntry>",
+    ),
+    ("room_config", "{ room: string }", "DataForm"),
+    ("configure_room", "{ args: ConfigureRoomArgs }", "null"),
+    ("destroy_room", "{ args: DestroyRoomArgs }", "null"),
+    ("invite", "{ args: InviteArgs }", "null"),
+    (
+        "answer_invitation",
+        "{ answer: InvitationAnswer }",
+        "RoomSnapshot | null",
+    ),
+    ("list_rooms", "{ args: RoomListArgs }", "RoomPage"),
 ];
 
 /// (event, TypeScript payload).
@@ -100,6 +123,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("occupants-changed", "Array<OccupantsChanged>"),
     ("room-subject", "RoomSubject"),
     ("room-problem", "RoomProblem"),
+    ("room-invitation", "Invitation"),
     ("bookmarks-changed", "Array<BookmarkView>"),
 ];
 
@@ -167,6 +191,22 @@ pub fn typescript() -> String {
         decl::<RoomTextArgs>(&cfg),
         decl::<BookmarkView>(&cfg),
         decl::<BookmarkInput>(&cfg),
+        decl::<Invitation>(&cfg),
+        decl::<Moderation>(&cfg),
+        decl::<AffiliationEntry>(&cfg),
+        decl::<AffiliationListArgs>(&cfg),
+        decl::<FormFieldKind>(&cfg),
+        decl::<FormOption>(&cfg),
+        decl::<FormField>(&cfg),
+        decl::<DataForm>(&cfg),
+        decl::<FormValue>(&cfg),
+        decl::<ConfigureRoomArgs>(&cfg),
+        decl::<DestroyRoomArgs>(&cfg),
+        decl::<InviteArgs>(&cfg),
+        decl::<InvitationAnswer>(&cfg),
+        decl::<RoomListArgs>(&cfg),
+        decl::<RoomListing>(&cfg),
+        decl::<RoomPage>(&cfg),
         decl::<IpcError>(&cfg),
     ] {
         out.push_str(&d);

@@ -60,6 +60,7 @@ impl WindowSink {
             SessionEvent::Occupants(o) => handle.emit("occupants-changed", o),
             SessionEvent::RoomSubject(s) => handle.emit("room-subject", s),
             SessionEvent::RoomProblem(p) => handle.emit("room-problem", p),
+            SessionEvent::Invitation(i) => handle.emit("room-invitation", i),
             SessionEvent::Bookmarks(b) => handle.emit("bookmarks-changed", b),
         };
         if let Err(e) = result {

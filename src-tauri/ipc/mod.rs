@@ -81,6 +81,14 @@ pub fn run() {
             commands::bookmarks,
             commands::set_bookmark,
             commands::remove_bookmark,
+            commands::moderate,
+            commands::affiliation_list,
+            commands::room_config,
+            commands::configure_room,
+            commands::destroy_room,
+            commands::invite,
+            commands::answer_invitation,
+            commands::list_rooms,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -9,6 +9,7 @@ pub mod connection_probe;
 mod connector;
 mod delivery;
 mod handle;
+mod handle_muc;
 mod handle_rooms;
 mod iq_tracker;
 mod link;
@@ -32,7 +33,9 @@ pub use handle::SessionHandle;
 pub use handle_rooms::parse_room;
 pub use proxy::Proxy;
 pub use rfc6120_srv::NameServers;
-pub use room_book::{OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject};
+pub use room_book::{
+    Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
+};
 pub use settings::{ConnectionSecurity, ConnectionSettings, ProxyKind, ProxySettings, SaslPolicy};
 pub use state::ConnectionState;
 pub use tls_trust::{fingerprint, RejectedCertificate};

@@ -38,6 +38,20 @@ pub struct RoomLeft {
     pub reason: Option<Problem>,
 }
 
+/// Someone invited us to a room. The room password, if any, stays in the
+/// backend and is used when the invitation is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    pub id: String,
+    pub room: String,
+    pub from: String,
+    pub reason: Option<String>,
+    pub has_password: bool,
+    /// XEP-0249: declining sends nothing (the protocol has no decline).
+    pub direct: bool,
+}
+
 /// The room refused a request but we are still in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct RoomProblem {
@@ -107,6 +121,7 @@ fn departure_sentence(why: &Departure) -> Option<Problem> {
         Departure::Kicked { reason } => with_reason("You were removed from the room.", reason),
         Departure::Banned { reason } => with_reason("You were banned from the room.", reason),
         Departure::Removed => "You are no longer allowed in this room.".to_owned(),
+        Departure::Destroyed { reason } => with_reason("The room was destroyed.", reason),
     };
     Some(Problem::new(ErrorCode::Protocol, text))
 }

@@ -201,6 +201,7 @@ Component "conference.{domain}" "muc"
     modules_enabled = {{ "muc_mam" }}
     restrict_room_creation = false
     muc_room_default_persistent = true
+    muc_room_default_public = true
     muc_log_by_default = true
     max_history_messages = 50
 "#,

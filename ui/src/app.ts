@@ -2,9 +2,11 @@ import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
 import type { ConnectionSettings, ConnectionState, LoginRequest, SavedLogin } from "./bindings";
 import { ChatController } from "./chat";
+import { BookmarkController } from "./bookmarks";
 import { bareJid } from "./jid";
 import { RoomController } from "./rooms";
 import { fallbackConnectionSettings } from "./settingsDefaults";
+import { BookmarkStore } from "./state/bookmarks";
 import { ConnectionStore } from "./state/connection";
 import { ConversationStore } from "./state/conversations";
 import { RoomStore } from "./state/rooms";
@@ -27,8 +29,10 @@ export class App {
   readonly roster = new RosterStore();
   readonly convs = new ConversationStore();
   readonly rooms = new RoomStore();
+  readonly bookmarks = new BookmarkStore();
   readonly chat: ChatController;
   readonly roomActions: RoomController;
+  readonly bookmarkActions: BookmarkController;
   saved: SavedLogin | null = null;
   /** What the connection dialog starts from when nothing is saved. */
   defaultSettings: ConnectionSettings = fallbackConnectionSettings();
@@ -50,6 +54,7 @@ export class App {
   ) {
     this.chat = new ChatController(backend, this.convs, this.rooms);
     this.roomActions = new RoomController(backend, this.convs, this.rooms, this.chat);
+    this.bookmarkActions = new BookmarkController(backend, this.bookmarks);
     document.body.dataset.connection = this.connection.current.state;
   }
 
@@ -101,6 +106,8 @@ export class App {
       b.listen("room-left", (e) => this.roomActions.onLeft(e)),
       b.listen("occupants-changed", (list) => this.roomActions.onOccupants(list)),
       b.listen("room-subject", (e) => this.roomActions.onSubject(e)),
+      b.listen("room-problem", (e) => this.roomActions.onProblem(e)),
+      b.listen("bookmarks-changed", (list) => this.bookmarks.set(list)),
     ]);
   }
 
@@ -147,6 +154,7 @@ export class App {
       else if (!wasOnline) {
         void this.refreshRoster();
         void this.roomActions.restore();
+        void this.bookmarkActions.load();
       }
     } else if (state.state === "offline" && this.screen?.kind === "main") {
       // Logged out, or the very first connection failed (e.g. auto-login with a
@@ -159,6 +167,7 @@ export class App {
     this.leaving ??= (async () => {
       this.convs.clear();
       this.rooms.clear();
+      this.bookmarks.clear();
       this.roster.clear();
       [this.saved, this.defaultSettings] = await Promise.all([this.loadSaved(), this.loadDefaults()]);
       if (this.connection.current.state === "offline") this.showLogin();
@@ -199,7 +208,10 @@ export class App {
     void this.refreshRoster();
     // Rooms survive a reload of the web view; while still connecting the
     // online state asks for them instead.
-    if (this.connection.current.state === "online") void this.roomActions.restore();
+    if (this.connection.current.state === "online") {
+      void this.roomActions.restore();
+      void this.bookmarkActions.load();
+    }
   }
 
   private mount(screen: Screen): void {

@@ -234,6 +234,66 @@ export type BookmarkInput = { jid: string, name: string | null, nick: string | n
  */
 password: string | null, };
 
+export type Invitation = { id: string, room: string, from: string, reason: string | null, hasPassword: boolean, 
+/**
+ * XEP-0249: declining sends nothing (the protocol has no decline).
+ */
+direct: boolean, };
+
+export type Moderation = { "kind": "role", room: string, nick: string, role: Role, reason: string | null, } | { "kind": "affiliation", room: string, jid: string, affiliation: Affiliation, reason: string | null, };
+
+export type AffiliationEntry = { jid: string, nick: string | null, reason: string | null, };
+
+export type AffiliationListArgs = { room: string, affiliation: Affiliation, };
+
+export type FormFieldKind = "textSingle" | "textPrivate" | "textMulti" | "boolean" | "listSingle" | "listMulti" | "jidSingle" | "jidMulti" | "fixed" | "hidden";
+
+export type FormOption = { label: string | null, value: string, };
+
+export type FormField = { 
+/**
+ * Absent only for `fixed` fields.
+ */
+var: string | null, kind: FormFieldKind, label: string | null, desc: string | null, required: boolean, values: Array<string>, options: Array<FormOption>, };
+
+export type DataForm = { title: string | null, instructions: string | null, fields: Array<FormField>, };
+
+export type FormValue = { var: string, values: Array<string>, };
+
+export type ConfigureRoomArgs = { room: string, values: Array<FormValue>, };
+
+export type DestroyRoomArgs = { room: string, reason: string | null, };
+
+export type InviteArgs = { room: string, jid: string, reason: string | null, 
+/**
+ * XEP-0249 direct invitation instead of through the room.
+ */
+direct: boolean, };
+
+export type InvitationAnswer = { id: string, 
+/**
+ * The nickname to join with; `null` declines.
+ */
+accept: string | null, reason: string | null, };
+
+export type RoomListArgs = { 
+/**
+ * `null` = the account's own conference service.
+ */
+service: string | null, 
+/**
+ * The `next` of the previous page.
+ */
+after: string | null, };
+
+export type RoomListing = { jid: string, name: string | null, description: string | null, occupants: number | null, membersOnly: boolean, passwordProtected: boolean, };
+
+export type RoomPage = { rooms: Array<RoomListing>, 
+/**
+ * Pass back to get the next page; `null` when this was the last.
+ */
+next: string | null, };
+
 export type IpcError = { code: ErrorCode, message: string, };
 
 /** Every command: its argument object and its result. */
@@ -268,6 +328,14 @@ export interface Commands {
   bookmarks: { args: Record<string, never>, result: Array<BookmarkView> };
   set_bookmark: { args: { bookmark: BookmarkInput }, result: null };
   remove_bookmark: { args: { room: string }, result: null };
+  moderate: { args: { request: Moderation }, result: null };
+  affiliation_list: { args: { args: AffiliationListArgs }, result: Array<AffiliationEntry> };
+  room_config: { args: { room: string }, result: DataForm };
+  configure_room: { args: { args: ConfigureRoomArgs }, result: null };
+  destroy_room: { args: { args: DestroyRoomArgs }, result: null };
+  invite: { args: { args: InviteArgs }, result: null };
+  answer_invitation: { args: { answer: InvitationAnswer }, result: RoomSnapshot | null };
+  list_rooms: { args: { args: RoomListArgs }, result: RoomPage };
 }
 
 /** Every event: its payload. */
@@ -283,5 +351,6 @@ export interface Events {
   "occupants-changed": Array<OccupantsChanged>;
   "room-subject": RoomSubject;
   "room-problem": RoomProblem;
+  "room-invitation": Invitation;
   "bookmarks-changed": Array<BookmarkView>;
 }

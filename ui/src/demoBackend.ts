@@ -34,6 +34,8 @@ function presence(jid: string, i: number): ContactPresence {
 }
 
 const ROOM = `lobby@conference.${DOMAIN}`;
+/** A bookmarked room with a password ("hearth"), to try the join dialog after a refusal. */
+const LOCKED_ROOM = `design@conference.${DOMAIN}`;
 const ROOM_PEOPLE: Array<[string, Occupant["role"], Occupant["affiliation"], PresenceShow]> = [
   ["anna", "moderator", "owner", "available"],
   ["bo", "moderator", "admin", "dnd"],
@@ -88,7 +90,7 @@ export function createDemoBackend(): MockBackend {
   };
   const later = (ms: number, fn: () => void): void => void setTimeout(fn, ms);
 
-  // One room we are in once logged in (the backend rejoins it on its own).
+  // One room we are in once logged in (the backend autojoins its bookmark).
   const joined = new Map<string, RoomSnapshot>();
   let online = false;
   mock.on("rooms", () => (online ? [...joined.values()] : []));
@@ -96,6 +98,10 @@ export function createDemoBackend(): MockBackend {
     new Promise((resolve, reject) => later(500, () => {
       if (args.nick.toLowerCase() === "anna") {
         reject({ code: "protocol", message: "That nickname is already taken in this room; choose another." });
+        return;
+      }
+      if (args.room === LOCKED_ROOM && args.password !== "hearth") {
+        reject({ code: "protocol", message: "This room needs a password, or the password is wrong." });
         return;
       }
       const snapshot = args.room === ROOM
@@ -122,12 +128,23 @@ export function createDemoBackend(): MockBackend {
   mock.on("change_room_nick", ({ args }) => {
     const snapshot = joined.get(args.room);
     if (!snapshot) throw { code: "invalidInput", message: "You are not in this room." };
-    const self = snapshot.occupants.find((o) => o.nick === snapshot.nick);
+    if (args.text.toLowerCase() === "anna") {
+      // The room refuses while we stay in it.
+      later(200, () => mock.emit("room-problem", { room: args.room, problem: { code: "protocol", message: "That nickname is already taken in this room; choose another." } }));
+      return null;
+    }
     const old = snapshot.nick;
     snapshot.nick = args.text;
-    later(200, () => mock.emit("occupants-changed", [{ room: args.room, gone: [old], present: self ? [{ ...self, nick: args.text }] : [] }]));
+    snapshot.occupants = snapshot.occupants.map((o) => (o.nick === old ? { ...o, nick: args.text } : o)).sort((a, b) => (a.nick < b.nick ? -1 : 1));
+    later(200, () => mock.emit("room-joined", structuredClone(snapshot)));
     return null;
   });
+
+  // Kept by the mock's own set_bookmark / remove_bookmark (which announce bookmarks-changed).
+  mock.bookmarkList = [
+    { jid: ROOM, name: "Demo lobby", nick: null, autojoin: true, hasPassword: false },
+    { jid: LOCKED_ROOM, name: "Design review", nick: null, autojoin: false, hasPassword: true },
+  ];
 
   mock.on("saved_login", () => ({
     jid: `demo@${DOMAIN}`, remember: true, autoLogin: false, connection: fallbackConnectionSettings(),
@@ -158,6 +175,7 @@ export function createDemoBackend(): MockBackend {
       online = true;
       joined.set(ROOM, roomSnapshot(request.jid.split("@")[0] ?? "demo"));
       mock.emit("connection-state", { state: "online", jid: `${request.jid}/hearth`, newSessionAfterLoss: false });
+      mock.emit("bookmarks-changed", mock.bookmarkList);
       // `?restart` shows what a lost, unresumable session looks like.
       if (new URLSearchParams(location.search).has("restart")) {
         later(3000, () => mock.emit("connection-state", { state: "online", jid: `${request.jid}/hearth`, newSessionAfterLoss: true }));

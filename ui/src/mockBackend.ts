@@ -1,5 +1,5 @@
 import type { Backend } from "./backend";
-import type { ChatMessage, Commands, Events } from "./bindings";
+import type { BookmarkView, ChatMessage, Commands, Events } from "./bindings";
 import { fallbackConnectionSettings } from "./settingsDefaults";
 
 type Args<K extends keyof Commands> = Commands[K]["args"];
@@ -25,6 +25,11 @@ export class MockBackend implements Backend {
   private nextId = 1_000_000;
   /** Our nick per joined room, for the default send_room_message answer. */
   private roomNicks = new Map<string, string>();
+  /**
+   * The default bookmark commands keep this list (passwords reduced to
+   * hasPassword) and announce every change with bookmarks-changed.
+   */
+  bookmarkList: BookmarkView[] = [];
 
   /** Scripts the result of a command (replaces any previous script). */
   on<K extends keyof Commands>(cmd: K, handler: Handler<K>): this {
@@ -103,9 +108,29 @@ export class MockBackend implements Backend {
       set_room_subject: () => null,
       change_room_nick: () => null,
       rooms: () => [],
-      bookmarks: () => [],
-      set_bookmark: () => null,
-      remove_bookmark: () => null,
+      bookmarks: () => structuredClone(this.bookmarkList),
+      set_bookmark: ({ bookmark: b }) => {
+        const old = this.bookmarkList.find((x) => x.jid === b.jid);
+        const hasPassword = b.password === null ? (old?.hasPassword ?? false) : b.password !== "";
+        const view: BookmarkView = { jid: b.jid, name: b.name, nick: b.nick, autojoin: b.autojoin, hasPassword };
+        this.bookmarkList = [...this.bookmarkList.filter((x) => x.jid !== b.jid), view];
+        this.emit("bookmarks-changed", this.bookmarkList);
+        return null;
+      },
+      remove_bookmark: ({ room }) => {
+        this.bookmarkList = this.bookmarkList.filter((x) => x.jid !== room);
+        this.emit("bookmarks-changed", this.bookmarkList);
+        return null;
+      },
+      // Room administration (no UI for these yet): harmless answers.
+      moderate: () => null,
+      affiliation_list: () => [],
+      room_config: () => ({ title: null, instructions: null, fields: [] }),
+      configure_room: () => null,
+      destroy_room: () => null,
+      invite: () => null,
+      answer_invitation: () => null,
+      list_rooms: () => ({ rooms: [], next: null }),
       history_page: () => ({ messages: [], complete: true }),
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,

@@ -1,6 +1,6 @@
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
-import type { IpcError, OccupantsChanged, RoomLeft, RoomSnapshot, RoomSubject } from "./bindings";
+import type { IpcError, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject } from "./bindings";
 import type { ChatController } from "./chat";
 import type { ConversationStore } from "./state/conversations";
 import type { RoomStore } from "./state/rooms";
@@ -61,8 +61,8 @@ export class RoomController {
 
   async changeNick(room: string, text: string): Promise<IpcError | null> {
     try {
+      // The room confirms with room-joined (our new nick) or refuses with room-problem.
       await this.backend.invoke("change_room_nick", { args: { room, text } });
-      this.rooms.setPendingNick(room, text);
       return null;
     } catch (e) {
       return toIpcError(e);
@@ -99,5 +99,9 @@ export class RoomController {
 
   onSubject(event: RoomSubject): void {
     this.rooms.setSubject(event.room, event.subject);
+  }
+
+  onProblem(event: RoomProblem): void {
+    this.rooms.setProblem(event.room, event.problem);
   }
 }

@@ -183,9 +183,48 @@ describe("room tab", () => {
     press(nick, "Enter");
     await settle();
     expect(mock.callsOf("change_room_nick")).toEqual([{ args: { room: ROOM, text: "meg" } }]);
+    // The room reports the change as occupants, then the backend sends room-joined with our new nick.
     mock.emit("occupants-changed", [{ room: ROOM, present: [occ("meg")], gone: ["me"] }]);
+    expect(get("room-nick-change").textContent).toBe("me");
+    const after = snapshot({ nick: "meg", subject: "Ship Friday" });
+    mock.emit("room-joined", { ...after, occupants: after.occupants.map((o) => (o.nick === "me" ? occ("meg") : o)) });
+    await settle();
     expect(get("room-nick-change").textContent).toBe("meg");
     expect(get("occupant-row", '[data-nick="meg"]').classList.contains("self")).toBe(true);
+    expect(q("occupant-row", '[data-nick="me"]')).toBeNull();
+    expect(all("tab")).toHaveLength(1);
+    expect(get("room-subject").textContent).toBe("Ship Friday");
+  });
+
+  it("shows what the room refused while we stay in it, until dismissed or the next action", async () => {
+    const { mock } = await inRoom();
+    expect(get("room-problem").hidden).toBe(true);
+    get("room-nick-change").click();
+    const nick = get<HTMLInputElement>("room-nick-change-input");
+    nick.value = "anna";
+    press(nick, "Enter");
+    await settle();
+    expect(mock.callsOf("change_room_nick")).toEqual([{ args: { room: ROOM, text: "anna" } }]);
+    mock.emit("room-problem", { room: ROOM, problem: { code: "protocol", message: "That nickname is already taken in this room; choose another. <b>x</b>" } });
+    expect(get("room-problem").hidden).toBe(false);
+    expect(get("room-problem").textContent).toContain("The room refused. That nickname is already taken in this room; choose another. <b>x</b>");
+    expect(get("room-problem").querySelector("b")).toBeNull();
+    expect(get("room-nick-change").textContent).toBe("me");
+
+    get("room-problem-dismiss").click();
+    expect(get("room-problem").hidden).toBe(true);
+
+    // A problem for another room does not show here; the next action clears ours.
+    mock.emit("room-problem", { room: "other@conference.company.com", problem: { code: "protocol", message: "nope" } });
+    expect(get("room-problem").hidden).toBe(true);
+    mock.emit("room-problem", { room: ROOM, problem: { code: "protocol", message: "The room does not accept this nickname." } });
+    expect(get("room-problem").hidden).toBe(false);
+    get("room-subject").click();
+    const subject = get<HTMLInputElement>("room-subject-input");
+    subject.value = "New";
+    press(subject, "Enter");
+    await settle();
+    expect(get("room-problem").hidden).toBe(true);
   });
 
   it("shows why we were removed, keeps the history and can join again", async () => {

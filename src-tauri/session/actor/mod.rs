@@ -42,7 +42,7 @@ use crate::session::handle::SessionHandle;
 use crate::session::iq_tracker::{IqAnswer, IqTracker};
 use crate::session::link::{reconnector, LinkConfig, LinkStatus};
 use crate::session::room_book::{
-    OccupantsChanged, RoomBook, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
+    Invitation, OccupantsChanged, RoomBook, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
 };
 use crate::session::settings::SaslPolicy;
 use crate::session::state::ConnectionState;
@@ -93,6 +93,7 @@ pub enum SessionEvent {
     Occupants(Vec<OccupantsChanged>),
     RoomSubject(RoomSubject),
     RoomProblem(RoomProblem),
+    Invitation(Invitation),
     /// The account's room bookmarks (all of them, after any change).
     Bookmarks(Vec<BookmarkView>),
 }
@@ -174,6 +175,20 @@ pub(super) enum Command {
     Bookmarks {
         reply: oneshot::Sender<Vec<BookmarkView>>,
     },
+    /// Any request/answer exchange: the actor picks the id, tracks the
+    /// answer (from `to`, with a timeout) and hands it back.
+    Query {
+        to: Option<Jid>,
+        build: Box<dyn FnOnce(&str) -> Iq + Send>,
+        reply: oneshot::Sender<IqAnswer>,
+    },
+    AnswerInvitation {
+        id: String,
+        /// `Some(nick)`: accept and join; `None`: decline.
+        accept: Option<String>,
+        reason: Option<String>,
+        reply: oneshot::Sender<Result<Option<RoomSnapshot>>>,
+    },
 }
 
 /// Results that come back to the actor from helper tasks.
@@ -241,6 +256,7 @@ pub fn start(
         presence_batch: Vec::new(),
         rooms: RoomBook::default(),
         bookmarks: Default::default(),
+        invitations: Default::default(),
         lost_reason: None,
         stopped: None,
         internal: internal_tx,
@@ -273,6 +289,7 @@ struct Actor {
     presence_batch: Vec<ContactPresence>,
     rooms: RoomBook,
     bookmarks: bookmarks::Bookmarks,
+    invitations: std::collections::HashMap<String, crate::features::xep0045_muc_invite::Invite>,
     /// Why the link was last lost (for the "reconnecting" banner).
     lost_reason: Option<Problem>,
     /// Set when the reconnector gave up for good.
@@ -599,6 +616,9 @@ impl Actor {
         if self.on_room_message(&m) {
             return;
         }
+        if self.on_invitation(&m) {
+            return;
+        }
         let pep_event = m
             .payloads
             .iter()
@@ -718,6 +738,22 @@ impl Actor {
             Command::Bookmarks { reply } => {
                 let _ = reply.send(self.bookmarks_snapshot());
             }
+            Command::Query { to, build, reply } => {
+                let (id, answer) = self.tracker.register(to, IQ_TIMEOUT);
+                if self.send(Stanza::Iq(build(&id))).await.is_none() {
+                    let _ = reply.send(Err(HearthError::NotConnected));
+                    return;
+                }
+                tokio::spawn(async move {
+                    let _ = reply.send(answer.await.unwrap_or(Err(HearthError::NotConnected)));
+                });
+            }
+            Command::AnswerInvitation {
+                id,
+                accept,
+                reason,
+                reply,
+            } => self.answer_invitation(id, accept, reason, reply).await,
         }
     }
 

@@ -13,7 +13,8 @@ use tokio_xmpp::Stanza;
 use super::{Actor, Internal, SessionEvent, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
 use crate::features::xep0045_muc::{self, RoomMessage};
-use crate::session::room_book::{RoomOutcome, RoomSnapshot, RoomSubject};
+use crate::features::xep0045_muc_invite;
+use crate::session::room_book::{Invitation, RoomOutcome, RoomSnapshot, RoomSubject};
 use crate::store::{now_ms, ChatMessage};
 
 /// How long a room may take to let us in.
@@ -192,6 +193,62 @@ impl Actor {
             let since = self.latest_in(&room);
             if let Some(p) = xep0045_muc::join(&room, &nick, password.as_deref(), since) {
                 self.send(Stanza::Presence(p)).await;
+            }
+        }
+    }
+}
+
+impl Actor {
+    /// An invitation (mediated or direct) in `m`: shown to the user.
+    pub(super) fn on_invitation(&mut self, m: &Message) -> bool {
+        let Some(invite) = xep0045_muc_invite::read(m) else {
+            return false;
+        };
+        if self.rooms.is_joined(&invite.room) {
+            return true; // already there
+        }
+        let id = crate::features::xep0359_stanza_ids::new_id();
+        self.sink.emit(SessionEvent::Invitation(Invitation {
+            id: id.clone(),
+            room: invite.room.to_string(),
+            from: invite.from.clone(),
+            reason: invite.reason.clone(),
+            has_password: invite.password.is_some(),
+            direct: invite.direct,
+        }));
+        self.invitations.insert(id, invite);
+        true
+    }
+
+    pub(super) async fn answer_invitation(
+        &mut self,
+        id: String,
+        accept: Option<String>,
+        reason: Option<String>,
+        reply: oneshot::Sender<Result<Option<RoomSnapshot>>>,
+    ) {
+        let Some(invite) = self.invitations.remove(&id) else {
+            let _ = reply.send(Err(HearthError::InvalidInput(
+                "This invitation was already answered.".into(),
+            )));
+            return;
+        };
+        match accept {
+            Some(nick) => {
+                let (tx, rx) = oneshot::channel();
+                self.join_room(invite.room, nick, invite.password, tx).await;
+                tokio::spawn(async move {
+                    let result = rx.await.unwrap_or(Err(HearthError::NotConnected));
+                    let _ = reply.send(result.map(Some));
+                });
+            }
+            None => {
+                if !invite.direct {
+                    let decline =
+                        xep0045_muc_invite::decline(&invite.room, &invite.from, reason.as_deref());
+                    self.send(Stanza::Message(decline)).await;
+                }
+                let _ = reply.send(Ok(None));
             }
         }
     }

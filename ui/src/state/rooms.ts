@@ -14,11 +14,10 @@ export interface Room {
   /** Why we are no longer in the room; the tab keeps showing it. */
   left: Problem | null;
   /**
-   * A nickname change we asked for. The backend tells nobody which
-   * occupant is us, so we adopt it when our old nick goes and this one
-   * appears in the same batch.
+   * Something the room refused while we stay in it (room-problem, e.g. a
+   * nickname that is taken). Shown in the tab until dismissed or the next action.
    */
-  pendingNick: string | null;
+  problem: Problem | null;
 }
 
 /** Occupants of `room` changed: `reset` = everything (join, rejoin, left). */
@@ -65,10 +64,13 @@ export class RoomStore {
     return this.rooms.has(room);
   }
 
-  /** `join_room` result or `room-joined` (also after a rejoin): replaces the room's state. */
+  /**
+   * `join_room` result or `room-joined` (also after a rejoin, and when our
+   * nickname changed): replaces the room's state.
+   */
   joined(s: RoomSnapshot): void {
     const occupants = new Map(s.occupants.map((o) => [o.nick, o]));
-    this.rooms.set(s.room, { room: s.room, nick: s.nick, subject: s.subject, occupants, joined: true, left: null, pendingNick: null });
+    this.rooms.set(s.room, { room: s.room, nick: s.nick, subject: s.subject, occupants, joined: true, left: null, problem: null });
     this.changed.emit(s.room);
     this.occupantsChanged.emit({ room: s.room, reset: true, present: [], gone: [] });
   }
@@ -79,7 +81,7 @@ export class RoomStore {
     if (!r) return;
     r.joined = false;
     r.left = reason;
-    r.pendingNick = null;
+    r.problem = null;
     r.occupants.clear();
     this.changed.emit(room);
     this.occupantsChanged.emit({ room, reset: true, present: [], gone: [] });
@@ -96,9 +98,12 @@ export class RoomStore {
     this.changed.emit(room);
   }
 
-  setPendingNick(room: string, nick: string): void {
+  /** room-problem (or null: dismissed, or a new action started). */
+  setProblem(room: string, problem: Problem | null): void {
     const r = this.rooms.get(room);
-    if (r) r.pendingNick = nick;
+    if (!r || (r.problem === null && problem === null)) return;
+    r.problem = problem;
+    this.changed.emit(room);
   }
 
   /** `occupants-changed`: a present occupant replaces the one with that nick. */
@@ -108,12 +113,6 @@ export class RoomStore {
       if (!r || !r.joined) continue;
       for (const nick of change.gone) r.occupants.delete(nick);
       for (const o of change.present) r.occupants.set(o.nick, o);
-      const pending = r.pendingNick;
-      if (pending !== null && change.gone.includes(r.nick) && change.present.some((o) => o.nick === pending)) {
-        r.nick = pending;
-        r.pendingNick = null;
-        this.changed.emit(r.room);
-      }
       this.occupantsChanged.emit({ room: r.room, reset: false, present: change.present.map((o) => o.nick), gone: change.gone });
     }
   }

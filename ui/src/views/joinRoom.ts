@@ -6,11 +6,20 @@ import { onLangChange, retranslate, t, tattr, tx, type Key } from "../i18n";
 import { isBareJid } from "../jid";
 import { field, input } from "./formFields";
 
+export interface JoinRoomBox {
+  readonly root: HTMLElement;
+  /**
+   * Opens the form filled in for `room` with the refusal of an earlier
+   * attempt (e.g. a bookmark click the room refused for want of a password).
+   */
+  openFor(room: string, nick: string, refusal: IpcError): void;
+}
+
 /**
  * "Join room" button plus the small form it opens (calls join_room). The
  * form stays open until the room lets us in; a refusal is shown as text.
  */
-export function createJoinRoom(app: App, disposer: Disposer): HTMLElement {
+export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
   const open = tx("button", "joinRoom.open", { type: "button", class: "join-room-open", "data-testid": "join-room-open", "aria-expanded": "false" });
   const address = input("join-room-address", { type: "text", spellcheck: "false", autocapitalize: "off", autocomplete: "off", ...tattr("placeholder", "joinRoom.addressPlaceholder") });
   const nick = input("join-room-nick", { type: "text", spellcheck: "false", autocapitalize: "off", autocomplete: "off" });
@@ -99,5 +108,15 @@ export function createJoinRoom(app: App, disposer: Disposer): HTMLElement {
   }
 
   disposer.add(onLangChange(renderError));
-  return el("div", { class: "join-room-box" }, open, form);
+  const openFor = (room: string, nickValue: string, refusal: IpcError): void => {
+    if (busy) return;
+    show(false);
+    address.value = room;
+    nick.value = nickValue;
+    show(true);
+    problem = { error: refusal };
+    renderError();
+    password.focus();
+  };
+  return { root: el("div", { class: "join-room-box" }, open, form), openFor };
 }

@@ -2,6 +2,7 @@ import type { App, Screen } from "../app";
 import { Disposer, el, setText } from "../dom";
 import { tx } from "../i18n";
 import { createAddContact } from "./addContact";
+import { createBookmarksView } from "./bookmarks";
 import { createChangePassword } from "./changePassword";
 import { createJoinRoom } from "./joinRoom";
 import { createLanguageSelect } from "./languageSelect";
@@ -12,7 +13,7 @@ import { createInsecureBadge, createSessionRestartedNotice, createStatusBanner }
 import { createTabsView } from "./tabs";
 import { createXmlConsole } from "./xmlConsole";
 
-/** Sidebar (own account, presence, roster) + tabs, under the connection banner. */
+/** Sidebar (own account, presence, roster, bookmarks) + tabs, under the connection banner. */
 export function createMainScreen(app: App): Screen {
   const disposer = new Disposer();
   const ownJid = el("span", { class: "own-jid", "data-testid": "own-jid", title: app.connection.ownJid }, app.connection.ownJid);
@@ -45,6 +46,7 @@ export function createMainScreen(app: App): Screen {
   document.addEventListener("keydown", onKey);
   disposer.add(() => document.removeEventListener("keydown", onKey));
 
+  const joinRoom = createJoinRoom(app, disposer);
   const root = el(
     "div",
     { class: "main-screen" },
@@ -54,7 +56,15 @@ export function createMainScreen(app: App): Screen {
     el(
       "div",
       { class: "main-body" },
-      el("aside", { class: "sidebar" }, header, createAddContact(app, disposer), createJoinRoom(app, disposer), createRosterView(app, disposer)),
+      el(
+        "aside",
+        { class: "sidebar" },
+        header,
+        createAddContact(app, disposer),
+        joinRoom.root,
+        createRosterView(app, disposer),
+        createBookmarksView(app, disposer, joinRoom),
+      ),
       createTabsView(app, disposer),
     ),
     xmlConsole.panel,

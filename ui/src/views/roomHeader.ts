@@ -2,7 +2,8 @@ import type { App } from "../app";
 import type { IpcError } from "../bindings";
 import { el, setHidden, setText, type Disposer } from "../dom";
 import { refusalNodes } from "../errors";
-import { onLangChange, t, tattr, tx, type Key } from "../i18n";
+import { onLangChange, retranslate, t, tattr, tx, type Key } from "../i18n";
+import { createBookmarkForm } from "./bookmarkForm";
 
 /** A value shown as a button that turns into an input when clicked (Enter saves, Escape cancels). */
 interface InlineEdit {
@@ -55,8 +56,9 @@ function inlineEdit(
 }
 
 /**
- * Room tab header: address, our nick (click to change), leave, the subject
- * (click to change) and, once we were thrown out, why and "Join again".
+ * Room tab header: address, our nick (click to change), bookmark, leave, the
+ * subject (click to change), what the room refused while we stay in it
+ * (room-problem) and, once we were thrown out, why and "Join again".
  */
 export function createRoomHeader(app: App, room: string, disposer: Disposer): HTMLElement {
   const info = () => app.rooms.get(room);
@@ -68,6 +70,7 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
   };
   /** Runs an action; its refusal goes to the error line. Resolves true when it was done. */
   const attempt = async (key: Key, action: Promise<IpcError | null>): Promise<boolean> => {
+    app.rooms.setProblem(room, null); // a new action: the room's last refusal is old news
     problem = null;
     renderError();
     const refused = await action;
@@ -94,6 +97,39 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
       leave.disabled = false;
     });
   });
+
+  // Bookmark this room, or edit its bookmark (a form of its own under the title).
+  const bookmarkButton = tx("button", "room.bookmark", { type: "button", class: "room-bookmark", "data-testid": "room-bookmark", "aria-expanded": "false" });
+  const bookmarkForm = createBookmarkForm(app, disposer, () => {
+    bookmarkButton.setAttribute("aria-expanded", "false");
+    bookmarkButton.focus();
+  });
+  bookmarkButton.addEventListener("click", () => {
+    if (!bookmarkForm.root.hidden) {
+      bookmarkForm.close();
+      return;
+    }
+    const existing = app.bookmarks.get(room) ?? null;
+    bookmarkForm.open({ jid: room, existing, nick: info()?.nick ?? "" });
+    bookmarkButton.setAttribute("aria-expanded", "true");
+  });
+  const renderBookmark = (): void => {
+    const bookmarked = app.bookmarks.get(room) !== undefined;
+    retranslate(bookmarkButton, bookmarked ? "room.editBookmark" : "room.bookmark");
+    bookmarkButton.classList.toggle("bookmarked", bookmarked);
+  };
+  disposer.add(app.bookmarks.changed.on(renderBookmark));
+  renderBookmark();
+
+  // What the room refused while we stay in it, e.g. a nickname that is taken.
+  const roomProblemText = el("span", { class: "room-problem-text" });
+  const dismissProblem = el(
+    "button",
+    { type: "button", class: "room-problem-dismiss", "data-testid": "room-problem-dismiss", ...tattr("aria-label", "status.dismiss"), ...tattr("title", "status.dismiss") },
+    "×",
+  );
+  dismissProblem.addEventListener("click", () => app.rooms.setProblem(room, null));
+  const roomProblem = el("div", { class: "room-problem", role: "alert", "data-testid": "room-problem", hidden: true }, roomProblemText, dismissProblem);
 
   const leftReason = el("span", { class: "room-left-reason", "data-testid": "room-left-reason" });
   const rejoin = tx("button", "room.rejoin", { type: "button", class: "primary", "data-testid": "room-rejoin" });
@@ -124,6 +160,9 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
     const reason = r?.left ?? null;
     leftReason.replaceChildren(...(reason ? refusalNodes(t("room.left"), reason) : []));
     setHidden(leftNotice, reason === null);
+    const refusal = r?.problem ?? null;
+    roomProblemText.replaceChildren(...(refusal ? refusalNodes(t("room.problem"), refusal) : []));
+    setHidden(roomProblem, refusal === null);
   };
 
   disposer.add(app.rooms.changed.on((r) => {
@@ -144,9 +183,12 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
       el("span", { class: "room-icon", "aria-hidden": "true" }, "#"),
       el("h2", { class: "conversation-title" }, room),
       nickBox,
+      bookmarkButton,
       leave,
     ),
+    bookmarkForm.root,
     el("div", { class: "room-subject-row" }, subject.button, subject.input),
+    roomProblem,
     leftNotice,
     error,
   );

@@ -1,0 +1,269 @@
+//! Running rooms against a real Prosody: moderation (kick, ban, roles,
+//! affiliation lists), configuration through the room's own form,
+//! destruction, mediated and direct invitations, and the room browser.
+
+mod support;
+
+use hearth::app::{InvitationAnswer, InviteArgs, Moderation, RoomListArgs};
+use hearth::features::xep0004_data_forms::FormValue;
+use hearth::features::xep0045_muc::{Affiliation, Role};
+use hearth::session::{RoomLeft, SessionEvent};
+use support::{Client, Prosody};
+
+async fn left(client: &mut Client, room: &str) -> RoomLeft {
+    client
+        .wait_event(|e| match e {
+            SessionEvent::RoomLeft(l) if l.room == room => Some(l.clone()),
+            _ => None,
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owners_kick_ban_promote_and_keep_lists() {
+    let server = Prosody::start(&["alice", "bob", "carol"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    let room = server.room("council");
+    alice.app.join_room(&room, "Alice", None).await.unwrap();
+    bob.app.join_room(&room, "Bob", None).await.unwrap();
+
+    // Moderator status, seen by the room.
+    alice
+        .app
+        .moderate(Moderation::Role {
+            room: room.clone(),
+            nick: "Bob".into(),
+            role: Role::Moderator,
+            reason: None,
+        })
+        .await
+        .unwrap();
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::Occupants(c) => c
+                .iter()
+                .flat_map(|c| &c.present)
+                .any(|o| o.nick == "Bob" && o.role == Role::Moderator)
+                .then_some(()),
+            _ => None,
+        })
+        .await;
+
+    // A kick names the reason to the one kicked.
+    alice
+        .app
+        .moderate(Moderation::Role {
+            room: room.clone(),
+            nick: "Bob".into(),
+            role: Role::None,
+            reason: Some("cool down".into()),
+        })
+        .await
+        .unwrap();
+    let kicked = left(&mut bob, &room).await;
+    let reason = kicked.reason.expect("a reason").message;
+    assert!(
+        reason.contains("removed") && reason.contains("cool down"),
+        "{reason}"
+    );
+
+    // A ban keeps Bob out until it is lifted, and shows on the ban list.
+    bob.app.join_room(&room, "Bob", None).await.unwrap();
+    alice
+        .app
+        .moderate(Moderation::Affiliation {
+            room: room.clone(),
+            jid: "bob@localhost".into(),
+            affiliation: Affiliation::Outcast,
+            reason: Some("spam".into()),
+        })
+        .await
+        .unwrap();
+    assert!(left(&mut bob, &room)
+        .await
+        .reason
+        .unwrap()
+        .message
+        .contains("banned"));
+    let err = bob.app.join_room(&room, "Bob", None).await.unwrap_err();
+    assert!(err.to_string().contains("banned"), "{err}");
+    let bans = alice
+        .app
+        .affiliation_list(&room, Affiliation::Outcast)
+        .await
+        .unwrap();
+    assert_eq!(bans.len(), 1);
+    assert_eq!(bans[0].jid, "bob@localhost");
+
+    // Members: added by JID, listed, removed.
+    alice
+        .app
+        .moderate(Moderation::Affiliation {
+            room: room.clone(),
+            jid: "carol@localhost".into(),
+            affiliation: Affiliation::Member,
+            reason: None,
+        })
+        .await
+        .unwrap();
+    let members = alice
+        .app
+        .affiliation_list(&room, Affiliation::Member)
+        .await
+        .unwrap();
+    assert!(members.iter().any(|m| m.jid == "carol@localhost"));
+
+    // Not an owner: refused in words.
+    let carol = Client::new(&server, "carol");
+    let mut carol = carol;
+    carol.login(&server).await;
+    carol.app.join_room(&room, "Carol", None).await.unwrap();
+    let err = carol
+        .app
+        .moderate(Moderation::Affiliation {
+            room: room.clone(),
+            jid: "alice@localhost".into(),
+            affiliation: Affiliation::Outcast,
+            reason: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("The room refused"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configuration_form_browser_invitations_and_destroy() {
+    let server = Prosody::start(&["alice", "bob", "carol"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    let mut carol = Client::new(&server, "carol");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    carol.login(&server).await;
+    let room = server.room("plans");
+    alice.app.join_room(&room, "Alice", None).await.unwrap();
+
+    // The room's own form, rendered generically, changed and read back.
+    let form = alice.app.room_config(&room).await.unwrap();
+    assert!(form
+        .fields
+        .iter()
+        .any(|f| f.var.as_deref() == Some("muc#roomconfig_roomname")));
+    alice
+        .app
+        .configure_room(
+            &room,
+            vec![
+                FormValue {
+                    var: "muc#roomconfig_roomname".into(),
+                    values: vec!["Plans".into()],
+                },
+                FormValue {
+                    var: "muc#roomconfig_roomdesc".into(),
+                    values: vec!["Where plans are made".into()],
+                },
+            ],
+        )
+        .await
+        .unwrap();
+
+    // The browser finds the service and lists the room with its details.
+    let page = bob
+        .app
+        .list_rooms(RoomListArgs {
+            service: None,
+            after: None,
+        })
+        .await
+        .unwrap();
+    let listed = page
+        .rooms
+        .iter()
+        .find(|r| r.jid == room)
+        .unwrap_or_else(|| panic!("{page:?}"));
+    assert_eq!(listed.name.as_deref(), Some("Plans"));
+    assert_eq!(listed.description.as_deref(), Some("Where plans are made"));
+    assert_eq!(listed.occupants, Some(1));
+
+    // A mediated invitation, accepted.
+    alice
+        .app
+        .invite(InviteArgs {
+            room: room.clone(),
+            jid: "carol@localhost".into(),
+            reason: Some("planning".into()),
+            direct: false,
+        })
+        .await
+        .unwrap();
+    let invitation = carol
+        .wait_event(|e| match e {
+            SessionEvent::Invitation(i) => Some(i.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(invitation.room, room);
+    // The inviter: real JID, or occupant JID in a semi-anonymous room.
+    assert!(
+        invitation.from == "alice@localhost" || invitation.from == format!("{room}/Alice"),
+        "{invitation:?}"
+    );
+    assert_eq!(invitation.reason.as_deref(), Some("planning"));
+    assert!(!invitation.direct);
+    let joined = carol
+        .app
+        .answer_invitation(InvitationAnswer {
+            id: invitation.id,
+            accept: Some("Carol".into()),
+            reason: None,
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(joined.nick, "Carol");
+
+    // A direct invitation, declined.
+    alice
+        .app
+        .invite(InviteArgs {
+            room: room.clone(),
+            jid: "bob@localhost".into(),
+            reason: None,
+            direct: true,
+        })
+        .await
+        .unwrap();
+    let invitation = bob
+        .wait_event(|e| match e {
+            SessionEvent::Invitation(i) => Some(i.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(invitation.direct);
+    let declined = bob
+        .app
+        .answer_invitation(InvitationAnswer {
+            id: invitation.id,
+            accept: None,
+            reason: None,
+        })
+        .await
+        .unwrap();
+    assert!(declined.is_none());
+    assert!(bob.app.rooms().await.is_empty());
+
+    // Destroyed: Carol is told, and is not put back in on reconnect.
+    alice
+        .app
+        .destroy_room(&room, Some("done".into()))
+        .await
+        .unwrap();
+    let gone = left(&mut carol, &room).await;
+    assert!(gone.reason.unwrap().message.contains("destroyed"));
+    assert!(carol.app.rooms().await.is_empty());
+}
+
+
