@@ -20,6 +20,7 @@ pub mod xep0199_ping;
 pub mod xep0203_delay;
 pub mod xep0359_stanza_ids;
 pub mod xep0402_bookmarks;
+pub mod xep0410_self_ping;
 
 /// The XML namespaces this client answers to in disco#info.
 pub fn disco_features() -> Vec<&'static str> {
@@ -29,6 +30,7 @@ pub fn disco_features() -> Vec<&'static str> {
         xep0045_muc_invite::NS_DIRECT,
         xep0092_version::NS,
         xep0199_ping::NS,
+        xep0410_self_ping::NS_SELF_PING,
         xep0359_stanza_ids::NS,
     ]
 }

@@ -46,12 +46,14 @@ fn truncate(s: &str) -> String {
     }
 }
 
+/// "condition: the server's text" (the condition alone when there is no
+/// text): callers and users can both tell what happened.
 pub fn error_text(e: &StanzaError) -> String {
     let text = e.texts.values().next().cloned();
-    let condition = format!("{:?}", e.defined_condition);
+    let condition = humanize(&format!("{:?}", e.defined_condition));
     match text {
-        Some(t) if !t.trim().is_empty() => t,
-        _ => humanize(&condition),
+        Some(t) if !t.trim().is_empty() => format!("{condition}: {t}"),
+        _ => condition,
     }
 }
 

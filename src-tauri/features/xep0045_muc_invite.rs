@@ -62,8 +62,14 @@ pub fn read(m: &Message) -> Option<Invite> {
     Some(Invite {
         room: p.attr("jid")?.parse::<Jid>().ok()?.to_bare(),
         from: sender.to_bare().to_string(),
-        reason: p.attr("reason").map(str::to_owned).filter(|r| !r.is_empty()),
-        password: p.attr("password").map(str::to_owned).filter(|r| !r.is_empty()),
+        reason: p
+            .attr("reason")
+            .map(str::to_owned)
+            .filter(|r| !r.is_empty()),
+        password: p
+            .attr("password")
+            .map(str::to_owned)
+            .filter(|r| !r.is_empty()),
         direct: true,
     })
 }

@@ -79,6 +79,9 @@ struct Room {
     changed: OccupantsChanged,
     /// Our old nick left with status 303: the new one is on its way.
     renaming: bool,
+    /// When the room last sent us anything (XEP-0410 pings quiet rooms).
+    last_heard: std::time::Instant,
+    pinging: bool,
 }
 
 impl Room {
@@ -166,6 +169,8 @@ impl RoomBook {
                 subject: None,
                 pending_join: reply,
                 renaming: false,
+                last_heard: std::time::Instant::now(),
+                pinging: false,
                 changed: OccupantsChanged {
                     room: room.to_string(),
                     present: vec![],
@@ -186,6 +191,41 @@ impl RoomBook {
                 (jid.clone(), r.nick.clone(), r.password.clone())
             })
             .collect()
+    }
+
+    /// The room sent something: it still knows us.
+    pub fn heard(&mut self, room: &BareJid) {
+        if let Some(r) = self.rooms.get_mut(room) {
+            r.last_heard = std::time::Instant::now();
+            r.pinging = false;
+        }
+    }
+
+    /// Joined rooms quiet for `quiet`, with our nick; each is marked as
+    /// being pinged so it is asked once.
+    pub fn due_for_ping(
+        &mut self,
+        now: std::time::Instant,
+        quiet: std::time::Duration,
+    ) -> Vec<(BareJid, String)> {
+        self.rooms
+            .iter_mut()
+            .filter(|(_, r)| r.joined && !r.pinging && now.duration_since(r.last_heard) >= quiet)
+            .map(|(jid, r)| {
+                r.pinging = true;
+                (jid.clone(), r.nick.clone())
+            })
+            .collect()
+    }
+
+    /// The self-ping says we are not in `room`: returns what to join it
+    /// again with.
+    pub fn dropped(&mut self, room: &BareJid) -> Option<(String, Option<String>)> {
+        let r = self.rooms.get_mut(room)?;
+        r.joined = false;
+        r.pinging = false;
+        r.occupants.clear();
+        Some((r.nick.clone(), r.password.clone()))
     }
 
     pub fn remove(&mut self, room: &BareJid) {
@@ -430,5 +470,23 @@ mod tests {
         };
         assert!(left.reason.unwrap().message.contains("flooding"));
         assert!(!book.contains(&room));
+    }
+
+    #[test]
+    fn quiet_rooms_are_pinged_once_and_a_drop_keeps_what_rejoining_needs() {
+        let room: BareJid = "team@conf.example".parse().unwrap();
+        let mut book = RoomBook::default();
+        book.begin_join(room.clone(), "me".into(), Some("pw".into()), None);
+        let quiet = std::time::Duration::from_secs(300);
+        let later = std::time::Instant::now() + quiet;
+        assert!(book.due_for_ping(later, quiet).is_empty(), "not joined yet");
+        book.apply(&room, present("me", true));
+        assert_eq!(
+            book.due_for_ping(later, quiet),
+            vec![(room.clone(), "me".into())]
+        );
+        assert!(book.due_for_ping(later, quiet).is_empty(), "asked once");
+        assert_eq!(book.dropped(&room), Some(("me".into(), Some("pw".into()))));
+        assert!(!book.is_joined(&room));
     }
 }

@@ -206,6 +206,8 @@ pub(super) enum Internal {
     /// What our account supports (decides where bookmarks live).
     BookmarkDisco(IqAnswer),
     BookmarksFetched(bookmarks::Source, IqAnswer),
+    /// The answer to a XEP-0410 self-ping in a room.
+    SelfPing(BareJid, IqAnswer),
 }
 
 pub fn start(
@@ -345,7 +347,12 @@ impl Actor {
                     }
                     self.sink.emit(SessionEvent::Console(lines));
                 }
-                _ = tick.tick() => self.tracker.expire(Instant::now()),
+                _ = tick.tick() => {
+                    self.tracker.expire(Instant::now());
+                    if self.state.borrow().is_online() {
+                        self.ping_quiet_rooms().await;
+                    }
+                }
                 _ = sleep_until_some(flush_at) => {
                     flush_at = None;
                     last_flush = tokio::time::Instant::now();
@@ -573,6 +580,7 @@ impl Actor {
                 self.rooms.unlocked(&room, result);
             }
             Internal::BookmarkDisco(answer) => self.on_bookmark_disco(answer).await,
+            Internal::SelfPing(room, answer) => self.on_self_ping(room, answer).await,
             Internal::BookmarksFetched(source, answer) => {
                 self.on_bookmarks_fetched(source, answer).await
             }

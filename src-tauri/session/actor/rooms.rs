@@ -14,6 +14,7 @@ use super::{Actor, Internal, SessionEvent, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
 use crate::features::xep0045_muc::{self, RoomMessage};
 use crate::features::xep0045_muc_invite;
+use crate::features::xep0410_self_ping;
 use crate::session::room_book::{Invitation, RoomOutcome, RoomSnapshot, RoomSubject};
 use crate::store::{now_ms, ChatMessage};
 
@@ -129,6 +130,7 @@ impl Actor {
         if !self.rooms.contains(&room) {
             return false;
         }
+        self.rooms.heard(&room);
         let Some(update) = xep0045_muc::read_presence(p) else {
             return true;
         };
@@ -171,6 +173,7 @@ impl Actor {
         let Some(nick) = self.rooms.nick(&room).map(str::to_owned) else {
             return false;
         };
+        self.rooms.heard(&room);
         match xep0045_muc::read_message(m, &room, &nick, now_ms()) {
             RoomMessage::Message(new) => self.batch.push(new),
             RoomMessage::Subject { subject, by } => {
@@ -250,6 +253,52 @@ impl Actor {
                 }
                 let _ = reply.send(Ok(None));
             }
+        }
+    }
+}
+
+impl Actor {
+    /// XEP-0410: ping our own occupant JID in rooms that have been quiet.
+    pub(super) async fn ping_quiet_rooms(&mut self) {
+        let due = self.rooms.due_for_ping(
+            std::time::Instant::now(),
+            xep0410_self_ping::QUIET_BEFORE_PING,
+        );
+        for (room, nick) in due {
+            let Ok(occupant) = room.with_resource_str(&nick) else {
+                continue;
+            };
+            let (id, answer) = self.tracker.register(Some(Jid::from(occupant)), IQ_TIMEOUT);
+            let Some(ping) = xep0410_self_ping::request(&id, &room, &nick) else {
+                continue;
+            };
+            self.send(Stanza::Iq(ping)).await;
+            let internal = self.internal.clone();
+            tokio::spawn(async move {
+                let answer = answer.await.unwrap_or(Err(HearthError::NotConnected));
+                let _ = internal.send(Internal::SelfPing(room, answer));
+            });
+        }
+    }
+
+    pub(super) async fn on_self_ping(
+        &mut self,
+        room: BareJid,
+        answer: crate::session::iq_tracker::IqAnswer,
+    ) {
+        match xep0410_self_ping::verdict(&answer) {
+            xep0410_self_ping::Verdict::NotJoined => {
+                log::info!("{room} dropped us silently; joining again");
+                let Some((nick, password)) = self.rooms.dropped(&room) else {
+                    return;
+                };
+                let since = self.latest_in(&room);
+                if let Some(p) = xep0045_muc::join(&room, &nick, password.as_deref(), since) {
+                    self.send(Stanza::Presence(p)).await;
+                }
+            }
+            // Still in, or could not tell: ask again after another quiet spell.
+            _ => self.rooms.heard(&room),
         }
     }
 }
