@@ -7,12 +7,16 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const DOMAIN: &str = "localhost";
+pub const COMPONENT_SECRET: &str = "bench-component";
 
 pub struct Prosody {
     pub dir: tempfile::TempDir,
     pub port: u16,
     /// XEP-0368 direct TLS listener, when started with one.
     pub direct_tls_port: Option<u16>,
+    /// XEP-0114 listener for the `bots.<domain>` component (secret
+    /// [`COMPONENT_SECRET`]), when started with one.
+    pub component_port: Option<u16>,
     /// Offer TLS at all (a server without it tests that Hearth refuses).
     tls: bool,
     registration: bool,
@@ -33,6 +37,9 @@ pub struct Options {
     pub domain: &'static str,
     /// SASL mechanisms the server must not offer (e.g. only PLAIN left).
     pub disabled_sasl: &'static [&'static str],
+    /// A `bots.<domain>` component (XEP-0114) that benchmarks use to put
+    /// many occupants in a room over one connection.
+    pub component: bool,
     /// XEP-0402 bookmarks with XEP-0048 compatibility (mod_bookmarks).
     /// Without it the server has private storage and PEP, like Openfire.
     pub pep_bookmarks: bool,
@@ -47,6 +54,7 @@ impl Default for Options {
             domain: DOMAIN,
             disabled_sasl: &[],
             pep_bookmarks: false,
+            component: false,
         }
     }
 }
@@ -83,6 +91,7 @@ impl Prosody {
             dir,
             port,
             direct_tls_port: options.direct_tls.then(free_port),
+            component_port: options.component.then(free_port),
             tls: options.tls,
             registration: options.registration,
             domain: options.domain,
@@ -113,6 +122,7 @@ impl Prosody {
             dir: copy,
             port,
             direct_tls_port: None,
+            component_port: None,
             tls: true,
             registration: false,
             domain: DOMAIN,
@@ -178,7 +188,7 @@ c2s_ports = {{ {port} }}
 c2s_direct_tls_ports = {{ {direct} }}
 c2s_direct_tls_ssl = {{ certificate = "{d}/localhost.crt"; key = "{d}/localhost.key"; }}
 s2s_ports = {{ }}
-component_ports = {{ }}
+component_ports = {{ {component_port} }}
 http_ports = {{ }}
 https_ports = {{ }}
 plugin_paths = {{ "/usr/lib/prosody/modules" }}
@@ -204,6 +214,7 @@ Component "conference.{domain}" "muc"
     muc_room_default_public = true
     muc_log_by_default = true
     max_history_messages = 50
+{component_section}
 "#,
             port = self.port,
             domain = self.domain,
@@ -216,6 +227,18 @@ Component "conference.{domain}" "muc"
                 .direct_tls_port
                 .map(|p| p.to_string())
                 .unwrap_or_default(),
+            component_port = self
+                .component_port
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            component_section = if self.component_port.is_some() {
+                format!(
+                    "Component \"bots.{}\"\n    component_secret = \"{COMPONENT_SECRET}\"",
+                    self.domain
+                )
+            } else {
+                String::new()
+            },
             bookmarks_module = if self.pep_bookmarks {
                 "\"bookmarks\";"
             } else {
