@@ -265,5 +265,3 @@ async fn configuration_form_browser_invitations_and_destroy() {
     assert!(gone.reason.unwrap().message.contains("destroyed"));
     assert!(carol.app.rooms().await.is_empty());
 }
-
-

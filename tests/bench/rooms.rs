@@ -87,7 +87,10 @@ async fn flood_run(n: usize) -> (f64, f64) {
     let (cpu0, t0) = (cpu_seconds(), Instant::now());
     let mut got = 0;
     while got < n {
-        assert!(t0.elapsed() < Duration::from_secs(300), "flood stalled at {got}/{n}");
+        assert!(
+            t0.elapsed() < Duration::from_secs(300),
+            "flood stalled at {got}/{n}"
+        );
         got += alice
             .wait_event(|e| match e {
                 SessionEvent::MessagesAdded(list) => Some(
@@ -166,7 +169,10 @@ fn fill_room(server: &Prosody, room: &str, n: usize) -> TcpStream {
         )
         .unwrap();
     }
-    assert!(drain.join().unwrap(), "the room did not take all {n} occupants");
+    assert!(
+        drain.join().unwrap(),
+        "the room did not take all {n} occupants"
+    );
     s
 }
 
@@ -185,7 +191,10 @@ async fn join_run(n: usize) -> (f64, f64, usize) {
     owner.app.join_room(&room, "owner", None).await.unwrap();
     let filled = Instant::now();
     let _crowd = fill_room(&server, &room, n);
-    eprintln!("  ({n} occupants in {:.1} s)", filled.elapsed().as_secs_f64());
+    eprintln!(
+        "  ({n} occupants in {:.1} s)",
+        filled.elapsed().as_secs_f64()
+    );
 
     let mut alice = Client::new(&server, "alice");
     alice.login(&server).await;

@@ -53,9 +53,11 @@ class _Client(slixmpp.ClientXMPP):
         self.auto_subscribe = True  # and subscribe back
         self.register_plugin("xep_0030")  # disco
         self.register_plugin("xep_0199")  # ping (answer the client's pings)
+        self.register_plugin("xep_0045")  # group chat (an occupant not ours)
         self.add_event_handler("session_start", self._on_session_start)
         self.add_event_handler("message", self._on_message)
         self.add_event_handler("presence_available", self._on_available)
+        self.add_event_handler("groupchat_message", self._on_groupchat)
         self.add_event_handler("failed_auth", self._on_failed_auth)
         self.add_event_handler("disconnected", self._on_disconnected)
         self.add_event_handler("ssl_invalid_chain", self._on_bad_cert)
@@ -79,6 +81,15 @@ class _Client(slixmpp.ClientXMPP):
             self.peer._cond.notify_all()
         if self.peer.echo:
             self.send_message(mto=msg["from"], mbody=f"echo: {r.body}", mtype="chat")
+
+    def _on_groupchat(self, msg) -> None:
+        if not msg["body"]:
+            return
+        r = Received(str(msg["from"]), msg["body"], "groupchat", msg["id"] or None, time.time())
+        log.info("groupchat from %s: %r", r.sender, r.body)
+        with self.peer._cond:
+            self.peer.room_messages.append(r)
+            self.peer._cond.notify_all()
 
     def _on_available(self, presence) -> None:
         with self.peer._cond:
@@ -109,6 +120,7 @@ class Peer:
         self.cert_pem, self.echo, self.insecure = cert_pem, echo, insecure
         self.messages: list[Received] = []
         self.available: list[str] = []  # full JIDs whose available presence arrived
+        self.room_messages: list[Received] = []
         self._cond = threading.Condition()
         self._online = threading.Event()
         self._disconnected = threading.Event()
@@ -201,6 +213,30 @@ class Peer:
         self._loop.call_soon_threadsafe(do)
         if not done.wait(5):
             raise TimeoutError(f"{self.jid} could not send a message to {to}")
+
+    def join_room(self, room: str, nick: str, timeout: float = 20) -> None:
+        """Enter `room` as `nick` (creating it if needed) and wait until in."""
+        assert self._loop is not None and self._client is not None
+        client = self._client
+
+        async def join():
+            await client.plugin["xep_0045"].join_muc_wait(room, nick, timeout=timeout, maxstanzas=0)
+            # A room we created stays locked until configured: accept defaults.
+            try:
+                form = await client.plugin["xep_0045"].get_room_config(room)
+                form["type"] = "submit"
+                await client.plugin["xep_0045"].set_room_config(room, form)
+            except Exception as e:  # not the owner: the room already existed
+                log.info("room config not changed: %s", e)
+
+        asyncio.run_coroutine_threadsafe(join(), self._loop).result(timeout + 10)
+
+    def wait_room_message(self, body: str, timeout: float = 20) -> Received:
+        """Until a groupchat message with exactly `body` arrived; returns it."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: any(m.body == body for m in self.room_messages), timeout):
+                raise TimeoutError(f"no groupchat message {body!r}; got {[m.body for m in self.room_messages]}")
+            return next(m for m in self.room_messages if m.body == body)
 
     def wait_available(self, full_jid: str, timeout: float = 20) -> None:
         """Until an available presence from exactly `full_jid` has arrived."""

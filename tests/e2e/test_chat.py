@@ -255,6 +255,37 @@ def css(testid: str, extra: str = "") -> str:
 
 
 RESOURCE = "E2E-Desk"
+ROOM = "team@conference.localhost"
+ROOM_BODY = "hello room, from hearth"
+
+
+def room_from_bookmark(driver, find, bob) -> None:
+    bob.join_room(ROOM, "bob")
+    step(f"bob (slixmpp) is in {ROOM}")
+    find(css("join-room-open"), "the Join room button").click()
+    set_value(find(css("join-room-address"), "the room address"), ROOM)
+    set_value(find(css("join-room-nick"), "the nickname"), "alice")
+    find(css("join-room-submit"), "the Join button").click()
+    find(css("room-bookmark"), "the room's Bookmark button", 20).click()
+    find(css("bookmark-form"), "the bookmark form")
+    set_value(find(css("bookmark-name"), "the bookmark name"), "Team")
+    find(css("bookmark-save"), "the Save button").click()
+    row_sel = css("bookmark-row", f'[data-jid="{ROOM}"]')
+    find(row_sel, "the bookmark in the sidebar", 20)
+    step("room joined and bookmarked")
+    find(css("room-leave"), "the Leave button").click()
+    wait_until("the room tab to close", lambda: not driver.find_elements(
+        By.CSS_SELECTOR, css("room-leave")), 15)
+    find(row_sel + " " + css("bookmark-join"), "the bookmark's join button").click()
+    composer = find(css("composer-input"), "the room's composer", 20)
+    wait_until("the room's occupants to include bob", lambda: driver.find_elements(
+        By.CSS_SELECTOR, css("occupant-row", '[data-nick="bob"]')), 20)
+    step("room joined again from the bookmark sidebar")
+    composer.send_keys(ROOM_BODY)
+    composer.send_keys(Keys.ENTER)
+    got = bob.wait_room_message(ROOM_BODY, timeout=20)
+    assert got.sender == f"{ROOM}/alice", f"bob saw the message from {got.sender!r}"
+    step("bob (slixmpp) received alice's room message")
 
 
 def body_state(driver) -> str:
@@ -579,7 +610,11 @@ def main() -> int:
             step(f"screenshot {screenshot} ({dims}, {size // 1024} KB)")
             assert size < 300 * 1024, f"screenshot is {size} bytes"
 
-        # 8. The advanced connection dialog: settings saved with a login are
+        # 8. Group chat: bookmark a room, leave it, come back from the
+        # bookmark sidebar, and talk to the slixmpp occupant.
+        room_from_bookmark(driver, find, bob)
+
+        # 9. The advanced connection dialog: settings saved with a login are
         # used by it and shown again for the next one.
         advanced_dialog(driver, find, bob, port, demo["password"])
 

@@ -4,11 +4,13 @@ import type { ConnectionSettings, ConnectionState, LoginRequest, SavedLogin } fr
 import { ChatController } from "./chat";
 import { BookmarkController } from "./bookmarks";
 import { bareJid } from "./jid";
+import { RoomAdminController } from "./roomAdmin";
 import { RoomController } from "./rooms";
 import { fallbackConnectionSettings } from "./settingsDefaults";
 import { BookmarkStore } from "./state/bookmarks";
 import { ConnectionStore } from "./state/connection";
 import { ConversationStore } from "./state/conversations";
+import { InvitationStore } from "./state/invitations";
 import { RoomStore } from "./state/rooms";
 import { RosterStore } from "./state/roster";
 import { createLoginView } from "./views/login";
@@ -30,9 +32,11 @@ export class App {
   readonly convs = new ConversationStore();
   readonly rooms = new RoomStore();
   readonly bookmarks = new BookmarkStore();
+  readonly invitations = new InvitationStore();
   readonly chat: ChatController;
   readonly roomActions: RoomController;
   readonly bookmarkActions: BookmarkController;
+  readonly roomAdmin: RoomAdminController;
   saved: SavedLogin | null = null;
   /** What the connection dialog starts from when nothing is saved. */
   defaultSettings: ConnectionSettings = fallbackConnectionSettings();
@@ -55,6 +59,7 @@ export class App {
     this.chat = new ChatController(backend, this.convs, this.rooms);
     this.roomActions = new RoomController(backend, this.convs, this.rooms, this.chat);
     this.bookmarkActions = new BookmarkController(backend, this.bookmarks);
+    this.roomAdmin = new RoomAdminController(backend, this.invitations, this.roomActions);
     document.body.dataset.connection = this.connection.current.state;
   }
 
@@ -108,6 +113,7 @@ export class App {
       b.listen("room-subject", (e) => this.roomActions.onSubject(e)),
       b.listen("room-problem", (e) => this.roomActions.onProblem(e)),
       b.listen("bookmarks-changed", (list) => this.bookmarks.set(list)),
+      b.listen("room-invitation", (i) => this.roomAdmin.onInvitation(i)),
     ]);
   }
 
@@ -168,6 +174,7 @@ export class App {
       this.convs.clear();
       this.rooms.clear();
       this.bookmarks.clear();
+      this.invitations.clear();
       this.roster.clear();
       [this.saved, this.defaultSettings] = await Promise.all([this.loadSaved(), this.loadDefaults()]);
       if (this.connection.current.state === "offline") this.showLogin();

@@ -1,5 +1,5 @@
 // Demo data for running the UI in a plain browser (`npm run dev`). Not used in the app.
-import type { ChatMessage, ContactPresence, HistoryCursor, Occupant, PresenceShow, RoomSnapshot, RosterItem } from "./bindings";
+import type { ChatMessage, ContactPresence, HistoryCursor, Occupant, PresenceShow, RoomListing, RoomSnapshot, RosterItem } from "./bindings";
 import { MockBackend } from "./mockBackend";
 import { fallbackConnectionSettings } from "./settingsDefaults";
 
@@ -52,13 +52,26 @@ function occupant(nick: string, role: Occupant["role"], affiliation: Occupant["a
 /** The demo room; `?many` fills it with 2,000 more occupants to try the virtualised list. */
 function roomSnapshot(nick: string): RoomSnapshot {
   const occupants = ROOM_PEOPLE.map(([n, role, aff, show]) => occupant(n, role, aff, show));
-  occupants.push(occupant(nick, "participant", "member", "available"));
+  // An admin here, to try the occupant actions and the member and ban lists.
+  occupants.push(occupant(nick, "moderator", "admin", "available"));
   if (new URLSearchParams(location.search).has("many")) {
     for (let i = 0; i < 2000; i++) occupants.push(occupant(`user${i}`, i % 10 === 0 ? "visitor" : "participant", "none", SHOWS[i % SHOWS.length]!));
   }
   occupants.sort((a, b) => (a.nick < b.nick ? -1 : 1));
   return { room: ROOM, nick, subject: "Welcome to the Hearth demo lobby · be kind", occupants };
 }
+
+/** The demo's conference service directory: two pages. */
+const LISTED: RoomListing[][] = [
+  [
+    { jid: ROOM, name: "Demo lobby", description: "Say hello here.", occupants: 7, membersOnly: false, passwordProtected: false },
+    { jid: LOCKED_ROOM, name: "Design review", description: "Password: hearth", occupants: 3, membersOnly: false, passwordProtected: true },
+    { jid: `board@conference.${DOMAIN}`, name: "Board", description: null, occupants: null, membersOnly: true, passwordProtected: false },
+  ],
+  [
+    { jid: `random@conference.${DOMAIN}`, name: "Random", description: "Anything goes (you own this one: try the room settings)", occupants: 1, membersOnly: false, passwordProtected: false },
+  ],
+];
 
 export function createDemoBackend(): MockBackend {
   const mock = new MockBackend();
@@ -140,6 +153,65 @@ export function createDemoBackend(): MockBackend {
     return null;
   });
 
+  // Room directory, administration and invitations.
+  mock.on("list_rooms", ({ args }) =>
+    new Promise((resolve, reject) => later(400, () => {
+      const service = args.service?.trim() || `conference.${DOMAIN}`;
+      if (service !== `conference.${DOMAIN}`) {
+        reject({ code: "protocol", message: `The service ${service} refused to list its rooms: item-not-found` });
+        return;
+      }
+      const page = args.after === "2" ? 1 : 0;
+      resolve({ rooms: LISTED[page]!, next: page === 0 ? "2" : null });
+    })),
+  );
+  mock.roomConfigForm = {
+    title: "Room configuration",
+    instructions: "Changes apply to everybody in the room.",
+    fields: [
+      { var: "FORM_TYPE", kind: "hidden", label: null, desc: null, required: false, values: ["http://jabber.org/protocol/muc#roomconfig"], options: [] },
+      { var: null, kind: "fixed", label: null, desc: null, required: false, values: ["General"], options: [] },
+      { var: "muc#roomconfig_roomname", kind: "textSingle", label: "Room name", desc: null, required: true, values: ["Random"], options: [] },
+      { var: "muc#roomconfig_roomdesc", kind: "textMulti", label: "Description", desc: "Shown in room lists", required: false, values: ["Anything goes"], options: [] },
+      { var: "muc#roomconfig_persistentroom", kind: "boolean", label: "Keep the room when the last person leaves", desc: null, required: false, values: ["1"], options: [] },
+      { var: "muc#roomconfig_passwordprotectedroom", kind: "boolean", label: "Password protected", desc: null, required: false, values: ["0"], options: [] },
+      { var: "muc#roomconfig_roomsecret", kind: "textPrivate", label: "Password", desc: null, required: false, values: [], options: [] },
+      { var: "muc#roomconfig_maxusers", kind: "listSingle", label: "Maximum people", desc: null, required: false, values: ["50"], options: [{ label: "10", value: "10" }, { label: "50", value: "50" }, { label: "No limit", value: "0" }] },
+      { var: "muc#roomconfig_presencebroadcast", kind: "listMulti", label: "Announce the presence of", desc: null, required: false, values: ["moderator", "participant"], options: [{ label: "Moderators", value: "moderator" }, { label: "Participants", value: "participant" }, { label: "Visitors", value: "visitor" }] },
+      { var: "muc#roomconfig_roomadmins", kind: "jidMulti", label: "Admins", desc: null, required: false, values: [`anna@${DOMAIN}`], options: [] },
+    ],
+  };
+  mock.affiliationLists.set(`${ROOM} member`, [{ jid: `carla@${DOMAIN}`, nick: "carla", reason: null }, { jid: `feng@${DOMAIN}`, nick: "feng", reason: null }]);
+  mock.affiliationLists.set(`${ROOM} outcast`, [{ jid: `spam@bad.example`, nick: null, reason: "Spam" }]);
+  mock.on("moderate", ({ request }) => {
+    if (request.kind === "role" && request.nick === "anna") {
+      throw { code: "protocol", message: "The room refused to change that role: not-allowed" };
+    }
+    const snapshot = joined.get(request.room);
+    if (request.kind === "role" && snapshot) {
+      const o = snapshot.occupants.find((x) => x.nick === request.nick);
+      if (o && request.role === "none") {
+        snapshot.occupants = snapshot.occupants.filter((x) => x !== o);
+        later(200, () => mock.emit("occupants-changed", [{ room: request.room, present: [], gone: [o.nick] }]));
+      } else if (o) {
+        o.role = request.role;
+        later(200, () => mock.emit("occupants-changed", [{ room: request.room, present: [structuredClone(o)], gone: [] }]));
+      }
+    }
+    return mock.byDefault("moderate", { request }); // keeps the affiliation lists
+  });
+  mock.on("destroy_room", ({ args }) => {
+    joined.delete(args.room);
+    later(200, () => mock.emit("room-left", { room: args.room, reason: { code: "protocol", message: `The room was destroyed${args.reason ? `: ${args.reason}` : "."}` } }));
+    return null;
+  });
+  mock.on("answer_invitation", ({ answer }) => {
+    if (answer.accept === null) return null;
+    const snapshot: RoomSnapshot = { room: `party@conference.${DOMAIN}`, nick: answer.accept, subject: "Friday party planning", occupants: [occupant("bo", "moderator", "owner", "available"), occupant(answer.accept, "participant", "member", "available")] };
+    joined.set(snapshot.room, snapshot);
+    return snapshot;
+  });
+
   // Kept by the mock's own set_bookmark / remove_bookmark (which announce bookmarks-changed).
   mock.bookmarkList = [
     { jid: ROOM, name: "Demo lobby", nick: null, autojoin: true, hasPassword: false },
@@ -184,6 +256,9 @@ export function createDemoBackend(): MockBackend {
         message(`news@${DOMAIN}`, 200, { kind: "headline", subject: "Maintenance", body: "The file server restarts at 18:00.", timestamp: Date.now() }),
         message(`anna@${DOMAIN}`, 201, { direction: "in", body: "Hi! Do you have a minute?", timestamp: Date.now() }),
       ]));
+      later(6000, () => mock.emit("room-invitation", {
+        id: "demo-invite", room: `party@conference.${DOMAIN}`, from: `bo@${DOMAIN}`, reason: "Help plan the Friday party?", hasPassword: false, direct: false,
+      }));
       later(4000, () => {
         const nick = joined.get(ROOM)?.nick ?? "demo";
         mock.emit("messages-added", [roomMessage(202, { body: `${nick}: the room demo works, try clicking an occupant.`, timestamp: Date.now() })]);

@@ -7,3 +7,8 @@ export function bareJid(jid: string): string {
   const slash = jid.indexOf("/");
   return slash < 0 ? jid : jid.slice(0, slash);
 }
+
+/** The part before "@" (our default nickname in rooms). */
+export function localPart(jid: string): string {
+  return jid.split("@")[0] ?? "";
+}

@@ -1,5 +1,5 @@
 import type { Backend } from "./backend";
-import type { BookmarkView, ChatMessage, Commands, Events } from "./bindings";
+import type { AffiliationEntry, BookmarkView, ChatMessage, Commands, DataForm, Events, RoomSnapshot } from "./bindings";
 import { fallbackConnectionSettings } from "./settingsDefaults";
 
 type Args<K extends keyof Commands> = Commands[K]["args"];
@@ -30,6 +30,22 @@ export class MockBackend implements Backend {
    * hasPassword) and announce every change with bookmarks-changed.
    */
   bookmarkList: BookmarkView[] = [];
+  /**
+   * Affiliation lists per room ("room affiliation" → entries): kept by the
+   * default moderate (affiliation requests) and read by affiliation_list.
+   */
+  affiliationLists = new Map<string, AffiliationEntry[]>();
+  /** What the default room_config answers. */
+  roomConfigForm: DataForm = {
+    title: "Room configuration",
+    instructions: "Change the room's settings.",
+    fields: [
+      { var: "FORM_TYPE", kind: "hidden", label: null, desc: null, required: false, values: ["http://jabber.org/protocol/muc#roomconfig"], options: [] },
+      { var: "muc#roomconfig_roomname", kind: "textSingle", label: "Room name", desc: null, required: false, values: [""], options: [] },
+      { var: "muc#roomconfig_persistentroom", kind: "boolean", label: "Make the room persistent", desc: null, required: false, values: ["0"], options: [] },
+      { var: "muc#roomconfig_membersonly", kind: "boolean", label: "Members only", desc: null, required: false, values: ["0"], options: [] },
+    ],
+  };
 
   /** Scripts the result of a command (replaces any previous script). */
   on<K extends keyof Commands>(cmd: K, handler: Handler<K>): this {
@@ -61,12 +77,33 @@ export class MockBackend implements Backend {
 
   /** Delivers an event to every listener, synchronously. */
   emit<E extends keyof Events>(event: E, payload: Events[E]): void {
+    if (event === "room-invitation") {
+      const inv = payload as Events["room-invitation"];
+      this.invitationRooms.set(inv.id, inv.room);
+    }
     const set = this.listeners[event] as Set<(payload: Events[E]) => void> | undefined;
     for (const fn of [...(set ?? [])]) fn(structuredClone(payload));
   }
 
+  /** What the command answers when no handler is scripted (a handler may defer to it). */
+  byDefault<K extends keyof Commands>(cmd: K, args: Args<K>): Result<K> {
+    return this.fallback(cmd, args);
+  }
+
   listenerCount(event: keyof Events): number {
     return this.listeners[event]?.size ?? 0;
+  }
+
+  /** Invitation id → room, of every room-invitation emitted (for answer_invitation). */
+  private invitationRooms = new Map<string, string>();
+
+  private affiliationKey(room: string, affiliation: string): string {
+    return `${room} ${affiliation}`;
+  }
+
+  private joinedSnapshot(room: string, nick: string): RoomSnapshot {
+    this.roomNicks.set(room, nick);
+    return { room, nick, subject: null, occupants: [] };
   }
 
   private fallback<K extends keyof Commands>(cmd: K, args: Args<K>): Result<K> {
@@ -92,10 +129,7 @@ export class MockBackend implements Backend {
       change_password: () => null,
       registration_form: () => ({ instructions: null, fields: [], dataForm: false }),
       register: () => null,
-      join_room: ({ args: a }) => {
-        this.roomNicks.set(a.room, a.nick);
-        return { room: a.room, nick: a.nick, subject: null, occupants: [] };
-      },
+      join_room: ({ args: a }) => this.joinedSnapshot(a.room, a.nick),
       leave_room: ({ room }) => {
         this.roomNicks.delete(room);
         return null;
@@ -122,14 +156,30 @@ export class MockBackend implements Backend {
         this.emit("bookmarks-changed", this.bookmarkList);
         return null;
       },
-      // Room administration (no UI for these yet): harmless answers.
-      moderate: () => null,
-      affiliation_list: () => [],
-      room_config: () => ({ title: null, instructions: null, fields: [] }),
+      // Room administration: affiliation changes are kept, the rest accepted.
+      moderate: ({ request: m }) => {
+        if (m.kind === "affiliation") {
+          for (const aff of ["owner", "admin", "member", "outcast"]) {
+            const key = this.affiliationKey(m.room, aff);
+            const list = (this.affiliationLists.get(key) ?? []).filter((e) => e.jid !== m.jid);
+            if (aff === m.affiliation) list.push({ jid: m.jid, nick: null, reason: m.reason });
+            this.affiliationLists.set(key, list);
+          }
+        }
+        return null;
+      },
+      affiliation_list: ({ args: a }) => structuredClone(this.affiliationLists.get(this.affiliationKey(a.room, a.affiliation)) ?? []),
+      room_config: () => structuredClone(this.roomConfigForm),
       configure_room: () => null,
       destroy_room: () => null,
       invite: () => null,
-      answer_invitation: () => null,
+      // Accepting joins like join_room; declining answers nothing.
+      answer_invitation: ({ answer: a }) => {
+        const room = this.invitationRooms.get(a.id);
+        this.invitationRooms.delete(a.id);
+        if (room === undefined) throw { code: "invalidInput", message: "This invitation was already answered." };
+        return a.accept === null ? null : this.joinedSnapshot(room, a.accept);
+      },
       list_rooms: () => ({ rooms: [], next: null }),
       history_page: () => ({ messages: [], complete: true }),
       send_message: ({ args: a }): ChatMessage => ({

@@ -208,6 +208,8 @@ pub(super) enum Internal {
     BookmarksFetched(bookmarks::Source, IqAnswer),
     /// The answer to a XEP-0410 self-ping in a room.
     SelfPing(BareJid, IqAnswer),
+    /// Accepting failed: the invitation stays answerable.
+    KeepInvitation(String, crate::features::xep0045_muc_invite::Invite),
 }
 
 pub fn start(
@@ -581,6 +583,9 @@ impl Actor {
             }
             Internal::BookmarkDisco(answer) => self.on_bookmark_disco(answer).await,
             Internal::SelfPing(room, answer) => self.on_self_ping(room, answer).await,
+            Internal::KeepInvitation(id, invite) => {
+                self.invitations.insert(id, invite);
+            }
             Internal::BookmarksFetched(source, answer) => {
                 self.on_bookmarks_fetched(source, answer).await
             }

@@ -239,9 +239,16 @@ impl Actor {
         match accept {
             Some(nick) => {
                 let (tx, rx) = oneshot::channel();
+                let kept = invite.clone();
                 self.join_room(invite.room, nick, invite.password, tx).await;
+                let internal = self.internal.clone();
                 tokio::spawn(async move {
                     let result = rx.await.unwrap_or(Err(HearthError::NotConnected));
+                    if result.is_err() {
+                        // Refused (e.g. nick taken): the user may try again
+                        // with the invitation's password.
+                        let _ = internal.send(Internal::KeepInvitation(id, kept));
+                    }
                     let _ = reply.send(result.map(Some));
                 });
             }

@@ -1,10 +1,9 @@
 import type { App } from "../app";
-import type { BookmarkInput, BookmarkView, IpcError } from "../bindings";
+import type { BookmarkInput, BookmarkView } from "../bindings";
 import { el, setHidden, setText, type Disposer } from "../dom";
-import { refusalNodes } from "../errors";
-import { onLangChange, retranslate, t, tattr, tx, type Key } from "../i18n";
+import { onLangChange, retranslate, t, tattr, tx } from "../i18n";
 import { isBareJid } from "../jid";
-import { checkboxField, field, input } from "./formFields";
+import { checkboxField, errorLine, field, PLAIN_TEXT, uniqueInput } from "./formFields";
 
 /** What the form edits: a known room (from its tab or a bookmark), or a new address typed by the user. */
 export interface BookmarkTarget {
@@ -22,8 +21,6 @@ export interface BookmarkForm {
   close(): void;
 }
 
-let seq = 0;
-
 /**
  * Add / edit a bookmark (set_bookmark). The password never comes back from
  * the backend: left empty it is sent as null (keep the stored one), and
@@ -32,23 +29,18 @@ let seq = 0;
  */
 export function createBookmarkForm(app: App, disposer: Disposer, onClose: () => void = () => undefined): BookmarkForm {
   // Several forms may exist (sidebar, room tabs): ids must stay unique for the labels.
-  const n = ++seq;
-  const control = (testid: string, attrs: Parameters<typeof input>[1]): HTMLInputElement => {
-    const node = input(testid, attrs);
-    node.id = `${testid}-${n}`;
-    return node;
-  };
+  const control = uniqueInput;
   const title = el("h3", { class: "bookmark-form-title", "data-testid": "bookmark-form-title" });
   const roomText = el("p", { class: "bookmark-form-room", "data-testid": "bookmark-room" });
-  const jid = control("bookmark-jid", { type: "text", spellcheck: "false", autocapitalize: "off", autocomplete: "off", ...tattr("placeholder", "joinRoom.addressPlaceholder") });
+  const jid = control("bookmark-jid", { ...PLAIN_TEXT, ...tattr("placeholder", "joinRoom.addressPlaceholder") });
   const jidField = field("bookmarkForm.address", jid);
   const name = control("bookmark-name", { type: "text", autocomplete: "off" });
-  const nick = control("bookmark-nick", { type: "text", spellcheck: "false", autocapitalize: "off", autocomplete: "off" });
+  const nick = control("bookmark-nick", PLAIN_TEXT);
   const password = control("bookmark-password", { type: "password", autocomplete: "new-password" });
   const removePassword = control("bookmark-password-remove", { type: "checkbox" });
   const removePasswordField = checkboxField("bookmarkForm.removePassword", removePassword);
   const autojoin = control("bookmark-autojoin", { type: "checkbox" });
-  const error = el("div", { class: "bookmark-error", role: "alert", "data-testid": "bookmark-error", hidden: true });
+  const error = errorLine("bookmark-error", "bookmark-error", "bookmarkForm.error", disposer);
   const save = tx("button", "bookmarkForm.save", { type: "submit", class: "primary", "data-testid": "bookmark-save" });
   const cancel = tx("button", "bookmarkForm.cancel", { type: "button", "data-testid": "bookmark-cancel" });
   const form = el(
@@ -63,26 +55,13 @@ export function createBookmarkForm(app: App, disposer: Disposer, onClose: () => 
     removePasswordField,
     tx("p", "bookmarkForm.passwordHint", { class: "hint" }),
     checkboxField("bookmarkForm.autojoin", autojoin),
-    error,
+    error.root,
     el("div", { class: "actions" }, cancel, save),
   );
 
   let target: BookmarkTarget | null = null;
-  let problem: { key: Key; invalid: HTMLInputElement } | { error: IpcError } | null = null;
   let busy = false;
 
-  const renderError = (): void => {
-    jid.removeAttribute("aria-invalid");
-    if (problem === null) {
-      error.replaceChildren();
-    } else if ("key" in problem) {
-      problem.invalid.setAttribute("aria-invalid", "true");
-      error.replaceChildren(t(problem.key));
-    } else {
-      error.replaceChildren(...refusalNodes(t("bookmarkForm.error"), problem.error));
-    }
-    setHidden(error, problem === null);
-  };
   const renderTitle = (): void => {
     if (target) retranslate(title, target.existing ? "bookmarkForm.editTitle" : "bookmarkForm.addTitle");
   };
@@ -120,8 +99,7 @@ export function createBookmarkForm(app: App, disposer: Disposer, onClose: () => 
     nick.value = b ? (b.nick ?? "") : (next.nick ?? "");
     nick.placeholder = app.connection.ownJid.split("@")[0] ?? "";
     autojoin.checked = b?.autojoin ?? false;
-    problem = null;
-    renderError();
+    error.show(null);
     renderTitle();
     renderPassword();
     setHidden(form, false);
@@ -132,8 +110,7 @@ export function createBookmarkForm(app: App, disposer: Disposer, onClose: () => 
     if (busy) return;
     target = null;
     form.reset();
-    problem = null;
-    renderError();
+    error.show(null);
     setHidden(form, true);
     onClose();
   }
@@ -141,9 +118,8 @@ export function createBookmarkForm(app: App, disposer: Disposer, onClose: () => 
   async function submit(): Promise<void> {
     if (busy || !target) return;
     const room = target.jid ?? jid.value.trim();
-    problem = isBareJid(room) ? null : { key: "validation.room", invalid: jid };
-    renderError();
-    if (problem !== null) {
+    error.show(isBareJid(room) ? null : { key: "validation.room", invalid: jid });
+    if (error.problem !== null) {
       jid.focus();
       return;
     }
@@ -159,12 +135,8 @@ export function createBookmarkForm(app: App, disposer: Disposer, onClose: () => 
     setBusy(true);
     const refused = await app.bookmarkActions.save(bookmark);
     setBusy(false);
-    if (refused === null) {
-      close();
-    } else {
-      problem = { error: refused };
-      renderError();
-    }
+    if (refused === null) close();
+    else error.show({ error: refused });
   }
 
   removePassword.addEventListener("change", renderPassword);
@@ -179,10 +151,7 @@ export function createBookmarkForm(app: App, disposer: Disposer, onClose: () => 
     e.preventDefault();
     void submit();
   });
-  disposer.add(onLangChange(() => {
-    renderError();
-    renderPassword();
-  }));
+  disposer.add(onLangChange(renderPassword));
 
   return { root: form, open, close };
 }

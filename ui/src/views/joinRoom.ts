@@ -1,10 +1,10 @@
 import type { App } from "../app";
 import type { IpcError } from "../bindings";
 import { el, setHidden, type Disposer } from "../dom";
-import { refusalNodes } from "../errors";
-import { onLangChange, retranslate, t, tattr, tx, type Key } from "../i18n";
-import { isBareJid } from "../jid";
-import { field, input } from "./formFields";
+import { retranslate, tattr, tx } from "../i18n";
+import { isBareJid, localPart } from "../jid";
+import { errorLine, field, input, PLAIN_TEXT } from "./formFields";
+import { createRoomBrowser } from "./roomBrowser";
 
 export interface JoinRoomBox {
   readonly root: HTMLElement;
@@ -13,18 +13,29 @@ export interface JoinRoomBox {
    * attempt (e.g. a bookmark click the room refused for want of a password).
    */
   openFor(room: string, nick: string, refusal: IpcError): void;
+  /**
+   * A room picked in the room browser: joined at once with `nick`, or, when
+   * it wants a password, the form opens filled in for it to be typed.
+   */
+  joinListed(room: string, nick: string, needsPassword: boolean): void;
+}
+
+/** Our default nickname: the local part of our own address. */
+export function defaultNick(app: App): string {
+  return localPart(app.connection.ownJid);
 }
 
 /**
  * "Join room" button plus the small form it opens (calls join_room). The
  * form stays open until the room lets us in; a refusal is shown as text.
+ * "Browse rooms" opens the room browser next to it.
  */
 export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
   const open = tx("button", "joinRoom.open", { type: "button", class: "join-room-open", "data-testid": "join-room-open", "aria-expanded": "false" });
-  const address = input("join-room-address", { type: "text", spellcheck: "false", autocapitalize: "off", autocomplete: "off", ...tattr("placeholder", "joinRoom.addressPlaceholder") });
-  const nick = input("join-room-nick", { type: "text", spellcheck: "false", autocapitalize: "off", autocomplete: "off" });
+  const address = input("join-room-address", { ...PLAIN_TEXT, ...tattr("placeholder", "joinRoom.addressPlaceholder") });
+  const nick = input("join-room-nick", PLAIN_TEXT);
   const password = input("join-room-password", { type: "password", autocomplete: "off" });
-  const error = el("div", { class: "join-room-error", role: "alert", "data-testid": "join-room-error", hidden: true });
+  const error = errorLine("join-room-error", "join-room-error", "joinRoom.error", disposer);
   const submit = tx("button", "joinRoom.submit", { type: "submit", class: "primary", "data-testid": "join-room-submit" });
   const cancel = tx("button", "joinRoom.cancel", { type: "button", "data-testid": "join-room-cancel" });
   const form = el(
@@ -33,25 +44,12 @@ export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
     field("joinRoom.address", address),
     field("joinRoom.nick", nick),
     field("joinRoom.password", password),
-    error,
+    error.root,
     el("div", { class: "actions" }, cancel, submit),
   );
 
-  let problem: { key: Key; invalid: HTMLInputElement } | { error: IpcError } | null = null;
   let busy = false;
 
-  const renderError = (): void => {
-    for (const i of [address, nick]) i.removeAttribute("aria-invalid");
-    if (problem === null) {
-      error.replaceChildren();
-    } else if ("key" in problem) {
-      problem.invalid.setAttribute("aria-invalid", "true");
-      error.replaceChildren(t(problem.key));
-    } else {
-      error.replaceChildren(...refusalNodes(t("joinRoom.error"), problem.error));
-    }
-    setHidden(error, problem === null);
-  };
   const setBusy = (value: boolean): void => {
     busy = value;
     for (const control of [address, nick, password, submit]) control.disabled = value;
@@ -61,11 +59,9 @@ export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
   const show = (visible: boolean): void => {
     setHidden(form, !visible);
     open.setAttribute("aria-expanded", String(visible));
-    problem = null;
-    renderError();
+    error.show(null);
     if (visible) {
-      // Default nick: the local part of our own address.
-      if (nick.value.trim() === "") nick.value = app.connection.ownJid.split("@")[0] ?? "";
+      if (nick.value.trim() === "") nick.value = defaultNick(app);
       address.focus();
     } else {
       form.reset();
@@ -86,12 +82,12 @@ export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
     if (busy) return;
     const room = address.value.trim();
     const nickValue = nick.value.trim();
-    problem = !isBareJid(room)
-      ? { key: "validation.room", invalid: address }
+    const problem = !isBareJid(room)
+      ? { key: "validation.room" as const, invalid: address }
       : nickValue === ""
-        ? { key: "validation.nick", invalid: nick }
+        ? { key: "validation.nick" as const, invalid: nick }
         : null;
-    renderError();
+    error.show(problem);
     if (problem !== null) {
       problem.invalid.focus();
       return;
@@ -99,24 +95,35 @@ export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
     setBusy(true);
     const refused = await app.roomActions.join(room, nickValue, password.value === "" ? null : password.value);
     setBusy(false);
-    if (refused === null) {
-      show(false);
-    } else {
-      problem = { error: refused };
-      renderError();
-    }
+    if (refused === null) show(false);
+    else error.show({ error: refused });
   }
 
-  disposer.add(onLangChange(renderError));
-  const openFor = (room: string, nickValue: string, refusal: IpcError): void => {
-    if (busy) return;
+  /** Opens the form for `room` as `nickValue` (closing whatever was typed before). */
+  const fill = (room: string, nickValue: string): void => {
     show(false);
     address.value = room;
     nick.value = nickValue;
     show(true);
-    problem = { error: refusal };
-    renderError();
+  };
+  const openFor = (room: string, nickValue: string, refusal: IpcError): void => {
+    if (busy) return;
+    fill(room, nickValue);
+    error.show({ error: refusal });
     password.focus();
   };
-  return { root: el("div", { class: "join-room-box" }, open, form), openFor };
+  const joinListed = (room: string, nickValue: string, needsPassword: boolean): void => {
+    if (busy) return;
+    if (app.rooms.get(room)?.joined) {
+      app.chat.open(room, true, "room");
+      return;
+    }
+    fill(room, nickValue);
+    if (needsPassword) password.focus();
+    else void join();
+  };
+  const box: JoinRoomBox = { root: el("div"), openFor, joinListed };
+  const browser = createRoomBrowser(app, disposer, box);
+  const root = el("div", { class: "join-room-box" }, el("div", { class: "join-room-buttons" }, open, browser.open), form, browser.dialog);
+  return { ...box, root };
 }

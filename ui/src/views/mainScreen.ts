@@ -4,6 +4,7 @@ import { tx } from "../i18n";
 import { createAddContact } from "./addContact";
 import { createBookmarksView } from "./bookmarks";
 import { createChangePassword } from "./changePassword";
+import { createInvitationsView } from "./invitations";
 import { createJoinRoom } from "./joinRoom";
 import { createLanguageSelect } from "./languageSelect";
 import { createPresenceSelector } from "./presenceSelector";
@@ -53,6 +54,7 @@ export function createMainScreen(app: App): Screen {
     createStatusBanner(app, disposer),
     createSessionRestartedNotice(app, disposer),
     createCertificatePanel(app, disposer),
+    createInvitationsView(app, disposer),
     el(
       "div",
       { class: "main-body" },

@@ -3,6 +3,7 @@ import type { Occupant, Role } from "../bindings";
 import { el, setText, type Disposer } from "../dom";
 import { onLangChange, t, tattr, tx } from "../i18n";
 import type { OccupantChange } from "../state/rooms";
+import { createOccupantMenu } from "./occupantActions";
 
 /** Height of every row, header rows included; must match `.occupants-list > li` in styles.css. */
 export const OCCUPANT_ROW_HEIGHT = 34;
@@ -35,6 +36,7 @@ interface Row {
   readonly nick: HTMLSpanElement;
   readonly detail: HTMLSpanElement;
   readonly badge: HTMLSpanElement;
+  readonly actions: HTMLButtonElement;
 }
 
 interface Header {
@@ -48,14 +50,17 @@ function createRow(): Row {
   const nick = el("span", { class: "occupant-nick" });
   const detail = el("span", { class: "occupant-detail" });
   const badge = el("span", { class: "occupant-badge" });
+  // Reached with Tab from its row (or the Menu key on the row itself).
+  const actions = el("button", { type: "button", class: "occupant-actions", "data-testid": "occupant-actions", "aria-haspopup": "menu" }, "⋯");
   const row = el(
     "li",
     { class: "occupant", "data-testid": "occupant-row", tabindex: 0 },
     dot,
     el("span", { class: "occupant-text" }, nick, detail),
     badge,
+    actions,
   );
-  return { el: row, dot, nick, detail, badge };
+  return { el: row, dot, nick, detail, badge, actions };
 }
 
 /** Shows `o` in `row`, touching only what differs (rows are reused while scrolling). */
@@ -81,6 +86,12 @@ function fillRow(row: Row, o: Occupant, self: boolean, setSize: number, position
     .filter((x): x is string => x !== null && x !== "")
     .join("\n");
   if (r.title !== title) r.title = title;
+  const actionsLabel = t("occupantActions.open", { nick: o.nick });
+  if (row.actions.getAttribute("aria-label") !== actionsLabel) {
+    row.actions.setAttribute("aria-label", actionsLabel);
+    row.actions.title = actionsLabel;
+  }
+  if (row.actions.hidden !== self) row.actions.hidden = self;
   if (r.getAttribute("aria-setsize") !== String(setSize)) r.setAttribute("aria-setsize", String(setSize));
   if (r.getAttribute("aria-posinset") !== String(position)) r.setAttribute("aria-posinset", String(position));
 }
@@ -272,9 +283,29 @@ export function createOccupantsPanel(app: App, room: string, disposer: Disposer)
     document.querySelector<HTMLElement>('[data-testid="composer-input"]')?.focus();
   }
 
-  list.addEventListener("click", (e) => openPrivate(e.target));
+  const menu = createOccupantMenu(app, room, disposer);
+  /** The actions menu of the row `target` is in (not for our own row). */
+  function openMenu(target: EventTarget | null): boolean {
+    const row = target instanceof Element ? target.closest<HTMLElement>('[data-testid="occupant-row"]') : null;
+    const nick = row?.dataset.nick;
+    if (!row || nick === undefined || nick === ownNick()) return false;
+    menu.open(nick, target instanceof HTMLElement ? target : row);
+    return true;
+  }
+  const onActionsButton = (target: EventTarget | null): boolean =>
+    target instanceof Element && target.closest('[data-testid="occupant-actions"]') !== null;
+
+  list.addEventListener("click", (e) => {
+    if (onActionsButton(e.target)) openMenu(e.target);
+    else openPrivate(e.target);
+  });
+  list.addEventListener("contextmenu", (e) => {
+    if (openMenu(e.target)) e.preventDefault();
+  });
   list.addEventListener("keydown", (e) => {
-    if (e.key === "Enter") {
+    if (e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey)) {
+      if (openMenu(e.target)) e.preventDefault();
+    } else if (e.key === "Enter" && !onActionsButton(e.target)) {
       e.preventDefault();
       openPrivate(e.target);
     }
@@ -300,6 +331,7 @@ export function createOccupantsPanel(app: App, room: string, disposer: Disposer)
     "aside",
     { class: "occupants", "data-testid": "occupants", ...tattr("aria-label", "occupants.label") },
     el("div", { class: "occupants-header" }, tx("h3", "occupants.label", { class: "occupants-title" }), count),
+    menu.root,
     viewport,
   );
   return { root, refresh: () => render(new Set()) };

@@ -3,7 +3,10 @@ import type { IpcError } from "../bindings";
 import { el, setHidden, setText, type Disposer } from "../dom";
 import { refusalNodes } from "../errors";
 import { onLangChange, retranslate, t, tattr, tx, type Key } from "../i18n";
+import { canAdminister } from "../state/permissions";
 import { createBookmarkForm } from "./bookmarkForm";
+import { createInviteForm } from "./inviteForm";
+import { createRoomSettings } from "./roomSettings";
 
 /** A value shown as a button that turns into an input when clicked (Enter saves, Escape cancels). */
 interface InlineEdit {
@@ -113,6 +116,53 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
     bookmarkForm.open({ jid: room, existing, nick: info()?.nick ?? "" });
     bookmarkButton.setAttribute("aria-expanded", "true");
   });
+  // Invite someone (a form of its own, like the bookmark's).
+  const inviteButton = tx("button", "room.invite", { type: "button", class: "room-invite", "data-testid": "room-invite", "aria-expanded": "false" });
+  const inviteForm = createInviteForm(app, room, disposer, () => {
+    inviteButton.setAttribute("aria-expanded", "false");
+    inviteButton.focus();
+  });
+  inviteButton.addEventListener("click", () => {
+    if (!inviteForm.root.hidden) {
+      inviteForm.close();
+      return;
+    }
+    inviteForm.open();
+    inviteButton.setAttribute("aria-expanded", "true");
+  });
+
+  // Room settings, for its owners and admins.
+  const settingsButton = tx("button", "room.settings", { type: "button", class: "room-settings-open", "data-testid": "room-settings", "aria-expanded": "false", hidden: true });
+  const settings = createRoomSettings(app, room, disposer, () => {
+    settingsButton.setAttribute("aria-expanded", "false");
+    if (!settingsButton.hidden) settingsButton.focus();
+  });
+  const self = () => {
+    const r = info();
+    return r ? r.occupants.get(r.nick) : undefined;
+  };
+  const openSettings = (owner: boolean): void => {
+    settings.open(owner);
+    settingsButton.setAttribute("aria-expanded", "true");
+  };
+  settingsButton.addEventListener("click", () => {
+    if (settings.isOpen) settings.close();
+    else openSettings(self()?.affiliation === "owner");
+  });
+  const renderSettings = (): void => {
+    setHidden(settingsButton, !((info()?.joined ?? false) && canAdminister(self())));
+  };
+  disposer.add(app.rooms.occupantsChanged.on((c) => {
+    if (c.room === room) renderSettings();
+  }));
+  // A room we just created "to configure" (we own it, whatever the occupant list says yet).
+  const takeRequest = (): void => {
+    if (app.roomAdmin.takeSettingsRequest(room)) openSettings(true);
+  };
+  disposer.add(app.roomAdmin.settingsRequested.on((r) => {
+    if (r === room) takeRequest();
+  }));
+
   const renderBookmark = (): void => {
     const bookmarked = app.bookmarks.get(room) !== undefined;
     retranslate(bookmarkButton, bookmarked ? "room.editBookmark" : "room.bookmark");
@@ -163,6 +213,8 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
     const refusal = r?.problem ?? null;
     roomProblemText.replaceChildren(...(refusal ? refusalNodes(t("room.problem"), refusal) : []));
     setHidden(roomProblem, refusal === null);
+    inviteButton.disabled = !joined;
+    renderSettings();
   };
 
   disposer.add(app.rooms.changed.on((r) => {
@@ -173,6 +225,7 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
     renderError();
   }));
   render();
+  takeRequest();
 
   return el(
     "header",
@@ -183,10 +236,14 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
       el("span", { class: "room-icon", "aria-hidden": "true" }, "#"),
       el("h2", { class: "conversation-title" }, room),
       nickBox,
+      inviteButton,
+      settingsButton,
       bookmarkButton,
       leave,
     ),
     bookmarkForm.root,
+    inviteForm.root,
+    settings.root,
     el("div", { class: "room-subject-row" }, subject.button, subject.input),
     roomProblem,
     leftNotice,
