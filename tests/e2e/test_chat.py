@@ -267,9 +267,12 @@ def room_from_bookmark(driver, find, bob) -> None:
     set_value(find(css("join-room-nick"), "the nickname"), "alice")
     find(css("join-room-submit"), "the Join button").click()
     find(css("room-bookmark"), "the room's Bookmark button", 20).click()
-    find(css("bookmark-form"), "the bookmark form")
-    set_value(find(css("bookmark-name"), "the bookmark name"), "Team")
-    find(css("bookmark-save"), "the Save button").click()
+    # The sidebar has a (hidden) bookmark form too: use the one shown.
+    form = wait_until("the room's bookmark form", lambda: next(
+        (f for f in driver.find_elements(By.CSS_SELECTOR, css("bookmark-form")) if f.is_displayed()),
+        None), 10)
+    set_value(form.find_element(By.CSS_SELECTOR, css("bookmark-name")), "Team")
+    form.find_element(By.CSS_SELECTOR, css("bookmark-save")).click()
     row_sel = css("bookmark-row", f'[data-jid="{ROOM}"]')
     find(row_sel, "the bookmark in the sidebar", 20)
     step("room joined and bookmarked")
@@ -277,12 +280,26 @@ def room_from_bookmark(driver, find, bob) -> None:
     wait_until("the room tab to close", lambda: not driver.find_elements(
         By.CSS_SELECTOR, css("room-leave")), 15)
     find(row_sel + " " + css("bookmark-join"), "the bookmark's join button").click()
-    composer = find(css("composer-input"), "the room's composer", 20)
+    wait_until("the room's tab", lambda: any(
+        e.is_displayed() for e in driver.find_elements(By.CSS_SELECTOR, css("room-leave"))), 20)
     wait_until("the room's occupants to include bob", lambda: driver.find_elements(
         By.CSS_SELECTOR, css("occupant-row", '[data-nick="bob"]')), 20)
     step("room joined again from the bookmark sidebar")
-    composer.send_keys(ROOM_BODY)
-    composer.send_keys(Keys.ENTER)
+
+    def room_composer():
+        return next((c for c in driver.find_elements(By.CSS_SELECTOR, css("composer-input"))
+                     if c.is_displayed()), None)
+
+    for attempt in range(5):  # the tab may re-render as the room's state arrives
+        try:
+            composer = wait_until("the room's composer", room_composer, 10)
+            composer.send_keys(ROOM_BODY)
+            composer.send_keys(Keys.ENTER)
+            break
+        except StaleElementReferenceException:
+            time.sleep(0.2)
+    else:
+        raise Failure("the room's composer keeps being replaced")
     got = bob.wait_room_message(ROOM_BODY, timeout=20)
     assert got.sender == f"{ROOM}/alice", f"bob saw the message from {got.sender!r}"
     step("bob (slixmpp) received alice's room message")
