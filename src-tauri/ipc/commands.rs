@@ -318,3 +318,28 @@ pub async fn answer_invitation(
 pub async fn list_rooms(app: State<'_, AppState>, args: RoomListArgs) -> IpcResult<RoomPage> {
     Ok(app.list_rooms(args).await?)
 }
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NotifyArgs {
+    pub title: String,
+    pub body: String,
+}
+
+/// Show a desktop notification (a message while the window is in the
+/// background, a mention of our nick). The UI decides when; a desktop
+/// without a notification service just shows nothing.
+#[tauri::command]
+pub fn notify(app: tauri::AppHandle, args: NotifyArgs) {
+    use tauri_plugin_notification::NotificationExt;
+    // The OS shows plain text; keep it short.
+    let clip = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+    let shown = app
+        .notification()
+        .builder()
+        .title(clip(&args.title, 120))
+        .body(clip(&args.body, 300))
+        .show();
+    if let Err(e) = shown {
+        log::info!("no desktop notification: {e}");
+    }
+}

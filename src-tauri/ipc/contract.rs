@@ -7,8 +7,8 @@ use ts_rs::{Config, TS};
 
 use super::commands::{
     AddContactArgs, AffiliationListArgs, ChangePasswordArgs, ConfigureRoomArgs, DestroyRoomArgs,
-    FingerprintArgs, HistoryArgs, JoinRoomArgs, RoomTextArgs, SendMessageArgs, SendRawArgs,
-    SetPresenceArgs,
+    FingerprintArgs, HistoryArgs, JoinRoomArgs, NotifyArgs, RoomTextArgs, SendMessageArgs,
+    SendRawArgs, SetPresenceArgs,
 };
 use super::error::IpcError;
 use crate::app::{
@@ -108,6 +108,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "RoomSnapshot | null",
     ),
     ("list_rooms", "{ args: RoomListArgs }", "RoomPage"),
+    ("notify", "{ args: NotifyArgs }", "null"),
 ];
 
 /// (event, TypeScript payload).
@@ -207,6 +208,7 @@ pub fn typescript() -> String {
         decl::<RoomListArgs>(&cfg),
         decl::<RoomListing>(&cfg),
         decl::<RoomPage>(&cfg),
+        decl::<NotifyArgs>(&cfg),
         decl::<IpcError>(&cfg),
     ] {
         out.push_str(&d);

@@ -41,6 +41,7 @@ pub fn run() {
     });
     let window_sink = sink.clone();
     tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .manage::<commands::AppState>(app)
         .manage::<commands::UiEvents>(sink)
         .setup(move |tauri_app| {
@@ -89,6 +90,7 @@ pub fn run() {
             commands::invite,
             commands::answer_invitation,
             commands::list_rooms,
+            commands::notify,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -10,6 +10,7 @@ import { fallbackConnectionSettings } from "./settingsDefaults";
 import { BookmarkStore } from "./state/bookmarks";
 import { ConnectionStore } from "./state/connection";
 import { ConversationStore } from "./state/conversations";
+import { Notifier } from "./notifications";
 import { InvitationStore } from "./state/invitations";
 import { RoomStore } from "./state/rooms";
 import { RosterStore } from "./state/roster";
@@ -37,6 +38,7 @@ export class App {
   readonly roomActions: RoomController;
   readonly bookmarkActions: BookmarkController;
   readonly roomAdmin: RoomAdminController;
+  readonly notifier: Notifier;
   saved: SavedLogin | null = null;
   /** What the connection dialog starts from when nothing is saved. */
   defaultSettings: ConnectionSettings = fallbackConnectionSettings();
@@ -60,6 +62,7 @@ export class App {
     this.roomActions = new RoomController(backend, this.convs, this.rooms, this.chat);
     this.bookmarkActions = new BookmarkController(backend, this.bookmarks);
     this.roomAdmin = new RoomAdminController(backend, this.invitations, this.roomActions);
+    this.notifier = new Notifier(backend, this.convs, this.roster, this.rooms);
     document.body.dataset.connection = this.connection.current.state;
   }
 
@@ -105,7 +108,10 @@ export class App {
       b.listen("connection-state", (s) => this.onConnectionState(s)),
       b.listen("roster-changed", (items) => this.roster.setItems(items)),
       b.listen("presence-changed", (list) => this.roster.updatePresences(list)),
-      b.listen("messages-added", (batch) => this.chat.onMessagesAdded(batch)),
+      b.listen("messages-added", (batch) => {
+        this.chat.onMessagesAdded(batch);
+        this.notifier.onMessagesAdded(batch);
+      }),
       b.listen("message-updated", (m) => this.chat.onMessageUpdated(m)),
       b.listen("room-joined", (s) => this.roomActions.onJoined(s)),
       b.listen("room-left", (e) => this.roomActions.onLeft(e)),

@@ -294,6 +294,8 @@ export type RoomPage = { rooms: Array<RoomListing>,
  */
 next: string | null, };
 
+export type NotifyArgs = { title: string, body: string, };
+
 export type IpcError = { code: ErrorCode, message: string, };
 
 /** Every command: its argument object and its result. */
@@ -336,6 +338,7 @@ export interface Commands {
   invite: { args: { args: InviteArgs }, result: null };
   answer_invitation: { args: { answer: InvitationAnswer }, result: RoomSnapshot | null };
   list_rooms: { args: { args: RoomListArgs }, result: RoomPage };
+  notify: { args: { args: NotifyArgs }, result: null };
 }
 
 /** Every event: its payload. */

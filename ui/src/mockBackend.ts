@@ -181,6 +181,7 @@ export class MockBackend implements Backend {
         return a.accept === null ? null : this.joinedSnapshot(room, a.accept);
       },
       list_rooms: () => ({ rooms: [], next: null }),
+      notify: () => null,
       history_page: () => ({ messages: [], complete: true }),
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,

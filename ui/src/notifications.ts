@@ -1,0 +1,68 @@
+import type { Backend } from "./backend";
+import type { ChatMessage } from "./bindings";
+import type { ConversationStore } from "./state/conversations";
+import type { RosterStore } from "./state/roster";
+import { mentionsNick, type RoomStore } from "./state/rooms";
+
+/** Messages older than this when they arrive (offline storage, room
+ * history on join) are history, not news: no notification. */
+const FRESH_MS = 2 * 60_000;
+
+/** Where the user's attention is: the window and its active tab. */
+export interface Attention {
+  windowFocused(): boolean;
+}
+
+export const documentAttention: Attention = {
+  windowFocused: () => !document.hidden && document.hasFocus(),
+};
+
+/**
+ * Desktop notifications for new incoming 1:1 messages and for mentions of
+ * our nick in rooms, unless the user is already looking at that
+ * conversation. One notification per conversation per batch.
+ */
+export class Notifier {
+  constructor(
+    private readonly backend: Backend,
+    private readonly convs: ConversationStore,
+    private readonly roster: RosterStore,
+    private readonly rooms: RoomStore,
+    private readonly attention: Attention = documentAttention,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  onMessagesAdded(batch: ChatMessage[]): void {
+    const byPeer = new Map<string, ChatMessage[]>();
+    for (const m of batch) {
+      if (!this.worthNotifying(m)) continue;
+      const list = byPeer.get(m.peer) ?? [];
+      list.push(m);
+      byPeer.set(m.peer, list);
+    }
+    for (const [peer, list] of byPeer) {
+      const last = list[list.length - 1];
+      if (!last) continue;
+      const title = last.kind === "groupchat"
+        ? `${last.sender ?? ""} · ${this.roomTitle(peer)}`
+        : this.roster.name(peer.split("/")[0] ?? peer);
+      const body = list.length > 1 ? `${last.body} (+${list.length - 1})` : last.body;
+      void this.backend.invoke("notify", { args: { title, body } }).catch(() => undefined);
+    }
+  }
+
+  private roomTitle(room: string): string {
+    return room.split("@")[0] ?? room;
+  }
+
+  private worthNotifying(m: ChatMessage): boolean {
+    if (m.direction !== "in" || m.kind === "headline") return false;
+    if (this.now() - m.timestamp > FRESH_MS) return false;
+    if (this.attention.windowFocused() && this.convs.active === m.peer) return false;
+    if (m.kind === "groupchat") {
+      const room = this.rooms.get(m.peer);
+      return room !== undefined && mentionsNick(m.body, room.nick);
+    }
+    return true;
+  }
+}
