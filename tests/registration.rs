@@ -13,6 +13,8 @@ fn target(server: &Prosody) -> RegistrationTarget {
         host: Some("127.0.0.1".into()),
         port: Some(server.port),
         security: None,
+        proxy: None,
+        proxy_password: None,
     }
 }
 
@@ -91,5 +93,33 @@ async fn a_server_that_does_not_allow_sign_up_says_so() {
     assert!(
         err.to_string().contains("does not allow creating accounts"),
         "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_goes_through_the_configured_proxy() {
+    let server = Prosody::start_with(
+        &["alice"],
+        Options {
+            registration: true,
+            ..Options::default()
+        },
+    );
+    let proxy = support::proxies::ProxyProcess::microsocks("office", "proxy-secret");
+    let carol = Client::new(&server, "alice");
+    let mut via_proxy = target(&server);
+    via_proxy.proxy = Some(hearth::session::ProxySettings {
+        kind: hearth::session::ProxyKind::Socks5,
+        host: "127.0.0.1".into(),
+        port: Some(proxy.port),
+        user: "office".into(),
+    });
+    via_proxy.proxy_password = Some("proxy-secret".into());
+    let form = carol.app.registration_form(&via_proxy).await.unwrap();
+    assert!(form.fields.iter().any(|f| f.var == "username"), "{form:?}");
+    assert!(
+        proxy.log().contains(&format!(":{}", server.port)),
+        "not through the proxy: {}",
+        proxy.log()
     );
 }

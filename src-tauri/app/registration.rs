@@ -7,15 +7,21 @@ use super::App;
 use crate::error::{HearthError, Result};
 use crate::features::xep0077_register::form::RegistrationForm;
 use crate::session::xep0077_registration::{fetch_form, submit};
-use crate::session::{ConnectionSecurity, ServerAddress};
+use crate::session::{ConnectionSecurity, Proxy, ProxyKind, ProxySettings, ServerAddress};
 
 /// Which server to create the account on, and how to reach it.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct RegistrationTarget {
     pub domain: String,
     pub host: Option<String>,
     pub port: Option<u16>,
     pub security: Option<ConnectionSecurity>,
+    /// The proxy of the connection settings (none when `null`).
+    #[serde(default)]
+    pub proxy: Option<ProxySettings>,
+    #[serde(default)]
+    pub proxy_password: Option<String>,
 }
 
 #[derive(Clone, Deserialize, TS)]
@@ -30,6 +36,19 @@ pub struct RegistrationRequest {
     pub target: RegistrationTarget,
     pub data_form: bool,
     pub values: Vec<RegistrationValue>,
+}
+
+impl std::fmt::Debug for RegistrationTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The proxy password is deliberately absent.
+        f.debug_struct("RegistrationTarget")
+            .field("domain", &self.domain)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("proxy", &self.proxy)
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for RegistrationRequest {
@@ -67,7 +86,17 @@ impl App {
                 .filter(|h| !h.is_empty()),
             port: target.port,
             security: target.security.unwrap_or_default(),
-            proxy: None,
+            proxy: target
+                .proxy
+                .as_ref()
+                .filter(|p| p.kind != ProxyKind::None)
+                .map(|p| Proxy {
+                    kind: p.kind,
+                    host: p.host.trim().to_owned(),
+                    port: p.port.unwrap_or(p.default_port()),
+                    user: p.user.trim().to_owned(),
+                    password: target.proxy_password.clone().unwrap_or_default(),
+                }),
             name_servers: self.name_servers(),
         };
         Ok((domain, address, pinned))

@@ -4,6 +4,7 @@
 
 pub mod dns;
 pub mod prosody;
+pub mod proxies;
 pub mod relay;
 
 use std::sync::Arc;

@@ -188,7 +188,11 @@ export type RegistrationForm = { instructions: string | null, fields: Array<Regi
  */
 dataForm: boolean, };
 
-export type RegistrationTarget = { domain: string, host: string | null, port: number | null, security: ConnectionSecurity | null, };
+export type RegistrationTarget = { domain: string, host: string | null, port: number | null, security: ConnectionSecurity | null, 
+/**
+ * The proxy of the connection settings (none when `null`).
+ */
+proxy: ProxySettings | null, proxyPassword: string | null, };
 
 export type RegistrationValue = { var: string, value: string, };
 

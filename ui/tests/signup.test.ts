@@ -73,7 +73,7 @@ describe("create account", () => {
     typeInto(get<HTMLInputElement>("login-host"), "ignored.company.com"); // automatic mode: not used
     get("signup-fetch").click();
     await settle();
-    expect(mock.callsOf("registration_form")[0]!.target).toEqual({ domain: "chat.company.com", host: null, port: null, security: "startTls" });
+    expect(mock.callsOf("registration_form")[0]!.target).toEqual({ domain: "chat.company.com", host: null, port: null, security: "startTls", proxy: null, proxyPassword: null });
 
     check(get<HTMLInputElement>("login-server-fixed"), true);
     typeInto(get<HTMLInputElement>("login-host"), "xmpp.company.com");
@@ -87,6 +87,18 @@ describe("create account", () => {
     check(get<HTMLInputElement>("login-insecure-confirm"), true);
     get("signup-fetch").click();
     await settle();
-    expect(mock.callsOf("registration_form")[1]!.target).toEqual({ domain: "chat.company.com", host: "xmpp.company.com", port: 5299, security: "plainInsecure" });
+    expect(mock.callsOf("registration_form")[1]!.target).toEqual({ domain: "chat.company.com", host: "xmpp.company.com", port: 5299, security: "plainInsecure", proxy: null, proxyPassword: null });
+
+    // Behind a proxy, account creation goes through it too.
+    choose(get<HTMLSelectElement>("login-proxy-kind"), "socks5");
+    typeInto(get<HTMLInputElement>("login-proxy-host"), "proxy.company.com");
+    typeInto(get<HTMLInputElement>("login-proxy-user"), "anna");
+    typeInto(get<HTMLInputElement>("login-proxy-password"), "proxy-secret");
+    get("signup-fetch").click();
+    await settle();
+    expect(mock.callsOf("registration_form")[2]!.target).toMatchObject({
+      proxy: { kind: "socks5", host: "proxy.company.com", port: null, user: "anna" },
+      proxyPassword: "proxy-secret",
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { App } from "../app";
 import { toIpcError } from "../backend";
-import type { ConnectionSecurity, ConnectionSettings, IpcError, ProxyKind } from "../bindings";
+import type { ConnectionSecurity, ConnectionSettings, IpcError, ProxyKind, RegistrationTarget } from "../bindings";
 import { el, setAttrs, setHidden } from "../dom";
 import { tattr, tx, type Key } from "../i18n";
 import { defaultProxyPort, defaultServerPort } from "../settingsDefaults";
@@ -8,6 +8,8 @@ import { checkboxField, field, input, select, wholeNumber } from "./formFields";
 
 /** Where to connect: what login and account creation share. */
 export type ServerRoute = Pick<ConnectionSettings, "host" | "port" | "security">;
+/** Account creation goes the same way as a login: server and proxy. */
+export type RegistrationRoute = Omit<RegistrationTarget, "domain">;
 
 /** What to fix, and where. */
 export type FieldError = { key: Key; field: HTMLElement };
@@ -26,7 +28,7 @@ export interface ConnectionDialog {
   /** `null` = keep the proxy password saved in the keychain (or none). */
   proxyPassword(): string | null;
   /** Where "Create account" connects: the same host, port and security (no proxy: the contract has none). */
-  registrationRoute(): ServerRoute | FieldError;
+  registrationRoute(): RegistrationRoute | FieldError;
   clearProxyPassword(): void;
 }
 
@@ -163,6 +165,26 @@ export function createConnectionDialog(
     return { host: h, port: p, security: sec };
   }
 
+  function readProxy(): ConnectionSettings["proxy"] | FieldError {
+    const kind = proxyValue();
+    if (kind === "none") return { kind, host: "", port: null, user: "" };
+    const ph = proxyHost.value.trim();
+    if (!validHost(ph)) return { key: "validation.proxyHost", field: proxyHost };
+    const pp = optionalPort(proxyPort.value);
+    if (pp === undefined) return { key: "validation.proxyPort", field: proxyPort };
+    return { kind, host: ph, port: pp, user: proxyUser.value.trim() };
+  }
+
+  /** Where account creation connects: the server and the proxy. */
+  function readRegistration(): RegistrationRoute | FieldError {
+    const server = readServer();
+    if (isFieldError(server)) return server;
+    const proxy = readProxy();
+    if (isFieldError(proxy)) return proxy;
+    const typed = proxyPassword.value;
+    return { ...server, proxy: proxy.kind === "none" ? null : proxy, proxyPassword: typed === "" ? null : typed };
+  }
+
   function read(): ConnectionSettings | FieldError {
     const server = readServer();
     if (isFieldError(server)) return server;
@@ -178,15 +200,8 @@ export function createConnectionDialog(
       if (!sasl.plain) return { key: "validation.saslNone", field: scram256 };
       if (server.security === "plainInsecure") return { key: "validation.saslInsecure", field: scram256 };
     }
-    const kind = proxyValue();
-    let proxy: ConnectionSettings["proxy"] = { kind, host: "", port: null, user: "" };
-    if (kind !== "none") {
-      const ph = proxyHost.value.trim();
-      if (!validHost(ph)) return { key: "validation.proxyHost", field: proxyHost };
-      const pp = optionalPort(proxyPort.value);
-      if (pp === undefined) return { key: "validation.proxyPort", field: proxyPort };
-      proxy = { kind, host: ph, port: pp, user: proxyUser.value.trim() };
-    }
+    const proxy = readProxy();
+    if (isFieldError(proxy)) return proxy;
     return {
       ...server,
       resource: res || null,
@@ -237,7 +252,7 @@ export function createConnectionDialog(
     root,
     tools,
     read,
-    registrationRoute: readServer,
+    registrationRoute: readRegistration,
     proxyPassword: () => (proxyPassword.value === "" ? null : proxyPassword.value),
     clearProxyPassword: () => (proxyPassword.value = ""),
   };
