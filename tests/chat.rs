@@ -185,3 +185,75 @@ async fn message_to_unknown_user_is_marked_failed_with_the_reason() {
         .await;
     assert!(failed.error.is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_asks_to_see_our_presence_and_the_user_decides() {
+    let server = Prosody::start(&["alice", "carol", "dave"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut carol = Client::new(&server, "carol");
+    let mut dave = Client::new(&server, "dave");
+    alice.login(&server).await;
+    carol.login(&server).await;
+    dave.login(&server).await;
+
+    // Neither is in alice's roster: nothing is approved behind her back.
+    carol
+        .app
+        .add_contact("alice@localhost", None, vec![])
+        .await
+        .unwrap();
+    dave.app
+        .add_contact("alice@localhost", None, vec![])
+        .await
+        .unwrap();
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::SubscriptionRequests(list) if list.len() == 2 => Some(()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        alice.app.roster_snapshot().await.requests,
+        ["carol@localhost", "dave@localhost"]
+    );
+
+    // Accepting lets carol see alice online (and asks carol back).
+    alice
+        .app
+        .answer_subscription("carol@localhost", true)
+        .await
+        .unwrap();
+    carol
+        .wait_event(|e| match e {
+            SessionEvent::Presence(list)
+                if list
+                    .iter()
+                    .any(|c| c.jid == "alice@localhost" && !c.resources.is_empty()) =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+
+    // Refusing leaves dave without alice's presence and clears the request.
+    alice
+        .app
+        .answer_subscription("dave@localhost", false)
+        .await
+        .unwrap();
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::SubscriptionRequests(list) if list.is_empty() => Some(()),
+            _ => None,
+        })
+        .await;
+    let seen_by_dave = dave.events_during(std::time::Duration::from_secs(1)).await;
+    assert!(
+        !seen_by_dave
+            .iter()
+            .any(|e| matches!(e, SessionEvent::Presence(list)
+            if list.iter().any(|c| c.jid == "alice@localhost" && !c.resources.is_empty()))),
+        "dave sees alice although she refused"
+    );
+}

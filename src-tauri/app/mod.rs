@@ -134,8 +134,13 @@ impl App {
             Err(_) => RosterSnapshot {
                 items: vec![],
                 presences: vec![],
+                requests: vec![],
             },
         }
+    }
+
+    pub async fn answer_subscription(&self, jid: &str, accept: bool) -> Result<()> {
+        self.session().await?.answer_subscription(jid, accept).await
     }
 
     pub async fn set_presence(&self, show: PresenceShow, status: Option<String>) -> Result<()> {

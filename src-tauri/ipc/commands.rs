@@ -343,3 +343,18 @@ pub fn notify(app: tauri::AppHandle, args: NotifyArgs) {
         log::info!("no desktop notification: {e}");
     }
 }
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SubscriptionAnswer {
+    pub jid: String,
+    pub accept: bool,
+}
+
+/// Answer a request (from someone not in the roster) to see our presence.
+#[tauri::command]
+pub async fn answer_subscription(
+    app: State<'_, AppState>,
+    answer: SubscriptionAnswer,
+) -> IpcResult<()> {
+    Ok(app.answer_subscription(&answer.jid, answer.accept).await?)
+}

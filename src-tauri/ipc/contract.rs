@@ -8,7 +8,7 @@ use ts_rs::{Config, TS};
 use super::commands::{
     AddContactArgs, AffiliationListArgs, ChangePasswordArgs, ConfigureRoomArgs, DestroyRoomArgs,
     FingerprintArgs, HistoryArgs, JoinRoomArgs, NotifyArgs, RoomTextArgs, SendMessageArgs,
-    SendRawArgs, SetPresenceArgs,
+    SendRawArgs, SetPresenceArgs, SubscriptionAnswer,
 };
 use super::error::IpcError;
 use crate::app::{
@@ -109,6 +109,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("list_rooms", "{ args: RoomListArgs }", "RoomPage"),
     ("notify", "{ args: NotifyArgs }", "null"),
+    (
+        "answer_subscription",
+        "{ answer: SubscriptionAnswer }",
+        "null",
+    ),
 ];
 
 /// (event, TypeScript payload).
@@ -125,6 +130,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("room-subject", "RoomSubject"),
     ("room-problem", "RoomProblem"),
     ("room-invitation", "Invitation"),
+    ("subscription-requests", "Array<string>"),
     ("bookmarks-changed", "Array<BookmarkView>"),
 ];
 
@@ -209,6 +215,7 @@ pub fn typescript() -> String {
         decl::<RoomListing>(&cfg),
         decl::<RoomPage>(&cfg),
         decl::<NotifyArgs>(&cfg),
+        decl::<SubscriptionAnswer>(&cfg),
         decl::<IpcError>(&cfg),
     ] {
         out.push_str(&d);

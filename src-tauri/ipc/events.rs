@@ -61,6 +61,7 @@ impl WindowSink {
             SessionEvent::RoomSubject(s) => handle.emit("room-subject", s),
             SessionEvent::RoomProblem(p) => handle.emit("room-problem", p),
             SessionEvent::Invitation(i) => handle.emit("room-invitation", i),
+            SessionEvent::SubscriptionRequests(r) => handle.emit("subscription-requests", r),
             SessionEvent::Bookmarks(b) => handle.emit("bookmarks-changed", b),
         };
         if let Err(e) = result {

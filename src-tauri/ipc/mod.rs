@@ -91,6 +91,7 @@ pub fn run() {
             commands::answer_invitation,
             commands::list_rooms,
             commands::notify,
+            commands::answer_subscription,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

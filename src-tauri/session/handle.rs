@@ -144,12 +144,24 @@ impl SessionHandle {
         self.ask(|reply| Command::SendRaw { stanza, reply }).await?
     }
 
+    /// Accept (mutual subscription) or refuse someone's request to see our
+    /// presence.
+    pub async fn answer_subscription(&self, jid: &str, accept: bool) -> Result<()> {
+        let jid: BareJid = jid
+            .trim()
+            .parse()
+            .map_err(|_| HearthError::InvalidJid(jid.to_owned()))?;
+        self.ask(|reply| Command::AnswerSubscription { jid, accept, reply })
+            .await?
+    }
+
     pub async fn roster(&self) -> RosterSnapshot {
         self.ask(|reply| Command::Roster { reply })
             .await
             .unwrap_or(RosterSnapshot {
                 items: vec![],
                 presences: vec![],
+                requests: vec![],
             })
     }
 

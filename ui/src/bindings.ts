@@ -140,7 +140,11 @@ export type HistoryArgs = { peer: string, before: HistoryCursor | null, limit: n
 
 export type AddContactArgs = { jid: string, name: string | null, groups: Array<string>, };
 
-export type RosterSnapshot = { items: Array<RosterItem>, presences: Array<ContactPresence>, };
+export type RosterSnapshot = { items: Array<RosterItem>, presences: Array<ContactPresence>, 
+/**
+ * Who asked to see our presence and waits for an answer.
+ */
+requests: Array<string>, };
 
 export type CertificateInfo = { 
 /**
@@ -300,6 +304,8 @@ next: string | null, };
 
 export type NotifyArgs = { title: string, body: string, };
 
+export type SubscriptionAnswer = { jid: string, accept: boolean, };
+
 export type IpcError = { code: ErrorCode, message: string, };
 
 /** Every command: its argument object and its result. */
@@ -343,6 +349,7 @@ export interface Commands {
   answer_invitation: { args: { answer: InvitationAnswer }, result: RoomSnapshot | null };
   list_rooms: { args: { args: RoomListArgs }, result: RoomPage };
   notify: { args: { args: NotifyArgs }, result: null };
+  answer_subscription: { args: { answer: SubscriptionAnswer }, result: null };
 }
 
 /** Every event: its payload. */
@@ -359,5 +366,6 @@ export interface Events {
   "room-subject": RoomSubject;
   "room-problem": RoomProblem;
   "room-invitation": Invitation;
+  "subscription-requests": Array<string>;
   "bookmarks-changed": Array<BookmarkView>;
 }

@@ -275,7 +275,7 @@ export function createDemoBackend(): MockBackend {
   });
   mock.on("roster_snapshot", () => {
     const items = roster();
-    return { items, presences: items.map((item, i) => presence(item.jid, i)) };
+    return { items, presences: items.map((item, i) => presence(item.jid, i)), requests: ["carla@hearth.example"] };
   });
   mock.on("history_page", ({ args }) => {
     const all = history(args.peer);

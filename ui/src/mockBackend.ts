@@ -117,7 +117,7 @@ export class MockBackend implements Backend {
       default_connection_settings: () => fallbackConnectionSettings(),
       logout: () => null,
       connection_state: () => ({ state: "offline", reason: null }),
-      roster_snapshot: () => ({ items: [], presences: [] }),
+      roster_snapshot: () => ({ items: [], presences: [], requests: [] }),
       set_presence: () => null,
       add_contact: () => null,
       untrusted_certificate: () => null,
@@ -182,6 +182,7 @@ export class MockBackend implements Backend {
       },
       list_rooms: () => ({ rooms: [], next: null }),
       notify: () => null,
+      answer_subscription: () => null,
       history_page: () => ({ messages: [], complete: true }),
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { RosterSnapshot } from "../src/bindings";
 import { all, bootOnline, contact, dblclick, get, online, press, settle, typeInto } from "./helpers";
 
 const items = [
@@ -25,7 +26,7 @@ const row = (group: string, jid: string) => get("roster-contact", `[data-jid="${
 
 describe("roster", () => {
   it("groups contacts, sorts online first then by name and shows the best resource", async () => {
-    await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences })));
+    await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences, requests: [] })));
     const groups = all("roster-group").map((g) => [g.dataset.group, g.querySelector(".group-name")?.textContent]);
     expect(groups).toEqual([["Engineering", "Engineering"], ["Sales", "Sales"], ["", "Contacts"]]);
     expect(names("Engineering")).toEqual(["Anna", "Zoe", "Bob", "carl@company.com"]);
@@ -42,7 +43,7 @@ describe("roster", () => {
   });
 
   it("updates only the changed contact's rows on presence-changed", async () => {
-    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences })));
+    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences, requests: [] })));
     const before = new Map(all("roster-contact").map((r) => [r, r.querySelector(".contact-name")]));
     const bobRows = all("roster-contact", '[data-jid="bob@company.com"]');
     expect(bobRows).toHaveLength(2);
@@ -80,7 +81,7 @@ describe("roster", () => {
   });
 
   it("keeps a roster-changed event that overtakes a slower roster_snapshot answer", async () => {
-    let answer: (v: { items: typeof items; presences: typeof presences }) => void = () => {};
+    let answer: (v: RosterSnapshot) => void = () => {};
     const { mock } = await bootOnline((m) => {
       m.on("roster_snapshot", () => new Promise((resolve) => (answer = resolve)));
     });
@@ -88,13 +89,13 @@ describe("roster", () => {
     mock.emit("roster-changed", items);
     await settle();
     // ...then the snapshot, taken before the roster was loaded, comes back empty.
-    answer({ items: [], presences: [] });
+    answer({ items: [], presences: [], requests: [] });
     await settle();
     expect(names("Engineering")).toContain("Bob");
   });
 
   it("filters by name or JID and replaces the list on roster-changed", async () => {
-    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences })));
+    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences, requests: [] })));
     typeInto(get<HTMLInputElement>("roster-filter"), "CARL@");
     const visible = () => all("roster-contact").filter((r) => !r.hidden).map((r) => r.dataset.jid);
     expect(visible()).toEqual(["carl@company.com"]);
@@ -108,7 +109,7 @@ describe("roster", () => {
   });
 
   it("collapses a group and opens a tab on double-click or Enter", async () => {
-    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences })));
+    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences, requests: [] })));
     const engineering = get("roster-group", '[data-group="Engineering"]');
     const toggle = engineering.querySelector("button")!;
     toggle.click();
@@ -125,5 +126,23 @@ describe("roster", () => {
       ["dave@company.com", "true"],
     ]);
     expect(mock.callsOf("history_page").map((a) => a.args.peer)).toEqual(["zoe@company.com", "dave@company.com"]);
+  });
+});
+
+describe("contact requests", () => {
+  it("shows who asked to see our presence and sends the answer", async () => {
+    const { mock } = await bootOnline((m) =>
+      m.on("roster_snapshot", () => ({ items: [], presences: [], requests: ["stranger@elsewhere.org"] })),
+    );
+    const row = get("subscription-request");
+    expect(row.dataset.jid).toBe("stranger@elsewhere.org");
+    expect(row.textContent).toContain("stranger@elsewhere.org wants to see when you are online.");
+    row.querySelector<HTMLButtonElement>('[data-testid="subscription-deny"]')!.click();
+    await settle();
+    expect(mock.callsOf("answer_subscription")).toEqual([{ answer: { jid: "stranger@elsewhere.org", accept: false } }]);
+    // The backend's updated list removes it.
+    mock.emit("subscription-requests", []);
+    await settle();
+    expect(all("subscription-request")).toHaveLength(0);
   });
 });

@@ -5,7 +5,7 @@ import { all, bootOnline, contact, dblclick, get, msg, press, q, settle } from "
 
 const ANNA = "anna@company.com";
 const BOB = "bob@company.com";
-const roster = { items: [contact(ANNA, "Anna"), contact(BOB, "Bob")], presences: [] };
+const roster = { items: [contact(ANNA, "Anna"), contact(BOB, "Bob")], presences: [], requests: [] };
 
 /** 120 messages with Anna; history_page serves them 50 at a time, newest page first. */
 function annaHistory() {

@@ -51,6 +51,18 @@ impl Actor {
                     if self.roster.contains(&bare.to_string()) {
                         let ok = Presence::new(PresenceType::Subscribed).with_to(Jid::from(bare));
                         self.send(Stanza::Presence(ok)).await;
+                    } else if bare != self.own && self.requests.insert(bare.to_string()) {
+                        self.sink
+                            .emit(SessionEvent::SubscriptionRequests(self.request_list()));
+                    }
+                }
+            }
+            PresenceType::Unsubscribe => {
+                // They withdrew a request we had not answered.
+                if let Some(from) = p.from.as_ref() {
+                    if self.requests.remove(&from.to_bare().to_string()) {
+                        self.sink
+                            .emit(SessionEvent::SubscriptionRequests(self.request_list()));
                     }
                 }
             }
@@ -60,6 +72,35 @@ impl Actor {
                 }
             }
         }
+    }
+
+    pub(super) fn request_list(&self) -> Vec<String> {
+        self.requests.iter().cloned().collect()
+    }
+
+    /// Let `jid` see our presence (and ask to see theirs), or refuse.
+    pub(super) async fn answer_subscription(&mut self, jid: BareJid, accept: bool) -> Result<()> {
+        if !self.state.borrow().is_online() {
+            return Err(HearthError::NotConnected);
+        }
+        self.requests.remove(&jid.to_string());
+        let to = Jid::from(jid);
+        if accept {
+            // Subscribed adds them to the roster (RFC 6121 §3.1.5); asking
+            // back makes it mutual, as users expect of "accept".
+            for kind in [PresenceType::Subscribed, PresenceType::Subscribe] {
+                self.send(Stanza::Presence(Presence::new(kind).with_to(to.clone())))
+                    .await;
+            }
+        } else {
+            self.send(Stanza::Presence(
+                Presence::new(PresenceType::Unsubscribed).with_to(to),
+            ))
+            .await;
+        }
+        self.sink
+            .emit(SessionEvent::SubscriptionRequests(self.request_list()));
+        Ok(())
     }
 
     pub(super) async fn add_contact(

@@ -94,6 +94,9 @@ pub enum SessionEvent {
     RoomSubject(RoomSubject),
     RoomProblem(RoomProblem),
     Invitation(Invitation),
+    /// Everyone (not in the roster) waiting for us to answer their request
+    /// to see our presence.
+    SubscriptionRequests(Vec<String>),
     /// The account's room bookmarks (all of them, after any change).
     Bookmarks(Vec<BookmarkView>),
 }
@@ -102,6 +105,8 @@ pub enum SessionEvent {
 pub struct RosterSnapshot {
     pub items: Vec<RosterItem>,
     pub presences: Vec<ContactPresence>,
+    /// Who asked to see our presence and waits for an answer.
+    pub requests: Vec<String>,
 }
 
 pub(super) enum Command {
@@ -182,6 +187,11 @@ pub(super) enum Command {
         build: Box<dyn FnOnce(&str) -> Iq + Send>,
         reply: oneshot::Sender<IqAnswer>,
     },
+    AnswerSubscription {
+        jid: BareJid,
+        accept: bool,
+        reply: oneshot::Sender<Result<()>>,
+    },
     AnswerInvitation {
         id: String,
         /// `Some(nick)`: accept and join; `None`: decline.
@@ -261,6 +271,7 @@ pub fn start(
         rooms: RoomBook::default(),
         bookmarks: Default::default(),
         invitations: Default::default(),
+        requests: Default::default(),
         lost_reason: None,
         stopped: None,
         internal: internal_tx,
@@ -294,6 +305,8 @@ struct Actor {
     rooms: RoomBook,
     bookmarks: bookmarks::Bookmarks,
     invitations: std::collections::HashMap<String, crate::features::xep0045_muc_invite::Invite>,
+    /// Subscription requests from people not in the roster, unanswered.
+    requests: std::collections::BTreeSet<String>,
     /// Why the link was last lost (for the "reconnecting" banner).
     lost_reason: Option<Problem>,
     /// Set when the reconnector gave up for good.
@@ -716,6 +729,7 @@ impl Actor {
                 let _ = reply.send(RosterSnapshot {
                     items: self.roster.items(),
                     presences: self.presence.all(),
+                    requests: self.request_list(),
                 });
             }
             Command::Logout { reply } => {
@@ -760,6 +774,9 @@ impl Actor {
                 tokio::spawn(async move {
                     let _ = reply.send(answer.await.unwrap_or(Err(HearthError::NotConnected)));
                 });
+            }
+            Command::AnswerSubscription { jid, accept, reply } => {
+                let _ = reply.send(self.answer_subscription(jid, accept).await);
             }
             Command::AnswerInvitation {
                 id,

@@ -105,6 +105,11 @@ export const en = {
   "header.logout": "Log out",
 
   "roster.label": "Contacts",
+  "requests.heading": "Contact requests",
+  "requests.asks": "{jid} wants to see when you are online.",
+  "requests.accept": "Accept",
+  "requests.deny": "Deny",
+  "requests.failed": "The answer could not be sent.",
   "roster.filter": "Search contacts",
   "roster.defaultGroup": "Contacts",
   "roster.empty": "You have no contacts yet.",

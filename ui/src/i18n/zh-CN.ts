@@ -107,6 +107,11 @@ export const zhCN: Record<keyof typeof en, string> = {
   "header.logout": "退出登录",
 
   "roster.label": "联系人",
+  "requests.heading": "联系人请求",
+  "requests.asks": "{jid} 想查看你的在线状态。",
+  "requests.accept": "接受",
+  "requests.deny": "拒绝",
+  "requests.failed": "无法发送答复。",
   "roster.filter": "搜索联系人",
   "roster.defaultGroup": "联系人",
   "roster.empty": "还没有联系人。",

@@ -26,6 +26,9 @@ export class RosterStore {
   readonly itemsChanged = new Emitter<void>();
   /** Presence of these JIDs changed. */
   readonly presenceChanged = new Emitter<string[]>();
+  /** People outside the roster who asked to see our presence. */
+  requests: string[] = [];
+  readonly requestsChanged = new Emitter<void>();
 
   /**
    * Counts roster and presence events. A snapshot requested before an event
@@ -33,9 +36,15 @@ export class RosterStore {
    */
   version = 0;
 
+  setRequests(jids: string[]): void {
+    this.requests = [...jids];
+    this.requestsChanged.emit();
+  }
+
   /** Applies a snapshot requested when `version` was `requestedAt`. */
   setSnapshot(snapshot: RosterSnapshot, requestedAt = this.version): void {
     if (requestedAt !== this.version) return;
+    this.setRequests(snapshot.requests);
     this.presences.clear();
     for (const p of snapshot.presences) this.presences.set(p.jid, p);
     this.replaceItems(snapshot.items);

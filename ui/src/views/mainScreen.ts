@@ -9,6 +9,7 @@ import { createJoinRoom } from "./joinRoom";
 import { createLanguageSelect } from "./languageSelect";
 import { createPresenceSelector } from "./presenceSelector";
 import { createRosterView } from "./roster";
+import { createSubscriptionRequests } from "./subscriptionRequests";
 import { createCertificatePanel } from "./certificatePanel";
 import { createInsecureBadge, createSessionRestartedNotice, createStatusBanner } from "./statusBanner";
 import { createTabsView } from "./tabs";
@@ -63,6 +64,7 @@ export function createMainScreen(app: App): Screen {
         { class: "sidebar" },
         header,
         createAddContact(app, disposer),
+        createSubscriptionRequests(app, disposer),
         joinRoom.root,
         createRosterView(app, disposer),
         createBookmarksView(app, disposer, joinRoom),

@@ -1,0 +1,50 @@
+import type { App } from "../app";
+import { toIpcError } from "../backend";
+import { Disposer, el, setHidden, setText } from "../dom";
+import { onLangChange, t, tx } from "../i18n";
+
+/**
+ * People outside the roster who asked to see our presence: nothing is
+ * approved behind the user's back. Accept makes the subscription mutual;
+ * Deny refuses.
+ */
+export function createSubscriptionRequests(app: App, disposer: Disposer): HTMLElement {
+  const list = el("ul", { class: "subscription-requests-list" });
+  const box = el(
+    "section",
+    { class: "subscription-requests", "data-testid": "subscription-requests", hidden: true },
+    tx("h2", "requests.heading"),
+    list,
+  );
+
+  function row(jid: string): HTMLElement {
+    const error = el("p", { class: "login-error", role: "alert", hidden: true });
+    const answer = async (accept: boolean): Promise<void> => {
+      try {
+        await app.backend.invoke("answer_subscription", { answer: { jid, accept } });
+      } catch (e) {
+        setText(error, toIpcError(e).message || t("requests.failed"));
+        setHidden(error, false);
+      }
+    };
+    const text = el("span", { class: "request-text" });
+    setText(text, t("requests.asks", { jid }));
+    return el(
+      "li",
+      { "data-testid": "subscription-request", "data-jid": jid },
+      text,
+      tx("button", "requests.accept", { type: "button", class: "primary", "data-testid": "subscription-accept", onclick: () => void answer(true) }),
+      tx("button", "requests.deny", { type: "button", "data-testid": "subscription-deny", onclick: () => void answer(false) }),
+      error,
+    );
+  }
+
+  const render = (): void => {
+    list.replaceChildren(...app.roster.requests.map(row));
+    setHidden(box, app.roster.requests.length === 0);
+  };
+  render();
+  disposer.add(app.roster.requestsChanged.on(render));
+  disposer.add(onLangChange(render));
+  return box;
+}
