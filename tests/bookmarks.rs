@@ -102,7 +102,7 @@ async fn private_storage_bookmarks_are_read_autojoined_edited_and_kept_in_step()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pep_bookmarks_are_read_autojoined_and_removed() {
     let server = Prosody::start_with(
-        &["alice"],
+        &["alice", "bob"],
         Options {
             pep_bookmarks: true,
             ..Options::default()
@@ -162,8 +162,56 @@ async fn pep_bookmarks_are_read_autojoined_and_removed() {
         "extensions lost: {items}"
     );
 
+    // A bookmark another client adds while Hearth is online arrives as a
+    // PEP push (Hearth advertises +notify in its entity capabilities).
+    let late = server.room("late");
+    other
+        .raw_exchange(
+            &format!(
+                "<iq xmlns='jabber:client' type='set' id='p2'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+                 <publish node='urn:xmpp:bookmarks:1'><item id='{late}'>\
+                 <conference xmlns='urn:xmpp:bookmarks:1' name='Late' autojoin='false'/></item></publish>\
+                 <publish-options><x xmlns='jabber:x:data' type='submit'>\
+                 <field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#publish-options</value></field>\
+                 <field var='pubsub#persist_items'><value>true</value></field>\
+                 <field var='pubsub#max_items'><value>max</value></field>\
+                 <field var='pubsub#send_last_published_item'><value>never</value></field>\
+                 <field var='pubsub#access_model'><value>whitelist</value></field>\
+                 </x></publish-options></pubsub></iq>"
+            ),
+            "id='p2'",
+        )
+        .await;
+    bookmarks_shown(&mut alice, |l| l.iter().any(|b| b.jid == late)).await;
+
+    // The same push from anyone else is not believed.
+    let mut mallory = Client::new(&server, "bob");
+    mallory.login(&server).await;
+    mallory
+        .app
+        .send_raw(
+            "<message xmlns='jabber:client' to='alice@localhost'><event xmlns='http://jabber.org/protocol/pubsub#event'>\
+             <items node='urn:xmpp:bookmarks:1'><item id='trap@conference.localhost'>\
+             <conference xmlns='urn:xmpp:bookmarks:1' name='Trap' autojoin='true'/></item></items></event></message>",
+        )
+        .await
+        .unwrap();
+    alice.events_during(std::time::Duration::from_secs(1)).await;
+    assert!(!alice
+        .app
+        .bookmarks()
+        .await
+        .iter()
+        .any(|b| b.jid.starts_with("trap@")));
+    assert!(alice
+        .app
+        .rooms()
+        .await
+        .iter()
+        .all(|r| !r.room.starts_with("trap@")));
+
     alice.app.remove_bookmark(&room).await.unwrap();
-    assert!(alice.app.bookmarks().await.is_empty());
+    assert!(!alice.app.bookmarks().await.iter().any(|b| b.jid == room));
     let items = other
         .raw_exchange(
             "<iq xmlns='jabber:client' type='get' id='r4'><pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='urn:xmpp:bookmarks:1'/></pubsub></iq>",

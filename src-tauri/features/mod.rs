@@ -16,6 +16,7 @@ pub mod xep0045_room_directory;
 pub mod xep0048_bookmarks;
 pub mod xep0077_register;
 pub mod xep0092_version;
+pub mod xep0115_caps;
 pub mod xep0199_ping;
 pub mod xep0203_delay;
 pub mod xep0359_stanza_ids;
@@ -31,6 +32,9 @@ pub fn disco_features() -> Vec<&'static str> {
         xep0092_version::NS,
         xep0199_ping::NS,
         xep0410_self_ping::NS_SELF_PING,
+        // PEP: send us changes to our own bookmarks (XEP-0402 §3.3).
+        "urn:xmpp:bookmarks:1+notify",
+        "http://jabber.org/protocol/caps",
         xep0359_stanza_ids::NS,
     ]
 }

@@ -145,6 +145,11 @@ pub fn own(show: PresenceShow, status: Option<&str>, priority: i8) -> Presence {
         p.statuses.insert(Lang::default(), s.to_owned());
     }
     p.priority = Priority(priority);
+    if show != PresenceShow::Offline {
+        if let Some(caps) = super::xep0115_caps::ours() {
+            p.payloads.push(caps.into());
+        }
+    }
     p
 }
 
