@@ -131,12 +131,13 @@ impl Client {
         }
     }
 
-    /// Send raw XML as "another client" would, and return the first
-    /// incoming XML console text containing `needle` (the console must be
-    /// open: `app.set_console_open(true)`).
+    /// Send raw XML as "another client" would, and return the incoming
+    /// stanza (as the XML console shows it) that contains `needle`, e.g.
+    /// "id='r1'" for the answer to an IQ (the console must be open:
+    /// `app.set_console_open(true)`).
     pub async fn raw_exchange(&mut self, xml: &str, needle: &str) -> String {
         self.app.send_raw(xml).await.unwrap();
-        self.wait_event(|e| match e {
+        let chunk = self.wait_event(|e| match e {
             SessionEvent::Console(lines) => lines
                 .iter()
                 .find(|l| {
@@ -145,7 +146,22 @@ impl Client {
                 .map(|l| l.xml.clone()),
             _ => None,
         })
-        .await
+        .await;
+        // A console line may hold several stanzas: keep the one asked for.
+        let at = chunk.find(needle).unwrap_or(0);
+        let start = chunk[..at].rfind('<').unwrap_or(0);
+        let name: String = chunk[start + 1..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        let close = format!("</{name}>");
+        let end = match (chunk[at..].find(&close), chunk[at..].find("/>")) {
+            (Some(c), Some(e)) if e < c && !chunk[at..at + e].contains('>') => at + e + 2,
+            (Some(c), _) => at + c + close.len(),
+            (None, Some(e)) => at + e + 2,
+            (None, None) => chunk.len(),
+        };
+        chunk[start..end].to_owned()
     }
 
     /// Collect events for `d` (used to show that something does NOT happen).
