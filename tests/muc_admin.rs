@@ -265,3 +265,59 @@ async fn configuration_form_browser_invitations_and_destroy() {
     assert!(gone.reason.unwrap().message.contains("destroyed"));
     assert!(carol.app.rooms().await.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_and_members_only_rooms_refuse_in_words() {
+    let server = Prosody::start(&["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    let secret = server.room("secret");
+    alice.app.join_room(&secret, "Alice", None).await.unwrap();
+    alice
+        .app
+        .configure_room(
+            &secret,
+            vec![
+                FormValue {
+                    var: "muc#roomconfig_passwordprotectedroom".into(),
+                    values: vec!["1".into()],
+                },
+                FormValue {
+                    var: "muc#roomconfig_roomsecret".into(),
+                    values: vec!["open sesame".into()],
+                },
+            ],
+        )
+        .await
+        .unwrap();
+    let err = bob.app.join_room(&secret, "Bob", None).await.unwrap_err();
+    assert!(err.to_string().contains("needs a password"), "{err}");
+    let err = bob
+        .app
+        .join_room(&secret, "Bob", Some("wrong".into()))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("password is wrong"), "{err}");
+    bob.app
+        .join_room(&secret, "Bob", Some("open sesame".into()))
+        .await
+        .unwrap();
+
+    let club = server.room("club");
+    alice.app.join_room(&club, "Alice", None).await.unwrap();
+    alice
+        .app
+        .configure_room(
+            &club,
+            vec![FormValue {
+                var: "muc#roomconfig_membersonly".into(),
+                values: vec!["1".into()],
+            }],
+        )
+        .await
+        .unwrap();
+    let err = bob.app.join_room(&club, "Bob", None).await.unwrap_err();
+    assert!(err.to_string().contains("members only"), "{err}");
+}

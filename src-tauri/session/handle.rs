@@ -198,7 +198,8 @@ fn nesting_depth(xml: &str) -> usize {
 }
 
 /// Parse typed XML with the same token limit as the incoming stream, so a
-/// stanza that Hearth would accept from the server can also be sent.
+/// stanza that Hearth would accept from the server can also be sent; a
+/// missing `xmlns` means `jabber:client`.
 fn parse_typed(xml: &str) -> std::result::Result<Element, tokio_xmpp::minidom::Error> {
     use tokio_xmpp::minidom::rxml::{Options, RawParser, RawReader, WithOptions};
     use tokio_xmpp::minidom::tree_builder::TreeBuilder;
@@ -207,7 +208,10 @@ fn parse_typed(xml: &str) -> std::result::Result<Element, tokio_xmpp::minidom::E
         ..Options::default()
     });
     let mut reader = RawReader::wrap(xml.as_bytes(), parser);
-    let mut builder = TreeBuilder::new();
+    // Stanzas typed without `xmlns` are in the client namespace, as they
+    // would be on the stream.
+    let mut builder =
+        TreeBuilder::new().with_prefixes_stack(vec![String::from("jabber:client").into()]);
     while let Some(event) = reader.read()? {
         builder.process_event(event)?;
         if let Some(root) = builder.root.take() {

@@ -137,16 +137,18 @@ impl Client {
     /// `app.set_console_open(true)`).
     pub async fn raw_exchange(&mut self, xml: &str, needle: &str) -> String {
         self.app.send_raw(xml).await.unwrap();
-        let chunk = self.wait_event(|e| match e {
-            SessionEvent::Console(lines) => lines
-                .iter()
-                .find(|l| {
-                    l.direction == hearth::session::ConsoleDirection::In && l.xml.contains(needle)
-                })
-                .map(|l| l.xml.clone()),
-            _ => None,
-        })
-        .await;
+        let chunk = self
+            .wait_event(|e| match e {
+                SessionEvent::Console(lines) => lines
+                    .iter()
+                    .find(|l| {
+                        l.direction == hearth::session::ConsoleDirection::In
+                            && l.xml.contains(needle)
+                    })
+                    .map(|l| l.xml.clone()),
+                _ => None,
+            })
+            .await;
         // A console line may hold several stanzas: keep the one asked for.
         let at = chunk.find(needle).unwrap_or(0);
         let start = chunk[..at].rfind('<').unwrap_or(0);
