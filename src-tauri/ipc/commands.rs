@@ -358,3 +358,30 @@ pub async fn answer_subscription(
 ) -> IpcResult<()> {
     Ok(app.answer_subscription(&answer.jid, answer.accept).await?)
 }
+
+/// Benchmarks: how often the page should report its main thread's longest
+/// stall (`HEARTH_UI_PROBE=1`: every 2 s); `null` = do not measure.
+#[tauri::command]
+pub fn ui_probe_interval() -> Option<u32> {
+    std::env::var("HEARTH_UI_PROBE")
+        .is_ok_and(|v| v == "1")
+        .then_some(2000)
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UiProbeReport {
+    /// The longest time the page's main thread could not run a timer.
+    pub max_stall_ms: u32,
+    pub window_ms: u32,
+}
+
+/// Benchmarks read this line from the log.
+#[tauri::command]
+pub fn ui_probe_report(report: UiProbeReport) {
+    log::info!(
+        "ui probe: longest main-thread stall {} ms in the last {} ms",
+        report.max_stall_ms,
+        report.window_ms
+    );
+}

@@ -8,7 +8,7 @@ use ts_rs::{Config, TS};
 use super::commands::{
     AddContactArgs, AffiliationListArgs, ChangePasswordArgs, ConfigureRoomArgs, DestroyRoomArgs,
     FingerprintArgs, HistoryArgs, JoinRoomArgs, NotifyArgs, RoomTextArgs, SendMessageArgs,
-    SendRawArgs, SetPresenceArgs, SubscriptionAnswer,
+    SendRawArgs, SetPresenceArgs, SubscriptionAnswer, UiProbeReport,
 };
 use super::error::IpcError;
 use crate::app::{
@@ -109,6 +109,12 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("list_rooms", "{ args: RoomListArgs }", "RoomPage"),
     ("notify", "{ args: NotifyArgs }", "null"),
+    (
+        "ui_probe_interval",
+        "Record<string, never>",
+        "number | null",
+    ),
+    ("ui_probe_report", "{ report: UiProbeReport }", "null"),
     (
         "answer_subscription",
         "{ answer: SubscriptionAnswer }",
@@ -216,6 +222,7 @@ pub fn typescript() -> String {
         decl::<RoomPage>(&cfg),
         decl::<NotifyArgs>(&cfg),
         decl::<SubscriptionAnswer>(&cfg),
+        decl::<UiProbeReport>(&cfg),
         decl::<IpcError>(&cfg),
     ] {
         out.push_str(&d);

@@ -92,6 +92,8 @@ pub fn run() {
             commands::list_rooms,
             commands::notify,
             commands::answer_subscription,
+            commands::ui_probe_interval,
+            commands::ui_probe_report,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -306,6 +306,12 @@ export type NotifyArgs = { title: string, body: string, };
 
 export type SubscriptionAnswer = { jid: string, accept: boolean, };
 
+export type UiProbeReport = { 
+/**
+ * The longest time the page's main thread could not run a timer.
+ */
+maxStallMs: number, windowMs: number, };
+
 export type IpcError = { code: ErrorCode, message: string, };
 
 /** Every command: its argument object and its result. */
@@ -349,6 +355,8 @@ export interface Commands {
   answer_invitation: { args: { answer: InvitationAnswer }, result: RoomSnapshot | null };
   list_rooms: { args: { args: RoomListArgs }, result: RoomPage };
   notify: { args: { args: NotifyArgs }, result: null };
+  ui_probe_interval: { args: Record<string, never>, result: number | null };
+  ui_probe_report: { args: { report: UiProbeReport }, result: null };
   answer_subscription: { args: { answer: SubscriptionAnswer }, result: null };
 }
 

@@ -3,6 +3,7 @@ import { startApp } from "./app";
 import type { Backend } from "./backend";
 import { tauriBackend } from "./backend";
 import { initI18n } from "./i18n";
+import { startProbe } from "./probe";
 
 async function pickBackend(): Promise<Backend> {
   if ("__TAURI_INTERNALS__" in window) return tauriBackend;
@@ -15,7 +16,9 @@ async function main(): Promise<void> {
   initI18n();
   const root = document.getElementById("app");
   if (!root) throw new Error("#app missing from index.html");
-  await startApp(root, await pickBackend());
+  const backend = await pickBackend();
+  await startApp(root, backend);
+  void startProbe(backend);
 }
 
 void main();

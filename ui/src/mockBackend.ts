@@ -183,6 +183,8 @@ export class MockBackend implements Backend {
       list_rooms: () => ({ rooms: [], next: null }),
       notify: () => null,
       answer_subscription: () => null,
+      ui_probe_interval: () => null,
+      ui_probe_report: () => null,
       history_page: () => ({ messages: [], complete: true }),
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,

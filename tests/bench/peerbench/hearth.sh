@@ -18,6 +18,8 @@ EOF2
 run)
   # WebKitGTK under Xvfb without a GPU.
   export WEBKIT_DISABLE_DMABUF_RENDERER=1
+  # The page logs its longest main-thread stall every 2 s ("ui probe: ...").
+  export HEARTH_UI_PROBE=1 RUST_LOG=${RUST_LOG:-info}
   exec "$BIN" --demo "$HOME/.config/hearth/peerbench.json"
   ;;
 open) exit 3 ;;
