@@ -1,5 +1,6 @@
 import type { Backend } from "./backend";
 import type { ChatMessage } from "./bindings";
+import { t } from "./i18n";
 import type { ConversationStore } from "./state/conversations";
 import type { RosterStore } from "./state/roster";
 import { mentionsNick, type RoomStore } from "./state/rooms";
@@ -43,9 +44,13 @@ export class Notifier {
     for (const [peer, list] of byPeer) {
       const last = list[list.length - 1];
       if (!last) continue;
+      const slash = peer.indexOf("/");
       const title = last.kind === "groupchat"
         ? `${last.sender ?? ""} · ${this.roomTitle(peer)}`
-        : this.roster.name(peer.split("/")[0] ?? peer);
+        : slash > 0
+          // A private message through a room: "nick (room)".
+          ? t("room.privateTitle", { nick: peer.slice(slash + 1), room: peer.slice(0, slash) })
+          : this.roster.name(peer);
       const body = list.length > 1 ? `${last.body} (+${list.length - 1})` : last.body;
       void this.backend.invoke("notify", { args: { title, body } }).catch(() => undefined);
     }

@@ -42,6 +42,13 @@ describe("desktop notifications", () => {
     expect(mock.callsOf("notify")).toEqual([]);
   });
 
+  it("names a private message through a room by nick and room", async () => {
+    const { mock, notifier } = setup(false);
+    notifier.onMessagesAdded([msg({ peer: "team@conf.example/carl", body: "psst", timestamp: NOW })]);
+    await settle();
+    expect(mock.callsOf("notify")).toEqual([{ args: { title: "carl (team@conf.example)", body: "psst" } }]);
+  });
+
   it("in rooms, only mentions of our nick notify", async () => {
     const { mock, notifier } = setup(false);
     notifier.onMessagesAdded([
