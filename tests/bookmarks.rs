@@ -36,6 +36,11 @@ async fn autojoined(client: &mut Client, room: &str) -> String {
 async fn other_client(server: &Prosody) -> Client {
     let mut other = Client::new(server, "alice");
     other.login(server).await;
+    // Let this session load (and autojoin) the bookmarks it finds at login
+    // first, so what the test writes next is not autojoined by it too.
+    other
+        .seen_or_wait(|e| matches!(e, SessionEvent::Bookmarks(_)).then_some(()))
+        .await;
     other.app.set_console_open(true).await;
     other
 }
