@@ -94,6 +94,13 @@ describe("tabs and history", () => {
     expect(anna.messages.length).toBeLessThanOrEqual(BACKGROUND_KEEP);
     expect(anna.messages[anna.messages.length - 1]!.id).toBe(1999);
     expect(get("tab", `[data-jid="${ANNA}"]`).querySelector("[data-testid=tab-unread]")?.textContent).toBe("1000");
+
+    // Shown, the tab holds only the messages it keeps, the newest last.
+    get("tab", `[data-jid="${ANNA}"]`).click();
+    await settle();
+    const shown = all("message-body").map((b) => b.textContent);
+    expect(shown.length).toBeLessThanOrEqual(BACKGROUND_KEEP);
+    expect(shown[shown.length - 1]).toBe("message 1999");
   });
 
   it("closes tabs with ×, middle-click and Ctrl+W and cycles with Ctrl+Tab", async () => {

@@ -30,6 +30,8 @@ export function createMessageView(app: App, peer: string, disposer: Disposer): M
   let stick = true;
   let savedTop = 0;
   let attached = false;
+  /** Messages changed while the view was not shown: rebuild on showing. */
+  let stale = false;
 
   const conv = () => app.convs.get(peer);
   const render = (m: ChatMessage): HTMLLIElement => renderMessage(m, app.rooms.isMention(m));
@@ -39,8 +41,19 @@ export function createMessageView(app: App, peer: string, disposer: Disposer): M
     list.scrollTop = list.scrollHeight;
   };
 
-  /** Puts the message elements in conversation order (moves only what is out of place). */
+  /**
+   * Puts the message elements in conversation order (moves only what is out
+   * of place) and drops the elements of messages the conversation no longer
+   * keeps (a background tab keeps only its latest messages).
+   */
   function sync(): void {
+    const keep = new Set((conv()?.messages ?? []).map((m) => m.id));
+    for (const [id, item] of items) {
+      if (!keep.has(id)) {
+        item.remove();
+        items.delete(id);
+      }
+    }
     let cursor = status.nextSibling;
     for (const m of conv()?.messages ?? []) {
       let item = items.get(m.id);
@@ -55,6 +68,12 @@ export function createMessageView(app: App, peer: string, disposer: Disposer): M
 
   function onMessages(change: MessagesChange): void {
     if (change.peer !== peer) return;
+    // Not shown (a background tab during a flood): no DOM work now, one
+    // rebuild when it is shown.
+    if (!attached) {
+      stale = true;
+      return;
+    }
     const firstBefore = status.nextSibling;
     const prevHeight = list.scrollHeight;
     const prevTop = list.scrollTop;
@@ -124,6 +143,19 @@ export function createMessageView(app: App, peer: string, disposer: Disposer): M
     root: list,
     attached: () => {
       attached = true;
+      if (stale) {
+        stale = false;
+        for (const [id, item] of items) {
+          const m = conv()?.byId.get(id);
+          if (m) {
+            const fresh = render(m);
+            item.replaceWith(fresh);
+            items.set(id, fresh);
+          }
+        }
+        sync();
+        renderStatus();
+      }
       if (stick) scrollToEnd();
       else list.scrollTop = savedTop;
       fillViewport();
