@@ -82,7 +82,12 @@ def wait_until(what: str, pred, timeout: float, interval: float = 0.1):
     assert timeout <= 60
     deadline = time.monotonic() + timeout
     while True:
-        v = pred()
+        try:
+            v = pred()
+        except StaleElementReferenceException:
+            # WebKitWebDriver may report this while the page re-renders,
+            # even from find_elements: look again.
+            v = None
         if v:
             return v
         if time.monotonic() >= deadline:
@@ -480,7 +485,8 @@ def main() -> int:
 
         def find(sel: str, what: str, timeout: float = 20):
             try:
-                return WebDriverWait(driver, timeout, 0.1).until(
+                return WebDriverWait(driver, timeout, 0.1,
+                                     ignored_exceptions=(StaleElementReferenceException,)).until(
                     lambda d: d.find_element(By.CSS_SELECTOR, sel))
             except TimeoutException:
                 raise Failure(f"timed out after {timeout:g} s waiting for {what} ({sel})") from None
