@@ -143,6 +143,47 @@ async fn automatic_lookup_follows_srv_records_in_priority_order() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn automatic_lookup_with_direct_tls_uses_the_xmpps_client_records() {
+    let server = Prosody::start_with(
+        &["alice"],
+        Options {
+            domain: "hearth.test",
+            direct_tls: true,
+            ..Options::default()
+        },
+    );
+    let direct = server.direct_tls_port.unwrap();
+    let dns = DnsServer::start(
+        "_xmpps-client._tcp.hearth.test.",
+        vec![SrvAnswer {
+            priority: 0,
+            weight: 0,
+            port: direct,
+            target: "localhost.",
+        }],
+    );
+    let mut alice = Client::new(&server, "alice");
+    alice
+        .app
+        .use_name_servers(NameServers::Fixed(vec![dns.addr]));
+    let mut request = alice.request(&server, &password("alice"));
+    request.connection = Some(ConnectionSettings {
+        security: ConnectionSecurity::DirectTls,
+        ..ConnectionSettings::default()
+    });
+    let report = alice.app.test_connection(request.clone()).await.unwrap();
+    assert!(
+        report.steps[0]
+            .detail
+            .contains(&format!("localhost:{direct}")),
+        "{report:?}"
+    );
+    assert!(report.succeeded(), "{report:?}");
+    alice.app.login(request).await.unwrap();
+    alice.wait_state(|s| s.is_online()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connection_test_reports_each_step_and_saves_nothing() {
     let server = Prosody::start(&["alice"]);
     let alice = Client::new(&server, "alice");
