@@ -140,7 +140,7 @@ impl App {
 
     /// The connection settings a login uses: what the user sent, else what
     /// the account has saved, else the defaults; checked, with a resource.
-    fn settings_for(&self, key: &str, req: &LoginRequest) -> Result<ConnectionSettings> {
+    pub(super) fn settings_for(&self, key: &str, req: &LoginRequest) -> Result<ConnectionSettings> {
         let known = self.store()?.account(key)?;
         let mut settings = match (&req.connection, &known) {
             (Some(c), _) => c.clone(),
@@ -184,13 +184,7 @@ impl App {
             }
             None => self.secret(secret_key).await.unwrap_or_default(),
         };
-        Ok(Some(Proxy {
-            kind: p.kind,
-            host: p.host.clone(),
-            port: p.port.unwrap_or(p.default_port()),
-            user: p.user.clone(),
-            password,
-        }))
+        Ok(p.to_proxy(password))
     }
 
     /// Where and how a session for `settings` connects.

@@ -7,7 +7,7 @@ use super::App;
 use crate::error::{HearthError, Result};
 use crate::features::xep0077_register::form::RegistrationForm;
 use crate::session::xep0077_registration::{fetch_form, submit};
-use crate::session::{ConnectionSecurity, Proxy, ProxyKind, ProxySettings, ServerAddress};
+use crate::session::{ConnectionSecurity, ProxySettings, ServerAddress};
 
 /// Which server to create the account on, and how to reach it.
 #[derive(Clone, Deserialize, TS)]
@@ -89,14 +89,7 @@ impl App {
             proxy: target
                 .proxy
                 .as_ref()
-                .filter(|p| p.kind != ProxyKind::None)
-                .map(|p| Proxy {
-                    kind: p.kind,
-                    host: p.host.trim().to_owned(),
-                    port: p.port.unwrap_or(p.default_port()),
-                    user: p.user.trim().to_owned(),
-                    password: target.proxy_password.clone().unwrap_or_default(),
-                }),
+                .and_then(|p| p.to_proxy(target.proxy_password.clone().unwrap_or_default())),
             name_servers: self.name_servers(),
         };
         Ok((domain, address, pinned))
