@@ -179,6 +179,7 @@ export class App {
   private backToLogin(): Promise<void> {
     this.leaving ??= (async () => {
       this.convs.clear();
+      this.notifier.clear();
       this.rooms.clear();
       this.bookmarks.clear();
       this.invitations.clear();
@@ -236,6 +237,7 @@ export class App {
   }
 
   dispose(): void {
+    this.notifier.clear();
     this.screen?.dispose();
     this.screen = null;
     for (const fn of this.unlisten) fn();

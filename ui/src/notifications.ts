@@ -9,6 +9,19 @@ import { mentionsNick, type RoomStore } from "./state/rooms";
  * history on join) are history, not news: no notification. */
 const FRESH_MS = 2 * 60_000;
 
+/**
+ * After a notification, further messages of the same conversation within
+ * this window are summed up in one notification at its end: a burst of
+ * messages is one notification, not one per second.
+ */
+export const NOTIFY_WINDOW_MS = 5_000;
+
+interface Held {
+  last: ChatMessage;
+  count: number;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 /** Where the user's attention is: the window and its active tab. */
 export interface Attention {
   windowFocused(): boolean;
@@ -21,9 +34,13 @@ export const documentAttention: Attention = {
 /**
  * Desktop notifications for new incoming 1:1 messages and for mentions of
  * our nick in rooms, unless the user is already looking at that
- * conversation. One notification per conversation per batch.
+ * conversation. One notification per conversation per batch, and at most
+ * one per conversation per `NOTIFY_WINDOW_MS`.
  */
 export class Notifier {
+  private readonly lastShown = new Map<string, number>();
+  private readonly held = new Map<string, Held>();
+
   constructor(
     private readonly backend: Backend,
     private readonly convs: ConversationStore,
@@ -44,16 +61,48 @@ export class Notifier {
     for (const [peer, list] of byPeer) {
       const last = list[list.length - 1];
       if (!last) continue;
-      const slash = peer.indexOf("/");
-      const title = last.kind === "groupchat"
-        ? `${last.sender ?? ""} · ${this.roomTitle(peer)}`
-        : slash > 0
-          // A private message through a room: "nick (room)".
-          ? t("room.privateTitle", { nick: peer.slice(slash + 1), room: peer.slice(0, slash) })
-          : this.roster.name(peer);
-      const body = list.length > 1 ? `${last.body} (+${list.length - 1})` : last.body;
-      void this.backend.invoke("notify", { args: { title, body } }).catch(() => undefined);
+      const held = this.held.get(peer);
+      if (held) {
+        held.last = last;
+        held.count += list.length;
+        continue;
+      }
+      const since = this.now() - (this.lastShown.get(peer) ?? Number.NEGATIVE_INFINITY);
+      if (since >= NOTIFY_WINDOW_MS) {
+        this.show(peer, last, list.length);
+      } else {
+        const timer = setTimeout(() => this.release(peer), NOTIFY_WINDOW_MS - since);
+        this.held.set(peer, { last, count: list.length, timer });
+      }
     }
+  }
+
+  /** Drops notifications still waiting (logout). */
+  clear(): void {
+    for (const held of this.held.values()) clearTimeout(held.timer);
+    this.held.clear();
+    this.lastShown.clear();
+  }
+
+  private release(peer: string): void {
+    const held = this.held.get(peer);
+    this.held.delete(peer);
+    // The user may have opened the conversation meanwhile.
+    if (!held || (this.attention.windowFocused() && this.convs.active === peer)) return;
+    this.show(peer, held.last, held.count);
+  }
+
+  private show(peer: string, last: ChatMessage, count: number): void {
+    this.lastShown.set(peer, this.now());
+    const slash = peer.indexOf("/");
+    const title = last.kind === "groupchat"
+      ? `${last.sender ?? ""} · ${this.roomTitle(peer)}`
+      : slash > 0
+        // A private message through a room: "nick (room)".
+        ? t("room.privateTitle", { nick: peer.slice(slash + 1), room: peer.slice(0, slash) })
+        : this.roster.name(peer);
+    const body = count > 1 ? `${last.body} (+${count - 1})` : last.body;
+    void this.backend.invoke("notify", { args: { title, body } }).catch(() => undefined);
   }
 
   private roomTitle(room: string): string {

@@ -4,6 +4,7 @@ import type { ChatMessage, ConnectionSettings, ContactPresence, Occupant, Roster
 import { initI18n } from "../src/i18n";
 import { MockBackend } from "../src/mockBackend";
 import { fallbackConnectionSettings } from "../src/settingsDefaults";
+import { badgePacing } from "../src/views/tabs";
 
 let current: App | null = null;
 
@@ -16,6 +17,12 @@ afterEach(() => {
 /** Lets pending promises and zero-delay timers run. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Waits until paced unread badges have been redrawn. */
+export async function badgesDrawn(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, badgePacing.intervalMs + 20));
+  await settle();
 }
 
 export interface Booted {

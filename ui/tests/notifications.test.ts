@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { Notifier } from "../src/notifications";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { NOTIFY_WINDOW_MS, Notifier } from "../src/notifications";
 import { MockBackend } from "../src/mockBackend";
 import { ConversationStore } from "../src/state/conversations";
 import { RosterStore } from "../src/state/roster";
@@ -8,6 +8,8 @@ import { msg, settle } from "./helpers";
 
 const NOW = 1_800_000_000_000;
 
+let clock = NOW;
+
 function setup(focused: boolean) {
   const mock = new MockBackend();
   const convs = new ConversationStore();
@@ -15,11 +17,54 @@ function setup(focused: boolean) {
   roster.setItems([{ jid: "bob@example.org", name: "Bob", subscription: "both", pendingOut: false, groups: [] }]);
   const rooms = new RoomStore();
   rooms.joined({ room: "team@conf.example", nick: "anna", subject: null, occupants: [] });
-  const notifier = new Notifier(mock, convs, roster, rooms, { windowFocused: () => focused }, () => NOW);
+  const notifier = new Notifier(mock, convs, roster, rooms, { windowFocused: () => focused }, () => clock);
   return { mock, convs, notifier };
 }
 
 describe("desktop notifications", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    clock = NOW;
+  });
+
+  it("sum up a burst from one conversation in one more notification at the end of the window", async () => {
+    vi.useFakeTimers();
+    const { mock, notifier } = setup(false);
+    const from = (body: string) => msg({ peer: "bob@example.org", body, timestamp: clock });
+    notifier.onMessagesAdded([from("one")]);
+    for (const body of ["two", "three", "four"]) {
+      clock += 100;
+      notifier.onMessagesAdded([from(body)]);
+    }
+    expect(mock.callsOf("notify")).toEqual([{ args: { title: "Bob", body: "one" } }]);
+
+    clock = NOW + NOTIFY_WINDOW_MS;
+    await vi.advanceTimersByTimeAsync(NOTIFY_WINDOW_MS);
+    expect(mock.callsOf("notify")).toEqual([
+      { args: { title: "Bob", body: "one" } },
+      { args: { title: "Bob", body: "four (+2)" } },
+    ]);
+    // A new message after a quiet window notifies at once again.
+    clock += NOTIFY_WINDOW_MS;
+    notifier.onMessagesAdded([from("five")]);
+    expect(mock.callsOf("notify")).toHaveLength(3);
+  });
+
+  it("drop the held notification when the user opened the conversation meanwhile", async () => {
+    vi.useFakeTimers();
+    let focused = false;
+    const mock = new MockBackend();
+    const convs = new ConversationStore();
+    const notifier = new Notifier(mock, convs, new RosterStore(), new RoomStore(), { windowFocused: () => focused }, () => clock);
+    notifier.onMessagesAdded([msg({ peer: "bob@example.org", body: "one", timestamp: clock })]);
+    clock += 1000;
+    notifier.onMessagesAdded([msg({ peer: "bob@example.org", body: "two", timestamp: clock })]);
+    convs.open("bob@example.org", true);
+    focused = true;
+    await vi.advanceTimersByTimeAsync(NOTIFY_WINDOW_MS);
+    expect(mock.callsOf("notify")).toHaveLength(1);
+  });
+
   it("notify a new 1:1 message in the background, once per conversation, by roster name", async () => {
     const { mock, notifier } = setup(false);
     notifier.onMessagesAdded([

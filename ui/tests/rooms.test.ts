@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RoomSnapshot } from "../src/bindings";
 import { mentionsNick } from "../src/state/rooms";
-import { all, bootOnline, get, msg, occ, press, q, settle, typeInto } from "./helpers";
+import { all, badgesDrawn, bootOnline, get, msg, occ, press, q, settle, typeInto } from "./helpers";
 
 const ROOM = "team@conference.company.com";
 
@@ -128,7 +128,7 @@ describe("room tab", () => {
       msg({ peer: ROOM, id: 11, kind: "groupchat", sender: "anna", body: "the memo is ready" }),
       msg({ peer: ROOM, id: 12, kind: "groupchat", sender: "bob", body: "ME: can you review?" }),
     ]);
-    await settle();
+    await badgesDrawn();
     const tab = get("tab", `[data-jid="${ROOM}"]`);
     expect(get("tab-unread", "", tab).textContent).toBe("2");
     expect(get("tab-mention", "", tab).hidden).toBe(false);

@@ -43,6 +43,12 @@ export class ConversationStore {
   active: string | null = null;
   /** Tabs opened/closed/activated or unread counts changed. */
   readonly tabsChanged = new Emitter<void>();
+  /**
+   * Only the unread or mention counts of these tabs changed. Kept apart from
+   * `tabsChanged` because a flood changes them ten times a second and the
+   * view redraws badges at its own pace.
+   */
+  readonly unreadChanged = new Emitter<string[]>();
   readonly messagesChanged = new Emitter<MessagesChange>();
   /** Loading / complete / error flags of a conversation changed. */
   readonly statusChanged = new Emitter<string>();
@@ -146,7 +152,7 @@ export class ConversationStore {
       byPeer.set(m.peer, list);
     }
     const opened: string[] = [];
-    let unreadChanged = false;
+    const counted: string[] = [];
     for (const [peer, messages] of byPeer) {
       if (!this.get(peer)) {
         if (!messages.some((m) => m.direction === "in")) continue;
@@ -159,10 +165,10 @@ export class ConversationStore {
       if (conv && incoming.length > 0 && this.active !== peer) {
         conv.unread += incoming.length;
         conv.mentions += incoming.filter(isMention).length;
-        unreadChanged = true;
+        counted.push(peer);
       }
     }
-    if (unreadChanged) this.tabsChanged.emit();
+    if (counted.length > 0) this.unreadChanged.emit(counted);
     return opened;
   }
 

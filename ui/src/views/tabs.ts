@@ -16,6 +16,13 @@ interface Tab {
 let seq = 0;
 
 /**
+ * Unread badges are redrawn at most this often. Each redraw costs a frame of
+ * the whole window, and during a flood into a background tab the counts
+ * change with every batch the backend sends (ten times a second).
+ */
+export const badgePacing = { intervalMs: 250 };
+
+/**
  * Tab strip plus the active conversation. Inactive panels stay alive (messages,
  * drafts and scroll position are kept) but only the active one is in the document.
  */
@@ -98,7 +105,32 @@ export function createTabsView(app: App, disposer: Disposer): HTMLElement {
     tab.el.classList.toggle("mentioned", mentions > 0);
   }
 
+  /** Tabs whose badges wait for the next redraw. */
+  const dirty = new Set<string>();
+  let badgeTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastBadges = Number.NEGATIVE_INFINITY;
+
+  function redrawBadges(): void {
+    badgeTimer = undefined;
+    lastBadges = performance.now();
+    for (const peer of dirty) {
+      const tab = tabs.get(peer);
+      if (tab) renderTab(peer, tab);
+    }
+    dirty.clear();
+  }
+
+  /** The first change after a quiet spell shows at once; later ones are paced. */
+  function onUnread(peers: string[]): void {
+    for (const peer of peers) dirty.add(peer);
+    if (badgeTimer !== undefined) return;
+    const wait = lastBadges + badgePacing.intervalMs - performance.now();
+    if (wait <= 0) redrawBadges();
+    else badgeTimer = setTimeout(redrawBadges, wait);
+  }
+
   function sync(): void {
+    dirty.clear();
     const open = new Set(app.convs.tabs.map((c) => c.peer));
     for (const [peer, tab] of tabs) {
       if (open.has(peer)) continue;
@@ -139,6 +171,8 @@ export function createTabsView(app: App, disposer: Disposer): HTMLElement {
   }
 
   disposer.add(app.convs.tabsChanged.on(sync));
+  disposer.add(app.convs.unreadChanged.on(onUnread));
+  disposer.add(() => clearTimeout(badgeTimer));
   disposer.add(app.roster.itemsChanged.on(relabel));
   disposer.add(onLangChange(relabel));
   disposer.add(() => {
