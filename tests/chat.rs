@@ -114,7 +114,7 @@ async fn messages_both_ways_are_stored_once_with_ids() {
     for me in [&mut alice, &mut bob] {
         let mut received = 0;
         me.wait_event(|e| {
-            if let SessionEvent::MessagesAdded(list) = e {
+            if let SessionEvent::MessagesAdded { messages: list, .. } = e {
                 received += list
                     .iter()
                     .filter(|m| m.direction == MessageDirection::In)

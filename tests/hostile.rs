@@ -29,7 +29,7 @@ fn nested(depth: usize) -> String {
 async fn wait_for_body(alice: &mut Client, body: &str) {
     alice
         .wait_event(|e| match e {
-            SessionEvent::MessagesAdded(list)
+            SessionEvent::MessagesAdded { messages: list, .. }
                 if list
                     .iter()
                     .any(|m| m.body == body && m.direction == MessageDirection::In) =>
@@ -75,7 +75,8 @@ async fn deep_huge_and_junk_stanzas_never_cost_the_connection() {
 
     assert!(
         !alice.seen.iter().any(|e| match e {
-            SessionEvent::MessagesAdded(list) => list.iter().any(|m| m.body == "deep"),
+            SessionEvent::MessagesAdded { messages: list, .. } =>
+                list.iter().any(|m| m.body == "deep"),
             _ => false,
         }),
         "the too-deep message must not be stored"

@@ -19,7 +19,9 @@ async fn joined(client: &mut Client, room: &str, nick: &str) -> RoomSnapshot {
 async fn room_message(client: &mut Client, body: &str) -> hearth::store::ChatMessage {
     client
         .seen_or_wait(|e| match e {
-            SessionEvent::MessagesAdded(list) => list.iter().find(|m| m.body == body).cloned(),
+            SessionEvent::MessagesAdded { messages: list, .. } => {
+                list.iter().find(|m| m.body == body).cloned()
+            }
             _ => None,
         })
         .await
@@ -89,6 +91,21 @@ async fn two_accounts_create_join_talk_and_change_subject_and_nick() {
             ("hi Alice", MessageDirection::In)
         ]
     );
+
+    // Hearth marks the message that names Alice (her tab shows a mention)
+    // and not the one that does not.
+    bob.app.send_room_message(&room, "lunch?").await.unwrap();
+    let mentions_of = |body: &'static str| {
+        move |e: &SessionEvent| match e {
+            SessionEvent::MessagesAdded { messages, mentions } => messages
+                .iter()
+                .find(|m| m.body == body)
+                .map(|m| mentions.contains(&m.id)),
+            _ => None,
+        }
+    };
+    assert!(alice.seen_or_wait(mentions_of("hi Alice")).await);
+    assert!(!alice.seen_or_wait(mentions_of("lunch?")).await);
 
     alice
         .app

@@ -13,7 +13,7 @@ const N: usize = 30;
 
 async fn count_incoming(client: &mut Client, n: usize) {
     let incoming = |e: &SessionEvent| match e {
-        SessionEvent::MessagesAdded(l) => l
+        SessionEvent::MessagesAdded { messages: l, .. } => l
             .iter()
             .filter(|m| m.direction == MessageDirection::In)
             .count(),

@@ -58,6 +58,13 @@ pub fn ui_ready(events: State<'_, UiEvents>) {
     events.ui_ready();
 }
 
+/// The conversations the page shows now: their new messages are sent
+/// whole, the others' as activity summaries.
+#[tauri::command]
+pub fn show_conversations(events: State<'_, UiEvents>, peers: Vec<String>) {
+    events.show(peers);
+}
+
 #[tauri::command]
 pub async fn saved_login(app: State<'_, AppState>) -> IpcResult<Option<SavedLogin>> {
     Ok(app.saved_login().await?)

@@ -10,6 +10,7 @@ use super::commands::{
     FingerprintArgs, HistoryArgs, JoinRoomArgs, NotifyArgs, RoomTextArgs, SendMessageArgs,
     SendRawArgs, SetPresenceArgs, SubscriptionAnswer, UiProbeReport,
 };
+use super::conversation_activity::ConversationActivity;
 use super::error::IpcError;
 use crate::app::{
     BookmarkInput, ConnectionReport, ConnectionStep, InvitationAnswer, InviteArgs, LoginRequest,
@@ -39,6 +40,7 @@ use crate::store::{
 /// (command, TypeScript argument object, TypeScript result).
 pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("ui_ready", "Record<string, never>", "null"),
+    ("show_conversations", "{ peers: Array<string> }", "null"),
     ("saved_login", "Record<string, never>", "SavedLogin | null"),
     ("login", "{ request: LoginRequest }", "null"),
     (
@@ -128,6 +130,7 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("roster-changed", "Array<RosterItem>"),
     ("presence-changed", "Array<ContactPresence>"),
     ("messages-added", "Array<ChatMessage>"),
+    ("conversation-activity", "Array<ConversationActivity>"),
     ("message-updated", "ChatMessage"),
     ("xml-console", "Array<ConsoleEntry>"),
     ("room-joined", "RoomSnapshot"),
@@ -162,6 +165,7 @@ pub fn typescript() -> String {
         decl::<MessageKind>(&cfg),
         decl::<DeliveryState>(&cfg),
         decl::<ChatMessage>(&cfg),
+        decl::<ConversationActivity>(&cfg),
         decl::<HistoryCursor>(&cfg),
         decl::<HistoryPage>(&cfg),
         decl::<ConnectionSecurity>(&cfg),

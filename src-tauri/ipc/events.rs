@@ -5,10 +5,12 @@
 //! before the UI listens (offline messages delivered at login, the roster)
 //! are kept and delivered, in order, when the UI calls `ui_ready`.
 
+use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 
 use tauri::{AppHandle, Emitter};
 
+use super::conversation_activity::split;
 use crate::session::{EventSink, SessionEvent};
 
 /// Events kept while the UI is not listening yet. Beyond this, older events
@@ -19,6 +21,8 @@ pub struct WindowSink {
     handle: OnceLock<AppHandle>,
     /// `Some` until the UI said it listens.
     pending: Mutex<Option<Vec<SessionEvent>>>,
+    /// Conversations the page shows (see `conversation_activity`).
+    shown: Mutex<HashSet<String>>,
 }
 
 impl WindowSink {
@@ -26,6 +30,13 @@ impl WindowSink {
         Self {
             handle: OnceLock::new(),
             pending: Mutex::new(Some(Vec::new())),
+            shown: Mutex::new(HashSet::new()),
+        }
+    }
+
+    pub fn show(&self, peers: Vec<String>) {
+        if let Ok(mut shown) = self.shown.lock() {
+            *shown = peers.into_iter().collect();
         }
     }
 
@@ -52,7 +63,20 @@ impl WindowSink {
             SessionEvent::State(s) => handle.emit("connection-state", s),
             SessionEvent::Roster(r) => handle.emit("roster-changed", r),
             SessionEvent::Presence(p) => handle.emit("presence-changed", p),
-            SessionEvent::MessagesAdded(m) => handle.emit("messages-added", m),
+            SessionEvent::MessagesAdded { messages, mentions } => {
+                let (whole, activity) = match self.shown.lock() {
+                    Ok(shown) => split(messages, &mentions, &shown),
+                    Err(_) => (messages, Vec::new()),
+                };
+                let mut sent = Ok(());
+                if !whole.is_empty() {
+                    sent = handle.emit("messages-added", whole);
+                }
+                if !activity.is_empty() {
+                    sent = sent.and(handle.emit("conversation-activity", activity));
+                }
+                sent
+            }
             SessionEvent::MessageUpdated(m) => handle.emit("message-updated", m),
             SessionEvent::Console(lines) => handle.emit("xml-console", lines),
             SessionEvent::RoomJoined(r) => handle.emit("room-joined", r),

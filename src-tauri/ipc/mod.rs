@@ -2,6 +2,7 @@
 
 mod commands;
 pub mod contract;
+pub mod conversation_activity;
 mod error;
 mod events;
 mod webview_tuning;
@@ -53,6 +54,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::ui_ready,
+            commands::show_conversations,
             commands::saved_login,
             commands::login,
             commands::test_connection,

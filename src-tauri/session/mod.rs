@@ -13,6 +13,7 @@ mod handle_muc;
 mod handle_rooms;
 mod iq_tracker;
 mod link;
+mod mention;
 mod proxy;
 mod rfc1928_socks5;
 mod rfc6120_sasl;

@@ -87,7 +87,7 @@ async fn one_run(n: usize) -> (f64, f64) {
         );
         got += alice
             .wait_event(|e| match e {
-                SessionEvent::MessagesAdded(list) => Some(
+                SessionEvent::MessagesAdded { messages: list, .. } => Some(
                     list.iter()
                         .filter(|m| m.direction == MessageDirection::In)
                         .count(),

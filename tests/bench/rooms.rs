@@ -93,7 +93,7 @@ async fn flood_run(n: usize) -> (f64, f64) {
         );
         got += alice
             .wait_event(|e| match e {
-                SessionEvent::MessagesAdded(list) => Some(
+                SessionEvent::MessagesAdded { messages: list, .. } => Some(
                     list.iter()
                         .filter(|m| {
                             m.kind == MessageKind::Groupchat && m.direction == MessageDirection::In

@@ -112,6 +112,10 @@ export class App {
         this.chat.onMessagesAdded(batch);
         this.notifier.onMessagesAdded(batch);
       }),
+      b.listen("conversation-activity", (list) => {
+        this.chat.onActivity(list);
+        this.notifier.onActivity(list);
+      }),
       b.listen("message-updated", (m) => this.chat.onMessageUpdated(m)),
       b.listen("room-joined", (s) => this.roomActions.onJoined(s)),
       b.listen("room-left", (e) => this.roomActions.onLeft(e)),

@@ -43,6 +43,28 @@ timestamp: number, stanzaId: string | null, originId: string | null, state: Deli
  */
 sender: string | null, };
 
+export type ConversationActivity = { peer: string, 
+/**
+ * The kind of the newest message (`groupchat` for a room).
+ */
+kind: MessageKind, 
+/**
+ * New incoming messages.
+ */
+incoming: number, 
+/**
+ * New incoming room messages that name our nick.
+ */
+mentions: number, 
+/**
+ * The newest incoming message.
+ */
+latest: ChatMessage | null, 
+/**
+ * The newest incoming room message that names our nick.
+ */
+latestMention: ChatMessage | null, };
+
 export type HistoryCursor = { timestamp: number, id: number, };
 
 export type HistoryPage = { 
@@ -317,6 +339,7 @@ export type IpcError = { code: ErrorCode, message: string, };
 /** Every command: its argument object and its result. */
 export interface Commands {
   ui_ready: { args: Record<string, never>, result: null };
+  show_conversations: { args: { peers: Array<string> }, result: null };
   saved_login: { args: Record<string, never>, result: SavedLogin | null };
   login: { args: { request: LoginRequest }, result: null };
   test_connection: { args: { request: LoginRequest }, result: ConnectionReport };
@@ -366,6 +389,7 @@ export interface Events {
   "roster-changed": Array<RosterItem>;
   "presence-changed": Array<ContactPresence>;
   "messages-added": Array<ChatMessage>;
+  "conversation-activity": Array<ConversationActivity>;
   "message-updated": ChatMessage;
   "xml-console": Array<ConsoleEntry>;
   "room-joined": RoomSnapshot;

@@ -1,6 +1,6 @@
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
-import type { ChatMessage, HistoryCursor } from "./bindings";
+import type { ChatMessage, ConversationActivity, HistoryCursor } from "./bindings";
 import type { ConversationKind, ConversationStore } from "./state/conversations";
 import type { RoomStore } from "./state/rooms";
 
@@ -14,11 +14,29 @@ export class ChatController {
    */
   leaveRoom: ((room: string) => Promise<unknown>) | null = null;
 
+  /** The conversation the backend was last told the page shows. */
+  private shown: string | null = null;
+
   constructor(
     private readonly backend: Backend,
     private readonly convs: ConversationStore,
     private readonly rooms: RoomStore,
-  ) {}
+  ) {
+    convs.tabsChanged.on(() => this.onTabs());
+  }
+
+  /**
+   * The active tab changed: a tab that only got counts while hidden reads
+   * its latest page again, and the backend learns which conversation to
+   * send whole messages for.
+   */
+  private onTabs(): void {
+    const active = this.convs.active;
+    if (active === this.shown) return;
+    this.shown = active;
+    void this.backend.invoke("show_conversations", { peers: active === null ? [] : [active] }).catch(() => undefined);
+    if (active !== null && this.convs.resetStale(active)) void this.loadOlder(active);
+  }
 
   /** Opens (or focuses) the tab for `peer`; a new tab loads its latest history page. */
   open(peer: string, focus = true, kind: ConversationKind = "chat"): void {
@@ -77,6 +95,23 @@ export class ChatController {
       return true;
     });
     for (const peer of this.convs.receive(accepted, (m) => this.rooms.isMention(m))) void this.loadOlder(peer);
+  }
+
+  /** `conversation-activity`: new messages in conversations the page does not show. */
+  onActivity(list: ConversationActivity[]): void {
+    for (const a of list) {
+      const room = a.kind === "groupchat";
+      if (!this.convs.get(a.peer)) {
+        // A new tab reads its latest page, new messages included.
+        if (room ? !this.rooms.get(a.peer)?.joined : a.incoming === 0) continue;
+        this.open(a.peer, false, room ? "room" : "chat");
+      } else {
+        this.convs.markStale(a.peer);
+        // Shown already (the backend learns that a moment later): read now.
+        if (this.convs.active === a.peer && this.convs.resetStale(a.peer)) void this.loadOlder(a.peer);
+      }
+      this.convs.count(a.peer, a.incoming, a.mentions);
+    }
   }
 
   onMessageUpdated(message: ChatMessage): void {

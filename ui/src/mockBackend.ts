@@ -109,6 +109,7 @@ export class MockBackend implements Backend {
   private fallback<K extends keyof Commands>(cmd: K, args: Args<K>): Result<K> {
     const defaults: { [C in keyof Commands]: (a: Args<C>) => Result<C> } = {
       ui_ready: () => null,
+      show_conversations: () => null,
       saved_login: () => null,
       login: () => null,
       test_connection: () => ({

@@ -1,5 +1,5 @@
 import type { Backend } from "./backend";
-import type { ChatMessage } from "./bindings";
+import type { ChatMessage, ConversationActivity } from "./bindings";
 import { t } from "./i18n";
 import type { ConversationStore } from "./state/conversations";
 import type { RosterStore } from "./state/roster";
@@ -60,20 +60,34 @@ export class Notifier {
     }
     for (const [peer, list] of byPeer) {
       const last = list[list.length - 1];
-      if (!last) continue;
-      const held = this.held.get(peer);
-      if (held) {
-        held.last = last;
-        held.count += list.length;
-        continue;
-      }
-      const since = this.now() - (this.lastShown.get(peer) ?? Number.NEGATIVE_INFINITY);
-      if (since >= NOTIFY_WINDOW_MS) {
-        this.show(peer, last, list.length);
-      } else {
-        const timer = setTimeout(() => this.release(peer), NOTIFY_WINDOW_MS - since);
-        this.held.set(peer, { last, count: list.length, timer });
-      }
+      if (last) this.offer(peer, last, list.length);
+    }
+  }
+
+  /** Activity in conversations the page does not show: the backend counted mentions. */
+  onActivity(list: ConversationActivity[]): void {
+    for (const a of list) {
+      const room = a.kind === "groupchat";
+      const last = room ? a.latestMention : a.latest;
+      const count = room ? a.mentions : a.incoming;
+      if (last && count > 0 && this.isNews(last)) this.offer(a.peer, last, count);
+    }
+  }
+
+  /** Shows now, or holds until the conversation's window is over. */
+  private offer(peer: string, last: ChatMessage, count: number): void {
+    const held = this.held.get(peer);
+    if (held) {
+      held.last = last;
+      held.count += count;
+      return;
+    }
+    const since = this.now() - (this.lastShown.get(peer) ?? Number.NEGATIVE_INFINITY);
+    if (since >= NOTIFY_WINDOW_MS) {
+      this.show(peer, last, count);
+    } else {
+      const timer = setTimeout(() => this.release(peer), NOTIFY_WINDOW_MS - since);
+      this.held.set(peer, { last, count, timer });
     }
   }
 
@@ -109,10 +123,15 @@ export class Notifier {
     return room.split("@")[0] ?? room;
   }
 
-  private worthNotifying(m: ChatMessage): boolean {
+  /** Incoming, recent, and not in the conversation the user is looking at. */
+  private isNews(m: ChatMessage): boolean {
     if (m.direction !== "in" || m.kind === "headline") return false;
     if (this.now() - m.timestamp > FRESH_MS) return false;
-    if (this.attention.windowFocused() && this.convs.active === m.peer) return false;
+    return !(this.attention.windowFocused() && this.convs.active === m.peer);
+  }
+
+  private worthNotifying(m: ChatMessage): boolean {
+    if (!this.isNews(m)) return false;
     if (m.kind === "groupchat") {
       const room = this.rooms.get(m.peer);
       return room !== undefined && mentionsNick(m.body, room.nick);

@@ -94,6 +94,24 @@ describe("desktop notifications", () => {
     expect(mock.callsOf("notify")).toEqual([{ args: { title: "carl (team@conf.example)", body: "psst" } }]);
   });
 
+  it("activity summaries notify like messages: 1:1 by count, rooms only for mentions", async () => {
+    const { mock, notifier } = setup(false);
+    const latest = msg({ peer: "bob@example.org", body: "last of three", timestamp: NOW });
+    const room = msg({ peer: "team@conf.example", kind: "groupchat", sender: "carl", body: "lunch?", timestamp: NOW });
+    const named = msg({ peer: "team@conf.example", kind: "groupchat", sender: "carl", body: "anna?", timestamp: NOW });
+    notifier.onActivity([
+      { peer: "bob@example.org", kind: "chat", incoming: 3, mentions: 0, latest, latestMention: null },
+      { peer: "team@conf.example", kind: "groupchat", incoming: 9, mentions: 0, latest: room, latestMention: null },
+      { peer: "old@example.org", kind: "chat", incoming: 1, mentions: 0, latest: msg({ peer: "old@example.org", timestamp: NOW - 86_400_000 }), latestMention: null },
+    ]);
+    notifier.onActivity([{ peer: "team@conf.example", kind: "groupchat", incoming: 4, mentions: 2, latest: room, latestMention: named }]);
+    await settle();
+    expect(mock.callsOf("notify")).toEqual([
+      { args: { title: "Bob", body: "last of three (+2)" } },
+      { args: { title: "carl · team", body: "anna? (+1)" } },
+    ]);
+  });
+
   it("in rooms, only mentions of our nick notify", async () => {
     const { mock, notifier } = setup(false);
     notifier.onMessagesAdded([

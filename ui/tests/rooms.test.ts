@@ -120,6 +120,18 @@ describe("room tab", () => {
     expect(get("message-body", "", sent).textContent).toBe("<b>ship it</b>");
   });
 
+  it("counts activity and mentions counted by the backend on a background room tab", async () => {
+    const { mock } = await inRoom();
+    mock.emit("messages-added", [msg({ peer: "anna@company.com", id: 10 })]);
+    get("tab", '[data-jid="anna@company.com"]').click();
+    const mention = msg({ peer: ROOM, id: 30, kind: "groupchat", sender: "bob", body: "me: look" });
+    mock.emit("conversation-activity", [{ peer: ROOM, kind: "groupchat", incoming: 25, mentions: 1, latest: mention, latestMention: mention }]);
+    await badgesDrawn();
+    const tab = get("tab", `[data-jid="${ROOM}"]`);
+    expect(get("tab-unread", "", tab).textContent).toBe("25");
+    expect(get("tab-mention", "", tab).hidden).toBe(false);
+  });
+
   it("counts unread room messages and marks mentions of our nick on a background tab", async () => {
     const { mock } = await inRoom();
     mock.emit("messages-added", [msg({ peer: "anna@company.com", id: 10 })]);

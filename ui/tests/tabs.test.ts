@@ -108,6 +108,48 @@ describe("tabs and history", () => {
     expect(shown[shown.length - 1]).toBe("message 1999");
   });
 
+  it("tells the backend which conversation is shown; a tab that only got counts reads its latest page when shown", async () => {
+    const { mock } = await bootOnline((m) => {
+      m.on("roster_snapshot", () => roster);
+      m.on("history_page", ({ args }) => (args.peer === ANNA ? annaHistory()(args) : { messages: [], complete: true }));
+    });
+    await openFromRoster(ANNA);
+    await openFromRoster(BOB);
+    expect(mock.callsOf("show_conversations").at(-1)).toEqual({ peers: [BOB] });
+    const annaLoads = () => mock.callsOf("history_page").filter((c) => c.args.peer === ANNA);
+    expect(annaLoads()).toHaveLength(1);
+
+    const latest = msg({ peer: ANNA, id: 219, body: "the newest" });
+    mock.emit("conversation-activity", [{ peer: ANNA, kind: "chat", incoming: 40, mentions: 0, latest, latestMention: null }]);
+    await badgesDrawn();
+    expect(get("tab-unread", "", get("tab", `[data-jid="${ANNA}"]`)).textContent).toBe("40");
+    expect(annaLoads()).toHaveLength(1); // nothing read while hidden
+
+    get("tab", `[data-jid="${ANNA}"]`).click();
+    await settle();
+    expect(mock.callsOf("show_conversations").at(-1)).toEqual({ peers: [ANNA] });
+    expect(annaLoads().at(-1)).toEqual({ args: { peer: ANNA, before: null, limit: 50 } });
+    expect(ids()).toEqual(Array.from({ length: 50 }, (_, i) => 170 + i));
+  });
+
+  it("opens a tab for a new sender known only from activity", async () => {
+    const { mock } = await bootOnline((m) => {
+      m.on("roster_snapshot", () => roster);
+      m.on("history_page", ({ args }) => ({ messages: args.peer === ANNA ? [msg({ peer: ANNA, id: 5, body: "hello" })] : [], complete: true }));
+    });
+    await openFromRoster(BOB);
+    mock.emit("conversation-activity", [
+      { peer: ANNA, kind: "chat", incoming: 1, mentions: 0, latest: msg({ peer: ANNA, id: 5 }), latestMention: null },
+      { peer: "carl@company.com", kind: "chat", incoming: 0, mentions: 0, latest: null, latestMention: null },
+    ]);
+    await settle();
+    expect(all("tab").map((t) => t.dataset.jid)).toEqual([BOB, ANNA]);
+    expect(get("tab", `[data-jid="${BOB}"]`).getAttribute("aria-selected")).toBe("true");
+    get("tab", `[data-jid="${ANNA}"]`).click();
+    await settle();
+    expect(all("message-body").map((b) => b.textContent)).toEqual(["hello"]);
+  });
+
   it("closes tabs with ×, middle-click and Ctrl+W and cycles with Ctrl+Tab", async () => {
     await bootOnline((m) => m.on("roster_snapshot", () => ({ ...roster, items: [...roster.items, contact("carl@company.com", "Carl")] })));
     await openFromRoster(ANNA);

@@ -49,7 +49,9 @@ use crate::session::state::ConnectionState;
 use crate::session::tls_trust::TrustVerifier;
 use crate::session::xml_console::{Console, ConsoleEntry};
 use crate::session::EventSink;
-use crate::store::{now_ms, ChatMessage, DeliveryState, NewMessage, Store};
+use crate::store::{
+    now_ms, ChatMessage, DeliveryState, MessageDirection, MessageKind, NewMessage, Store,
+};
 
 /// Most incoming stanzas handled before the batch is written and announced.
 const BATCH: usize = 500;
@@ -83,7 +85,12 @@ pub enum SessionEvent {
     State(ConnectionState),
     Roster(Vec<RosterItem>),
     Presence(Vec<ContactPresence>),
-    MessagesAdded(Vec<ChatMessage>),
+    /// Stored messages, and the ids among them of room messages that name
+    /// our nick there (decided here, where the nick is known).
+    MessagesAdded {
+        messages: Vec<ChatMessage>,
+        mentions: Vec<i64>,
+    },
     MessageUpdated(ChatMessage),
     /// XML console lines (only while the console is open).
     Console(Vec<ConsoleEntry>),
@@ -441,13 +448,17 @@ impl Actor {
             let account = self.own.to_string();
             match self.with_store(|s| s.insert_messages(&account, &batch)) {
                 Ok(added) if !added.is_empty() => {
-                    self.sink.emit(SessionEvent::MessagesAdded(added))
+                    let mentions = self.mentions(&added);
+                    self.sink.emit(SessionEvent::MessagesAdded {
+                        messages: added,
+                        mentions,
+                    })
                 }
                 Ok(_) => {}
                 Err(e) => {
                     // Keep the messages visible even if the disk refused them.
                     log::error!("could not store {} messages: {e}", batch.len());
-                    let shown = batch
+                    let shown: Vec<ChatMessage> = batch
                         .into_iter()
                         .enumerate()
                         .map(|(i, m)| ChatMessage {
@@ -465,7 +476,11 @@ impl Actor {
                             sender: m.sender,
                         })
                         .collect();
-                    self.sink.emit(SessionEvent::MessagesAdded(shown));
+                    let mentions = self.mentions(&shown);
+                    self.sink.emit(SessionEvent::MessagesAdded {
+                        messages: shown,
+                        mentions,
+                    });
                 }
             }
         }
@@ -482,6 +497,24 @@ impl Actor {
             self.sink
                 .emit(SessionEvent::Occupants(self.rooms.take_changes()));
         }
+    }
+
+    /// Incoming room messages that name our nick in that room.
+    fn mentions(&self, messages: &[ChatMessage]) -> Vec<i64> {
+        messages
+            .iter()
+            .filter(|m| m.kind == MessageKind::Groupchat && m.direction == MessageDirection::In)
+            .filter(|m| {
+                let Ok(room) = m.peer.parse::<BareJid>() else {
+                    return false;
+                };
+                self.rooms.nick(&room).is_some_and(|nick| {
+                    m.sender.as_deref() != Some(nick)
+                        && super::mention::mentions_nick(&m.body, nick)
+                })
+            })
+            .map(|m| m.id)
+            .collect()
     }
 
     fn on_link(&mut self, status: LinkStatus) {

@@ -1,19 +1,23 @@
 #!/bin/bash
 # Run the shared peer benchmark (../../../../shared/peerbench, or PEERBENCH) on Hearth's
 # release build. Root, Debian 12. Results: $PB_DIR/results-hearth.jsonl and a table on stdout.
-#   tests/bench/peerbench/run.sh [REPS] [K]
+#   tests/bench/peerbench/run.sh [REPS] [K] [--probe]
+# --probe: the page measures its main-thread stalls (lines "ui probe: ..." in
+# $PB_DIR/run/hearth-r*.log); the probe's timer adds CPU, so CPU figures come
+# from runs without it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 src=${PEERBENCH:-$repo/../shared/peerbench}
 reps=${1:-3}; k=${2:-5000}
 export PB_DIR=${PB_DIR:-/tmp/peerbench}
+mkdir -p "$PB_DIR"
+if [ "${3:-}" = --probe ]; then touch "$PB_DIR/hearth-ui-probe"; else rm -f "$PB_DIR/hearth-ui-probe"; fi
 work=$PB_DIR/src
 apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends \
   prosody prosody-modules lua-unbound lua-sec lua-dbi-sqlite3 eatmydata \
   xvfb x11-utils x11-apps imagemagick xdotool dbus dbus-x11 tmux sqlite3 openssl \
   dnsmasq-base bind9-dnsutils >/dev/null
-mkdir -p "$PB_DIR"
 [ -x "$PB_DIR/venv/bin/python" ] || { python3 -m venv "$PB_DIR/venv" && "$PB_DIR/venv/bin/pip" -q install slixmpp; }
 rm -rf "$work"; cp -r "$src" "$work"; cp "$here/hearth.sh" "$work/clients/hearth.sh"; chmod +x "$work/clients/"*.sh
 (cd "$repo/ui" && npm install --no-audit --no-fund >/dev/null && npm run build >/dev/null)

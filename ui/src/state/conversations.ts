@@ -14,6 +14,11 @@ export interface Conversation {
   /** Unread messages that name our nick (rooms only). */
   mentions: number;
   historyStarted: boolean;
+  /**
+   * Messages arrived while the tab was not shown (the backend sent only
+   * counts): what it keeps is out of date and is read again when shown.
+   */
+  stale: boolean;
   loading: boolean;
   complete: boolean;
   historyError: IpcError | null;
@@ -64,7 +69,7 @@ export class ConversationStore {
     const created = !conv;
     if (!conv) {
       conv = {
-        peer, kind, messages: [], byId: new Map(), unread: 0, mentions: 0, historyStarted: false,
+        peer, kind, messages: [], byId: new Map(), unread: 0, mentions: 0, historyStarted: false, stale: false,
         loading: false, complete: false, historyError: null, sendError: null,
       };
       this.tabs.push(conv);
@@ -170,6 +175,36 @@ export class ConversationStore {
     }
     if (counted.length > 0) this.unreadChanged.emit(counted);
     return opened;
+  }
+
+  /** Counts new incoming messages (and mentions of us) on a tab that is not active. */
+  count(peer: string, incoming: number, mentions: number): void {
+    const conv = this.get(peer);
+    if (!conv || incoming === 0 || this.active === peer) return;
+    conv.unread += incoming;
+    conv.mentions += mentions;
+    this.unreadChanged.emit([peer]);
+  }
+
+  markStale(peer: string): void {
+    const conv = this.get(peer);
+    if (conv) conv.stale = true;
+  }
+
+  /**
+   * Forgets the messages a stale tab keeps, so that its latest page is read
+   * from history again. False when the tab was not stale.
+   */
+  resetStale(peer: string): boolean {
+    const conv = this.get(peer);
+    if (!conv?.stale) return false;
+    conv.stale = false;
+    conv.messages = [];
+    conv.byId.clear();
+    conv.historyStarted = false;
+    conv.complete = false;
+    this.messagesChanged.emit({ peer, added: [], updated: [] });
+    return true;
   }
 
   /** `message-updated`: replaces the message with that id. */
