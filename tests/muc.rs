@@ -244,3 +244,48 @@ async fn after_a_server_restart_rooms_are_rejoined_without_duplicate_history() {
         .count();
     assert_eq!(befores, 5, "{:#?}", page.messages);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_that_forgot_us_silently_is_noticed_by_self_ping_and_joined_again() {
+    let server = Prosody::start(&["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice
+        .app
+        .ping_rooms_after(std::time::Duration::from_secs(2));
+    alice.login(&server).await;
+    bob.login(&server).await;
+    let room = server.room("quiet");
+    joined(&mut alice, &room, "Alice").await;
+    joined(&mut bob, &room, "Bob").await;
+
+    // The room drops Alice without a word to anyone (as after a server
+    // hiccup): no unavailable presence reaches her or Bob.
+    let lua = format!(
+        r#"local r = prosody.hosts["{service}"].modules.muc.get_room_from_jid("{room}"); local o = r:get_occupant_by_nick("{room}/Alice"); o.role = nil; r:save_occupant(o); return "dropped""#,
+        service = room.split('@').nth(1).unwrap(),
+    );
+    assert!(server.run_lua(&lua).contains("dropped"));
+
+    // Quiet for two seconds, Alice's self-ping gets "not an occupant" and
+    // she joins again: Bob sees her arrive, and she gets his next message.
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::RoomJoined(r) if r.room == room => Some(()),
+            _ => None,
+        })
+        .await;
+    bob.wait_event(|e| match e {
+        SessionEvent::Occupants(changes) => changes
+            .iter()
+            .any(|c| c.room == room && c.present.iter().any(|o| o.nick == "Alice"))
+            .then_some(()),
+        _ => None,
+    })
+    .await;
+    bob.app
+        .send_room_message(&room, "welcome back")
+        .await
+        .unwrap();
+    room_message(&mut alice, "welcome back").await;
+}

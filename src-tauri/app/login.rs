@@ -275,6 +275,7 @@ impl App {
                 priority: settings.priority,
                 response_timeout: Duration::from_secs(settings.response_timeout_secs.into()),
                 sasl: settings.sasl,
+                room_quiet_before_ping: self.room_quiet_before_ping(),
             },
             self.shared_store(),
             self.sink.clone(),

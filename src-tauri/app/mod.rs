@@ -54,6 +54,8 @@ pub struct App {
     demo: Option<DemoProfile>,
     /// DNS servers for SRV lookups (the system's unless set).
     name_servers: Mutex<NameServers>,
+    /// XEP-0410: silence in a room before we check that we are still in it.
+    room_quiet_before_ping: Mutex<std::time::Duration>,
 }
 
 /// The profile folder: `HEARTH_DATA_DIR`, else the OS data directory.
@@ -86,6 +88,9 @@ impl App {
             console_open: std::sync::atomic::AtomicBool::new(false),
             demo,
             name_servers: Mutex::new(NameServers::System),
+            room_quiet_before_ping: Mutex::new(
+                crate::features::xep0410_self_ping::QUIET_BEFORE_PING,
+            ),
         })
     }
 
@@ -94,6 +99,21 @@ impl App {
         if let Ok(mut ns) = self.name_servers.lock() {
             *ns = servers;
         }
+    }
+
+    /// Sessions started from now on check quiet rooms after `quiet`
+    /// instead of five minutes (tests).
+    pub fn ping_rooms_after(&self, quiet: std::time::Duration) {
+        if let Ok(mut q) = self.room_quiet_before_ping.lock() {
+            *q = quiet;
+        }
+    }
+
+    fn room_quiet_before_ping(&self) -> std::time::Duration {
+        self.room_quiet_before_ping
+            .lock()
+            .map(|q| *q)
+            .unwrap_or(crate::features::xep0410_self_ping::QUIET_BEFORE_PING)
     }
 
     fn name_servers(&self) -> NameServers {

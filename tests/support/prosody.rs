@@ -194,7 +194,7 @@ https_ports = {{ }}
 plugin_paths = {{ "/usr/lib/prosody/modules" }}
 modules_enabled = {{
     "disco"; "roster"; "saslauth"; {tls_module} "smacks"; "ping"; "version";
-    "offline"; "posix"; "register"; "mam"; "private"; "pep"; {bookmarks_module}
+    "offline"; "posix"; "register"; "mam"; "private"; "pep"; "admin_shell"; {bookmarks_module}
 }}
 modules_disabled = {{ "s2s"; "dialback"; "limits"; "admin_telnet"; }}
 authentication = "internal_hashed"
@@ -249,6 +249,26 @@ Component "conference.{domain}" "muc"
             registration = self.registration,
         );
         std::fs::write(self.config(), cfg).unwrap();
+    }
+
+    /// Runs Lua inside the server through its admin shell, for server-side
+    /// events a client cannot cause (e.g. a room forgetting an occupant
+    /// without telling anyone). Returns the shell's output.
+    pub fn run_lua(&self, lua: &str) -> String {
+        let out = Command::new("prosodyctl")
+            .arg("--config")
+            .arg(self.config())
+            .arg("shell")
+            .arg(format!("> {lua}"))
+            .output()
+            .expect("prosodyctl shell");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "admin shell failed: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        text
     }
 
     pub fn register(&self, user: &str, password: &str) {

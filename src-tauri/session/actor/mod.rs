@@ -78,6 +78,9 @@ pub struct SessionConfig {
     pub response_timeout: Duration,
     /// SASL mechanisms the user allows.
     pub sasl: SaslPolicy,
+    /// How long a joined room may stay silent before we check (XEP-0410)
+    /// that it still counts us as an occupant.
+    pub room_quiet_before_ping: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -276,6 +279,7 @@ pub fn start(
         batch: Vec::new(),
         presence_batch: Vec::new(),
         rooms: RoomBook::default(),
+        room_quiet_before_ping: cfg.room_quiet_before_ping,
         bookmarks: Default::default(),
         invitations: Default::default(),
         requests: Default::default(),
@@ -310,6 +314,7 @@ struct Actor {
     batch: Vec<NewMessage>,
     presence_batch: Vec<ContactPresence>,
     rooms: RoomBook,
+    room_quiet_before_ping: Duration,
     bookmarks: bookmarks::Bookmarks,
     invitations: std::collections::HashMap<String, crate::features::xep0045_muc_invite::Invite>,
     /// Subscription requests from people not in the roster, unanswered.

@@ -267,10 +267,9 @@ impl Actor {
 impl Actor {
     /// XEP-0410: ping our own occupant JID in rooms that have been quiet.
     pub(super) async fn ping_quiet_rooms(&mut self) {
-        let due = self.rooms.due_for_ping(
-            std::time::Instant::now(),
-            xep0410_self_ping::QUIET_BEFORE_PING,
-        );
+        let due = self
+            .rooms
+            .due_for_ping(std::time::Instant::now(), self.room_quiet_before_ping);
         for (room, nick) in due {
             let Ok(occupant) = room.with_resource_str(&nick) else {
                 continue;
