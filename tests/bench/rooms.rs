@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 
 use hearth::session::SessionEvent;
 use hearth::store::{DeliveryState, MessageDirection, MessageKind};
-use sha1::{Digest, Sha1};
-use support::prosody::{Options, COMPONENT_SECRET};
+use support::component;
+use support::prosody::Options;
 use support::{Client, Prosody};
 
 fn cpu_seconds() -> f64 {
@@ -113,32 +113,8 @@ async fn flood_run(n: usize) -> (f64, f64) {
 /// connection; returns once the room has sent the last one its own
 /// presence. The connection stays open (returned) so they stay.
 fn fill_room(server: &Prosody, room: &str, n: usize) -> TcpStream {
-    let port = server.component_port.expect("started with a component");
     let bots = format!("bots.{}", server.domain);
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
-    write!(
-        s,
-        "<?xml version='1.0'?><stream:stream xmlns='jabber:component:accept' \
-         xmlns:stream='http://etherx.jabber.org/streams' to='{bots}'>"
-    )
-    .unwrap();
-    let mut seen = String::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    let id = loop {
-        let k = s.read(&mut buf).unwrap();
-        assert!(k > 0, "component stream closed: {seen}");
-        seen.push_str(&String::from_utf8_lossy(&buf[..k]));
-        if let Some(at) = seen.find(" id='").or_else(|| seen.find(" id=\"")) {
-            let rest = &seen[at + 5..];
-            if let Some(end) = rest.find(['\'', '"']) {
-                break rest[..end].to_owned();
-            }
-        }
-    };
-    let digest = Sha1::digest(format!("{id}{COMPONENT_SECRET}").as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    write!(s, "<handshake>{hex}</handshake>").unwrap();
+    let mut s = component::connect(server);
     // Join one by one, reading what the room sends meanwhile (each newcomer
     // gets everyone's presence), until the last one's self-presence.
     let reader = s.try_clone().unwrap();

@@ -1,0 +1,175 @@
+//! The room browser against a service that pages (XEP-0059), and joining a
+//! room that is still locked. Prosody's own MUC lists every room in one
+//! answer, so the paging service is the test server's `bots.<domain>`
+//! component, answering disco like a large conference service (Openfire
+//! pages its room list this way).
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::{Arc, Mutex};
+
+use hearth::app::RoomListArgs;
+use hearth::error::ErrorCode;
+use support::prosody::Options;
+use support::{component, Client, Prosody};
+
+const ROOMS: usize = 60;
+
+/// The value of `attr='…'` (or "…") in `tag`.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    for quote in ['\'', '"'] {
+        let key = format!(" {name}={quote}");
+        if let Some(at) = tag.find(&key) {
+            let rest = &tag[at + key.len()..];
+            return rest.find(quote).map(|end| &rest[..end]);
+        }
+    }
+    None
+}
+
+/// Answers disco#items on the service with pages of at most `max` rooms
+/// (XEP-0059 `first`/`last`/`count`) and disco#info on each room. Records
+/// the `after` of every items request.
+fn serve_rooms(mut s: TcpStream, bots: String, afters: Arc<Mutex<Vec<Option<String>>>>) {
+    let mut reader = s.try_clone().unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut pending = String::new();
+    loop {
+        let k = reader.read(&mut buf).unwrap_or(0);
+        if k == 0 {
+            return;
+        }
+        pending.push_str(&String::from_utf8_lossy(&buf[..k]));
+        while let (Some(start), Some(end)) = (pending.find("<iq"), pending.find("</iq>")) {
+            if end < start {
+                pending.drain(..start);
+                continue;
+            }
+            let iq: String = pending.drain(..end + 5).collect::<String>()[start..].to_owned();
+            let (id, from, to) = (attr(&iq, "id"), attr(&iq, "from"), attr(&iq, "to"));
+            let (Some(id), Some(from), Some(to)) = (id, from, to) else {
+                continue;
+            };
+            let reply = if iq.contains("disco#items") {
+                let after = iq
+                    .split_once("<after>")
+                    .and_then(|(_, r)| r.split_once("</after>"))
+                    .map(|(a, _)| a.to_owned());
+                let max: usize = iq
+                    .split_once("<max>")
+                    .and_then(|(_, r)| r.split_once("</max>"))
+                    .and_then(|(m, _)| m.parse().ok())
+                    .unwrap_or(ROOMS);
+                let first = after
+                    .as_deref()
+                    .and_then(|a| a.strip_prefix('r'))
+                    .and_then(|a| a.split('@').next())
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .map_or(0, |n| n + 1);
+                afters.lock().unwrap().push(after);
+                let last = (first + max).min(ROOMS);
+                let items: String = (first..last)
+                    .map(|i| format!("<item jid='r{i:02}@{bots}' name='Room {i:02}'/>"))
+                    .collect();
+                format!(
+                    "<query xmlns='http://jabber.org/protocol/disco#items'>{items}\
+                     <set xmlns='http://jabber.org/protocol/rsm'><first index='{first}'>r{first:02}@{bots}</first>\
+                     <last>r{:02}@{bots}</last><count>{ROOMS}</count></set></query>",
+                    last - 1
+                )
+            } else {
+                "<query xmlns='http://jabber.org/protocol/disco#info'>\
+                 <identity category='conference' type='text' name='A room'/>\
+                 <feature var='http://jabber.org/protocol/muc'/></query>"
+                    .to_owned()
+            };
+            let stanza =
+                format!("<iq type='result' id='{id}' from='{to}' to='{from}'>{reply}</iq>");
+            if s.write_all(stanza.as_bytes()).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_room_browser_pages_through_a_service_that_pages() {
+    let server = Prosody::start_with(
+        &["alice"],
+        Options {
+            component: true,
+            ..Options::default()
+        },
+    );
+    let bots = format!("bots.{}", server.domain);
+    let afters = Arc::new(Mutex::new(Vec::new()));
+    let stream = component::connect(&server);
+    {
+        let (bots, afters) = (bots.clone(), afters.clone());
+        std::thread::spawn(move || serve_rooms(stream, bots, afters));
+    }
+    let mut alice = Client::new(&server, "alice");
+    alice.login(&server).await;
+
+    let first = alice
+        .app
+        .list_rooms(RoomListArgs {
+            service: Some(bots.clone()),
+            after: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(first.rooms.len(), 50);
+    assert_eq!(first.rooms[0].jid, format!("r00@{bots}"));
+    assert_eq!(first.rooms[0].name.as_deref(), Some("Room 00"));
+    assert_eq!(first.next, Some(format!("r49@{bots}")));
+
+    let second = alice
+        .app
+        .list_rooms(RoomListArgs {
+            service: Some(bots.clone()),
+            after: first.next.clone(),
+        })
+        .await
+        .unwrap();
+    let jids: Vec<_> = second.rooms.iter().map(|r| r.jid.clone()).collect();
+    let expected: Vec<_> = (50..ROOMS).map(|i| format!("r{i}@{bots}")).collect();
+    assert_eq!(jids, expected);
+    assert_eq!(second.next, None, "the last page says so");
+    assert_eq!(*afters.lock().unwrap(), [None, Some(format!("r49@{bots}"))]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn joining_a_room_still_locked_by_its_creator_is_refused_in_words() {
+    let server = Prosody::start(&["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    let room = server.room("draft");
+    // Bob's other client creates the room and has not configured it yet.
+    bob.app
+        .send_raw(&format!(
+            "<presence to='{room}/Bob'><x xmlns='http://jabber.org/protocol/muc'/></presence>"
+        ))
+        .await
+        .unwrap();
+    // Wait until the server holds the room (Bob is its owner).
+    let service = room.split('@').nth(1).unwrap().to_owned();
+    let exists = format!(
+        r#"return prosody.hosts["{service}"].modules.muc.get_room_from_jid("{room}") ~= nil"#
+    );
+    for _ in 0..50 {
+        if server.run_lua(&exists).contains("true") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let refusal = alice.app.join_room(&room, "Alice", None).await.err();
+    let refusal = refusal.expect("refused");
+    assert!(refusal.to_string().contains("locked"), "{refusal}");
+    assert_eq!(refusal.code(), ErrorCode::Protocol);
+    assert!(alice.app.rooms().await.is_empty());
+}
