@@ -309,6 +309,33 @@ def room_from_bookmark(driver, find, bob) -> None:
     assert got.sender == f"{ROOM}/alice", f"bob saw the message from {got.sender!r}"
     step("bob (slixmpp) received alice's room message")
 
+    # While the room is shown, bob writes to alice: the chat tab in the
+    # background counts them, and shows them once opened.
+    later = ["are you in the room?", "ping me when you are back"]
+    for body in later:
+        bob.send(ALICE, body)
+    bob_tab = css("tab", f'[data-jid="{BOB}"]')
+
+    def badge() -> str:
+        tabs = driver.find_elements(By.CSS_SELECTOR, bob_tab)
+        marks = tabs[0].find_elements(By.CSS_SELECTOR, css("tab-unread")) if tabs else []
+        return marks[0].text if marks and marks[0].is_displayed() else ""
+
+    wait_until("bob's background tab to count 2 unread", lambda: badge() == "2", 20)
+    step("bob's background tab counts 2 unread messages")
+    for attempt in range(5):
+        try:
+            find(bob_tab, "bob's tab").click()
+            break
+        except StaleElementReferenceException:
+            time.sleep(0.2)
+
+    def shown_bodies() -> list[str]:
+        return [b.text for b in driver.find_elements(By.CSS_SELECTOR, css("message-body"))]
+
+    wait_until("bob's new messages in his tab", lambda: shown_bodies()[-2:] == later, 20)
+    step("opened, bob's tab shows the messages that came while it was hidden")
+
 
 def body_state(driver) -> str:
     return driver.execute_script("return document.body.dataset.connection || ''")
