@@ -16,22 +16,8 @@ use std::time::{Duration, Instant};
 
 use hearth::session::SessionEvent;
 use hearth::store::MessageDirection;
+use support::bench::{cpu_seconds, env_or};
 use support::{Client, Prosody};
-
-fn cpu_seconds() -> f64 {
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: getrusage only writes into the struct we pass.
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    tv(usage.ru_utime) + tv(usage.ru_stime)
-}
-
-fn count() -> usize {
-    std::env::var("HEARTH_BENCH_MESSAGES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5000)
-}
 
 /// Child mode: log in as bob and send `n` messages to alice as fast as the
 /// stream takes them.
@@ -124,11 +110,8 @@ fn main() {
     if args.iter().any(|a| a == "--list") {
         return; // cargo bench's probe
     }
-    let n = count();
-    let reps: usize = std::env::var("HEARTH_BENCH_REPS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+    let n = env_or("HEARTH_BENCH_MESSAGES", 5000);
+    let reps = env_or("HEARTH_BENCH_REPS", 3);
     println!("ingest of {n} 1:1 messages from a real Prosody (receiving client only)");
     for r in 1..=reps {
         let (cpu, wall) = rt.block_on(one_run(n));

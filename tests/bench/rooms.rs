@@ -22,24 +22,10 @@ use std::time::{Duration, Instant};
 
 use hearth::session::SessionEvent;
 use hearth::store::{DeliveryState, MessageDirection, MessageKind};
+use support::bench::{cpu_seconds, env_or};
 use support::component;
 use support::prosody::Options;
 use support::{Client, Prosody};
-
-fn cpu_seconds() -> f64 {
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: getrusage only writes into the struct we pass.
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    tv(usage.ru_utime) + tv(usage.ru_stime)
-}
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Child mode: bob joins the room and sends `n` messages into it.
 async fn flood(port: u16, cert_dir: &str, room: &str, n: usize) {

@@ -2,6 +2,7 @@
 //! the same `App` API the window uses.
 #![allow(dead_code)]
 
+pub mod bench;
 pub mod component;
 pub mod dns;
 pub mod prosody;
