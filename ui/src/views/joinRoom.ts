@@ -1,9 +1,9 @@
 import type { App } from "../app";
 import type { IpcError } from "../bindings";
 import { el, setHidden, type Disposer } from "../dom";
-import { retranslate, tattr, tx } from "../i18n";
-import { isBareJid, localPart } from "../jid";
-import { errorLine, field, input, PLAIN_TEXT } from "./formFields";
+import { retranslate, tx } from "../i18n";
+import { errorLine, field, input } from "./formFields";
+import { createRoomAddressFields } from "./roomAddressFields";
 import { createRoomBrowser } from "./roomBrowser";
 
 export interface JoinRoomBox {
@@ -20,11 +20,6 @@ export interface JoinRoomBox {
   joinListed(room: string, nick: string, needsPassword: boolean): void;
 }
 
-/** Our default nickname: the local part of our own address. */
-export function defaultNick(app: App): string {
-  return localPart(app.connection.ownJid);
-}
-
 /**
  * "Join room" button plus the small form it opens (calls join_room). The
  * form stays open until the room lets us in; a refusal is shown as text.
@@ -32,8 +27,8 @@ export function defaultNick(app: App): string {
  */
 export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
   const open = tx("button", "joinRoom.open", { type: "button", class: "join-room-open", "data-testid": "join-room-open", "aria-expanded": "false" });
-  const address = input("join-room-address", { ...PLAIN_TEXT, ...tattr("placeholder", "joinRoom.addressPlaceholder") });
-  const nick = input("join-room-nick", PLAIN_TEXT);
+  const fields = createRoomAddressFields(app, { addressId: "join-room-address", nickId: "join-room-nick", addressLabel: "joinRoom.address" });
+  const { address, nick } = fields;
   const password = input("join-room-password", { type: "password", autocomplete: "off" });
   const error = errorLine("join-room-error", "join-room-error", "joinRoom.error", disposer);
   const submit = tx("button", "joinRoom.submit", { type: "submit", class: "primary", "data-testid": "join-room-submit" });
@@ -41,8 +36,7 @@ export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
   const form = el(
     "form",
     { class: "join-room", hidden: true, novalidate: true, "data-testid": "join-room-form" },
-    field("joinRoom.address", address),
-    field("joinRoom.nick", nick),
+    ...fields.nodes,
     field("joinRoom.password", password),
     error.root,
     el("div", { class: "actions" }, cancel, submit),
@@ -61,8 +55,7 @@ export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
     open.setAttribute("aria-expanded", String(visible));
     error.show(null);
     if (visible) {
-      if (nick.value.trim() === "") nick.value = defaultNick(app);
-      address.focus();
+      fields.prepare();
     } else {
       form.reset();
     }
@@ -80,20 +73,10 @@ export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
 
   async function join(): Promise<void> {
     if (busy) return;
-    const room = address.value.trim();
-    const nickValue = nick.value.trim();
-    const problem = !isBareJid(room)
-      ? { key: "validation.room" as const, invalid: address }
-      : nickValue === ""
-        ? { key: "validation.nick" as const, invalid: nick }
-        : null;
-    error.show(problem);
-    if (problem !== null) {
-      problem.invalid.focus();
-      return;
-    }
+    const entry = fields.read(error);
+    if (entry === null) return;
     setBusy(true);
-    const refused = await app.roomActions.join(room, nickValue, password.value === "" ? null : password.value);
+    const refused = await app.roomActions.join(entry.room, entry.nick, password.value === "" ? null : password.value);
     setBusy(false);
     if (refused === null) show(false);
     else error.show({ error: refused });

@@ -1,8 +1,8 @@
 import type { App } from "../app";
 import { el, setHidden, type Disposer } from "../dom";
-import { retranslate, tattr, tx } from "../i18n";
-import { isBareJid, localPart } from "../jid";
-import { checkboxField, errorLine, field, PLAIN_TEXT, uniqueInput } from "./formFields";
+import { retranslate, tx } from "../i18n";
+import { checkboxField, errorLine, uniqueInput } from "./formFields";
+import { createRoomAddressFields } from "./roomAddressFields";
 
 export interface RoomCreate {
   readonly root: HTMLElement;
@@ -16,16 +16,19 @@ export interface RoomCreate {
  */
 export function createRoomCreate(app: App, disposer: Disposer, done: () => void): RoomCreate {
   const open = tx("button", "roomCreate.open", { type: "button", class: "room-create-open", "data-testid": "room-create-open", "aria-expanded": "false" });
-  const address = uniqueInput("room-create-address", { ...PLAIN_TEXT, ...tattr("placeholder", "joinRoom.addressPlaceholder") });
-  const nick = uniqueInput("room-create-nick", PLAIN_TEXT);
+  const fields = createRoomAddressFields(app, {
+    addressId: "room-create-address",
+    nickId: "room-create-nick",
+    addressLabel: "roomCreate.address",
+    makeInput: uniqueInput,
+  });
   const configure = uniqueInput("room-create-configure", { type: "checkbox" });
   const error = errorLine("room-create-error", "room-create-error", "roomCreate.error", disposer);
   const submit = tx("button", "roomCreate.submit", { type: "submit", class: "primary", "data-testid": "room-create-submit" });
   const form = el(
     "form",
     { class: "room-create", novalidate: true, hidden: true, "data-testid": "room-create-form" },
-    field("roomCreate.address", address),
-    field("joinRoom.nick", nick),
+    ...fields.nodes,
     checkboxField("roomCreate.configure", configure),
     tx("p", "roomCreate.hint", { class: "hint" }),
     error.root,
@@ -37,10 +40,7 @@ export function createRoomCreate(app: App, disposer: Disposer, done: () => void)
     setHidden(form, !visible);
     open.setAttribute("aria-expanded", String(visible));
     error.show(null);
-    if (visible) {
-      if (nick.value.trim() === "") nick.value = localPart(app.connection.ownJid);
-      address.focus();
-    }
+    if (visible) fields.prepare();
   };
   open.addEventListener("click", () => toggle(form.hidden));
   form.addEventListener("submit", (e) => {
@@ -50,22 +50,12 @@ export function createRoomCreate(app: App, disposer: Disposer, done: () => void)
 
   async function create(): Promise<void> {
     if (busy) return;
-    const room = address.value.trim();
-    const nickValue = nick.value.trim();
-    const problem = !isBareJid(room)
-      ? { key: "validation.room" as const, invalid: address }
-      : nickValue === ""
-        ? { key: "validation.nick" as const, invalid: nick }
-        : null;
-    error.show(problem);
-    if (problem) {
-      problem.invalid.focus();
-      return;
-    }
+    const entry = fields.read(error);
+    if (entry === null) return;
     busy = true;
     submit.disabled = true;
     retranslate(submit, "roomCreate.creating");
-    const refused = await app.roomActions.join(room, nickValue, null);
+    const refused = await app.roomActions.join(entry.room, entry.nick, null);
     busy = false;
     submit.disabled = false;
     retranslate(submit, "roomCreate.submit");
@@ -73,7 +63,7 @@ export function createRoomCreate(app: App, disposer: Disposer, done: () => void)
       error.show({ error: refused });
       return;
     }
-    if (configure.checked) app.roomAdmin.requestSettings(room);
+    if (configure.checked) app.roomAdmin.requestSettings(entry.room);
     done();
   }
 
