@@ -62,6 +62,14 @@ export class ChatController {
       const page = await this.backend.invoke("history_page", {
         args: { peer, before, limit: HISTORY_PAGE_SIZE },
       });
+      if (!conv.historyStarted) {
+        // The tab was reset (it got only counts while hidden) while this
+        // page was on its way: the page may be older than what the tab now
+        // shows first. Read the latest page instead.
+        this.convs.setStatus(peer, { loading: false });
+        void this.loadOlder(peer);
+        return;
+      }
       this.convs.merge(peer, page.messages);
       this.convs.setStatus(peer, { loading: false, complete: page.complete });
     } catch (e) {

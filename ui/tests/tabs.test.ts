@@ -132,6 +132,32 @@ describe("tabs and history", () => {
     expect(ids()).toEqual(Array.from({ length: 50 }, (_, i) => 170 + i));
   });
 
+  it("a page still on its way when a stale tab is shown again does not replace the latest page", async () => {
+    const pending: Array<() => void> = [];
+    const { mock } = await bootOnline((m) => {
+      m.on("roster_snapshot", () => roster);
+      m.on("history_page", ({ args }) => {
+        const page = args.peer === ANNA ? annaHistory()(args) : { messages: [], complete: true };
+        // Older pages of Anna's history answer only when the test says so.
+        if (args.peer !== ANNA || args.before === null) return page;
+        return new Promise((resolve) => pending.push(() => resolve(page)));
+      });
+    });
+    await openFromRoster(ANNA);
+    await scrollToTop(); // an older page is requested and waits
+    expect(pending).toHaveLength(1);
+    await openFromRoster(BOB);
+    mock.emit("conversation-activity", [{ peer: ANNA, kind: "chat", incoming: 1, mentions: 0, latest: null, latestMention: null }]);
+    get("tab", `[data-jid="${ANNA}"]`).click();
+    await settle();
+
+    pending.shift()!();
+    await settle();
+    const latest = mock.callsOf("history_page").filter((c) => c.args.peer === ANNA).at(-1);
+    expect(latest).toEqual({ args: { peer: ANNA, before: null, limit: 50 } });
+    expect(ids()).toEqual(Array.from({ length: 50 }, (_, i) => 170 + i));
+  });
+
   it("opens a tab for a new sender known only from activity", async () => {
     const { mock } = await bootOnline((m) => {
       m.on("roster_snapshot", () => roster);
