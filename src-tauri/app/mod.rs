@@ -4,6 +4,7 @@
 mod certificates;
 mod connection_test;
 mod demo;
+pub mod heap_trim;
 mod login;
 mod registration;
 mod rooms;

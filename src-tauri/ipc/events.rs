@@ -11,6 +11,7 @@ use std::sync::{Mutex, OnceLock};
 use tauri::{AppHandle, Emitter};
 
 use super::conversation_activity::split;
+use crate::app::heap_trim::HeapTrim;
 use crate::session::{EventSink, SessionEvent};
 
 /// Events kept while the UI is not listening yet. Beyond this, older events
@@ -23,14 +24,16 @@ pub struct WindowSink {
     pending: Mutex<Option<Vec<SessionEvent>>>,
     /// Conversations the page shows (see `conversation_activity`).
     shown: Mutex<HashSet<String>>,
+    heap: HeapTrim,
 }
 
 impl WindowSink {
-    pub fn new() -> Self {
+    pub fn new(heap: HeapTrim) -> Self {
         Self {
             handle: OnceLock::new(),
             pending: Mutex::new(Some(Vec::new())),
             shown: Mutex::new(HashSet::new()),
+            heap,
         }
     }
 
@@ -96,6 +99,7 @@ impl WindowSink {
 
 impl EventSink for WindowSink {
     fn emit(&self, event: SessionEvent) {
+        self.heap.activity();
         if let Ok(mut pending) = self.pending.lock() {
             if let Some(buffer) = pending.as_mut() {
                 if buffer.len() >= MAX_PENDING {

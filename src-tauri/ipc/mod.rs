@@ -5,6 +5,7 @@ pub mod contract;
 pub mod conversation_activity;
 mod error;
 mod events;
+mod software_rendering;
 mod webview_tuning;
 
 use std::sync::Arc;
@@ -13,13 +14,21 @@ use tauri::Manager;
 
 pub use error::IpcError;
 
+use crate::app::heap_trim::{self, HeapTrim};
 use crate::app::{self, App, DemoProfile};
 use crate::credentials::Keychain;
 
 /// Start the desktop app.
 pub fn run() {
+    // First, while the process has one thread (it sets variables).
+    let rendering = software_rendering::prepare();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let sink = Arc::new(events::WindowSink::new());
+    if !rendering.is_empty() {
+        log::info!("no GPU render node: web view set up for software rendering {rendering:?}");
+    }
+    let (heap, trim_when_quiet) = HeapTrim::new(heap_trim::QUIET, heap_trim::release_free_heap);
+    tauri::async_runtime::spawn(trim_when_quiet);
+    let sink = Arc::new(events::WindowSink::new(heap));
     let dir = app::data_dir();
     let app = match App::open(
         &dir,

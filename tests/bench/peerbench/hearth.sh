@@ -16,8 +16,6 @@ seed)
 EOF2
   ;;
 run)
-  # WebKitGTK under Xvfb without a GPU.
-  export WEBKIT_DISABLE_DMABUF_RENDERER=1
   # With run.sh's --probe, the page logs its longest main-thread stall every
   # 2 s ("ui probe: ..."). Its 10 ms timer costs CPU, so the CPU figures
   # come from runs without it.
