@@ -21,10 +21,10 @@ use crate::credentials::Keychain;
 /// Start the desktop app.
 pub fn run() {
     // First, while the process has one thread (it sets variables).
-    let rendering = software_rendering::prepare();
+    let webview_environment = webview_tuning::prepare_environment();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    if !rendering.is_empty() {
-        log::info!("no GPU render node: web view set up for software rendering {rendering:?}");
+    if !webview_environment.is_empty() {
+        log::info!("web view environment: {webview_environment:?}");
     }
     let (heap, trim_when_quiet) = HeapTrim::new(heap_trim::QUIET, heap_trim::release_free_heap);
     tauri::async_runtime::spawn(trim_when_quiet);

@@ -12,40 +12,28 @@
 //! So when `/dev/dri` has no render node, Hearth turns the DMA-BUF renderer
 //! off and gives WebKit the answer itself: `/dev/null`, a device the web
 //! process cannot create a GBM device from, which leaves it without a render
-//! device exactly as the EGL answer would. Values already in the
-//! environment win, so a user or an administrator can still choose.
+//! device exactly as the EGL answer would. `webview_tuning` sets them, and
+//! values already in the environment win.
 
 use std::path::Path;
 
-const DISABLE_DMABUF: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
-const RENDER_DEVICE: &str = "WEBKIT_WEB_RENDER_DEVICE_FILE";
-
-/// Set the variables before GTK starts. It calls `set_var`, which is sound
-/// only while the process has a single thread: call it first in `run`.
-/// Returns what it set, for the log once logging is up.
-pub fn prepare() -> Vec<(&'static str, &'static str)> {
-    if !cfg!(target_os = "linux") {
-        return Vec::new();
+/// The variables to set on this machine (none when it has a GPU).
+pub fn variables() -> Vec<(&'static str, &'static str)> {
+    if cfg!(target_os = "linux") {
+        plan(has_render_node(Path::new("/dev/dri")))
+    } else {
+        Vec::new()
     }
-    let chosen = plan(has_render_node(Path::new("/dev/dri")), |name| {
-        std::env::var_os(name).is_some()
-    });
-    for (name, value) in &chosen {
-        std::env::set_var(name, value);
-    }
-    chosen
 }
 
-/// What to set, given whether a render node exists and which variables the
-/// environment already has.
-fn plan(render_node: bool, is_set: impl Fn(&str) -> bool) -> Vec<(&'static str, &'static str)> {
+fn plan(render_node: bool) -> Vec<(&'static str, &'static str)> {
     if render_node {
         return Vec::new();
     }
-    [(DISABLE_DMABUF, "1"), (RENDER_DEVICE, "/dev/null")]
-        .into_iter()
-        .filter(|(name, _)| !is_set(name))
-        .collect()
+    vec![
+        ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+        ("WEBKIT_WEB_RENDER_DEVICE_FILE", "/dev/null"),
+    ]
 }
 
 fn has_render_node(dri: &Path) -> bool {
@@ -63,19 +51,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_machine_with_a_gpu_keeps_webkit_defaults() {
-        assert!(plan(true, |_| false).is_empty());
-    }
-
-    #[test]
-    fn without_a_gpu_both_are_set_unless_already_chosen() {
+    fn only_a_machine_without_a_gpu_changes_the_renderer() {
+        assert!(plan(true).is_empty());
+        let names: Vec<_> = plan(false).into_iter().map(|(name, _)| name).collect();
         assert_eq!(
-            plan(false, |_| false),
-            vec![(DISABLE_DMABUF, "1"), (RENDER_DEVICE, "/dev/null")]
-        );
-        assert_eq!(
-            plan(false, |name| name == DISABLE_DMABUF),
-            vec![(RENDER_DEVICE, "/dev/null")]
+            names,
+            [
+                "WEBKIT_DISABLE_DMABUF_RENDERER",
+                "WEBKIT_WEB_RENDER_DEVICE_FILE"
+            ]
         );
     }
 

@@ -1,9 +1,47 @@
 //! Web view memory settings. Hearth's UI is one small page: it needs no
 //! back/forward page cache and no large resource caches, so WebKit's
-//! document-viewer cache model fits. Measured effect and the breakdown of
-//! where a WebKitGTK window's memory goes are in docs/PERFORMANCE.md.
+//! document-viewer cache model fits. Its script is event handlers and list
+//! rendering, which JavaScriptCore's baseline JIT runs fast enough; the
+//! optimizing tiers (DFG, FTL) cost the web process 6 MiB of compiler code
+//! and data, with no measurable CPU gain in the message floods. Measured
+//! effects and the breakdown of where a WebKitGTK window's memory goes are
+//! in docs/PERFORMANCE.md.
 //!
 //! `HEARTH_WEBVIEW_DEFAULTS=1` keeps WebKit's defaults (for measuring).
+
+use super::software_rendering;
+
+const JAVASCRIPT_TIERS: [(&str, &str); 2] = [("JSC_useDFGJIT", "0"), ("JSC_useFTLJIT", "0")];
+
+/// Set the environment WebKit reads when it starts its processes. It calls
+/// `set_var`, which is sound only while the process has a single thread:
+/// call it first in `run`. Variables already set win, so a user or an
+/// administrator can still choose. Returns what it set, for the log.
+pub fn prepare_environment() -> Vec<(&'static str, &'static str)> {
+    if !cfg!(target_os = "linux") || std::env::var_os("HEARTH_WEBVIEW_DEFAULTS").is_some() {
+        return Vec::new();
+    }
+    let chosen = unset_only(
+        software_rendering::variables()
+            .into_iter()
+            .chain(JAVASCRIPT_TIERS),
+        |name| std::env::var_os(name).is_some(),
+    );
+    for (name, value) in &chosen {
+        std::env::set_var(name, value);
+    }
+    chosen
+}
+
+fn unset_only(
+    wanted: impl IntoIterator<Item = (&'static str, &'static str)>,
+    is_set: impl Fn(&str) -> bool,
+) -> Vec<(&'static str, &'static str)> {
+    wanted
+        .into_iter()
+        .filter(|(name, _)| !is_set(name))
+        .collect()
+}
 
 /// Once the main window exists.
 pub fn apply(window: &tauri::WebviewWindow) {
@@ -28,4 +66,15 @@ pub fn apply(window: &tauri::WebviewWindow) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = window;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_the_environment_already_chose_is_kept() {
+        let chosen = unset_only(JAVASCRIPT_TIERS, |name| name == "JSC_useDFGJIT");
+        assert_eq!(chosen, vec![("JSC_useFTLJIT", "0")]);
+    }
 }

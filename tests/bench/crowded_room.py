@@ -104,8 +104,7 @@ def main() -> int:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "XDG_", "HEARTH_"))}
         env.update({"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
                     "XDG_RUNTIME_DIR": str(tmp / "run"), "HEARTH_DATA_DIR": str(tmp / "profile"),
-                    "RUST_LOG": "warn", "NO_AT_BRIDGE": "1", "GDK_BACKEND": "x11",
-                    "WEBKIT_DISABLE_DMABUF_RENDERER": "1"})
+                    "RUST_LOG": "warn", "NO_AT_BRIDGE": "1", "GDK_BACKEND": "x11"})
         env["DISPLAY"] = e2e.start_xvfb(procs, tmp)
         e2e.start_session_bus(procs, tmp, env)
         wd_port, native_port = e2e.free_port(), e2e.free_port()
