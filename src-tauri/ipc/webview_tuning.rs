@@ -1,17 +1,14 @@
 //! Web view memory settings. Hearth's UI is one small page: it needs no
 //! back/forward page cache and no large resource caches, so WebKit's
-//! document-viewer cache model fits. Its script is event handlers and list
-//! rendering, which JavaScriptCore's baseline JIT runs fast enough; the
-//! optimizing tiers (DFG, FTL) cost the web process 6 MiB of compiler code
-//! and data, with no measurable CPU gain in the message floods. Measured
+//! document-viewer cache model fits. JavaScriptCore keeps all its tiers:
+//! without the optimizing ones the web process is 6 MiB smaller, but the
+//! page's longest stalls during message floods grew by half. Measured
 //! effects and the breakdown of where a WebKitGTK window's memory goes are
 //! in docs/PERFORMANCE.md.
 //!
 //! `HEARTH_WEBVIEW_DEFAULTS=1` keeps WebKit's defaults (for measuring).
 
 use super::software_rendering;
-
-const JAVASCRIPT_TIERS: [(&str, &str); 2] = [("JSC_useDFGJIT", "0"), ("JSC_useFTLJIT", "0")];
 
 /// Set the environment WebKit reads when it starts its processes. It calls
 /// `set_var`, which is sound only while the process has a single thread:
@@ -21,12 +18,9 @@ pub fn prepare_environment() -> Vec<(&'static str, &'static str)> {
     if !cfg!(target_os = "linux") || std::env::var_os("HEARTH_WEBVIEW_DEFAULTS").is_some() {
         return Vec::new();
     }
-    let chosen = unset_only(
-        software_rendering::variables()
-            .into_iter()
-            .chain(JAVASCRIPT_TIERS),
-        |name| std::env::var_os(name).is_some(),
-    );
+    let chosen = unset_only(software_rendering::variables(), |name| {
+        std::env::var_os(name).is_some()
+    });
     for (name, value) in &chosen {
         std::env::set_var(name, value);
     }
@@ -74,7 +68,8 @@ mod tests {
 
     #[test]
     fn what_the_environment_already_chose_is_kept() {
-        let chosen = unset_only(JAVASCRIPT_TIERS, |name| name == "JSC_useDFGJIT");
-        assert_eq!(chosen, vec![("JSC_useFTLJIT", "0")]);
+        let wanted = [("WEBKIT_DISABLE_DMABUF_RENDERER", "1"), ("OTHER", "1")];
+        let chosen = unset_only(wanted, |name| name == "WEBKIT_DISABLE_DMABUF_RENDERER");
+        assert_eq!(chosen, vec![("OTHER", "1")]);
     }
 }
