@@ -24,6 +24,13 @@ rm -rf "$work"; cp -r "$src" "$work"; cp "$here/hearth.sh" "$work/clients/hearth
 (cd "$repo" && cargo build --release --features custom-protocol)
 bin=$PB_DIR/hearth-bin; install -m 755 "$repo/target/release/hearth" "$bin"   # readable by uid 65534
 cd "$work"
+# CPU stolen by other guests of the host inflates every CPU and stall figure:
+# report it beside the results (the "steal" column of /proc/stat).
+cpu_ticks() { awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+read -r steal0 total0 < <(cpu_ticks)
 PB_CLIENT_BIN=$bin "$PB_DIR/venv/bin/python" pbmeasure.py --client hearth --reps "$reps" -k "$k" \
   --out "$PB_DIR/results-hearth.jsonl"
 python3 pbreport.py "$PB_DIR/results-hearth.jsonl"
+read -r steal1 total1 < <(cpu_ticks)
+steal=$(( 100 * (steal1 - steal0) / (total1 - total0 + 1) ))
+echo "CPU steal during the runs: ${steal}% (above a few %, the host was busy: CPU and stall figures are inflated)"
