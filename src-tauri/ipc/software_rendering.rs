@@ -17,13 +17,9 @@
 
 use std::path::Path;
 
-/// The variables to set on this machine (none when it has a GPU).
+/// The variables to set on this Linux machine (none when it has a GPU).
 pub fn variables() -> Vec<(&'static str, &'static str)> {
-    if cfg!(target_os = "linux") {
-        plan(has_render_node(Path::new("/dev/dri")))
-    } else {
-        Vec::new()
-    }
+    plan(has_render_node(Path::new("/dev/dri")))
 }
 
 fn plan(render_node: bool) -> Vec<(&'static str, &'static str)> {

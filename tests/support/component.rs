@@ -19,9 +19,8 @@ pub fn connect(server: &Prosody) -> TcpStream {
     let mut s = loop {
         match TcpStream::connect(("127.0.0.1", port)) {
             Ok(s) => break s,
-            Err(e) if attempts < 50 => {
+            Err(_) if attempts < 50 => {
                 attempts += 1;
-                let _ = e;
                 std::thread::sleep(Duration::from_millis(100));
             }
             Err(e) => panic!("component port {port}: {e}"),
