@@ -9,7 +9,11 @@ use ts_rs::TS;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorCode {
+    /// The server said the user name or password is wrong.
     AuthFailed,
+    /// The server refused the login for another reason (its SASL condition
+    /// and text are the message).
+    LoginRefused,
     CertificateUntrusted,
     Network,
     Timeout,
@@ -43,6 +47,42 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// An error stanza's meaning (RFC 6120 §8.3): its defined condition, by its
+/// XML name, and the text the other side sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteError {
+    /// e.g. `item-not-found`; empty when the answer carried no error.
+    pub condition: String,
+    pub text: Option<String>,
+}
+
+impl RemoteError {
+    /// An answer that is unusable although it is not an error stanza.
+    pub fn unusable(text: impl Into<String>) -> Self {
+        Self {
+            condition: String::new(),
+            text: Some(text.into()),
+        }
+    }
+
+    pub fn is(&self, condition: &str) -> bool {
+        self.condition == condition
+    }
+}
+
+/// "item not found: the server's text" (the condition alone when there is
+/// no text): callers and users can both tell what happened.
+impl std::fmt::Display for RemoteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let condition = self.condition.replace('-', " ");
+        match self.text.as_deref().map(str::trim) {
+            Some(t) if !t.is_empty() && condition.is_empty() => f.write_str(t),
+            Some(t) if !t.is_empty() => write!(f, "{condition}: {t}"),
+            _ => f.write_str(&condition),
+        }
+    }
+}
+
 /// Errors of the core (session, store, credentials).
 #[derive(Debug, thiserror::Error)]
 pub enum HearthError {
@@ -59,7 +99,7 @@ pub enum HearthError {
     #[error("The system keychain is not available: {0}")]
     Keychain(String),
     #[error("The server answered with an error: {0}")]
-    Remote(String),
+    Remote(RemoteError),
     #[error("Internal error: {0}")]
     Internal(String),
     /// A problem already phrased for the user (e.g. by the server's refusal).

@@ -11,6 +11,7 @@ use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::parsers::stanza_id::OriginId;
 
 use super::{xep0203_delay, xep0359_stanza_ids};
+use crate::error::RemoteError;
 use crate::store::{DeliveryState, MessageDirection, MessageKind, NewMessage};
 
 /// Upper bound on a stored body; longer bodies are cut, not dropped.
@@ -49,11 +50,22 @@ fn truncate(s: &str) -> String {
 /// "condition: the server's text" (the condition alone when there is no
 /// text): callers and users can both tell what happened.
 pub fn error_text(e: &StanzaError) -> String {
-    let text = e.texts.values().next().cloned();
-    let condition = humanize(&format!("{:?}", e.defined_condition));
-    match text {
-        Some(t) if !t.trim().is_empty() => format!("{condition}: {t}"),
-        _ => condition,
+    remote_error(e).to_string()
+}
+
+/// The error stanza as a typed remote error.
+pub fn remote_error(e: &StanzaError) -> RemoteError {
+    let variant = format!("{:?}", e.defined_condition);
+    // `Gone(Some(..))` and `Redirect(..)` carry a payload after the name.
+    let name = variant.split('(').next().unwrap_or_default();
+    RemoteError {
+        condition: humanize(name).replace(' ', "-"),
+        text: e
+            .texts
+            .values()
+            .next()
+            .filter(|t| !t.trim().is_empty())
+            .cloned(),
     }
 }
 

@@ -9,6 +9,7 @@ use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 
 use super::bookmark::{non_empty, Bookmark};
+use crate::error::RemoteError;
 
 pub const NODE: &str = "urn:xmpp:bookmarks:1";
 /// The server keeps XEP-0048 private storage in step with this node.
@@ -97,21 +98,50 @@ fn field(var: &str, value: &str) -> Element {
         .build()
 }
 
+/// The node configuration a publish asks for (XEP-0060 §7.1.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishOptions {
+    /// All that XEP-0402 §3 asks for.
+    Full,
+    /// Only what keeps the bookmarks stored and private, for servers that
+    /// refuse the rest as unknown fields (ejabberd 23.01 knows neither
+    /// `pubsub#max_items` nor `pubsub#send_last_published_item` there).
+    Essential,
+}
+
+/// Whether a refused publish may be retried with fewer options: the
+/// server did not like the options (XEP-0060 §7.1.5 says
+/// `precondition-not-met`, a `conflict`; ejabberd answers `bad-request`
+/// "Unknown field"), rather than the publish itself.
+pub fn options_refused(e: &RemoteError) -> bool {
+    [
+        "bad-request",
+        "not-acceptable",
+        "conflict",
+        "policy-violation",
+    ]
+    .iter()
+    .any(|c| e.is(c))
+}
+
 /// Publish (add or replace) one bookmark, privately and persistently.
-pub fn publish(id: &str, b: &Bookmark, old: Option<&Element>) -> Iq {
+pub fn publish(id: &str, b: &Bookmark, old: Option<&Element>, options: PublishOptions) -> Iq {
     let item = Element::builder("item", NS_PUBSUB)
         .attr(xml_ncname!("id").to_owned(), b.jid.as_str())
         .append(conference(b, old));
     let publish = Element::builder("publish", NS_PUBSUB)
         .attr(xml_ncname!("node").to_owned(), NODE)
         .append(item);
-    let form = Element::builder("x", "jabber:x:data")
+    let mut form = Element::builder("x", "jabber:x:data")
         .attr(xml_ncname!("type").to_owned(), "submit")
         .append(field("FORM_TYPE", PUBLISH_OPTIONS))
         .append(field("pubsub#persist_items", "true"))
-        .append(field("pubsub#max_items", "max"))
-        .append(field("pubsub#send_last_published_item", "never"))
         .append(field("pubsub#access_model", "whitelist"));
+    if options == PublishOptions::Full {
+        form = form
+            .append(field("pubsub#max_items", "max"))
+            .append(field("pubsub#send_last_published_item", "never"));
+    }
     let options = Element::builder("publish-options", NS_PUBSUB).append(form);
     Iq::Set {
         from: None,
@@ -196,13 +226,24 @@ mod tests {
         let (b, old) = &items[0];
         assert!(b.autojoin);
         assert_eq!(b.nick.as_deref(), Some("anna"));
-        let iq = publish("1", b, Some(old));
+        let iq = publish("1", b, Some(old), PublishOptions::Full);
         let Iq::Set { payload, .. } = iq else {
             panic!()
         };
         let xml = String::from(&payload);
         assert!(xml.contains("urn:example:x"), "{xml}");
         assert!(xml.contains("whitelist"), "{xml}");
+        assert!(xml.contains("pubsub#max_items"), "{xml}");
+        let Iq::Set { payload, .. } = publish("2", b, Some(old), PublishOptions::Essential) else {
+            panic!()
+        };
+        let xml = String::from(&payload);
+        assert!(
+            xml.contains("whitelist") && xml.contains("pubsub#persist_items"),
+            "{xml}"
+        );
+        assert!(!xml.contains("pubsub#max_items"), "{xml}");
+        assert!(!xml.contains("pubsub#send_last_published_item"), "{xml}");
     }
 
     #[test]

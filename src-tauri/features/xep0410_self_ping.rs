@@ -40,11 +40,10 @@ pub enum Verdict {
 pub fn verdict(answer: &Result<Option<Element>, HearthError>) -> Verdict {
     match answer {
         Ok(_) => Verdict::Joined,
-        Err(HearthError::Remote(text)) => {
-            let t = text.to_ascii_lowercase().replace('-', " ");
-            if t.contains("not acceptable") || t.contains("item not found") {
+        Err(HearthError::Remote(e)) => {
+            if e.is("not-acceptable") || e.is("item-not-found") {
                 Verdict::NotJoined
-            } else if t.contains("service unavailable") || t.contains("feature not implemented") {
+            } else if e.is("service-unavailable") || e.is("feature-not-implemented") {
                 Verdict::Joined
             } else {
                 Verdict::Unknown
@@ -61,11 +60,16 @@ mod tests {
     #[test]
     fn answers_are_judged_as_the_xep_says() {
         assert_eq!(verdict(&Ok(None)), Verdict::Joined);
-        let remote = |t: &str| Err(HearthError::Remote(t.into()));
-        assert_eq!(verdict(&remote("not acceptable")), Verdict::NotJoined);
-        assert_eq!(verdict(&remote("item not found")), Verdict::NotJoined);
-        assert_eq!(verdict(&remote("service unavailable")), Verdict::Joined);
-        assert_eq!(verdict(&remote("remote server timeout")), Verdict::Unknown);
+        let remote = |c: &str| {
+            Err(HearthError::Remote(crate::error::RemoteError {
+                condition: c.into(),
+                text: Some("whatever the room says".into()),
+            }))
+        };
+        assert_eq!(verdict(&remote("not-acceptable")), Verdict::NotJoined);
+        assert_eq!(verdict(&remote("item-not-found")), Verdict::NotJoined);
+        assert_eq!(verdict(&remote("service-unavailable")), Verdict::Joined);
+        assert_eq!(verdict(&remote("remote-server-timeout")), Verdict::Unknown);
         assert_eq!(verdict(&Err(HearthError::Timeout)), Verdict::Unknown);
     }
 }

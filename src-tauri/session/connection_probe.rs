@@ -12,10 +12,11 @@ use ts_rs::TS;
 
 use super::connector::{Connector, ServerAddress};
 use super::link::{classify_connect, classify_sasl};
-use super::rfc6120_sasl::authenticate;
+use super::rfc6120_sasl::{authenticate, SaslError};
 use super::settings::SaslPolicy;
 use super::tls_trust::TrustVerifier;
 use super::xml_console::Console;
+use crate::error::ErrorCode;
 
 const STEP_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -205,7 +206,7 @@ pub async fn probe(req: ProbeRequest) -> ConnectionReport {
     let user = req.account.node().map(|n| n.as_str()).unwrap_or_default();
     let login = authenticate(
         stream,
-        &features.sasl_mechanisms,
+        &features,
         &binding,
         security.is_encrypted(),
         &req.sasl,
@@ -218,11 +219,7 @@ pub async fn probe(req: ProbeRequest) -> ConnectionReport {
             StepOutcome::Ok,
             format!("Logged in with {mechanism}."),
         ),
-        Ok(Err(e)) => report.push(
-            StepKind::Auth,
-            StepOutcome::Failed,
-            classify_sasl(e).problem.message,
-        ),
+        Ok(Err(e)) => report.push(StepKind::Auth, StepOutcome::Failed, auth_sentence(e)),
         Err(_) => report.push(
             StepKind::Auth,
             StepOutcome::Failed,
@@ -230,4 +227,21 @@ pub async fn probe(req: ProbeRequest) -> ConnectionReport {
         ),
     }
     report
+}
+
+/// The report's sentence for a failed login (the login screen translates
+/// the code instead).
+fn auth_sentence(e: SaslError) -> String {
+    let problem = classify_sasl(e).problem;
+    match problem.code {
+        ErrorCode::AuthFailed if problem.message.is_empty() => {
+            "The server rejected the user name or password.".to_owned()
+        }
+        ErrorCode::AuthFailed => format!(
+            "The server rejected the user name or password: {}",
+            problem.message
+        ),
+        ErrorCode::LoginRefused => format!("The server refused the login: {}", problem.message),
+        _ => problem.message,
+    }
 }

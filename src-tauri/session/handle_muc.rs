@@ -115,8 +115,11 @@ impl SessionHandle {
             .query(to, move |id| admin::config_request(id, &room))
             .await
             .map_err(|e| refused("show its configuration", e))?;
-        admin::read_config(answer.as_ref())
-            .ok_or_else(|| HearthError::Remote("the room sent no configuration form".into()))
+        admin::read_config(answer.as_ref()).ok_or_else(|| {
+            HearthError::Remote(crate::error::RemoteError::unusable(
+                "the room sent no configuration form",
+            ))
+        })
     }
 
     /// Submit the configuration; hidden fields of the current form are

@@ -140,7 +140,7 @@ async fn attempt_once(cfg: &LinkConfig) -> Result<Connection, Redirectable> {
     let password = cfg.password.lock().map(|p| p.clone()).unwrap_or_default();
     let login = authenticate(
         stream,
-        &features.sasl_mechanisms,
+        &features,
         &binding,
         cfg.connector.address.security.is_encrypted(),
         &cfg.sasl,
@@ -195,17 +195,30 @@ fn terminal(code: ErrorCode, message: impl Into<String>) -> AttemptError {
 
 pub(super) fn classify_sasl(e: SaslError) -> AttemptError {
     match e {
-        SaslError::Rejected { temporary: true, .. } => transient(
-            ErrorCode::AuthFailed,
-            "The server could not check the password right now.",
-        ),
-        SaslError::Rejected { condition, .. } if condition == "account-disabled" => {
-            terminal(ErrorCode::AuthFailed, "This account has been disabled on the server.")
+        // Only `not-authorized` means a wrong user name or password
+        // (RFC 6120 §6.5.10); the sentence is the UI's, the detail the
+        // server's own words when it sent any.
+        SaslError::Rejected {
+            condition, text, ..
+        } if condition == "not-authorized" => terminal(ErrorCode::AuthFailed, text.unwrap_or_default()),
+        // Anything else is the server refusing for its own reason: shown as
+        // its condition and text. Retrying helps only a temporary failure.
+        SaslError::Rejected {
+            condition,
+            text,
+            temporary,
+        } => {
+            let detail = match text {
+                Some(text) => format!("{condition}: {text}"),
+                None => condition,
+            };
+            log::warn!("the server refused the login: {detail}");
+            if temporary {
+                transient(ErrorCode::LoginRefused, detail)
+            } else {
+                terminal(ErrorCode::LoginRefused, detail)
+            }
         }
-        SaslError::Rejected { .. } => terminal(
-            ErrorCode::AuthFailed,
-            "The server rejected the user name or password.",
-        ),
         SaslError::NoAcceptableMechanism(offered) => terminal(
             ErrorCode::Protocol,
             format!(

@@ -1,10 +1,10 @@
 //! SASL authentication (RFC 6120 §6), Hearth's own step.
 //!
 //! Policy, stricter than tokio-xmpp's built-in login:
-//! - SCRAM-SHA-256, then SCRAM-SHA-1; the -PLUS variants only when the
-//!   server offers them and TLS gave us binding data. With binding data but
-//!   no -PLUS offer we send the `y` GS2 flag, so a stripped -PLUS offer is
-//!   detected by a server that does support it.
+//! - SCRAM-SHA-256, then SCRAM-SHA-1; the -PLUS variants only with a
+//!   channel-binding type the server advertises (XEP-0440) and TLS gave us
+//!   (RFC 9266 `tls-exporter`). The GS2 flag of a non-PLUS login follows
+//!   RFC 5802 §6 (see [`choose_mechanisms`]).
 //! - PLAIN only inside TLS and only when no SCRAM variant is offered.
 //! - ANONYMOUS never, and nothing the user's `SaslPolicy` turns off.
 //! - The SCRAM server signature in `<success/>` is verified: a server that
@@ -24,12 +24,14 @@ use tokio::io::{AsyncBufRead, AsyncWrite};
 use tokio_xmpp::parsers::sasl::{
     Auth, DefinedCondition, Mechanism as XmppMechanism, Nonza, Response,
 };
+use tokio_xmpp::parsers::sasl_cb;
+use tokio_xmpp::parsers::stream_features::StreamFeatures;
 use tokio_xmpp::xmlstream::{InitiatingStream, ReadError, XmppStream, XmppStreamElement};
 
 /// Why authentication did not succeed.
 #[derive(Debug, thiserror::Error)]
 pub enum SaslError {
-    #[error("the server rejected the credentials ({condition}){}", text.as_deref().map(|t| format!(": {t}")).unwrap_or_default())]
+    #[error("the server refused the login ({condition}){}", text.as_deref().map(|t| format!(": {t}")).unwrap_or_default())]
     Rejected {
         condition: String,
         text: Option<String>,
@@ -46,17 +48,50 @@ pub enum SaslError {
     Io(#[from] io::Error),
 }
 
-/// The mechanisms Hearth will use, best first, given what the server offers.
+/// One way to log in: a mechanism and the GS2 channel-binding flag it
+/// carries (RFC 5802 §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub mechanism: &'static str,
+    pub binding: ChannelBinding,
+}
+
+/// The XEP-0440 name of the binding Hearth computed, if any.
+fn binding_type(binding: &ChannelBinding) -> Option<sasl_cb::Type> {
+    match binding {
+        ChannelBinding::TlsExporter(_) => Some(sasl_cb::Type::TlsExporter),
+        ChannelBinding::TlsUnique(_) => Some(sasl_cb::Type::TlsUnique),
+        ChannelBinding::None | ChannelBinding::Unsupported => None,
+    }
+}
+
+/// The ways Hearth will log in, best first, given what the server offers
+/// (`offered` mechanisms, `advertised` XEP-0440 binding types), the binding
+/// data TLS gave us, and the user's policy.
+///
+/// - A -PLUS mechanism only with a binding type the server advertises: a
+///   server that offers -PLUS without XEP-0440 may support only a type we
+///   cannot compute (ejabberd 23.01 knows only `tls-unique`, which TLS 1.3
+///   does not have), and guessing fails the login.
+/// - Otherwise the non-PLUS variant, whose flag tells the server what we
+///   saw: `y` ("I can bind, you seem not to") only when the server offers no
+///   -PLUS at all, since a server that offers -PLUS reads `y` as a
+///   downgrade attack and must refuse; `n` when we have no binding data or
+///   share no binding type with a server that does offer -PLUS.
 pub fn choose_mechanisms(
     offered: &BTreeSet<String>,
+    advertised: &[sasl_cb::Type],
     binding: &ChannelBinding,
     tls: bool,
     policy: &SaslPolicy,
-) -> Vec<&'static str> {
-    let have_binding = matches!(
-        binding,
-        ChannelBinding::TlsExporter(_) | ChannelBinding::TlsUnique(_)
-    );
+) -> Vec<Choice> {
+    let ours = binding_type(binding);
+    let can_plus = ours.as_ref().is_some_and(|t| advertised.contains(t));
+    let server_binds = offered.iter().any(|m| m.ends_with("-PLUS"));
+    let plain_flag = match ours {
+        Some(_) if !server_binds => ChannelBinding::Unsupported,
+        _ => ChannelBinding::None,
+    };
     let mut chosen = Vec::new();
     for (name, plus) in [
         ("SCRAM-SHA-256-PLUS", true),
@@ -64,39 +99,38 @@ pub fn choose_mechanisms(
         ("SCRAM-SHA-256", false),
         ("SCRAM-SHA-1", false),
     ] {
-        if offered.contains(name) && (!plus || have_binding) && policy.allows(name) {
-            chosen.push(name);
+        if !offered.contains(name) || !policy.allows(name) || (plus && !can_plus) {
+            continue;
         }
+        chosen.push(Choice {
+            mechanism: name,
+            binding: if plus {
+                binding.clone()
+            } else {
+                plain_flag.clone()
+            },
+        });
     }
     if chosen.is_empty() && tls && offered.contains("PLAIN") && policy.allows("PLAIN") {
-        chosen.push("PLAIN");
+        chosen.push(Choice {
+            mechanism: "PLAIN",
+            binding: ChannelBinding::None,
+        });
     }
     chosen
 }
 
 fn mechanism(
-    name: &str,
+    choice: &Choice,
     user: &str,
     password: &str,
-    binding: &ChannelBinding,
 ) -> Result<Box<dyn Mechanism + Send>, SaslError> {
-    let offered_plus = name.ends_with("-PLUS");
-    // Without -PLUS: "y" when we could bind but the server did not offer it.
-    let cb = match binding {
-        ChannelBinding::TlsExporter(_) | ChannelBinding::TlsUnique(_) if offered_plus => {
-            binding.clone()
-        }
-        ChannelBinding::TlsExporter(_) | ChannelBinding::TlsUnique(_) => {
-            ChannelBinding::Unsupported
-        }
-        _ => ChannelBinding::None,
-    };
     let creds = Credentials::default()
         .with_username(user)
         .with_password(password)
-        .with_channel_binding(cb);
+        .with_channel_binding(choice.binding.clone());
     let err = |e: sasl::client::MechanismError| SaslError::Exchange(explain(&e));
-    Ok(match name {
+    Ok(match choice.mechanism {
         "SCRAM-SHA-256" | "SCRAM-SHA-256-PLUS" => {
             Box::new(Scram::<Sha256>::from_credentials(creds).map_err(err)?)
         }
@@ -141,19 +175,32 @@ fn condition_name(c: &DefinedCondition) -> &'static str {
 /// is why an [`InitiatingStream`] is returned.
 pub async fn authenticate<S: AsyncBufRead + AsyncWrite + Unpin>(
     mut stream: XmppStream<S>,
-    offered: &BTreeSet<String>,
+    features: &StreamFeatures,
     binding: &ChannelBinding,
     tls: bool,
     policy: &SaslPolicy,
     user: &str,
     password: &str,
 ) -> Result<(InitiatingStream<S>, &'static str), SaslError> {
-    let chosen = choose_mechanisms(offered, binding, tls, policy);
-    let Some(&name) = chosen.first() else {
+    let offered = &features.sasl_mechanisms;
+    let advertised = features
+        .sasl_cb
+        .as_ref()
+        .map(|cb| cb.types.as_slice())
+        .unwrap_or_default();
+    let chosen = choose_mechanisms(offered, advertised, binding, tls, policy);
+    // Only the best choice is tried: falling back to a weaker one after a
+    // refusal would let whoever forged that refusal pick our mechanism.
+    let Some(choice) = chosen.first() else {
         let list = offered.iter().cloned().collect::<Vec<_>>().join(", ");
         return Err(SaslError::NoAcceptableMechanism(list));
     };
-    let mut mech = mechanism(name, user, password, binding)?;
+    let name = choice.mechanism;
+    log::debug!(
+        "SASL: {name} with GS2 header {:?}",
+        String::from_utf8_lossy(choice.binding.header())
+    );
+    let mut mech = mechanism(choice, user, password)?;
     let xmpp_mech =
         XmppMechanism::from_str(name).map_err(|e| SaslError::Exchange(e.to_string()))?;
     stream
@@ -230,64 +277,136 @@ fn element_kind(el: &XmppStreamElement) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sasl_cb::Type;
 
     fn set(items: &[&str]) -> BTreeSet<String> {
         items.iter().map(|s| s.to_string()).collect()
     }
 
+    /// The first choice as "MECHANISM header", e.g. "SCRAM-SHA-1 n,,".
+    fn first(offered: &[&str], advertised: &[Type], tls: Tls) -> String {
+        let (binding, encrypted) = match tls {
+            Tls::V13 => (ChannelBinding::TlsExporter(vec![7; 32]), true),
+            Tls::V12 => (ChannelBinding::None, true),
+            Tls::Off => (ChannelBinding::None, false),
+        };
+        let chosen = choose_mechanisms(
+            &set(offered),
+            advertised,
+            &binding,
+            encrypted,
+            &SaslPolicy::default(),
+        );
+        chosen.first().map_or_else(
+            || "none".to_owned(),
+            |c| {
+                format!(
+                    "{} {}",
+                    c.mechanism,
+                    String::from_utf8_lossy(c.binding.header())
+                )
+            },
+        )
+    }
+
+    #[derive(Clone, Copy, Debug)]
+    enum Tls {
+        /// TLS 1.3: Hearth has `tls-exporter` data.
+        V13,
+        /// TLS 1.2: no binding Hearth can compute.
+        V12,
+        Off,
+    }
+
     #[test]
-    fn prefers_scram_sha256_and_skips_plus_without_binding() {
-        let offered = set(&[
+    fn mechanism_and_gs2_flag_for_each_offer_binding_type_and_tls_version() {
+        const EJABBERD: &[&str] = &["PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-1-PLUS"];
+        const EJABBERD_NO_PLUS: &[&str] = &["PLAIN", "SCRAM-SHA-1"];
+        const FULL: &[&str] = &[
             "PLAIN",
             "SCRAM-SHA-1",
+            "SCRAM-SHA-1-PLUS",
             "SCRAM-SHA-256",
             "SCRAM-SHA-256-PLUS",
-        ]);
-        assert_eq!(
-            choose_mechanisms(
-                &offered,
-                &ChannelBinding::None,
-                true,
-                &SaslPolicy::default()
-            ),
-            vec!["SCRAM-SHA-256", "SCRAM-SHA-1"]
-        );
-        let cb = ChannelBinding::TlsExporter(vec![1; 32]);
-        assert_eq!(
-            choose_mechanisms(&offered, &cb, true, &SaslPolicy::default())[0],
-            "SCRAM-SHA-256-PLUS"
-        );
+        ];
+        const ONLY_PLUS: &[&str] = &["SCRAM-SHA-256-PLUS"];
+        const PLAIN: &[&str] = &["PLAIN"];
+        let none: &[Type] = &[];
+        let exporter = &[Type::TlsExporter][..];
+        let unique = &[Type::TlsUnique][..];
+        let both = &[Type::TlsServerEndPoint, Type::TlsExporter][..];
+        #[rustfmt::skip]
+        let table: &[(&[&str], &[Type], Tls, &str)] = &[
+            // ejabberd 23.01's stock offer: -PLUS without XEP-0440, so never
+            // -PLUS; "n" because it does bind (a "y" would be a downgrade).
+            (EJABBERD, none, Tls::V13, "SCRAM-SHA-1 n,,"),
+            (EJABBERD, none, Tls::V12, "SCRAM-SHA-1 n,,"),
+            (EJABBERD, unique, Tls::V13, "SCRAM-SHA-1 n,,"),
+            (EJABBERD, unique, Tls::V12, "SCRAM-SHA-1 n,,"),
+            (EJABBERD, exporter, Tls::V13, "SCRAM-SHA-1-PLUS p=tls-exporter,,"),
+            (EJABBERD, exporter, Tls::V12, "SCRAM-SHA-1 n,,"),
+            (EJABBERD, none, Tls::Off, "SCRAM-SHA-1 n,,"),
+            // No -PLUS offered: "y" when we could have bound, so a server
+            // whose -PLUS offer was stripped on the way notices.
+            (EJABBERD_NO_PLUS, none, Tls::V13, "SCRAM-SHA-1 y,,"),
+            (EJABBERD_NO_PLUS, exporter, Tls::V13, "SCRAM-SHA-1 y,,"),
+            (EJABBERD_NO_PLUS, none, Tls::V12, "SCRAM-SHA-1 n,,"),
+            (EJABBERD_NO_PLUS, none, Tls::Off, "SCRAM-SHA-1 n,,"),
+            // A server that says what it binds.
+            (FULL, exporter, Tls::V13, "SCRAM-SHA-256-PLUS p=tls-exporter,,"),
+            (FULL, both, Tls::V13, "SCRAM-SHA-256-PLUS p=tls-exporter,,"),
+            (FULL, unique, Tls::V13, "SCRAM-SHA-256 n,,"),
+            (FULL, none, Tls::V13, "SCRAM-SHA-256 n,,"),
+            (FULL, exporter, Tls::V12, "SCRAM-SHA-256 n,,"),
+            (FULL, none, Tls::V12, "SCRAM-SHA-256 n,,"),
+            // Only -PLUS, and nothing to bind with: no way in.
+            (ONLY_PLUS, none, Tls::V13, "none"),
+            (ONLY_PLUS, exporter, Tls::V12, "none"),
+            (ONLY_PLUS, exporter, Tls::V13, "SCRAM-SHA-256-PLUS p=tls-exporter,,"),
+            // PLAIN only inside TLS.
+            (PLAIN, none, Tls::V13, "PLAIN n,,"),
+            (PLAIN, none, Tls::V12, "PLAIN n,,"),
+            (PLAIN, none, Tls::Off, "none"),
+        ];
+        for &(offered, advertised, tls, want) in table {
+            assert_eq!(
+                first(offered, advertised, tls),
+                want,
+                "offered {offered:?}, advertised {advertised:?}, {tls:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_chosen_flag_reaches_the_first_message() {
+        let choice = |mechanism, binding| Choice { mechanism, binding };
+        let initial = |c: &Choice| {
+            let mut m = mechanism(c, "u", "p").unwrap();
+            String::from_utf8(m.initial()).unwrap()
+        };
+        assert!(initial(&choice("SCRAM-SHA-1", ChannelBinding::Unsupported)).starts_with("y,,n=u,"));
+        assert!(initial(&choice("SCRAM-SHA-1", ChannelBinding::None)).starts_with("n,,n=u,"));
+        let plus = choice("SCRAM-SHA-1-PLUS", ChannelBinding::TlsExporter(vec![1; 32]));
+        assert!(initial(&plus).starts_with("p=tls-exporter,,n=u,"));
     }
 
     #[test]
     fn a_broken_exchange_is_described_in_words() {
-        let mut m = mechanism("SCRAM-SHA-1", "u", "p", &ChannelBinding::None).unwrap();
+        let c = Choice {
+            mechanism: "SCRAM-SHA-1",
+            binding: ChannelBinding::None,
+        };
+        let mut m = mechanism(&c, "u", "p").unwrap();
         m.initial();
         let e = m.response(b"not a scram challenge").unwrap_err();
         assert_eq!(explain(&e), "the server's challenge was malformed");
     }
 
     #[test]
-    fn plain_only_inside_tls_and_never_anonymous() {
-        let offered = set(&["PLAIN", "ANONYMOUS"]);
-        assert_eq!(
-            choose_mechanisms(
-                &offered,
-                &ChannelBinding::None,
-                true,
-                &SaslPolicy::default()
-            ),
-            vec!["PLAIN"]
-        );
-        assert!(choose_mechanisms(
-            &offered,
-            &ChannelBinding::None,
-            false,
-            &SaslPolicy::default()
-        )
-        .is_empty());
+    fn never_anonymous() {
         assert!(choose_mechanisms(
             &set(&["ANONYMOUS"]),
+            &[],
             &ChannelBinding::None,
             true,
             &SaslPolicy::default()
@@ -309,25 +428,28 @@ mod tests {
             scram_sha1: true,
             plain: false,
         };
+        let names = |c: Vec<Choice>| c.into_iter().map(|c| c.mechanism).collect::<Vec<_>>();
         assert_eq!(
-            choose_mechanisms(&offered, &cb, true, &only_sha1),
+            names(choose_mechanisms(
+                &offered,
+                &[Type::TlsExporter],
+                &cb,
+                true,
+                &only_sha1
+            )),
             vec!["SCRAM-SHA-1"]
         );
         let no_plain = SaslPolicy {
             plain: false,
             ..SaslPolicy::default()
         };
-        assert!(
-            choose_mechanisms(&set(&["PLAIN"]), &ChannelBinding::None, true, &no_plain).is_empty()
-        );
-    }
-
-    #[test]
-    fn scram_without_plus_offer_sends_y_flag_when_binding_possible() {
-        let cb = ChannelBinding::TlsExporter(vec![1; 32]);
-        let mut m = mechanism("SCRAM-SHA-1", "u", "p", &cb).unwrap();
-        assert!(m.initial().starts_with(b"y,,"));
-        let mut m = mechanism("SCRAM-SHA-1", "u", "p", &ChannelBinding::None).unwrap();
-        assert!(m.initial().starts_with(b"n,,"));
+        assert!(choose_mechanisms(
+            &set(&["PLAIN"]),
+            &[],
+            &ChannelBinding::None,
+            true,
+            &no_plain
+        )
+        .is_empty());
     }
 }

@@ -7,7 +7,7 @@
 //! receiving client's alone.
 //! Env: HEARTH_BENCH_MESSAGES (default 5000), HEARTH_BENCH_REPS (default 3).
 
-#[path = "../support/mod.rs"]
+#[path = "../integration/support/mod.rs"]
 mod support;
 
 use std::process::Command;
@@ -17,12 +17,12 @@ use std::time::{Duration, Instant};
 use hearth::session::SessionEvent;
 use hearth::store::MessageDirection;
 use support::bench::{cpu_seconds, env_or};
-use support::{Client, Prosody};
+use support::{Client, Server};
 
 /// Child mode: log in as bob and send `n` messages to alice as fast as the
 /// stream takes them.
 async fn flood(port: u16, cert_dir: &str, n: usize) {
-    let server = Prosody::attach(port, cert_dir);
+    let server = Server::attach(port, cert_dir);
     let mut bob = Client::new(&server, "bob");
     bob.login(&server).await;
     let body = "x".repeat(140);
@@ -47,7 +47,7 @@ async fn flood(port: u16, cert_dir: &str, n: usize) {
 }
 
 async fn one_run(n: usize) -> (f64, f64) {
-    let server = Prosody::start(&["alice", "bob"]);
+    let server = Server::start(&["alice", "bob"]);
     let mut alice = Client::new(&server, "alice");
     alice.login(&server).await;
     // Let login settle so it is not counted.

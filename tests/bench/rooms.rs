@@ -12,7 +12,7 @@
 //! Env: HEARTH_BENCH_MESSAGES (5000), HEARTH_BENCH_OCCUPANTS (2000),
 //! HEARTH_BENCH_REPS (3).
 
-#[path = "../support/mod.rs"]
+#[path = "../integration/support/mod.rs"]
 mod support;
 
 use std::io::{Read, Write};
@@ -24,12 +24,12 @@ use hearth::session::SessionEvent;
 use hearth::store::{DeliveryState, MessageDirection, MessageKind};
 use support::bench::{cpu_seconds, env_or};
 use support::component;
-use support::prosody::Options;
-use support::{Client, Prosody};
+use support::Options;
+use support::{Client, Server};
 
 /// Child mode: bob joins the room and sends `n` messages into it.
 async fn flood(port: u16, cert_dir: &str, room: &str, n: usize) {
-    let server = Prosody::attach(port, cert_dir);
+    let server = Server::attach(port, cert_dir);
     let mut bob = Client::new(&server, "bob");
     bob.login(&server).await;
     bob.app.join_room(room, "bob", None).await.unwrap();
@@ -53,7 +53,7 @@ async fn flood(port: u16, cert_dir: &str, room: &str, n: usize) {
 }
 
 async fn flood_run(n: usize) -> (f64, f64) {
-    let server = Prosody::start(&["alice", "bob"]);
+    let server = Server::start(&["alice", "bob"]);
     let room = server.room("flood");
     let mut alice = Client::new(&server, "alice");
     alice.login(&server).await;
@@ -98,7 +98,7 @@ async fn flood_run(n: usize) -> (f64, f64) {
 /// Put `n` occupants (u0…@bots.<domain>) into `room` over one component
 /// connection; returns once the room has sent the last one its own
 /// presence. The connection stays open (returned) so they stay.
-fn fill_room(server: &Prosody, room: &str, n: usize) -> TcpStream {
+fn fill_room(server: &Server, room: &str, n: usize) -> TcpStream {
     let bots = format!("bots.{}", server.domain);
     let mut s = component::connect(server);
     // Join one by one, reading what the room sends meanwhile (each newcomer
@@ -139,7 +139,7 @@ fn fill_room(server: &Prosody, room: &str, n: usize) -> TcpStream {
 }
 
 async fn join_run(n: usize) -> (f64, f64, usize) {
-    let server = Prosody::start_with(
+    let server = Server::start_with(
         &["alice"],
         Options {
             component: true,

@@ -18,7 +18,7 @@ export const tauriBackend: Backend = {
 };
 
 const ERROR_CODES: readonly ErrorCode[] = [
-  "authFailed", "certificateUntrusted", "network", "timeout", "protocol",
+  "authFailed", "loginRefused", "certificateUntrusted", "network", "timeout", "protocol",
   "notConnected", "invalidInput", "storage", "keychain", "internal",
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boot, check, get, q, savedLogin, settings, settle, typeInto } from "./helpers";
+import { boot, check, choose, get, q, savedLogin, settings, settle, typeInto } from "./helpers";
 
 const input = (id: string) => get<HTMLInputElement>(id);
 
@@ -92,6 +92,30 @@ describe("login screen", () => {
     expect(get("login-submit").matches(":disabled")).toBe(false);
     expect(get("login-submit").textContent).toBe("Log in");
     expect(input("login-jid").value).toBe("anna@company.com");
+  });
+
+  it("says the server refused the login, with its condition and text, when the password was not the reason", async () => {
+    const { mock } = await boot();
+    typeInto(input("login-jid"), "anna@company.com");
+    typeInto(input("login-password"), "right");
+    get("login-submit").click();
+    await settle();
+    const reason = { code: "loginRefused", message: "malformed-request: Invalid channel binding" } as const;
+    mock.emit("connection-state", { state: "offline", reason });
+    await settle();
+
+    const error = get("login-error");
+    expect(error.querySelector(".problem-text")?.textContent).toBe("The server refused the login.");
+    expect(error.textContent).not.toContain("user name or password");
+    expect(error.textContent).toContain("malformed-request: Invalid channel binding");
+    expect(get("login-submit").matches(":disabled")).toBe(false);
+
+    choose(get<HTMLSelectElement>("language-select"), "zh-CN");
+    mock.emit("connection-state", { state: "offline", reason });
+    await settle();
+    expect(get("login-error").querySelector(".problem-text")?.textContent).toBe("服务器拒绝了登录。");
+    expect(get("login-error").textContent).toContain("Invalid channel binding");
+    choose(get<HTMLSelectElement>("language-select"), "en");
   });
 
   it("shows a rejected login command as a translated error", async () => {

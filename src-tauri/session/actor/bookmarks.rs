@@ -1,7 +1,14 @@
 //! Bookmarks in the session actor: which protocol to use (XEP-0402 when the
 //! server keeps XEP-0048 in step, both when it has PEP but no such
-//! compatibility — Openfire —, else XEP-0048 alone), loading and merging
-//! them at login, autojoining, editing, and pushes from our own account.
+//! compatibility — Openfire, ejabberd —, else XEP-0048 alone), loading and
+//! merging them at login, autojoining, editing, and pushes from our own
+//! account.
+//!
+//! With both, XEP-0048 is the copy every server reads: a change stored
+//! there is a success even if the XEP-0402 copy fails, which is logged at
+//! WARN, and the session then stays with XEP-0048 alone rather than fail
+//! again on every change. A publish whose options are refused is retried
+//! once with only the options that keep the items stored and private.
 
 use std::collections::HashMap;
 
@@ -14,6 +21,7 @@ use tokio_xmpp::Stanza;
 use super::{Actor, Internal, SessionEvent, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
 use crate::features::bookmark::{merge, Bookmark, BookmarkView};
+use crate::features::xep0402_bookmarks::PublishOptions;
 use crate::features::{xep0030_disco, xep0045_muc, xep0048_bookmarks, xep0402_bookmarks};
 use crate::session::iq_tracker::IqAnswer;
 
@@ -45,6 +53,15 @@ pub(super) struct Bookmarks {
     /// Fetch answers still awaited at login.
     waiting: HashMap<Source, Option<Vec<Bookmark>>>,
     loaded: bool,
+    /// What this session's server accepts in a publish.
+    publish_options: Option<PublishOptions>,
+}
+
+/// A XEP-0402 publish on its way: what to do with the server's answer.
+pub(crate) struct PepPublish {
+    bookmark: Bookmark,
+    options: PublishOptions,
+    done: oneshot::Sender<Result<()>>,
 }
 
 /// What the user edits. `password: None` keeps the stored one.
@@ -73,6 +90,7 @@ impl Actor {
     /// A fresh session: find out where bookmarks live, then load them.
     pub(super) async fn start_bookmarks(&mut self) {
         self.bookmarks.loaded = false;
+        self.bookmarks.publish_options = None;
         let own = Jid::from(self.own.clone());
         let (id, answer) = self.tracker.register(Some(own.clone()), IQ_TIMEOUT);
         self.send(Stanza::Iq(xep0030_disco::info_request(&id, own)))
@@ -173,8 +191,17 @@ impl Actor {
                 pep.unwrap_or_default().into_iter().map(|b| b.jid).collect();
             let private_list = private.unwrap_or_default();
             if private_list.len() != merged.len() || private_list != merged {
-                self.write_private().await;
+                if let Some(stored) = self.write_private().await {
+                    tokio::spawn(async move {
+                        if let Err(e) = wait_for(stored).await {
+                            log::warn!(
+                                "could not store the bookmarks in private storage (XEP-0048): {e}"
+                            );
+                        }
+                    });
+                }
             }
+            // Failures are logged as they are answered.
             for b in merged.iter().filter(|b| !pep_rooms.contains(&b.jid)) {
                 let b = b.clone();
                 self.write_pep(&b).await;
@@ -219,20 +246,96 @@ impl Actor {
         Some(answer)
     }
 
-    async fn write_pep(&mut self, b: &Bookmark) -> Option<oneshot::Receiver<IqAnswer>> {
-        let old = self.bookmarks.pep_items.get(&b.jid).cloned();
-        let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
-        let iq = xep0402_bookmarks::publish(&id, b, old.as_ref());
-        self.send(Stanza::Iq(iq)).await?;
-        Some(answer)
+    /// Publish one bookmark to XEP-0402; the receiver tells whether it was
+    /// stored, after at most one retry with fewer options.
+    async fn write_pep(&mut self, b: &Bookmark) -> Option<oneshot::Receiver<Result<()>>> {
+        let (done, stored) = oneshot::channel();
+        let options = self
+            .bookmarks
+            .publish_options
+            .unwrap_or(PublishOptions::Full);
+        self.publish_pep(PepPublish {
+            bookmark: b.clone(),
+            options,
+            done,
+        })
+        .await?;
+        Some(stored)
     }
 
-    async fn retract_pep(&mut self, room: &str) -> Option<oneshot::Receiver<IqAnswer>> {
+    async fn publish_pep(&mut self, publish: PepPublish) -> Option<()> {
+        let old = self.bookmarks.pep_items.get(&publish.bookmark.jid).cloned();
+        let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
+        let iq = xep0402_bookmarks::publish(&id, &publish.bookmark, old.as_ref(), publish.options);
+        self.send(Stanza::Iq(iq)).await?;
+        let internal = self.internal.clone();
+        tokio::spawn(async move {
+            let answer = wait_for(answer).await;
+            let _ = internal.send(Internal::PepPublished(publish, answer));
+        });
+        Some(())
+    }
+
+    pub(super) async fn on_pep_published(&mut self, publish: PepPublish, answer: IqAnswer) {
+        let room = publish.bookmark.jid.clone();
+        match answer {
+            Ok(_) => {
+                self.bookmarks
+                    .publish_options
+                    .get_or_insert(publish.options);
+                let _ = publish.done.send(Ok(()));
+            }
+            Err(HearthError::Remote(e))
+                if publish.options == PublishOptions::Full
+                    && xep0402_bookmarks::options_refused(&e) =>
+            {
+                log::info!(
+                    "the server refused XEP-0402's publish options ({e}); publishing {room} with persist_items and access_model only"
+                );
+                self.bookmarks.publish_options = Some(PublishOptions::Essential);
+                let retry = PepPublish {
+                    options: PublishOptions::Essential,
+                    ..publish
+                };
+                // Not sent: the link is down, and the caller hears so.
+                self.publish_pep(retry).await;
+            }
+            Err(e) => {
+                log::warn!(
+                    "the server did not store the bookmark for {room} in PEP (XEP-0402): {e}"
+                );
+                if self.bookmarks.storage == Some(Storage::Both) {
+                    log::warn!(
+                        "bookmarks: XEP-0048 private storage alone for the rest of this session"
+                    );
+                    self.bookmarks.storage = Some(Storage::Private);
+                }
+                let _ = publish.done.send(Err(e));
+            }
+        }
+    }
+
+    /// Retract one bookmark from XEP-0402. An item that is not there is
+    /// already gone: that is success.
+    async fn retract_pep(&mut self, room: &str) -> Option<oneshot::Receiver<Result<()>>> {
         self.bookmarks.pep_items.remove(room);
         let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
         self.send(Stanza::Iq(xep0402_bookmarks::retract(&id, room)))
             .await?;
-        Some(answer)
+        let (done, removed) = oneshot::channel();
+        let room = room.to_owned();
+        tokio::spawn(async move {
+            let result = match wait_for(answer).await {
+                Ok(_) => Ok(()),
+                Err(HearthError::Remote(e)) if e.is("item-not-found") => Ok(()),
+                Err(e) => {
+                    log::warn!("the server did not remove the bookmark for {room} from PEP (XEP-0402): {e}");
+                    Err(e)
+                }
+            };
+            let _ = done.send(result);
+        });
+        Some(removed)
     }
 
     /// Add or change a bookmark in every format the account uses; the
@@ -268,16 +371,17 @@ impl Actor {
             Some(b) => *b = bookmark.clone(),
             None => self.bookmarks.list.push(bookmark.clone()),
         }
-        let mut answers = Vec::new();
-        if matches!(storage, Storage::Pep | Storage::Both) {
-            answers.extend(self.write_pep(&bookmark).await);
-        }
-        if matches!(storage, Storage::Private | Storage::Both) {
-            answers.extend(self.write_private().await);
-        }
+        let pep = match storage {
+            Storage::Pep | Storage::Both => Some(self.write_pep(&bookmark).await),
+            Storage::Private => None,
+        };
+        let private = match storage {
+            Storage::Private | Storage::Both => Some(self.write_private().await),
+            Storage::Pep => None,
+        };
         self.sink
             .emit(SessionEvent::Bookmarks(self.bookmark_views()));
-        tokio::spawn(reply_when_stored(answers, reply));
+        tokio::spawn(reply_when_stored(pep, private, reply));
     }
 
     pub(super) async fn remove_bookmark(
@@ -291,16 +395,17 @@ impl Actor {
         };
         let jid = room.to_string();
         self.bookmarks.list.retain(|b| b.jid != jid);
-        let mut answers = Vec::new();
-        if matches!(storage, Storage::Pep | Storage::Both) {
-            answers.extend(self.retract_pep(&jid).await);
-        }
-        if matches!(storage, Storage::Private | Storage::Both) {
-            answers.extend(self.write_private().await);
-        }
+        let pep = match storage {
+            Storage::Pep | Storage::Both => Some(self.retract_pep(&jid).await),
+            Storage::Private => None,
+        };
+        let private = match storage {
+            Storage::Private | Storage::Both => Some(self.write_private().await),
+            Storage::Pep => None,
+        };
         self.sink
             .emit(SessionEvent::Bookmarks(self.bookmark_views()));
-        tokio::spawn(reply_when_stored(answers, reply));
+        tokio::spawn(reply_when_stored(pep, private, reply));
     }
 
     /// A PEP notification. Believed only from our own bare JID.
@@ -334,18 +439,36 @@ impl Actor {
     }
 }
 
+/// The user's answer to a change. `Some(None)`: the store was to be
+/// written but the link was down. With both stores, the private one
+/// decides (every server reads it; a PEP failure was logged already).
 async fn reply_when_stored(
-    answers: Vec<oneshot::Receiver<IqAnswer>>,
+    pep: Option<Option<oneshot::Receiver<Result<()>>>>,
+    private: Option<Option<oneshot::Receiver<IqAnswer>>>,
     reply: oneshot::Sender<Result<()>>,
 ) {
-    let mut result = Ok(());
-    for answer in answers {
-        if let Err(e) = wait_for(answer).await {
-            result = Err(HearthError::Refused(crate::error::Problem::new(
-                e.code(),
-                format!("The server did not store the bookmark: {e}"),
-            )));
-        }
+    let private = match private {
+        None => None,
+        Some(None) => Some(Err(HearthError::NotConnected)),
+        Some(Some(answer)) => Some(wait_for(answer).await.map(|_| ())),
+    };
+    if let Some(Err(e)) = &private {
+        log::warn!("the server did not store the bookmarks in private storage (XEP-0048): {e}");
     }
-    let _ = reply.send(result);
+    let pep = match pep {
+        None => None,
+        Some(None) => Some(Err(HearthError::NotConnected)),
+        Some(Some(done)) => Some(done.await.unwrap_or(Err(HearthError::NotConnected))),
+    };
+    let result = match (private, pep) {
+        (Some(private), _) => private,
+        (None, Some(pep)) => pep,
+        (None, None) => Ok(()),
+    };
+    let _ = reply.send(result.map_err(|e| {
+        HearthError::Refused(crate::error::Problem::new(
+            e.code(),
+            format!("The server did not store the bookmark: {e}"),
+        ))
+    }));
 }

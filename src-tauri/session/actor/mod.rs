@@ -226,6 +226,8 @@ pub(super) enum Internal {
     /// What our account supports (decides where bookmarks live).
     BookmarkDisco(IqAnswer),
     BookmarksFetched(bookmarks::Source, IqAnswer),
+    /// The answer to a XEP-0402 publish.
+    PepPublished(bookmarks::PepPublish, IqAnswer),
     /// The answer to a XEP-0410 self-ping in a room.
     SelfPing(BareJid, IqAnswer),
     /// Accepting failed: the invitation stays answerable.
@@ -633,6 +635,7 @@ impl Actor {
                 self.rooms.unlocked(&room, result);
             }
             Internal::BookmarkDisco(answer) => self.on_bookmark_disco(answer).await,
+            Internal::PepPublished(publish, answer) => self.on_pep_published(publish, answer).await,
             Internal::SelfPing(room, answer) => self.on_self_ping(room, answer).await,
             Internal::KeepInvitation(id, invite) => {
                 self.invitations.insert(id, invite);
@@ -669,9 +672,9 @@ impl Actor {
             Iq::Error {
                 from, id, error, ..
             } => {
-                let text = rfc6121_messages::error_text(&error);
+                let remote = rfc6121_messages::remote_error(&error);
                 self.tracker
-                    .resolve(&id, from.as_ref(), Err(HearthError::Remote(text)));
+                    .resolve(&id, from.as_ref(), Err(HearthError::Remote(remote)));
             }
         }
     }

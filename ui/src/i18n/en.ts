@@ -75,6 +75,7 @@ export const en = {
   "validation.port": "Server port: enter a number from 1 to 65535, or leave it empty for the default.",
 
   "error.authFailed": "The server rejected the user name or password.",
+  "error.loginRefused": "The server refused the login.",
   "error.certificateUntrusted": "The server's security certificate is not trusted.",
   "error.network": "Cannot reach the server. Check your network connection.",
   "error.timeout": "The server did not answer in time.",

@@ -77,6 +77,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   "validation.port": "服务器端口：请输入 1 到 65535 之间的数字，或留空使用默认端口。",
 
   "error.authFailed": "服务器拒绝了用户名或密码。",
+  "error.loginRefused": "服务器拒绝了登录。",
   "error.certificateUntrusted": "服务器的安全证书不受信任。",
   "error.network": "无法连接到服务器，请检查网络连接。",
   "error.timeout": "服务器未及时响应。",

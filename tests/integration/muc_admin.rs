@@ -2,13 +2,11 @@
 //! affiliation lists), configuration through the room's own form,
 //! destruction, mediated and direct invitations, and the room browser.
 
-mod support;
-
+use crate::support::{Client, Kind, Server};
 use hearth::app::{InvitationAnswer, InviteArgs, Moderation, RoomListArgs};
 use hearth::features::xep0004_data_forms::FormValue;
 use hearth::features::xep0045_muc::{Affiliation, Role};
 use hearth::session::{RoomLeft, SessionEvent};
-use support::{Client, Prosody};
 
 async fn left(client: &mut Client, room: &str) -> RoomLeft {
     client
@@ -19,9 +17,8 @@ async fn left(client: &mut Client, room: &str) -> RoomLeft {
         .await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn owners_kick_ban_promote_and_keep_lists() {
-    let server = Prosody::start(&["alice", "bob", "carol"]);
+async fn owners_kick_ban_promote_and_keep_lists(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob", "carol"]);
     let mut alice = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
@@ -134,9 +131,8 @@ async fn owners_kick_ban_promote_and_keep_lists() {
     assert!(err.to_string().contains("The room refused"), "{err}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn configuration_form_browser_invitations_and_destroy() {
-    let server = Prosody::start(&["alice", "bob", "carol"]);
+async fn configuration_form_browser_invitations_and_destroy(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob", "carol"]);
     let mut alice = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     let mut carol = Client::new(&server, "carol");
@@ -266,9 +262,8 @@ async fn configuration_form_browser_invitations_and_destroy() {
     assert!(carol.app.rooms().await.is_empty());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn password_and_members_only_rooms_refuse_in_words() {
-    let server = Prosody::start(&["alice", "bob"]);
+async fn password_and_members_only_rooms_refuse_in_words(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
     let mut alice = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
@@ -321,3 +316,9 @@ async fn password_and_members_only_rooms_refuse_in_words() {
     let err = bob.app.join_room(&club, "Bob", None).await.unwrap_err();
     assert!(err.to_string().contains("members only"), "{err}");
 }
+
+crate::on_both_servers!(
+    owners_kick_ban_promote_and_keep_lists,
+    configuration_form_browser_invitations_and_destroy,
+    password_and_members_only_rooms_refuse_in_words,
+);

@@ -4,13 +4,11 @@
 //! XEP-0402 with the server's XEP-0048 compatibility. "Another client" is a
 //! second session of the same account speaking raw XML.
 
-mod support;
-
+use crate::support::Options;
+use crate::support::{Client, Server};
 use hearth::app::BookmarkInput;
 use hearth::features::bookmark::BookmarkView;
 use hearth::session::SessionEvent;
-use support::prosody::Options;
-use support::{Client, Prosody};
 
 async fn bookmarks_shown(
     client: &mut Client,
@@ -33,7 +31,7 @@ async fn autojoined(client: &mut Client, room: &str) -> String {
         .await
 }
 
-async fn other_client(server: &Prosody) -> Client {
+async fn other_client(server: &Server) -> Client {
     let mut other = Client::new(server, "alice");
     other.login(server).await;
     // Let this session load (and autojoin) the bookmarks it finds at login
@@ -47,7 +45,7 @@ async fn other_client(server: &Prosody) -> Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn private_storage_bookmarks_are_read_autojoined_edited_and_kept_in_step() {
-    let server = Prosody::start(&["alice"]);
+    let server = Server::start(&["alice"]);
     let room = server.room("team");
 
     // Another client stores a bookmark the XEP-0048 way, next to a URL.
@@ -106,7 +104,7 @@ async fn private_storage_bookmarks_are_read_autojoined_edited_and_kept_in_step()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pep_bookmarks_are_read_autojoined_and_removed() {
-    let server = Prosody::start_with(
+    let server = Server::start_with(
         &["alice", "bob"],
         Options {
             pep_bookmarks: true,

@@ -1,13 +1,15 @@
-//! Shared test support: a real Prosody and Hearth clients driven through
-//! the same `App` API the window uses.
+//! Shared test support: real servers (Prosody, ejabberd) and Hearth clients
+//! driven through the same `App` API the window uses.
 #![allow(dead_code)]
 
 pub mod bench;
 pub mod component;
 pub mod dns;
+pub mod ejabberd;
 pub mod prosody;
 pub mod proxies;
 pub mod relay;
+pub mod server;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,8 +19,8 @@ use hearth::credentials::{MemorySecrets, SecretStore};
 use hearth::session::{ConnectionSettings, ConnectionState, SessionEvent};
 use tokio::sync::mpsc;
 
-#[allow(unused_imports)] // each test binary uses a different subset
-pub use prosody::{jid, password, Prosody};
+#[allow(unused_imports)] // the benchmarks use a subset
+pub use server::{jid, password, Kind, Options, Server};
 
 /// Generous bound for anything over loopback; tests wait *up to* this.
 pub const WAIT: Duration = Duration::from_secs(20);
@@ -34,17 +36,17 @@ pub struct Client {
 
 impl Client {
     /// A Hearth profile for `user` that trusts the test server's certificate.
-    pub fn new(server: &Prosody, user: &str) -> Self {
+    pub fn new(server: &Server, user: &str) -> Self {
         Self::with_secrets(server, user, Arc::new(MemorySecrets::default()))
     }
 
-    pub fn with_secrets(server: &Prosody, user: &str, secrets: Arc<dyn SecretStore>) -> Self {
+    pub fn with_secrets(server: &Server, user: &str, secrets: Arc<dyn SecretStore>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         Self::in_dir(server, user, secrets, dir)
     }
 
     /// A profile that trusts nothing but the OS roots.
-    pub fn untrusting(server: &Prosody, user: &str) -> Self {
+    pub fn untrusting(server: &Server, user: &str) -> Self {
         let client = Self::new(server, user);
         let pinned = hearth::session::fingerprint(&server.certificate_der());
         client.app.forget_certificate(&client.jid, &pinned).unwrap();
@@ -52,7 +54,7 @@ impl Client {
     }
 
     pub fn in_dir(
-        server: &Prosody,
+        server: &Server,
         user: &str,
         secrets: Arc<dyn SecretStore>,
         dir: tempfile::TempDir,
@@ -70,7 +72,7 @@ impl Client {
         }
     }
 
-    pub fn request(&self, server: &Prosody, password: &str) -> LoginRequest {
+    pub fn request(&self, server: &Server, password: &str) -> LoginRequest {
         LoginRequest {
             connection: Some(ConnectionSettings {
                 host: Some("127.0.0.1".into()),
@@ -81,7 +83,7 @@ impl Client {
         }
     }
 
-    pub async fn login(&mut self, server: &Prosody) {
+    pub async fn login(&mut self, server: &Server) {
         let user = self.jid.split('@').next().unwrap().to_owned();
         self.app
             .login(self.request(server, &password(&user)))
@@ -185,4 +187,23 @@ pub fn settings(request: &mut LoginRequest) -> &mut ConnectionSettings {
     request
         .connection
         .get_or_insert_with(ConnectionSettings::default)
+}
+
+/// Runs the test `async fn $name(kind: Kind)` once on each server, as
+/// `$name::prosody` and `$name::ejabberd` (a module and a function may
+/// share a name).
+#[macro_export]
+macro_rules! on_both_servers {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn prosody() {
+                super::$name($crate::support::Kind::Prosody).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn ejabberd() {
+                super::$name($crate::support::Kind::Ejabberd).await
+            }
+        }
+    )+};
 }

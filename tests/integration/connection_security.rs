@@ -1,26 +1,23 @@
 //! How the connection is secured: STARTTLS is required, direct TLS
 //! (XEP-0368) works, and a server without TLS never sees a password.
 
-mod support;
-
+use crate::support::Options;
+use crate::support::{password, Client, Kind, Server};
 use hearth::error::ErrorCode;
 use hearth::session::ConnectionSecurity;
-use support::prosody::Options;
-use support::{password, Client, Prosody};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn direct_tls_listener_logs_in() {
-    let server = Prosody::start_with(
+async fn direct_tls_listener_logs_in(kind: Kind) {
+    let server = Server::start_with(
         &["alice"],
         Options {
             direct_tls: true,
-            ..Options::default()
+            ..Options::on(kind)
         },
     );
     let mut alice = Client::new(&server, "alice");
     let mut request = alice.request(&server, &password("alice"));
-    support::settings(&mut request).port = server.direct_tls_port;
-    support::settings(&mut request).security = ConnectionSecurity::DirectTls;
+    crate::support::settings(&mut request).port = server.direct_tls_port;
+    crate::support::settings(&mut request).security = ConnectionSecurity::DirectTls;
     alice.app.login(request).await.unwrap();
     alice.wait_state(|s| s.is_online()).await;
     // The choice is remembered for the next login.
@@ -30,7 +27,7 @@ async fn direct_tls_listener_logs_in() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_without_tls_is_refused_before_any_password_is_sent() {
-    let server = Prosody::start_with(
+    let server = Server::start_with(
         &["alice"],
         Options {
             tls: false,
@@ -49,3 +46,5 @@ async fn a_server_without_tls_is_refused_before_any_password_is_sent() {
     let logs = server.logs();
     assert!(!logs.contains("Authenticated"), "{logs}");
 }
+
+crate::on_both_servers!(direct_tls_listener_logs_in,);

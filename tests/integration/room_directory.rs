@@ -4,16 +4,14 @@
 //! component, answering disco like a large conference service (Openfire
 //! pages its room list this way).
 
-mod support;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 
+use crate::support::Options;
+use crate::support::{component, Client, Kind, Server};
 use hearth::app::RoomListArgs;
 use hearth::error::ErrorCode;
-use support::prosody::Options;
-use support::{component, Client, Prosody};
 
 const ROOMS: usize = 60;
 
@@ -94,13 +92,12 @@ fn serve_rooms(mut s: TcpStream, bots: String, afters: Arc<Mutex<Vec<Option<Stri
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_room_browser_pages_through_a_service_that_pages() {
-    let server = Prosody::start_with(
+async fn the_room_browser_pages_through_a_service_that_pages(kind: Kind) {
+    let server = Server::start_with(
         &["alice"],
         Options {
             component: true,
-            ..Options::default()
+            ..Options::on(kind)
         },
     );
     let bots = format!("bots.{}", server.domain);
@@ -143,7 +140,7 @@ async fn the_room_browser_pages_through_a_service_that_pages() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn joining_a_room_still_locked_by_its_creator_is_refused_in_words() {
-    let server = Prosody::start(&["alice", "bob"]);
+    let server = Server::start(&["alice", "bob"]);
     let mut alice = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
@@ -173,3 +170,5 @@ async fn joining_a_room_still_locked_by_its_creator_is_refused_in_words() {
     assert_eq!(refusal.code(), ErrorCode::Protocol);
     assert!(alice.app.rooms().await.is_empty());
 }
+
+crate::on_both_servers!(the_room_browser_pages_through_a_service_that_pages,);

@@ -2,12 +2,10 @@
 //! create, join, talk, subject, nicknames, private messages, refusals, and
 //! rejoining after a server restart without duplicating history.
 
-mod support;
-
+use crate::support::{Client, Kind, Server};
 use hearth::error::ErrorCode;
 use hearth::session::{ConnectionState, RoomSnapshot, SessionEvent};
 use hearth::store::{MessageDirection, MessageKind};
-use support::{Client, Prosody};
 
 async fn joined(client: &mut Client, room: &str, nick: &str) -> RoomSnapshot {
     let snapshot = client.app.join_room(room, nick, None).await.unwrap();
@@ -27,9 +25,8 @@ async fn room_message(client: &mut Client, body: &str) -> hearth::store::ChatMes
         .await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_accounts_create_join_talk_and_change_subject_and_nick() {
-    let server = Prosody::start(&["alice", "bob"]);
+async fn two_accounts_create_join_talk_and_change_subject_and_nick(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
     let mut alice = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
@@ -159,9 +156,8 @@ async fn two_accounts_create_join_talk_and_change_subject_and_nick() {
     assert_eq!(pm.kind, MessageKind::Chat);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_taken_nickname_is_refused_in_words_and_leaving_is_seen() {
-    let server = Prosody::start(&["alice", "bob"]);
+async fn a_taken_nickname_is_refused_in_words_and_leaving_is_seen(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
     let mut alice = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
@@ -190,9 +186,8 @@ async fn a_taken_nickname_is_refused_in_words_and_leaving_is_seen() {
     assert!(bob.app.rooms().await.is_empty());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn after_a_server_restart_rooms_are_rejoined_without_duplicate_history() {
-    let mut server = Prosody::start(&["alice", "bob"]);
+async fn after_a_server_restart_rooms_are_rejoined_without_duplicate_history(kind: Kind) {
+    let mut server = Server::start_on(kind, &["alice", "bob"]);
     let mut alice = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
@@ -247,7 +242,7 @@ async fn after_a_server_restart_rooms_are_rejoined_without_duplicate_history() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_room_that_forgot_us_silently_is_noticed_by_self_ping_and_joined_again() {
-    let server = Prosody::start(&["alice", "bob"]);
+    let server = Server::start(&["alice", "bob"]);
     let mut alice = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     alice
@@ -289,3 +284,9 @@ async fn a_room_that_forgot_us_silently_is_noticed_by_self_ping_and_joined_again
         .unwrap();
     room_message(&mut alice, "welcome back").await;
 }
+
+crate::on_both_servers!(
+    two_accounts_create_join_talk_and_change_subject_and_nick,
+    a_taken_nickname_is_refused_in_words_and_leaving_is_seen,
+    after_a_server_restart_rooms_are_rejoined_without_duplicate_history,
+);

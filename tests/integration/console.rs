@@ -1,11 +1,9 @@
 //! The XML console shows the traffic after login, never a password.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{password, Client, Kind, Server};
 use hearth::session::{ConsoleDirection, ConsoleEntry, SessionEvent};
-use support::{password, Client, Prosody};
 
 fn lines(events: &[SessionEvent]) -> Vec<ConsoleEntry> {
     events
@@ -18,9 +16,8 @@ fn lines(events: &[SessionEvent]) -> Vec<ConsoleEntry> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn console_shows_stanzas_both_ways_and_redacts_passwords() {
-    let server = Prosody::start(&["alice"]);
+async fn console_shows_stanzas_both_ways_and_redacts_passwords(kind: Kind) {
+    let server = Server::start_on(kind, &["alice"]);
     let mut alice = Client::new(&server, "alice");
     alice.app.set_console_open(true).await;
     alice.login(&server).await;
@@ -81,3 +78,5 @@ async fn console_shows_stanzas_both_ways_and_redacts_passwords() {
         lines(&later)
     );
 }
+
+crate::on_both_servers!(console_shows_stanzas_both_ways_and_redacts_passwords,);

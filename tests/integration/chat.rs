@@ -1,12 +1,10 @@
 //! Roster, presence and 1:1 messages between two real accounts.
 
-mod support;
-
+use crate::support::{Client, Kind, Server};
 use hearth::features::rfc6121_presence::PresenceShow;
 use hearth::features::rfc6121_roster::Subscription;
 use hearth::session::SessionEvent;
 use hearth::store::{DeliveryState, MessageDirection};
-use support::{Client, Prosody};
 
 async fn befriend(alice: &mut Client, bob: &mut Client) {
     alice
@@ -36,9 +34,8 @@ async fn befriend(alice: &mut Client, bob: &mut Client) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn roster_groups_and_presence_between_two_accounts() {
-    let server = Prosody::start(&["alice", "bob"]);
+async fn roster_groups_and_presence_between_two_accounts(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
     let mut alice = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
@@ -88,9 +85,8 @@ async fn roster_groups_and_presence_between_two_accounts() {
         .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn messages_both_ways_are_stored_once_with_ids() {
-    let server = Prosody::start(&["alice", "bob"]);
+async fn messages_both_ways_are_stored_once_with_ids(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
     let mut alice = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
@@ -163,9 +159,8 @@ async fn messages_both_ways_are_stored_once_with_ids() {
     assert!(!newest.complete);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn message_to_unknown_user_is_marked_failed_with_the_reason() {
-    let server = Prosody::start(&["alice"]);
+async fn message_to_unknown_user_is_marked_failed_with_the_reason(kind: Kind) {
+    let server = Server::start_on(kind, &["alice"]);
     let mut alice = Client::new(&server, "alice");
     alice.login(&server).await;
     let sent = alice
@@ -186,9 +181,8 @@ async fn message_to_unknown_user_is_marked_failed_with_the_reason() {
     assert!(failed.error.is_some());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stranger_asks_to_see_our_presence_and_the_user_decides() {
-    let server = Prosody::start(&["alice", "carol", "dave"]);
+async fn a_stranger_asks_to_see_our_presence_and_the_user_decides(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "carol", "dave"]);
     let mut alice = Client::new(&server, "alice");
     let mut carol = Client::new(&server, "carol");
     let mut dave = Client::new(&server, "dave");
@@ -257,3 +251,10 @@ async fn a_stranger_asks_to_see_our_presence_and_the_user_decides() {
         "dave sees alice although she refused"
     );
 }
+
+crate::on_both_servers!(
+    roster_groups_and_presence_between_two_accounts,
+    messages_both_ways_are_stored_once_with_ids,
+    message_to_unknown_user_is_marked_failed_with_the_reason,
+    a_stranger_asks_to_see_our_presence_and_the_user_decides,
+);

@@ -2,12 +2,10 @@
 //! (XEP-0198) resumes the session, every message is stored exactly once on
 //! both sides, and outgoing ones end up acknowledged.
 
-mod support;
-
+use crate::support::relay::Relay;
+use crate::support::{password, Client, Kind, Server};
 use hearth::session::{ConnectionState, SessionEvent};
 use hearth::store::{DeliveryState, MessageDirection};
-use support::relay::Relay;
-use support::{password, Client, Prosody};
 
 const N: usize = 30;
 
@@ -31,15 +29,14 @@ async fn count_incoming(client: &mut Client, n: usize) {
         .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn messages_in_flight_survive_a_cut_link_exactly_once() {
-    let server = Prosody::start(&["alice", "bob"]);
+async fn messages_in_flight_survive_a_cut_link_exactly_once(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
     let relay = Relay::start(server.port).await;
     let mut alice = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     // alice reaches the server only through the relay.
     let mut request = alice.request(&server, &password("alice"));
-    support::settings(&mut request).port = Some(relay.port);
+    crate::support::settings(&mut request).port = Some(relay.port);
     alice.app.login(request).await.unwrap();
     alice.wait_state(|s| s.is_online()).await;
     bob.login(&server).await;
@@ -85,7 +82,7 @@ async fn messages_in_flight_survive_a_cut_link_exactly_once() {
         );
     }
     // Every message alice sent across the cut is eventually acknowledged.
-    let deadline = tokio::time::Instant::now() + support::WAIT;
+    let deadline = tokio::time::Instant::now() + crate::support::WAIT;
     loop {
         let page = alice
             .app
@@ -109,21 +106,20 @@ async fn messages_in_flight_survive_a_cut_link_exactly_once() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_silently_dead_link_is_noticed_by_keepalive_and_replaced() {
-    let server = Prosody::start(&["alice"]);
+async fn a_silently_dead_link_is_noticed_by_keepalive_and_replaced(kind: Kind) {
+    let server = Server::start_on(kind, &["alice"]);
     let relay = Relay::start(server.port).await;
     let mut alice = Client::new(&server, "alice");
     let mut request = alice.request(&server, &password("alice"));
-    support::settings(&mut request).port = Some(relay.port);
+    crate::support::settings(&mut request).port = Some(relay.port);
     // A short response timeout: a probe after 3 s of silence, 1 s to answer.
-    support::settings(&mut request).response_timeout_secs = 1;
+    crate::support::settings(&mut request).response_timeout_secs = 1;
     alice.app.login(request).await.unwrap();
     alice.wait_state(|s| s.is_online()).await;
 
     // The network dies without closing anything.
     // Without a keepalive nothing would ever notice: TCP stays open, and
-    // the wait below gives up after support::WAIT.
+    // the wait below gives up after crate::support::WAIT.
     relay.stall();
     let lost = alice
         .wait_state(|s| matches!(s, ConnectionState::Reconnecting { .. }))
@@ -134,3 +130,8 @@ async fn a_silently_dead_link_is_noticed_by_keepalive_and_replaced() {
     assert_eq!(reason.code, hearth::error::ErrorCode::Network, "{reason:?}");
     alice.wait_state(|s| s.is_online()).await;
 }
+
+crate::on_both_servers!(
+    messages_in_flight_survive_a_cut_link_exactly_once,
+    a_silently_dead_link_is_noticed_by_keepalive_and_replaced,
+);

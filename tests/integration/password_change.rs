@@ -1,13 +1,10 @@
 //! Changing the password from Hearth (XEP-0077) against a real Prosody.
 
-mod support;
-
+use crate::support::{password, Client, Kind, Server};
 use hearth::error::ErrorCode;
-use support::{password, Client, Prosody};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn changed_password_is_the_one_that_works_afterwards() {
-    let mut server = Prosody::start(&["alice"]);
+async fn changed_password_is_the_one_that_works_afterwards(kind: Kind) {
+    let mut server = Server::start_on(kind, &["alice"]);
     let mut alice = Client::new(&server, "alice");
     alice.login(&server).await;
     alice.app.change_password("brand-new-pw").await.unwrap();
@@ -36,11 +33,15 @@ async fn changed_password_is_the_one_that_works_afterwards() {
     alice.wait_state(|s| s.is_online()).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_empty_new_password_is_refused_without_asking_the_server() {
-    let server = Prosody::start(&["alice"]);
+async fn an_empty_new_password_is_refused_without_asking_the_server(kind: Kind) {
+    let server = Server::start_on(kind, &["alice"]);
     let mut alice = Client::new(&server, "alice");
     alice.login(&server).await;
     let err = alice.app.change_password("").await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput);
 }
+
+crate::on_both_servers!(
+    changed_password_is_the_one_that_works_afterwards,
+    an_empty_new_password_is_refused_without_asking_the_server,
+);

@@ -1,13 +1,11 @@
 //! Creating an account from the login screen (XEP-0077) on a real Prosody.
 
-mod support;
-
+use crate::support::Options;
+use crate::support::{Client, Kind, Server};
 use hearth::app::{RegistrationRequest, RegistrationTarget, RegistrationValue};
 use hearth::error::ErrorCode;
-use support::prosody::Options;
-use support::{Client, Prosody};
 
-fn target(server: &Prosody) -> RegistrationTarget {
+fn target(server: &Server) -> RegistrationTarget {
     RegistrationTarget {
         domain: "localhost".into(),
         host: Some("127.0.0.1".into()),
@@ -19,7 +17,7 @@ fn target(server: &Prosody) -> RegistrationTarget {
 }
 
 fn filled(
-    server: &Prosody,
+    server: &Server,
     form: &hearth::features::xep0077_register::form::RegistrationForm,
     user: &str,
     pw: &str,
@@ -43,13 +41,12 @@ fn filled(
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_new_account_is_created_and_can_log_in() {
-    let server = Prosody::start_with(
+async fn a_new_account_is_created_and_can_log_in(kind: Kind) {
+    let server = Server::start_with(
         &["alice"],
         Options {
             registration: true,
-            ..Options::default()
+            ..Options::on(kind)
         },
     );
     // The profile trusts the server's certificate (pinned for alice@localhost).
@@ -81,9 +78,8 @@ async fn a_new_account_is_created_and_can_log_in() {
     assert!(err.to_string().contains("already taken"), "{err}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_that_does_not_allow_sign_up_says_so() {
-    let server = Prosody::start(&["alice"]);
+async fn a_server_that_does_not_allow_sign_up_says_so(kind: Kind) {
+    let server = Server::start_on(kind, &["alice"]);
     let client = Client::new(&server, "alice");
     let err = client
         .app
@@ -96,16 +92,15 @@ async fn a_server_that_does_not_allow_sign_up_says_so() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_up_goes_through_the_configured_proxy() {
-    let server = Prosody::start_with(
+async fn sign_up_goes_through_the_configured_proxy(kind: Kind) {
+    let server = Server::start_with(
         &["alice"],
         Options {
             registration: true,
-            ..Options::default()
+            ..Options::on(kind)
         },
     );
-    let proxy = support::proxies::ProxyProcess::microsocks("office", "proxy-secret");
+    let proxy = crate::support::proxies::ProxyProcess::microsocks("office", "proxy-secret");
     let carol = Client::new(&server, "alice");
     let mut via_proxy = target(&server);
     via_proxy.proxy = Some(hearth::session::ProxySettings {
@@ -123,3 +118,9 @@ async fn sign_up_goes_through_the_configured_proxy() {
         proxy.log()
     );
 }
+
+crate::on_both_servers!(
+    a_new_account_is_created_and_can_log_in,
+    a_server_that_does_not_allow_sign_up_says_so,
+    sign_up_goes_through_the_configured_proxy,
+);

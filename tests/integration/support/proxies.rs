@@ -4,7 +4,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::prosody::free_port;
+use super::server::free_port;
 
 /// A proxy process on a free loopback port, killed on drop.
 pub struct ProxyProcess {

@@ -2,13 +2,11 @@
 //! reconnect: the bad stanza is dropped (or, when merely big, handled), the
 //! session stays up.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{Client, Kind, Server};
 use hearth::session::{ConnectionState, SessionEvent};
 use hearth::store::MessageDirection;
-use support::{Client, Prosody};
 
 /// A headline (the server relays it without archiving, whose serializer has
 /// its own depth limit) nested `depth` levels deep.
@@ -41,9 +39,8 @@ async fn wait_for_body(alice: &mut Client, body: &str) {
         .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deep_huge_and_junk_stanzas_never_cost_the_connection() {
-    let server = Prosody::start(&["alice", "bob"]);
+async fn deep_huge_and_junk_stanzas_never_cost_the_connection(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
     let mut alice = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
@@ -93,9 +90,8 @@ async fn deep_huge_and_junk_stanzas_never_cost_the_connection() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn console_input_that_is_not_a_stanza_is_refused_clearly() {
-    let server = Prosody::start(&["bob"]);
+async fn console_input_that_is_not_a_stanza_is_refused_clearly(kind: Kind) {
+    let server = Server::start_on(kind, &["bob"]);
     let mut bob = Client::new(&server, "bob");
     bob.login(&server).await;
     let err = bob
@@ -118,3 +114,8 @@ async fn console_input_that_is_not_a_stanza_is_refused_clearly() {
         "{err}"
     );
 }
+
+crate::on_both_servers!(
+    deep_huge_and_junk_stanzas_never_cost_the_connection,
+    console_input_that_is_not_a_stanza_is_refused_clearly,
+);

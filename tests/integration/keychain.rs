@@ -2,13 +2,11 @@
 //! need a session bus with an unlocked keyring, so they are skipped by a
 //! bare `cargo test` and run by `scripts/test` inside `dbus-run-session`.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::{jid, password, Client, Server};
 use hearth::app::{App, LoginRequest};
 use hearth::credentials::{Keychain, SecretStore};
-use support::{jid, password, Client, Prosody};
 
 #[test]
 #[ignore = "needs a Secret Service; scripts/test runs it inside dbus-run-session"]
@@ -35,7 +33,7 @@ fn file_contains(dir: &std::path::Path, needle: &str) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a Secret Service; scripts/test runs it inside dbus-run-session"]
 async fn remembered_password_logs_in_automatically_on_next_start() {
-    let server = Prosody::start(&["carol"]);
+    let server = Server::start(&["carol"]);
     let mut first = Client::with_secrets(&server, "carol", Arc::new(Keychain));
     let mut req: LoginRequest = first.request(&server, &password("carol"));
     req.remember = true;
@@ -60,7 +58,7 @@ async fn remembered_password_logs_in_automatically_on_next_start() {
     let saved = app.saved_login().await.unwrap().expect("saved login");
     assert!(saved.has_password && saved.auto_login);
     assert!(app.auto_login().await.unwrap());
-    let deadline = tokio::time::Instant::now() + support::WAIT;
+    let deadline = tokio::time::Instant::now() + crate::support::WAIT;
     loop {
         let ev = tokio::time::timeout_at(deadline, rx.recv())
             .await

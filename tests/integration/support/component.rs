@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use sha1::{Digest, Sha1};
 
-use super::prosody::{Prosody, COMPONENT_SECRET};
+use super::server::{Server, COMPONENT_SECRET};
 
 /// Opens the component stream and completes the handshake.
-pub fn connect(server: &Prosody) -> TcpStream {
+pub fn connect(server: &Server) -> TcpStream {
     let port = server.component_port.expect("started with a component");
     let bots = format!("bots.{}", server.domain);
     // The component port may open a moment after the client port.

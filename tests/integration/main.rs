@@ -1,0 +1,22 @@
+//! Hearth's integration tests, in one binary (each binary links WebKitGTK,
+//! so fourteen of them cost minutes of linking): the core driven through
+//! the same `App` API the window uses, against real Prosody and ejabberd
+//! servers that each test starts on free loopback ports.
+
+mod support;
+
+mod bookmarks;
+mod chat;
+mod connection_security;
+mod connection_settings;
+mod console;
+mod hostile;
+mod keychain;
+mod muc;
+mod muc_admin;
+mod password_change;
+mod registration;
+mod resume;
+mod room_directory;
+mod sasl;
+mod session;

@@ -1,0 +1,81 @@
+//! Logging in with default settings on each server's own SASL offer: which
+//! mechanism and channel-binding flag Hearth picks must be one the server
+//! accepts (ejabberd 23.01 offers SCRAM-SHA-1-PLUS but can bind only with
+//! `tls-unique`, which TLS 1.3 lacks, and advertises no XEP-0440 types).
+
+use hearth::app::{StepKind, StepOutcome};
+use hearth::error::ErrorCode;
+
+use crate::support::{password, Client, Kind, Options, Server};
+
+/// Logs in with default settings, and returns the connection test's
+/// sentence for the login step (it names the mechanism).
+async fn log_in_with_defaults(server: &Server) -> String {
+    let mut alice = Client::new(server, "alice");
+    let report = alice
+        .app
+        .test_connection(alice.request(server, &password("alice")))
+        .await
+        .unwrap();
+    let auth = report
+        .steps
+        .iter()
+        .find(|s| s.step == StepKind::Auth)
+        .unwrap();
+    assert_eq!(auth.outcome, StepOutcome::Ok, "{report:?}");
+    alice.login(server).await;
+    auth.detail.clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stock_ejabberd_with_its_plus_offer() {
+    let server = Server::start_on(Kind::Ejabberd, &["alice"]);
+    let detail = log_in_with_defaults(&server).await;
+    // Not -PLUS: the server advertises no binding type Hearth can compute.
+    assert!(detail.contains("SCRAM-SHA-1."), "{detail}");
+    let logs = server.logs();
+    assert!(!logs.contains("Failed c2s"), "{logs}");
+    assert!(logs.contains("Accepted c2s SCRAM-SHA-1 authentication for alice@localhost"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ejabberd_without_plus() {
+    let server = Server::start_with(
+        &["alice"],
+        Options {
+            disabled_sasl: &["SCRAM-SHA-1-PLUS"],
+            ..Options::on(Kind::Ejabberd)
+        },
+    );
+    // The `y` flag ("I could bind, you seem not to") is accepted by a server
+    // that really offers no -PLUS.
+    let detail = log_in_with_defaults(&server).await;
+    assert!(detail.contains("SCRAM-SHA-1."), "{detail}");
+    assert!(!server.logs().contains("Failed c2s"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prosody() {
+    let server = Server::start(&["alice"]);
+    let detail = log_in_with_defaults(&server).await;
+    assert!(detail.contains("SCRAM-SHA-"), "{detail}");
+}
+
+/// A wrong password on ejabberd is called one; the server's words come
+/// along as the detail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ejabberd_wrong_password_is_called_a_wrong_password() {
+    let server = Server::start_on(Kind::Ejabberd, &["alice"]);
+    let mut alice = Client::new(&server, "alice");
+    alice
+        .app
+        .login(alice.request(&server, "not-the-password"))
+        .await
+        .unwrap();
+    let reason = alice.wait_offline_reason().await;
+    assert_eq!(reason.code, ErrorCode::AuthFailed, "{reason:?}");
+    assert!(
+        !reason.message.contains("user name or password"),
+        "the sentence is the UI's; the detail adds something: {reason:?}"
+    );
+}

@@ -1,0 +1,119 @@
+//! Prosody's part of [`Server`]: its Lua config, `prosodyctl` for users and
+//! the admin shell.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use super::server::{run, Server, COMPONENT_SECRET};
+
+fn config(s: &Server) -> PathBuf {
+    s.path().join("prosody.cfg.lua")
+}
+
+pub(super) fn prepare(s: &Server) {
+    std::fs::create_dir_all(s.path().join("data")).unwrap();
+    let o = &s.options;
+    let d = s.dir.path().display();
+    let cfg = format!(
+        r#"-- Hearth test server
+run_as_root = true
+pidfile = "{d}/prosody.pid"
+data_path = "{d}/data"
+interfaces = {{ "127.0.0.1" }}
+c2s_ports = {{ {port} }}
+c2s_direct_tls_ports = {{ {direct} }}
+c2s_direct_tls_ssl = {{ certificate = "{d}/localhost.crt"; key = "{d}/localhost.key"; }}
+s2s_ports = {{ }}
+component_ports = {{ {component_port} }}
+http_ports = {{ }}
+https_ports = {{ }}
+plugin_paths = {{ "/usr/lib/prosody/modules" }}
+modules_enabled = {{
+    "disco"; "roster"; "saslauth"; {tls_module} "smacks"; "ping"; "version";
+    "offline"; "posix"; "register"; "mam"; "private"; "pep"; "admin_shell"; {bookmarks_module}
+}}
+modules_disabled = {{ "s2s"; "dialback"; "limits"; "admin_telnet"; }}
+authentication = "internal_hashed"
+c2s_require_encryption = {tls}
+allow_registration = {registration}
+min_seconds_between_registrations = 0
+disable_sasl_mechanisms = {{ "DIGEST-MD5"; {disabled_sasl} }}
+smacks_hibernation_time = 60
+certificates = "{d}"
+ssl = {{ certificate = "{d}/localhost.crt"; key = "{d}/localhost.key"; }}
+log = {{ info = "{d}/prosody.log"; error = "{d}/prosody.err"; }}
+VirtualHost "{domain}"
+Component "conference.{domain}" "muc"
+    modules_enabled = {{ "muc_mam" }}
+    restrict_room_creation = false
+    muc_room_default_persistent = true
+    muc_room_default_public = true
+    muc_log_by_default = true
+    max_history_messages = 50
+{component_section}
+"#,
+        port = s.port,
+        domain = s.domain,
+        disabled_sasl = o
+            .disabled_sasl
+            .iter()
+            .map(|m| format!("\"{m}\";"))
+            .collect::<String>(),
+        direct = s.direct_tls_port.map(|p| p.to_string()).unwrap_or_default(),
+        component_port = s.component_port.map(|p| p.to_string()).unwrap_or_default(),
+        component_section = if s.component_port.is_some() {
+            format!(
+                "Component \"bots.{}\"\n    component_secret = \"{COMPONENT_SECRET}\"",
+                s.domain
+            )
+        } else {
+            String::new()
+        },
+        bookmarks_module = if o.pep_bookmarks {
+            "\"bookmarks\";"
+        } else {
+            ""
+        },
+        tls_module = if o.tls { "\"tls\";" } else { "" },
+        tls = o.tls,
+        registration = o.registration,
+    );
+    std::fs::write(config(s), cfg).unwrap();
+}
+
+pub(super) fn run_lua(s: &Server, lua: &str) -> String {
+    let out = Command::new("prosodyctl")
+        .arg("--config")
+        .arg(config(s))
+        .arg("shell")
+        .arg(format!("> {lua}"))
+        .output()
+        .expect("prosodyctl shell");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "admin shell failed: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
+pub(super) fn register(s: &Server, user: &str, password: &str) {
+    run(Command::new("prosodyctl")
+        .arg("--config")
+        .arg(config(s))
+        .args(["register", user, s.domain, password]));
+}
+
+pub(super) fn spawn(s: &Server) -> Child {
+    let log = std::fs::File::create(s.path().join("stdout.log")).unwrap();
+    Command::new("prosody")
+        .arg("-F")
+        .arg("--config")
+        .arg(config(s))
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("prosody is installed (apt-get install prosody)")
+}

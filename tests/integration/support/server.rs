@@ -1,0 +1,347 @@
+//! A real XMPP server for one test — Prosody or ejabberd from Debian — with
+//! its own temp config, data, self-signed certificate and users, on free
+//! loopback ports. Killed on drop.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{ejabberd, prosody};
+
+pub const DOMAIN: &str = "localhost";
+pub const COMPONENT_SECRET: &str = "bench-component";
+
+/// Which server software.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Prosody,
+    Ejabberd,
+}
+
+pub struct Server {
+    pub kind: Kind,
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    /// XEP-0368 direct TLS listener, when started with one.
+    pub direct_tls_port: Option<u16>,
+    /// XEP-0114 listener for the `bots.<domain>` component (secret
+    /// [`COMPONENT_SECRET`]), when started with one.
+    pub component_port: Option<u16>,
+    /// ejabberd only: its HTTP admin API (users, roster) and the port its
+    /// Erlang distribution listens on (instead of an epmd).
+    pub(super) admin_port: u16,
+    pub(super) dist_port: u16,
+    /// The XMPP domain (VirtualHost); the certificate still names localhost.
+    pub domain: &'static str,
+    pub(super) options: Options,
+    child: Option<Child>,
+    /// How often the server was started (a restart keeps its log).
+    launches: usize,
+}
+
+/// How the test server is set up.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub kind: Kind,
+    /// Offer TLS at all (a server without it tests that Hearth refuses).
+    pub tls: bool,
+    pub direct_tls: bool,
+    /// Let clients create accounts (XEP-0077).
+    pub registration: bool,
+    pub domain: &'static str,
+    /// SASL mechanisms the server must not offer (e.g. only PLAIN left).
+    pub disabled_sasl: &'static [&'static str],
+    /// A `bots.<domain>` component (XEP-0114) that benchmarks use to put
+    /// many occupants in a room over one connection.
+    pub component: bool,
+    /// Prosody: XEP-0402 bookmarks with XEP-0048 compatibility
+    /// (mod_bookmarks). Without it the server has private storage and PEP,
+    /// like Openfire. ejabberd always has both, and mirrors XEP-0048 into
+    /// PEP itself.
+    pub pep_bookmarks: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            kind: Kind::Prosody,
+            tls: true,
+            direct_tls: false,
+            registration: false,
+            domain: DOMAIN,
+            disabled_sasl: &[],
+            pep_bookmarks: false,
+            component: false,
+        }
+    }
+}
+
+impl Options {
+    pub fn on(kind: Kind) -> Self {
+        Self {
+            kind,
+            ..Self::default()
+        }
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free loopback port")
+}
+
+pub(super) fn run(cmd: &mut Command) -> String {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+impl Server {
+    /// A Prosody with `users` registered (password = user name + "-pw").
+    pub fn start(users: &[&str]) -> Self {
+        Self::start_with(users, Options::default())
+    }
+
+    /// A server of `kind` with `users` registered.
+    pub fn start_on(kind: Kind, users: &[&str]) -> Self {
+        Self::start_with(users, Options::on(kind))
+    }
+
+    pub fn start_with(users: &[&str], options: Options) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = Server {
+            kind: options.kind,
+            dir,
+            port: free_port(),
+            direct_tls_port: options.direct_tls.then(free_port),
+            component_port: options.component.then(free_port),
+            admin_port: free_port(),
+            dist_port: free_port(),
+            domain: options.domain,
+            options,
+            child: None,
+            launches: 0,
+        };
+        s.make_certificate();
+        match s.kind {
+            Kind::Prosody => {
+                prosody::prepare(&s);
+                for u in users {
+                    s.register(u, &password(u));
+                }
+                s.launch();
+            }
+            Kind::Ejabberd => {
+                ejabberd::prepare(&s);
+                s.launch();
+                for u in users {
+                    s.register(u, &password(u));
+                }
+            }
+        }
+        s
+    }
+
+    /// A handle on a Prosody another process started (no ownership: not
+    /// stopped on drop).
+    pub fn attach(port: u16, dir: &str) -> Self {
+        let copy = tempfile::tempdir().expect("temp dir");
+        std::fs::copy(
+            Path::new(dir).join("localhost.crt"),
+            copy.path().join("localhost.crt"),
+        )
+        .unwrap();
+        Server {
+            kind: Kind::Prosody,
+            dir: copy,
+            port,
+            direct_tls_port: None,
+            component_port: None,
+            admin_port: 0,
+            dist_port: 0,
+            domain: DOMAIN,
+            options: Options::default(),
+            child: None,
+            launches: 0,
+        }
+    }
+
+    pub fn cert_path(&self) -> PathBuf {
+        self.dir.path().join("localhost.crt")
+    }
+
+    pub fn key_path(&self) -> PathBuf {
+        self.dir.path().join("localhost.key")
+    }
+
+    /// DER of the server's current certificate.
+    pub fn certificate_der(&self) -> Vec<u8> {
+        let pem = std::fs::read_to_string(self.cert_path()).unwrap();
+        hearth::app::pem_certificates(&pem).remove(0)
+    }
+
+    /// A fresh self-signed certificate for `localhost` (replaces any old one).
+    pub fn make_certificate(&self) {
+        run(Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
+                "30",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost",
+                "-keyout",
+            ])
+            .arg(self.key_path())
+            .arg("-out")
+            .arg(self.cert_path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()));
+        if self.kind == Kind::Ejabberd {
+            ejabberd::own_files(self);
+        }
+    }
+
+    /// Runs Lua inside Prosody through its admin shell, for server-side
+    /// events a client cannot cause (e.g. a room forgetting an occupant
+    /// without telling anyone). Returns the shell's output.
+    pub fn run_lua(&self, lua: &str) -> String {
+        assert_eq!(self.kind, Kind::Prosody, "the Lua shell is Prosody's");
+        prosody::run_lua(self, lua)
+    }
+
+    pub fn register(&self, user: &str, password: &str) {
+        match self.kind {
+            Kind::Prosody => prosody::register(self, user, password),
+            Kind::Ejabberd => ejabberd::register(self, user, password),
+        }
+    }
+
+    fn launch(&mut self) {
+        let child = match self.kind {
+            Kind::Prosody => prosody::spawn(self),
+            Kind::Ejabberd => ejabberd::spawn(self),
+        };
+        self.child = Some(child);
+        self.launches += 1;
+        let deadline = Instant::now() + Duration::from_secs(40);
+        while !self.ready() {
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
+                panic!("{:?} exited ({status}): {}", self.kind, self.logs());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{:?} did not start: {}",
+                self.kind,
+                self.logs()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn ready(&self) -> bool {
+        TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+            && match self.kind {
+                Kind::Prosody => true,
+                Kind::Ejabberd => ejabberd::started(self, self.launches),
+            }
+    }
+
+    /// The server's logs, for assertions and failure messages.
+    pub fn logs(&self) -> String {
+        let files: &[&str] = match self.kind {
+            Kind::Prosody => &["stdout.log", "prosody.err", "prosody.log"],
+            Kind::Ejabberd => &["stdout.log", "logs/error.log", "logs/ejabberd.log"],
+        };
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(self.dir.path().join(f)).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// How many logins the server accepted so far, from its log (both log
+    /// one line per successful authentication at info level).
+    pub fn accepted_logins(&self) -> usize {
+        let line = match self.kind {
+            Kind::Prosody => "Authenticated as ",
+            Kind::Ejabberd => "Accepted c2s ",
+        };
+        self.logs().matches(line).count()
+    }
+
+    pub fn stop(&mut self) {
+        let Some(mut c) = self.child.take() else {
+            return;
+        };
+        match self.kind {
+            Kind::Prosody => {
+                let _ = Command::new("kill").arg(c.id().to_string()).status();
+            }
+            Kind::Ejabberd => ejabberd::stop(self),
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = c.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+
+    /// Stop and start again on the same port with the same data.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.launch();
+    }
+
+    /// `user@` this server's domain.
+    pub fn jid(&self, user: &str) -> String {
+        format!("{user}@{}", self.domain)
+    }
+
+    /// A room address on this server's conference service.
+    pub fn room(&self, name: &str) -> String {
+        format!("{name}@conference.{}", self.domain)
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+        if self.kind == Kind::Ejabberd {
+            ejabberd::reap(self);
+        }
+    }
+}
+
+pub fn password(user: &str) -> String {
+    format!("{user}-pw")
+}
+
+pub fn jid(user: &str) -> String {
+    format!("{user}@{DOMAIN}")
+}
