@@ -213,6 +213,10 @@ pub fn read_presence(p: &Presence) -> Option<OccupantUpdate> {
         } else {
             Departure::Left
         };
+        // The room tells each occupant of its destruction once (§10.9),
+        // without status 110 in the XEP's example and from ejabberd: a
+        // destroy is always about us.
+        let is_self = is_self || matches!(why, Departure::Destroyed { .. });
         return Some(OccupantUpdate::Gone { nick, is_self, why });
     }
     if p.type_ != PresenceType::None {
@@ -482,6 +486,23 @@ mod tests {
             read_presence(&renamed),
             Some(OccupantUpdate::Gone { why: Departure::NickChanged { new_nick }, .. }) if new_nick == "robert"
         ));
+        // As XEP-0045 §10.9 and ejabberd send it: no status 110.
+        let destroyed = presence(
+            "<presence xmlns='jabber:client' type='unavailable' from='team@conf.example/anna'>
+               <x xmlns='http://jabber.org/protocol/muc#user'>
+                 <destroy><reason>done</reason></destroy>
+                 <item affiliation='none' role='none'/></x></presence>",
+        );
+        assert_eq!(
+            read_presence(&destroyed),
+            Some(OccupantUpdate::Gone {
+                nick: "anna".into(),
+                is_self: true,
+                why: Departure::Destroyed {
+                    reason: Some("done".into())
+                }
+            })
+        );
     }
 
     #[test]

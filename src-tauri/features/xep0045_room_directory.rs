@@ -107,12 +107,15 @@ pub fn add_info(listing: &mut RoomListing, answer: Option<&Element>) {
     };
     listing.members_only = has("muc_membersonly");
     listing.password_protected = has("muc_passwordprotected");
-    if listing.name.is_none() {
-        listing.name = q
-            .children()
-            .find(|c| c.is("identity", NS_INFO))
-            .and_then(|i| i.attr("name"))
-            .map(str::to_owned);
+    // The room's own name wins over the list's: ejabberd's list appends
+    // the occupant count ("Plans (1)"), which the browser shows apart.
+    let own_name = q
+        .children()
+        .find(|c| c.is("identity", NS_INFO))
+        .and_then(|i| i.attr("name"))
+        .filter(|n| !n.trim().is_empty());
+    if let Some(name) = own_name {
+        listing.name = Some(name.to_owned());
     }
     if let Some(form) = xep0004_data_forms::find(q) {
         listing.description = xep0004_data_forms::value_of(&form, "muc#roominfo_description")
@@ -187,5 +190,9 @@ mod tests {
         assert_eq!(rooms[1].occupants, Some(12));
         assert!(rooms[1].password_protected);
         assert!(is_conference_service(Some(&info)));
+        // A list name with ejabberd's occupant count gives way to the
+        // room's own.
+        add_info(&mut rooms[0], Some(&info));
+        assert_eq!(rooms[0].name.as_deref(), Some("Bee room"));
     }
 }

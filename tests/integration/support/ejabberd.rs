@@ -88,6 +88,8 @@ acl:
   admin:
     user:
       - "admin@{domain}"
+  local:
+    user_regexp: ""
 access_rules:
   local:
     allow: local
@@ -125,11 +127,14 @@ modules:
     default: always
   mod_muc:
     host: "conference.{domain}"
-    access: all
-    access_admin: admin
+    access:
+      - allow
+    access_admin:
+      - allow: admin
     access_create: muc_create
     access_persistent: muc_create
-    access_mam: all
+    access_mam:
+      - allow
     history_size: 50
     default_room_options:
       mam: true
@@ -258,6 +263,23 @@ pub(super) fn register(s: &Server, user: &str, password: &str) {
             s.domain
         ),
     );
+}
+
+/// Waits until the node's log stops growing: it is written a moment after
+/// the fact (at most 2 s).
+pub(super) fn settle_log(s: &Server) {
+    let path = s.path().join("logs/ejabberd.log");
+    let size = || std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    let mut last = size();
+    while std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(250));
+        let now = size();
+        if now == last {
+            return;
+        }
+        last = now;
+    }
 }
 
 /// Asks the node to stop; the caller waits for it to exit.

@@ -244,7 +244,12 @@ impl Server {
         let deadline = Instant::now() + Duration::from_secs(40);
         while !self.ready() {
             if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
-                panic!("{:?} exited ({status}): {}", self.kind, self.logs());
+                let stdout = std::fs::read_to_string(self.path().join("stdout.log"));
+                panic!(
+                    "{:?} exited ({status}): {stdout:?}\n{}",
+                    self.kind,
+                    self.logs()
+                );
             }
             assert!(
                 Instant::now() < deadline,
@@ -266,9 +271,13 @@ impl Server {
 
     /// The server's logs, for assertions and failure messages.
     pub fn logs(&self) -> String {
+        if self.kind == Kind::Ejabberd && self.child.is_some() {
+            ejabberd::settle_log(self);
+        }
         let files: &[&str] = match self.kind {
             Kind::Prosody => &["stdout.log", "prosody.err", "prosody.log"],
-            Kind::Ejabberd => &["stdout.log", "logs/error.log", "logs/ejabberd.log"],
+            // Its console output repeats this log.
+            Kind::Ejabberd => &["logs/ejabberd.log"],
         };
         files
             .iter()

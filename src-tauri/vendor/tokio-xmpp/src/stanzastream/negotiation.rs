@@ -20,7 +20,7 @@ use xmpp_parsers::{
     stream_features::StreamFeatures,
 };
 
-use crate::xmlstream::{ReadError, XmppStreamElement};
+use crate::xmlstream::{FallibleStreamElement, ReadError, StreamElementError, XmppStreamElement};
 use crate::Stanza;
 
 use super::queue::{QueueEntry, TransmitQueue};
@@ -388,7 +388,7 @@ impl NegotiationState {
                         "eof before stream footer",
                     )))
                 });
-                let item = item.map(|v| v.into_read_error()).flatten();
+                let item = item.map(failed_without_h).and_then(|v| v.into_read_error());
 
                 match item {
                     // Pre-SM data. Note that we mustn't count this while we
@@ -534,5 +534,24 @@ impl NegotiationState {
                 }
             }
         }
+    }
+}
+
+/// Hearth patch: `<failed/>` without `h` (optional since XEP-0198 1.6, and
+/// how ejabberd 23.01 refuses a resumption) fails to parse in
+/// xmpp-parsers 0.23, which reads `h` as required. Taken as the `<failed/>`
+/// it is; otherwise the parse error ended the connection with the stream
+/// management state kept, and every reconnect tried to resume again.
+fn failed_without_h(item: FallibleStreamElement) -> FallibleStreamElement {
+    match item {
+        FallibleStreamElement::Err(StreamElementError::InvalidNonza { qname, .. })
+            if qname.0 == xmpp_parsers::ns::SM && qname.1 == "failed" =>
+        {
+            FallibleStreamElement::Ok(XmppStreamElement::SM(sm::Nonza::Failed(sm::Failed {
+                h: None,
+                error: None,
+            })))
+        }
+        other => other,
     }
 }
