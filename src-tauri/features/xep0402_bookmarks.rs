@@ -9,7 +9,6 @@ use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 
 use super::bookmark::{non_empty, Bookmark};
-use crate::error::RemoteError;
 
 pub const NODE: &str = "urn:xmpp:bookmarks:1";
 /// The server keeps XEP-0048 private storage in step with this node.
@@ -105,23 +104,9 @@ pub enum PublishOptions {
     Full,
     /// Only what keeps the bookmarks stored and private, for servers that
     /// refuse the rest as unknown fields (ejabberd 23.01 knows neither
-    /// `pubsub#max_items` nor `pubsub#send_last_published_item` there).
+    /// `pubsub#max_items` nor `pubsub#send_last_published_item` there);
+    /// the node is configured for the rest first.
     Essential,
-}
-
-/// Whether a refused publish may be retried with fewer options: the
-/// server did not like the options (XEP-0060 §7.1.5 says
-/// `precondition-not-met`, a `conflict`; ejabberd answers `bad-request`
-/// "Unknown field"), rather than the publish itself.
-pub fn options_refused(e: &RemoteError) -> bool {
-    [
-        "bad-request",
-        "not-acceptable",
-        "conflict",
-        "policy-violation",
-    ]
-    .iter()
-    .any(|c| e.is(c))
 }
 
 /// Publish (add or replace) one bookmark, privately and persistently.
@@ -150,6 +135,58 @@ pub fn publish(id: &str, b: &Bookmark, old: Option<&Element>, options: PublishOp
         payload: Element::builder("pubsub", NS_PUBSUB)
             .append(publish)
             .append(options)
+            .build(),
+    }
+}
+
+pub const NS_PUBSUB_OWNER: &str = "http://jabber.org/protocol/pubsub#owner";
+const NODE_CONFIG: &str = "http://jabber.org/protocol/pubsub#node_config";
+
+/// The node configuration XEP-0402 §3 asks for, as a submitted form.
+fn node_config() -> Element {
+    Element::builder("x", "jabber:x:data")
+        .attr(xml_ncname!("type").to_owned(), "submit")
+        .append(field("FORM_TYPE", NODE_CONFIG))
+        .append(field("pubsub#persist_items", "true"))
+        .append(field("pubsub#max_items", "max"))
+        .append(field("pubsub#send_last_published_item", "never"))
+        .append(field("pubsub#access_model", "whitelist"))
+        .build()
+}
+
+/// Create the node configured as XEP-0402 wants (XEP-0060 §8.1.3), for a
+/// server that does not take that configuration as publish options.
+pub fn create_configured(id: &str) -> Iq {
+    let create = Element::builder("create", NS_PUBSUB)
+        .attr(xml_ncname!("node").to_owned(), NODE)
+        .build();
+    let configure = Element::builder("configure", NS_PUBSUB)
+        .append(node_config())
+        .build();
+    Iq::Set {
+        from: None,
+        to: None,
+        id: id.to_owned(),
+        payload: Element::builder("pubsub", NS_PUBSUB)
+            .append(create)
+            .append(configure)
+            .build(),
+    }
+}
+
+/// Configure the existing node as XEP-0402 wants (XEP-0060 §8.2.4): a node
+/// another client created may keep a single item (ejabberd's default).
+pub fn configure(id: &str) -> Iq {
+    let configure = Element::builder("configure", NS_PUBSUB_OWNER)
+        .attr(xml_ncname!("node").to_owned(), NODE)
+        .append(node_config())
+        .build();
+    Iq::Set {
+        from: None,
+        to: None,
+        id: id.to_owned(),
+        payload: Element::builder("pubsub", NS_PUBSUB_OWNER)
+            .append(configure)
             .build(),
     }
 }

@@ -1,11 +1,13 @@
-//! Bookmarks against a real Prosody, in both forms a company server may
-//! hold them: XEP-0048 in private storage (as Openfire keeps them; the
-//! server also has PEP, so Hearth keeps a XEP-0402 copy in step) and
-//! XEP-0402 with the server's XEP-0048 compatibility. "Another client" is a
-//! second session of the same account speaking raw XML.
+//! Bookmarks against real Prosody and ejabberd servers, in both forms a
+//! company server may hold them: XEP-0048 in private storage (as Openfire
+//! keeps them; the server also has PEP, so Hearth keeps a XEP-0402 copy in
+//! step) and XEP-0402 with the server's XEP-0048 compatibility (Prosody's
+//! mod_bookmarks; ejabberd has no such compatibility, so there Hearth keeps
+//! both). "Another client" is a second session of the same account
+//! speaking raw XML.
 
 use crate::support::Options;
-use crate::support::{Client, Server};
+use crate::support::{Client, Kind, Server};
 use hearth::app::BookmarkInput;
 use hearth::features::bookmark::BookmarkView;
 use hearth::session::SessionEvent;
@@ -43,9 +45,8 @@ async fn other_client(server: &Server) -> Client {
     other
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn private_storage_bookmarks_are_read_autojoined_edited_and_kept_in_step() {
-    let server = Server::start(&["alice"]);
+async fn private_storage_bookmarks_are_read_autojoined_edited_and_kept_in_step(kind: Kind) {
+    let server = Server::start_on(kind, &["alice"]);
     let room = server.room("team");
 
     // Another client stores a bookmark the XEP-0048 way, next to a URL.
@@ -102,13 +103,12 @@ async fn private_storage_bookmarks_are_read_autojoined_edited_and_kept_in_step()
     assert!(pep.contains(&room) && pep.contains("Team room"), "{pep}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pep_bookmarks_are_read_autojoined_and_removed() {
+async fn pep_bookmarks_are_read_autojoined_and_removed(kind: Kind) {
     let server = Server::start_with(
         &["alice", "bob"],
         Options {
             pep_bookmarks: true,
-            ..Options::default()
+            ..Options::on(kind)
         },
     );
     let room = server.room("ops");
@@ -123,8 +123,6 @@ async fn pep_bookmarks_are_read_autojoined_and_removed() {
                  <publish-options><x xmlns='jabber:x:data' type='submit'>\
                  <field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#publish-options</value></field>\
                  <field var='pubsub#persist_items'><value>true</value></field>\
-                 <field var='pubsub#max_items'><value>max</value></field>\
-                 <field var='pubsub#send_last_published_item'><value>never</value></field>\
                  <field var='pubsub#access_model'><value>whitelist</value></field>\
                  </x></publish-options></pubsub></iq>"
             ),
@@ -177,8 +175,6 @@ async fn pep_bookmarks_are_read_autojoined_and_removed() {
                  <publish-options><x xmlns='jabber:x:data' type='submit'>\
                  <field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#publish-options</value></field>\
                  <field var='pubsub#persist_items'><value>true</value></field>\
-                 <field var='pubsub#max_items'><value>max</value></field>\
-                 <field var='pubsub#send_last_published_item'><value>never</value></field>\
                  <field var='pubsub#access_model'><value>whitelist</value></field>\
                  </x></publish-options></pubsub></iq>"
             ),
@@ -223,3 +219,140 @@ async fn pep_bookmarks_are_read_autojoined_and_removed() {
         .await;
     assert!(!items.contains(&room), "{items}");
 }
+
+/// The raw XML to read one store, and whether its answer holds `needle`.
+async fn stored(other: &mut Client, id: &str, pep: bool, needle: &str) -> bool {
+    let query = if pep {
+        "<pubsub xmlns='http://jabber.org/protocol/pubsub'><items node='urn:xmpp:bookmarks:1'/></pubsub>"
+    } else {
+        "<query xmlns='jabber:iq:private'><storage xmlns='storage:bookmarks'/></query>"
+    };
+    let answer = other
+        .raw_exchange(
+            &format!("<iq xmlns='jabber:client' type='get' id='{id}'>{query}</iq>"),
+            &format!("id='{id}'"),
+        )
+        .await;
+    assert!(answer.contains("type='result'"), "{answer}");
+    answer.contains(needle)
+}
+
+/// What a user does with bookmarks, start to end, on a server with PEP but
+/// without XEP-0048 compatibility (ejabberd's publish-options refuse
+/// `pubsub#max_items`): every step succeeds without a false error, both
+/// stores hold the result, and a second login autojoins without
+/// publishing anything again.
+async fn add_relogin_edit_and_remove_without_false_errors(kind: Kind) {
+    let server = Server::start_on(kind, &["alice"]);
+    let room = server.room("standup");
+    let mut alice = Client::new(&server, "alice");
+    alice.login(&server).await;
+    bookmarks_shown(&mut alice, |_| true).await;
+
+    let add = |name: &str, autojoin: bool| BookmarkInput {
+        jid: room.clone(),
+        name: Some(name.into()),
+        nick: Some("Al".into()),
+        autojoin,
+        password: None,
+    };
+    // Two at once: on ejabberd both wait while Hearth configures the node
+    // (it would otherwise keep one item, each replacing the last).
+    let retro = BookmarkInput {
+        jid: server.room("retro"),
+        name: Some("Retro".into()),
+        nick: None,
+        autojoin: false,
+        password: None,
+    };
+    let (first, second) = tokio::join!(
+        alice.app.set_bookmark(add("Stand-up", true)),
+        alice.app.set_bookmark(retro)
+    );
+    first.unwrap();
+    second.unwrap();
+    let mut other = other_client(&server).await;
+    for (id, pep) in [("a1", false), ("a2", true)] {
+        assert!(stored(&mut other, id, pep, "Stand-up").await);
+        assert!(stored(&mut other, &format!("{id}b"), pep, "Retro").await);
+    }
+
+    // Logging in again autojoins, and writes nothing: both stores agree.
+    alice.app.logout(false).await.unwrap();
+    alice.app.set_console_open(true).await;
+    alice.login(&server).await;
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::RoomJoined(r) if r.room == room => Some(()),
+            _ => None,
+        })
+        .await;
+    alice
+        .events_during(std::time::Duration::from_millis(500))
+        .await;
+    let sent: String = alice
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            SessionEvent::Console(lines) => Some(lines),
+            _ => None,
+        })
+        .flatten()
+        .filter(|l| l.direction == hearth::session::ConsoleDirection::Out)
+        .map(|l| l.xml.as_str())
+        .collect();
+    assert!(sent.contains("storage:bookmarks"), "no fetch seen: {sent}");
+    assert!(!sent.contains("<publish "), "published again: {sent}");
+    assert!(
+        !sent.contains("jabber:iq:private'><storage xmlns='storage:bookmarks'><conference"),
+        "stored again: {sent}"
+    );
+
+    // Edited: both stores follow.
+    alice.app.set_bookmark(add("Daily", false)).await.unwrap();
+    assert!(stored(&mut other, "e1", false, "Daily").await);
+    assert!(stored(&mut other, "e2", true, "Daily").await);
+
+    // Another client renames it in XEP-0402: Hearth is told at once.
+    other
+        .raw_exchange(
+            &format!(
+                "<iq xmlns='jabber:client' type='set' id='o1'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+                 <publish node='urn:xmpp:bookmarks:1'><item id='{room}'>\
+                 <conference xmlns='urn:xmpp:bookmarks:1' name='Morning' autojoin='false'><nick>Al</nick></conference></item></publish>\
+                 <publish-options><x xmlns='jabber:x:data' type='submit'>\
+                 <field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#publish-options</value></field>\
+                 <field var='pubsub#persist_items'><value>true</value></field>\
+                 <field var='pubsub#access_model'><value>whitelist</value></field>\
+                 </x></publish-options></pubsub></iq>"
+            ),
+            "id='o1'",
+        )
+        .await;
+    bookmarks_shown(&mut alice, |l| {
+        l.iter().any(|b| b.name.as_deref() == Some("Morning"))
+    })
+    .await;
+
+    // The XEP-0402 copy disappears behind Hearth's back (no notification);
+    // removing the bookmark still succeeds, and both stores lose it.
+    other
+        .raw_exchange(
+            &format!(
+                "<iq xmlns='jabber:client' type='set' id='o2'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+                 <retract node='urn:xmpp:bookmarks:1'><item id='{room}'/></retract></pubsub></iq>"
+            ),
+            "id='o2'",
+        )
+        .await;
+    alice.app.remove_bookmark(&room).await.unwrap();
+    assert!(!alice.app.bookmarks().await.iter().any(|b| b.jid == room));
+    assert!(!stored(&mut other, "r1", false, &room).await);
+    assert!(!stored(&mut other, "r2", true, &room).await);
+}
+
+crate::on_both_servers!(
+    private_storage_bookmarks_are_read_autojoined_edited_and_kept_in_step,
+    pep_bookmarks_are_read_autojoined_and_removed,
+    add_relogin_edit_and_remove_without_false_errors,
+);

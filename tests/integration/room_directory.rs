@@ -78,10 +78,13 @@ fn serve_rooms(mut s: TcpStream, bots: String, afters: Arc<Mutex<Vec<Option<Stri
                     last - 1
                 )
             } else {
-                "<query xmlns='http://jabber.org/protocol/disco#info'>\
-                 <identity category='conference' type='text' name='A room'/>\
-                 <feature var='http://jabber.org/protocol/muc'/></query>"
-                    .to_owned()
+                // The room's own name, as the list gives it.
+                let n = to.trim_start_matches('r').split('@').next().unwrap_or("");
+                format!(
+                    "<query xmlns='http://jabber.org/protocol/disco#info'>\
+                     <identity category='conference' type='text' name='Room {n}'/>\
+                     <feature var='http://jabber.org/protocol/muc'/></query>"
+                )
             };
             let stanza =
                 format!("<iq type='result' id='{id}' from='{to}' to='{from}'>{reply}</iq>");

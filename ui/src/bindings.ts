@@ -1,6 +1,6 @@
 // Generated from the Rust types in src-tauri/ (cargo test regenerates and checks it). Do not edit.
 
-export type ErrorCode = "authFailed" | "certificateUntrusted" | "network" | "timeout" | "protocol" | "notConnected" | "invalidInput" | "storage" | "keychain" | "internal";
+export type ErrorCode = "authFailed" | "loginRefused" | "certificateUntrusted" | "network" | "timeout" | "protocol" | "notConnected" | "invalidInput" | "storage" | "keychain" | "internal";
 
 export type Problem = { code: ErrorCode, message: string, };
 

@@ -21,7 +21,6 @@ use tokio_xmpp::Stanza;
 use super::{Actor, Internal, SessionEvent, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
 use crate::features::bookmark::{merge, Bookmark, BookmarkView};
-use crate::features::xep0402_bookmarks::PublishOptions;
 use crate::features::{xep0030_disco, xep0045_muc, xep0048_bookmarks, xep0402_bookmarks};
 use crate::session::iq_tracker::IqAnswer;
 
@@ -44,24 +43,17 @@ pub(crate) enum Source {
 
 #[derive(Default)]
 pub(super) struct Bookmarks {
-    storage: Option<Storage>,
+    pub(super) storage: Option<Storage>,
     list: Vec<Bookmark>,
     /// The last XEP-0048 document (written back with our changes).
     private_doc: Option<Element>,
     /// The last XEP-0402 `<conference/>` of each room.
-    pep_items: HashMap<String, Element>,
+    pub(super) pep_items: HashMap<String, Element>,
     /// Fetch answers still awaited at login.
     waiting: HashMap<Source, Option<Vec<Bookmark>>>,
     loaded: bool,
-    /// What this session's server accepts in a publish.
-    publish_options: Option<PublishOptions>,
-}
-
-/// A XEP-0402 publish on its way: what to do with the server's answer.
-pub(crate) struct PepPublish {
-    bookmark: Bookmark,
-    options: PublishOptions,
-    done: oneshot::Sender<Result<()>>,
+    /// How this session's server takes XEP-0402 publishes.
+    pub(super) pep_writes: super::pep_bookmarks::PepWrites,
 }
 
 /// What the user edits. `password: None` keeps the stored one.
@@ -74,7 +66,7 @@ pub struct BookmarkEdit {
     pub password: Option<String>,
 }
 
-async fn wait_for(answer: oneshot::Receiver<IqAnswer>) -> IqAnswer {
+pub(super) async fn wait_for(answer: oneshot::Receiver<IqAnswer>) -> IqAnswer {
     answer.await.unwrap_or(Err(HearthError::NotConnected))
 }
 
@@ -90,7 +82,7 @@ impl Actor {
     /// A fresh session: find out where bookmarks live, then load them.
     pub(super) async fn start_bookmarks(&mut self) {
         self.bookmarks.loaded = false;
-        self.bookmarks.publish_options = None;
+        self.bookmarks.pep_writes = Default::default();
         let own = Jid::from(self.own.clone());
         let (id, answer) = self.tracker.register(Some(own.clone()), IQ_TIMEOUT);
         self.send(Stanza::Iq(xep0030_disco::info_request(&id, own)))
@@ -244,98 +236,6 @@ impl Actor {
         self.send(Stanza::Iq(xep0048_bookmarks::store(&id, doc)))
             .await?;
         Some(answer)
-    }
-
-    /// Publish one bookmark to XEP-0402; the receiver tells whether it was
-    /// stored, after at most one retry with fewer options.
-    async fn write_pep(&mut self, b: &Bookmark) -> Option<oneshot::Receiver<Result<()>>> {
-        let (done, stored) = oneshot::channel();
-        let options = self
-            .bookmarks
-            .publish_options
-            .unwrap_or(PublishOptions::Full);
-        self.publish_pep(PepPublish {
-            bookmark: b.clone(),
-            options,
-            done,
-        })
-        .await?;
-        Some(stored)
-    }
-
-    async fn publish_pep(&mut self, publish: PepPublish) -> Option<()> {
-        let old = self.bookmarks.pep_items.get(&publish.bookmark.jid).cloned();
-        let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
-        let iq = xep0402_bookmarks::publish(&id, &publish.bookmark, old.as_ref(), publish.options);
-        self.send(Stanza::Iq(iq)).await?;
-        let internal = self.internal.clone();
-        tokio::spawn(async move {
-            let answer = wait_for(answer).await;
-            let _ = internal.send(Internal::PepPublished(publish, answer));
-        });
-        Some(())
-    }
-
-    pub(super) async fn on_pep_published(&mut self, publish: PepPublish, answer: IqAnswer) {
-        let room = publish.bookmark.jid.clone();
-        match answer {
-            Ok(_) => {
-                self.bookmarks
-                    .publish_options
-                    .get_or_insert(publish.options);
-                let _ = publish.done.send(Ok(()));
-            }
-            Err(HearthError::Remote(e))
-                if publish.options == PublishOptions::Full
-                    && xep0402_bookmarks::options_refused(&e) =>
-            {
-                log::info!(
-                    "the server refused XEP-0402's publish options ({e}); publishing {room} with persist_items and access_model only"
-                );
-                self.bookmarks.publish_options = Some(PublishOptions::Essential);
-                let retry = PepPublish {
-                    options: PublishOptions::Essential,
-                    ..publish
-                };
-                // Not sent: the link is down, and the caller hears so.
-                self.publish_pep(retry).await;
-            }
-            Err(e) => {
-                log::warn!(
-                    "the server did not store the bookmark for {room} in PEP (XEP-0402): {e}"
-                );
-                if self.bookmarks.storage == Some(Storage::Both) {
-                    log::warn!(
-                        "bookmarks: XEP-0048 private storage alone for the rest of this session"
-                    );
-                    self.bookmarks.storage = Some(Storage::Private);
-                }
-                let _ = publish.done.send(Err(e));
-            }
-        }
-    }
-
-    /// Retract one bookmark from XEP-0402. An item that is not there is
-    /// already gone: that is success.
-    async fn retract_pep(&mut self, room: &str) -> Option<oneshot::Receiver<Result<()>>> {
-        self.bookmarks.pep_items.remove(room);
-        let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
-        self.send(Stanza::Iq(xep0402_bookmarks::retract(&id, room)))
-            .await?;
-        let (done, removed) = oneshot::channel();
-        let room = room.to_owned();
-        tokio::spawn(async move {
-            let result = match wait_for(answer).await {
-                Ok(_) => Ok(()),
-                Err(HearthError::Remote(e)) if e.is("item-not-found") => Ok(()),
-                Err(e) => {
-                    log::warn!("the server did not remove the bookmark for {room} from PEP (XEP-0402): {e}");
-                    Err(e)
-                }
-            };
-            let _ = done.send(result);
-        });
-        Some(removed)
     }
 
     /// Add or change a bookmark in every format the account uses; the

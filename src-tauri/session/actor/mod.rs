@@ -26,6 +26,7 @@ use ts_rs::TS;
 mod account;
 mod bookmarks;
 mod contacts;
+mod pep_bookmarks;
 mod rooms;
 
 pub use bookmarks::BookmarkEdit;
@@ -227,7 +228,9 @@ pub(super) enum Internal {
     BookmarkDisco(IqAnswer),
     BookmarksFetched(bookmarks::Source, IqAnswer),
     /// The answer to a XEP-0402 publish.
-    PepPublished(bookmarks::PepPublish, IqAnswer),
+    PepPublished(pep_bookmarks::PepPublish, IqAnswer),
+    /// The answer to creating or configuring the XEP-0402 node.
+    PepConfigured(pep_bookmarks::ConfigStep, IqAnswer),
     /// The answer to a XEP-0410 self-ping in a room.
     SelfPing(BareJid, IqAnswer),
     /// Accepting failed: the invitation stays answerable.
@@ -636,6 +639,7 @@ impl Actor {
             }
             Internal::BookmarkDisco(answer) => self.on_bookmark_disco(answer).await,
             Internal::PepPublished(publish, answer) => self.on_pep_published(publish, answer).await,
+            Internal::PepConfigured(step, answer) => self.on_pep_configured(step, answer).await,
             Internal::SelfPing(room, answer) => self.on_self_ping(room, answer).await,
             Internal::KeepInvitation(id, invite) => {
                 self.invitations.insert(id, invite);

@@ -59,6 +59,8 @@ impl Client {
         secrets: Arc<dyn SecretStore>,
         dir: tempfile::TempDir,
     ) -> Self {
+        // RUST_LOG=hearth=debug shows the core's log under the test.
+        let _ = env_logger::builder().is_test(true).try_init();
         let (tx, rx) = mpsc::unbounded_channel();
         let app = App::open(dir.path(), secrets, Arc::new(tx), None).unwrap();
         app.pin_certificate(&server.jid(user), &server.certificate_der())
