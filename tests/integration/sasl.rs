@@ -4,7 +4,6 @@
 //! `tls-unique`, which TLS 1.3 lacks, and advertises no XEP-0440 types).
 
 use hearth::app::{StepKind, StepOutcome};
-use hearth::error::ErrorCode;
 
 use crate::support::{password, Client, Kind, Options, Server};
 
@@ -59,23 +58,4 @@ async fn prosody() {
     let server = Server::start(&["alice"]);
     let detail = log_in_with_defaults(&server).await;
     assert!(detail.contains("SCRAM-SHA-"), "{detail}");
-}
-
-/// A wrong password on ejabberd is called one; the server's words come
-/// along as the detail.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ejabberd_wrong_password_is_called_a_wrong_password() {
-    let server = Server::start_on(Kind::Ejabberd, &["alice"]);
-    let mut alice = Client::new(&server, "alice");
-    alice
-        .app
-        .login(alice.request(&server, "not-the-password"))
-        .await
-        .unwrap();
-    let reason = alice.wait_offline_reason().await;
-    assert_eq!(reason.code, ErrorCode::AuthFailed, "{reason:?}");
-    assert!(
-        !reason.message.contains("user name or password"),
-        "the sentence is the UI's; the detail adds something: {reason:?}"
-    );
 }
