@@ -434,6 +434,41 @@ fn next_delay(backoff: &Mutex<Backoff>) -> Duration {
 mod tests {
     use super::*;
 
+    fn refused(condition: &str, text: Option<&str>) -> AttemptError {
+        classify_sasl(SaslError::Rejected {
+            condition: condition.into(),
+            text: text.map(str::to_owned),
+            temporary: condition == "temporary-auth-failure",
+        })
+    }
+
+    #[test]
+    fn only_not_authorized_is_a_wrong_password() {
+        let wrong = refused("not-authorized", None);
+        assert_eq!(wrong.problem.code, ErrorCode::AuthFailed);
+        assert!(wrong.terminal);
+        // The sentence is the UI's; the message adds the server's words.
+        assert_eq!(wrong.problem.message, "");
+        let said = refused("not-authorized", Some("Invalid username or password"));
+        assert_eq!(said.problem.message, "Invalid username or password");
+
+        let binding = refused("malformed-request", Some("Invalid channel binding"));
+        assert_eq!(binding.problem.code, ErrorCode::LoginRefused);
+        assert_eq!(
+            binding.problem.message,
+            "malformed-request: Invalid channel binding"
+        );
+        assert!(binding.terminal, "the same login would fail again");
+        let disabled = refused("account-disabled", None);
+        assert_eq!(
+            (disabled.problem.code, disabled.problem.message.as_str()),
+            (ErrorCode::LoginRefused, "account-disabled")
+        );
+        let busy = refused("temporary-auth-failure", None);
+        assert_eq!(busy.problem.code, ErrorCode::LoginRefused);
+        assert!(!busy.terminal, "a temporary failure is retried");
+    }
+
     #[test]
     fn other_host_forms() {
         let tls = ConnectionSecurity::StartTls;
