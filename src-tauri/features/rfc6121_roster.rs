@@ -72,10 +72,13 @@ fn convert(item: &roster::Item) -> Option<RosterItem> {
 }
 
 /// Is `from` allowed to push roster changes to `own`?
+/// RFC 6121 §2.1.6: a push is believed only with no `from` or from the
+/// account's bare JID. Another resource of our own account is a client,
+/// not the server, and may not rewrite our roster either.
 pub fn push_allowed(from: Option<&Jid>, own: &BareJid) -> bool {
     match from {
         None => true,
-        Some(from) => from.to_bare() == *own,
+        Some(from) => from.resource().is_none() && from.to_bare() == *own,
     }
 }
 
@@ -152,7 +155,8 @@ mod tests {
     fn pushes_only_from_own_account() {
         let own: BareJid = "me@x".parse().unwrap();
         assert!(push_allowed(None, &own));
-        assert!(push_allowed(Some(&"me@x/laptop".parse().unwrap()), &own));
+        assert!(push_allowed(Some(&"me@x".parse().unwrap()), &own));
+        assert!(!push_allowed(Some(&"me@x/laptop".parse().unwrap()), &own));
         assert!(!push_allowed(Some(&"mallory@x".parse().unwrap()), &own));
         assert!(!push_allowed(Some(&"x".parse().unwrap()), &own));
     }

@@ -252,7 +252,55 @@ async fn a_stranger_asks_to_see_our_presence_and_the_user_decides(kind: Kind) {
     );
 }
 
+/// RFC 6121 §2.1.6: a roster push is believed only from the server (no
+/// `from`, or the account's bare JID). A stranger and another client of
+/// the same account are refused with an error, and the roster stays.
+async fn roster_pushes_from_anyone_but_the_server_are_refused(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    alice.login(&server).await;
+    let hearth::session::ConnectionState::Online {
+        jid: alice_full, ..
+    } = alice.app.connection_state().await
+    else {
+        panic!("alice is not online")
+    };
+    let mut bob = Client::new(&server, "bob");
+    bob.app.set_console_open(true).await;
+    bob.login(&server).await;
+    let mut phone = Client::new(&server, "alice");
+    phone.app.set_console_open(true).await;
+    let mut request = phone.request(&server, "alice-pw");
+    crate::support::settings(&mut request).resource = Some("phone".into());
+    phone.app.login(request).await.unwrap();
+    phone.wait_state(|s| s.is_online()).await;
+
+    for (sender, id, name) in [
+        (&mut bob, "evil1", "Stranger"),
+        (&mut phone, "evil2", "Own phone"),
+    ] {
+        let answer = sender
+            .raw_exchange(
+                &format!(
+                    "<iq xmlns='jabber:client' type='set' id='{id}' to='{alice_full}'>\
+                     <query xmlns='jabber:iq:roster'><item jid='evil@localhost' name='{name}'/></query></iq>"
+                ),
+                &format!("id='{id}'"),
+            )
+            .await;
+        assert!(answer.contains("type='error'"), "{answer}");
+        assert!(answer.contains("service-unavailable"), "{answer}");
+    }
+    let roster = alice.app.roster_snapshot().await;
+    assert!(
+        roster.items.iter().all(|i| i.jid != "evil@localhost"),
+        "{:?}",
+        roster.items
+    );
+}
+
 crate::on_both_servers!(
+    roster_pushes_from_anyone_but_the_server_are_refused,
     roster_groups_and_presence_between_two_accounts,
     messages_both_ways_are_stored_once_with_ids,
     message_to_unknown_user_is_marked_failed_with_the_reason,

@@ -15,7 +15,17 @@ use crate::features::{rfc6121_roster, server_iq};
 impl Actor {
     pub(super) async fn on_roster_push(&mut self, from: Option<Jid>, id: String, payload: Element) {
         if !rfc6121_roster::push_allowed(from.as_ref(), &self.own) {
-            log::warn!("ignoring a roster push that did not come from our account");
+            log::warn!("refused a roster push that did not come from our server");
+            // Answered, so the sender is not left waiting (RFC 6121 §2.1.6).
+            let reply = server_iq::error(
+                id,
+                tokio_xmpp::parsers::stanza_error::DefinedCondition::ServiceUnavailable,
+            );
+            let reply = match from {
+                Some(to) => reply.with_to(to),
+                None => reply,
+            };
+            self.send(Stanza::Iq(reply)).await;
             return;
         }
         match self.roster.apply_push(payload) {
