@@ -124,7 +124,13 @@ pub fn interpret(m: &Message, own: &BareJid, now_ms: i64) -> Incoming {
             .map(|id| (id, own.to_string())),
         body,
         subject,
-        timestamp: xep0203_delay::stamp_ms(&m.payloads).unwrap_or(now_ms),
+        // Offline storage is our server's (or, as some servers stamp it,
+        // our account's).
+        timestamp: xep0203_delay::stamp_ms(
+            &m.payloads,
+            &[&Jid::from(own.domain().to_owned()), &Jid::from(own.clone())],
+            now_ms,
+        ),
         state: DeliveryState::Received,
         sender: None,
     })
@@ -185,15 +191,25 @@ mod tests {
 
     #[test]
     fn offline_message_keeps_its_send_time() {
+        let now = 1_800_000_000_000;
         let m = msg(
             "<message xmlns='jabber:client' from='bob@x' type='normal'><body>b</body>\
-            <delay xmlns='urn:xmpp:delay' stamp='2024-01-02T03:04:05Z'/></message>",
+            <delay xmlns='urn:xmpp:delay' from='x' stamp='2024-01-02T03:04:05Z'/></message>",
         );
-        let Incoming::Message(n) = interpret(&m, &own(), 7) else {
+        let Incoming::Message(n) = interpret(&m, &own(), now) else {
             panic!()
         };
         assert_eq!(n.kind, MessageKind::Normal);
         assert_eq!(n.timestamp, 1704164645000);
+        // The same stamp put there by bob himself dates nothing.
+        let forged = msg(
+            "<message xmlns='jabber:client' from='bob@x' type='normal'><body>b</body>\
+            <delay xmlns='urn:xmpp:delay' from='bob@x' stamp='2024-01-02T03:04:05Z'/></message>",
+        );
+        let Incoming::Message(n) = interpret(&forged, &own(), now) else {
+            panic!()
+        };
+        assert_eq!(n.timestamp, now);
     }
 
     #[test]

@@ -415,7 +415,8 @@ pub fn read_message(m: &Message, room: &BareJid, our_nick: &str, now_ms: i64) ->
             .map(|id| (id, room.to_string())),
         body,
         subject: None,
-        timestamp: xep0203_delay::stamp_ms(&m.payloads).unwrap_or(now_ms),
+        // Room history is dated by the room.
+        timestamp: xep0203_delay::stamp_ms(&m.payloads, &[&Jid::from(room.clone())], now_ms),
         state: match direction {
             MessageDirection::Out => DeliveryState::Acked,
             MessageDirection::In => DeliveryState::Received,

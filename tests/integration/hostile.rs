@@ -115,7 +115,74 @@ async fn console_input_that_is_not_a_stanza_is_refused_clearly(kind: Kind) {
     );
 }
 
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+async fn received(alice: &mut Client, body: &str) -> hearth::store::ChatMessage {
+    alice
+        .seen_or_wait(|e| match e {
+            SessionEvent::MessagesAdded { messages, .. } => messages
+                .iter()
+                .find(|m| m.body == body && m.direction == MessageDirection::In)
+                .cloned(),
+            _ => None,
+        })
+        .await
+}
+
+/// XEP-0203: a message is dated by a `<delay/>` only when the server (or
+/// the room) added it, and never in the future, so a sender can neither
+/// backdate a message nor pin it below everything else.
+async fn delays_are_believed_only_from_the_server_and_never_in_the_future(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
+    let mut bob = Client::new(&server, "bob");
+    bob.login(&server).await;
+    // Kept by the server while alice is away: dated when it was sent.
+    bob.app
+        .send_message("alice@localhost", "while you were away")
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let mut alice = Client::new(&server, "alice");
+    let login = now_ms();
+    alice.login(&server).await;
+    let offline = received(&mut alice, "while you were away").await;
+    assert!(
+        offline.timestamp <= login - 1000,
+        "an offline message keeps its time: {} vs login at {login}",
+        offline.timestamp
+    );
+
+    let live = now_ms();
+    for (body, delay) in [
+        (
+            "backdated",
+            "from='bob@localhost' stamp='2001-01-01T00:00:00Z'",
+        ),
+        ("postdated", "from='localhost' stamp='2099-01-01T00:00:00Z'"),
+    ] {
+        bob.app
+            .send_raw(&format!(
+                "<message xmlns='jabber:client' to='alice@localhost' type='chat'><body>{body}</body>\
+                 <delay xmlns='urn:xmpp:delay' {delay}/></message>"
+            ))
+            .await
+            .unwrap();
+        let m = received(&mut alice, body).await;
+        assert!(
+            (live - 1000..=now_ms()).contains(&m.timestamp),
+            "{body}: {} outside [{live}, now]",
+            m.timestamp
+        );
+    }
+}
+
 crate::on_both_servers!(
+    delays_are_believed_only_from_the_server_and_never_in_the_future,
     deep_huge_and_junk_stanzas_never_cost_the_connection,
     console_input_that_is_not_a_stanza_is_refused_clearly,
 );
