@@ -28,9 +28,15 @@ fn text(e: Option<&Element>) -> Option<String> {
 
 /// Read an invitation in `m`, whichever kind it is. A mediated one wins:
 /// rooms add a legacy `jabber:x:conference` copy to it.
+///
+/// A mediated invitation is believed only from a room, which sends it from
+/// its bare JID: from anyone else (a client always has a resource) its
+/// `from` would let a stranger name any inviter. It is then a direct
+/// invitation at most, shown with its real sender.
 pub fn read(m: &Message) -> Option<Invite> {
     let sender = m.from.as_ref()?;
-    let mediated = m.payloads.iter().find_map(|p| {
+    let from_a_room = sender.resource().is_none();
+    let mediated = m.payloads.iter().filter(|_| from_a_room).find_map(|p| {
         let invite = p
             .is("x", NS_USER)
             .then(|| p.get_child("invite", NS_USER))
@@ -142,5 +148,24 @@ mod tests {
         let i = read(&direct).unwrap();
         assert!(i.direct && i.from == "anna@example");
         assert_eq!(i.reason.as_deref(), Some("Join us"));
+    }
+
+    #[test]
+    fn a_mediated_invitation_from_a_client_is_not_believed() {
+        // mallory claims the boss invites us to mallory's "room".
+        let forged = "<message xmlns='jabber:client' from='mallory@evil.example/pc'>
+               <x xmlns='http://jabber.org/protocol/muc#user'>
+                 <invite from='boss@company.example'><reason>Urgent</reason></invite>
+               </x>@@DIRECT@@</message>";
+        assert_eq!(read(&message(&forged.replace("@@DIRECT@@", ""))), None);
+        // With a direct copy, it is mallory's direct invitation.
+        let both = forged.replace(
+            "@@DIRECT@@",
+            "<x xmlns='jabber:x:conference' jid='trap@conf.evil.example'/>",
+        );
+        let i = read(&message(&both)).unwrap();
+        assert!(i.direct);
+        assert_eq!(i.from, "mallory@evil.example");
+        assert_eq!(i.room.to_string(), "trap@conf.evil.example");
     }
 }

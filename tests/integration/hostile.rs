@@ -181,7 +181,49 @@ async fn delays_are_believed_only_from_the_server_and_never_in_the_future(kind: 
     }
 }
 
+/// A client cannot pass off an invitation as the room's (naming any
+/// inviter it likes): the forged mediated one is dropped, and the direct
+/// invitation sent right after it is the first alice sees, with bob as its
+/// sender.
+async fn a_forged_mediated_invitation_is_not_believed(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    bob.app
+        .send_raw(
+            "<message xmlns='jabber:client' to='alice@localhost'>\
+             <x xmlns='http://jabber.org/protocol/muc#user'>\
+             <invite from='boss@localhost'><reason>Urgent</reason></invite></x></message>",
+        )
+        .await
+        .unwrap();
+    let room = server.room("real");
+    bob.app
+        .invite(hearth::app::InviteArgs {
+            room: room.clone(),
+            jid: "alice@localhost".into(),
+            reason: Some("genuine".into()),
+            direct: true,
+        })
+        .await
+        .unwrap();
+    let first = alice
+        .wait_event(|e| match e {
+            SessionEvent::Invitation(i) => Some(i.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        (first.from.as_str(), first.room.as_str(), first.direct),
+        ("bob@localhost", room.as_str(), true),
+        "{first:?}"
+    );
+}
+
 crate::on_both_servers!(
+    a_forged_mediated_invitation_is_not_believed,
     delays_are_believed_only_from_the_server_and_never_in_the_future,
     deep_huge_and_junk_stanzas_never_cost_the_connection,
     console_input_that_is_not_a_stanza_is_refused_clearly,
