@@ -38,10 +38,13 @@ impl Store {
     }
 
     /// Certificates pinned for any account on `domain` (for connections
-    /// made before an account exists, such as creating one).
+    /// made before an account exists, such as creating one). The domain is
+    /// compared as text: typed into a pattern, `%` or `_` would match
+    /// other servers' certificates.
     pub fn pinned_for_domain(&self, domain: &str) -> Result<Vec<PinnedCertificate>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT fingerprint, der FROM pinned_certificates WHERE account LIKE '%@' || ?1",
+            "SELECT DISTINCT fingerprint, der FROM pinned_certificates
+             WHERE substr(account, -length(?1) - 1) = '@' || ?1",
         )?;
         let rows = stmt.query_map([domain], row_to_pinned)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -53,5 +56,31 @@ impl Store {
             params![account, fingerprint],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_domain_is_matched_as_text_not_as_a_pattern() {
+        let store = Store::open_in_memory().unwrap();
+        store.pin_certificate("anna@chat.example", b"anna").unwrap();
+        store.pin_certificate("bob@other.example", b"bob").unwrap();
+        store.pin_certificate("eve@notchat.example", b"eve").unwrap();
+        let ders = |d: &str| {
+            store
+                .pinned_for_domain(d)
+                .unwrap()
+                .into_iter()
+                .map(|p| p.der)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ders("chat.example"), vec![b"anna".to_vec()]);
+        assert!(ders("%").is_empty());
+        assert!(ders("%.example").is_empty());
+        assert!(ders("_hat.example").is_empty());
+        assert!(ders("example").is_empty());
     }
 }
