@@ -338,17 +338,37 @@ pub struct NotifyArgs {
 #[tauri::command]
 pub fn notify(app: tauri::AppHandle, args: NotifyArgs) {
     use tauri_plugin_notification::NotificationExt;
-    // The OS shows plain text; keep it short.
+    // Keep it short.
     let clip = |s: &str, n: usize| s.chars().take(n).collect::<String>();
     let shown = app
         .notification()
         .builder()
         .title(clip(&args.title, 120))
-        .body(clip(&args.body, 300))
+        .body(notification_body(&clip(&args.body, 300)))
         .show();
     if let Err(e) = shown {
         log::info!("no desktop notification: {e}");
     }
+}
+
+/// A remote string as a notification body. Freedesktop notification
+/// daemons may render the body as markup (`body-markup`: links, images),
+/// so a message's `<`, `>` and `&` are escaped there; elsewhere the body is
+/// plain text.
+fn notification_body(text: &str) -> String {
+    if !cfg!(target_os = "linux") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -391,4 +411,19 @@ pub fn ui_probe_report(report: UiProbeReport) {
         report.max_stall_ms,
         report.window_ms
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::notification_body;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_message_cannot_put_markup_into_a_notification() {
+        assert_eq!(
+            notification_body("<a href='https://evil.example'>pay</a> & <img src='x'/>"),
+            "&lt;a href='https://evil.example'&gt;pay&lt;/a&gt; &amp; &lt;img src='x'/&gt;"
+        );
+        assert_eq!(notification_body("你好 :)"), "你好 :)");
+    }
 }
