@@ -73,17 +73,30 @@ impl Console {
     }
 }
 
-/// Blanks element content that must never be shown, across chunk borders.
+/// Blanks what must never be shown, across chunk borders: the content of
+/// secret elements, `password` attributes (XEP-0249 invitations), and the
+/// values of password fields in data forms (room secrets, XEP-0077 forms).
 #[derive(Default)]
 pub struct Redactor {
     /// Inside a secret element: the closing tag we wait for.
     closing: Option<String>,
+    /// Inside a data-form field whose values are secret.
+    secret_field: bool,
     /// A tail that might be the start of a tag split by the chunk border.
     carry: String,
 }
 
 /// Elements whose text content is secret.
 const SECRET: &[&str] = &["password", "auth", "response", "challenge", "success"];
+
+/// Data-form fields that hold passwords whatever their `type` says (a
+/// submitted form often has none).
+const SECRET_FIELDS: &[&str] = &[
+    "password",
+    "old_password",
+    "new_password",
+    "muc#roomconfig_roomsecret",
+];
 
 impl Redactor {
     pub fn feed(&mut self, chunk: &str) -> String {
@@ -106,21 +119,83 @@ impl Redactor {
                     }
                 }
             }
-            match next_secret_open(rest) {
-                Some((end, name)) => {
-                    out.push_str(&rest[..end]);
-                    rest = &rest[end..];
-                    self.closing = Some(name);
-                }
-                None => {
-                    // A '<' without its '>' may be a secret tag cut in two.
-                    let tail = unfinished_tag(rest);
-                    out.push_str(&rest[..rest.len() - tail.len()]);
-                    self.carry = tail.to_owned();
-                    return out;
-                }
-            }
+            let Some(start) = rest.find('<') else {
+                out.push_str(rest);
+                return out;
+            };
+            out.push_str(&rest[..start]);
+            rest = &rest[start..];
+            // A tag cut in two waits for its end: it may be secret.
+            let Some(len) = rest.find('>').map(|i| i + 1) else {
+                self.carry = rest.to_owned();
+                return out;
+            };
+            let tag = &rest[1..len - 1];
+            out.push('<');
+            out.push_str(&redact_attribute(tag, "password"));
+            out.push('>');
+            rest = &rest[len..];
+            self.after_tag(tag);
         }
+    }
+
+    /// What a complete tag opens or closes.
+    fn after_tag(&mut self, tag: &str) {
+        let local = local_name(tag.trim_start_matches('/'));
+        if tag.starts_with('/') {
+            if local == "field" {
+                self.secret_field = false;
+            }
+            return;
+        }
+        if tag.ends_with('/') {
+            return;
+        }
+        if local == "field" {
+            self.secret_field = attribute(tag, "type") == Some("text-private")
+                || attribute(tag, "var").is_some_and(|v| SECRET_FIELDS.contains(&v));
+        } else if SECRET.contains(&local) || (local == "value" && self.secret_field) {
+            self.closing = Some(local.to_owned());
+        }
+    }
+}
+
+/// The value of attribute `name` in a tag's text, if it is there.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let (_, start, end) = attribute_span(tag, name)?;
+    Some(&tag[start..end])
+}
+
+/// (start of the name, start of the value, end of the value).
+fn attribute_span(tag: &str, name: &str) -> Option<(usize, usize, usize)> {
+    let mut from = 0;
+    while let Some(rel) = tag[from..].find(name) {
+        let at = from + rel;
+        from = at + name.len();
+        let before_ok = tag[..at].ends_with(|c: char| c.is_whitespace() || c == ':');
+        let after = tag[from..].trim_start();
+        let Some(after_eq) = after.strip_prefix('=') else {
+            continue;
+        };
+        let value = after_eq.trim_start();
+        let Some(quote) = value.chars().next().filter(|q| *q == '\'' || *q == '"') else {
+            continue;
+        };
+        if !before_ok {
+            continue;
+        }
+        let value_start = tag.len() - value.len() + 1;
+        let value_end = value_start + tag[value_start..].find(quote)?;
+        return Some((at, value_start, value_end));
+    }
+    None
+}
+
+/// The tag with attribute `name`'s value replaced by `[redacted]`.
+fn redact_attribute(tag: &str, name: &str) -> String {
+    match attribute_span(tag, name) {
+        Some((_, start, end)) => format!("{}[redacted]{}", &tag[..start], &tag[end..]),
+        None => tag.to_owned(),
     }
 }
 
@@ -151,23 +226,6 @@ fn find_closing(s: &str, name: &str) -> Option<usize> {
             return Some(start);
         }
         from = start + 2;
-    }
-    None
-}
-
-/// The next opening tag of a secret element that is not self-closing:
-/// (index after its '>', local name).
-fn next_secret_open(s: &str) -> Option<(usize, String)> {
-    let mut from = 0;
-    while let Some(rel) = s[from..].find('<') {
-        let start = from + rel;
-        let end = start + s[start..].find('>')? + 1;
-        let tag = &s[start + 1..end - 1];
-        let local = local_name(tag);
-        if !tag.starts_with('/') && !tag.ends_with('/') && SECRET.contains(&local) {
-            return Some((end, local.to_owned()));
-        }
-        from = end;
     }
     None
 }
@@ -268,5 +326,29 @@ mod tests {
         assert!(!out.contains("AGFsaWNl"), "{out}");
         assert!(!out.contains(">p<"), "{out}");
         assert!(out.contains("<password/>"), "{out}");
+    }
+
+    #[test]
+    fn password_attributes_and_password_fields_are_blanked_even_when_split() {
+        let xml = "<message to='b@x'><x xmlns='jabber:x:conference' jid='r@c.x' password=\"open-sesame\"/></message>\
+            <iq type='set'><query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' type='submit'>\
+            <field var='muc#roomconfig_roomname'><value>Team</value></field>\
+            <field var='muc#roomconfig_roomsecret'><value>r00m-secret</value></field>\
+            <field var='x-pin' type='text-private'><value>4711</value></field>\
+            <field var='password'><value>n3w-pass</value></field>\
+            <field var='FORM_TYPE' type='hidden'><value>jabber:iq:register</value></field></x></query></iq>";
+        for cut in 1..xml.len() {
+            let out = redact_all(&[&xml[..cut], &xml[cut..]]);
+            for secret in ["open-sesame", "r00m-secret", "4711", "n3w-pass"] {
+                assert!(!out.contains(secret), "{secret} leaked at cut {cut}: {out}");
+            }
+            for kept in [
+                "<value>Team</value>",
+                "<value>jabber:iq:register</value>",
+                "jid='r@c.x'",
+            ] {
+                assert!(out.contains(kept), "lost {kept} at cut {cut}: {out}");
+            }
+        }
     }
 }

@@ -68,7 +68,9 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         store.pin_certificate("anna@chat.example", b"anna").unwrap();
         store.pin_certificate("bob@other.example", b"bob").unwrap();
-        store.pin_certificate("eve@notchat.example", b"eve").unwrap();
+        store
+            .pin_certificate("eve@notchat.example", b"eve")
+            .unwrap();
         let ders = |d: &str| {
             store
                 .pinned_for_domain(d)

@@ -41,6 +41,23 @@ async fn console_shows_stanzas_both_ways_and_redacts_passwords(kind: Kind) {
             _ => None,
         })
         .await;
+    // A room password in a direct invitation's attribute, and a room
+    // secret in a configuration form, both sent to ourselves so they come
+    // back In as well as going Out.
+    alice
+        .raw_exchange(
+            "<message xmlns='jabber:client' to='alice@localhost' id='inv1'>\
+             <x xmlns='jabber:x:conference' jid='team@conference.localhost' password='open-sesame'/></message>",
+            "id='inv1'",
+        )
+        .await;
+    alice
+        .raw_exchange(
+            "<message xmlns='jabber:client' to='alice@localhost' id='form1'><x xmlns='jabber:x:data' type='submit'>\
+             <field var='muc#roomconfig_roomsecret'><value>r00m-secret</value></field></x></message>",
+            "id='form1'",
+        )
+        .await;
     let all = lines(&alice.seen);
     let text: String = all.iter().map(|c| c.xml.as_str()).collect();
     assert!(
@@ -57,6 +74,8 @@ async fn console_shows_stanzas_both_ways_and_redacts_passwords(kind: Kind) {
     for secret in [
         password("alice"),
         "n3w-s3cret".to_string(),
+        "open-sesame".into(),
+        "r00m-secret".into(),
         "YWxpY2U".into(),
     ] {
         assert!(!text.contains(&secret), "console shows {secret}");
