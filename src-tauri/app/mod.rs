@@ -5,6 +5,7 @@ mod certificates;
 mod connection_test;
 mod demo;
 pub mod heap_trim;
+pub mod logging;
 mod login;
 mod registration;
 mod rooms;

@@ -22,7 +22,7 @@ use crate::credentials::Keychain;
 pub fn run() {
     // First, while the process has one thread (it sets variables).
     let webview_environment = webview_tuning::prepare_environment();
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    app::logging::init();
     if !webview_environment.is_empty() {
         log::info!("web view environment: {webview_environment:?}");
     }
