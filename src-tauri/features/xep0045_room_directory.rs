@@ -96,6 +96,11 @@ pub fn read_items(answer: Option<&Element>) -> (Vec<RoomListing>, Option<String>
     (rooms, next)
 }
 
+/// Rooms of one page asked for their details (disco#info), and how many
+/// of those questions may be open at once.
+pub const DETAILS_PER_PAGE: usize = 50;
+pub const DETAILS_IN_FLIGHT: usize = 8;
+
 /// Fill in a listing from the room's disco#info.
 pub fn add_info(listing: &mut RoomListing, answer: Option<&Element>) {
     let Some(q) = answer.filter(|q| q.is("query", NS_INFO)) else {

@@ -3,6 +3,7 @@
 //! invitations, the room browser). They run outside the actor; the actor
 //! only tracks each IQ's answer.
 
+use futures::StreamExt;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
@@ -227,19 +228,26 @@ impl SessionHandle {
             .await
             .map_err(|e| refused("list its rooms", e))?;
         let (mut rooms, next) = directory::read_items(items.as_ref());
-        // Ask every room at once; a room that does not answer keeps what
-        // the list said.
-        let asks = rooms.iter().map(|r| {
-            let jid: Option<Jid> = r.jid.parse().ok();
-            async move {
-                let jid = jid?;
-                let j = jid.clone();
-                self.query(Some(jid), move |id| directory::info_request(id, &j))
-                    .await
-                    .ok()
-            }
+        // Ask the rooms for their details, a few at a time and no more than
+        // a page's worth: a service that ignores paging may list thousands.
+        // A room not asked, or that does not answer, keeps what the list
+        // said.
+        let jids: Vec<Option<Jid>> = rooms
+            .iter()
+            .take(directory::DETAILS_PER_PAGE)
+            .map(|r| r.jid.parse().ok())
+            .collect();
+        let asks = jids.into_iter().map(|jid| async move {
+            let jid = jid?;
+            let j = jid.clone();
+            self.query(Some(jid), move |id| directory::info_request(id, &j))
+                .await
+                .ok()
         });
-        let infos = futures::future::join_all(asks).await;
+        let infos: Vec<_> = futures::stream::iter(asks)
+            .buffered(directory::DETAILS_IN_FLIGHT)
+            .collect()
+            .await;
         for (room, info) in rooms.iter_mut().zip(infos) {
             directory::add_info(room, info.flatten().as_ref());
         }

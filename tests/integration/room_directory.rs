@@ -27,10 +27,41 @@ fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     None
 }
 
+/// How the fake service behaves, and what it saw.
+#[derive(Clone)]
+struct Service {
+    bots: String,
+    rooms: usize,
+    /// Whether it pages at the `max` asked for (else: everything at once).
+    pages: bool,
+    /// The `after` of every items request.
+    afters: Arc<Mutex<Vec<Option<String>>>>,
+    /// How many disco#info requests reached the rooms.
+    infos: Arc<Mutex<usize>>,
+}
+
+impl Service {
+    fn new(bots: &str, rooms: usize, pages: bool) -> Self {
+        Self {
+            bots: bots.to_owned(),
+            rooms,
+            pages,
+            afters: Arc::default(),
+            infos: Arc::default(),
+        }
+    }
+}
+
 /// Answers disco#items on the service with pages of at most `max` rooms
-/// (XEP-0059 `first`/`last`/`count`) and disco#info on each room. Records
-/// the `after` of every items request.
-fn serve_rooms(mut s: TcpStream, bots: String, afters: Arc<Mutex<Vec<Option<String>>>>) {
+/// (XEP-0059 `first`/`last`/`count`) and disco#info on each room.
+fn serve_rooms(mut s: TcpStream, service: Service) {
+    let Service {
+        bots,
+        rooms,
+        pages,
+        afters,
+        infos,
+    } = service;
     let mut reader = s.try_clone().unwrap();
     let mut buf = vec![0u8; 64 * 1024];
     let mut pending = String::new();
@@ -59,7 +90,8 @@ fn serve_rooms(mut s: TcpStream, bots: String, afters: Arc<Mutex<Vec<Option<Stri
                     .split_once("<max>")
                     .and_then(|(_, r)| r.split_once("</max>"))
                     .and_then(|(m, _)| m.parse().ok())
-                    .unwrap_or(ROOMS);
+                    .filter(|_| pages)
+                    .unwrap_or(rooms);
                 let first = after
                     .as_deref()
                     .and_then(|a| a.strip_prefix('r'))
@@ -67,17 +99,18 @@ fn serve_rooms(mut s: TcpStream, bots: String, afters: Arc<Mutex<Vec<Option<Stri
                     .and_then(|n| n.parse::<usize>().ok())
                     .map_or(0, |n| n + 1);
                 afters.lock().unwrap().push(after);
-                let last = (first + max).min(ROOMS);
+                let last = (first + max).min(rooms);
                 let items: String = (first..last)
                     .map(|i| format!("<item jid='r{i:02}@{bots}' name='Room {i:02}'/>"))
                     .collect();
                 format!(
                     "<query xmlns='http://jabber.org/protocol/disco#items'>{items}\
                      <set xmlns='http://jabber.org/protocol/rsm'><first index='{first}'>r{first:02}@{bots}</first>\
-                     <last>r{:02}@{bots}</last><count>{ROOMS}</count></set></query>",
+                     <last>r{:02}@{bots}</last><count>{rooms}</count></set></query>",
                     last - 1
                 )
             } else {
+                *infos.lock().unwrap() += 1;
                 // The room's own name, as the list gives it.
                 let n = to.trim_start_matches('r').split('@').next().unwrap_or("");
                 format!(
@@ -104,12 +137,10 @@ async fn the_room_browser_pages_through_a_service_that_pages(kind: Kind) {
         },
     );
     let bots = format!("bots.{}", server.domain);
-    let afters = Arc::new(Mutex::new(Vec::new()));
+    let service = Service::new(&bots, ROOMS, true);
+    let afters = service.afters.clone();
     let stream = component::connect(&server);
-    {
-        let (bots, afters) = (bots.clone(), afters.clone());
-        std::thread::spawn(move || serve_rooms(stream, bots, afters));
-    }
+    std::thread::spawn(move || serve_rooms(stream, service));
     let mut alice = Client::new(&server, "alice");
     alice.login(&server).await;
 
@@ -139,6 +170,38 @@ async fn the_room_browser_pages_through_a_service_that_pages(kind: Kind) {
     assert_eq!(jids, expected);
     assert_eq!(second.next, None, "the last page says so");
     assert_eq!(*afters.lock().unwrap(), [None, Some(format!("r49@{bots}"))]);
+}
+
+/// A service that ignores paging and lists 400 rooms at once: Hearth shows
+/// them all, but asks only one page's worth of rooms for their details, a
+/// few at a time, instead of sending 400 questions at once.
+async fn a_service_that_ignores_paging_is_asked_for_one_page_of_details(kind: Kind) {
+    let server = Server::start_with(
+        &["alice"],
+        Options {
+            component: true,
+            ..Options::on(kind)
+        },
+    );
+    let bots = format!("bots.{}", server.domain);
+    let service = Service::new(&bots, 400, false);
+    let infos = service.infos.clone();
+    let stream = component::connect(&server);
+    std::thread::spawn(move || serve_rooms(stream, service));
+    let mut alice = Client::new(&server, "alice");
+    alice.login(&server).await;
+    let page = alice
+        .app
+        .list_rooms(RoomListArgs {
+            service: Some(bots.clone()),
+            after: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.rooms.len(), 400);
+    assert_eq!(*infos.lock().unwrap(), 50);
+    assert_eq!(page.rooms[49].name.as_deref(), Some("Room 49"));
+    assert_eq!(page.rooms[399].jid, format!("r399@{bots}"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -174,4 +237,7 @@ async fn joining_a_room_still_locked_by_its_creator_is_refused_in_words() {
     assert!(alice.app.rooms().await.is_empty());
 }
 
-crate::on_both_servers!(the_room_browser_pages_through_a_service_that_pages,);
+crate::on_both_servers!(
+    the_room_browser_pages_through_a_service_that_pages,
+    a_service_that_ignores_paging_is_asked_for_one_page_of_details,
+);
