@@ -48,16 +48,37 @@ fn status_text(p: &Presence) -> Option<String> {
         .filter(|s| !s.trim().is_empty())
 }
 
+/// Contacts whose presence is tracked at most: above a large company
+/// roster, below what a flood of strangers' directed presence could grow.
+pub const MAX_CONTACTS: usize = 20_000;
+/// Resources of one contact online at once.
+pub const MAX_RESOURCES: usize = 32;
+
 impl PresenceBook {
     /// Apply an incoming presence; returns the contact's new state when it
     /// changed. Subscription requests and errors are not availability.
+    ///
+    /// Only an available presence creates an entry (errors, probes and
+    /// unavailable presences from strangers leave nothing behind), and what
+    /// anyone can send us is bounded: resources per contact, and contacts
+    /// tracked at all.
     pub fn apply(&mut self, p: &Presence) -> Option<ContactPresence> {
         let from = p.from.as_ref()?;
         let bare = from.to_bare().to_string();
         let resource = from.resource().map(|r| r.to_string()).unwrap_or_default();
-        let entry = self.contacts.entry(bare.clone()).or_default();
         match p.type_ {
             Type::None => {
+                if !self.contacts.contains_key(&bare) && self.contacts.len() >= MAX_CONTACTS {
+                    log::debug!("presence from {bare} ignored: {MAX_CONTACTS} contacts tracked");
+                    return None;
+                }
+                let entry = self.contacts.entry(bare.clone()).or_default();
+                if !entry.contains_key(&resource) && entry.len() >= MAX_RESOURCES {
+                    log::warn!(
+                        "presence from {from} ignored: {MAX_RESOURCES} resources of {bare} online"
+                    );
+                    return None;
+                }
                 let show = match p.show {
                     None => PresenceShow::Available,
                     Some(Show::Chat) => PresenceShow::Chat,
@@ -77,6 +98,7 @@ impl PresenceBook {
                 entry.insert(resource, rp);
             }
             Type::Unavailable => {
+                let entry = self.contacts.get_mut(&bare)?;
                 // A bare-JID unavailable means every resource went away.
                 let removed = if from.resource().is_none() {
                     let had = !entry.is_empty();
@@ -85,6 +107,9 @@ impl PresenceBook {
                 } else {
                     entry.remove(&resource).is_some()
                 };
+                if entry.is_empty() {
+                    self.contacts.remove(&bare);
+                }
                 if !removed {
                     return None;
                 }
@@ -187,6 +212,31 @@ mod tests {
                 "<presence xmlns='jabber:client' type='subscribe' from='eve@x'/>"
             ))
             .is_none());
+    }
+
+    #[test]
+    fn only_availability_makes_entries_and_strangers_cannot_grow_the_book() {
+        let mut book = PresenceBook::default();
+        for kind in ["error", "probe", "unavailable", "subscribe"] {
+            let p = format!("<presence xmlns='jabber:client' type='{kind}' from='eve@x/r'/>");
+            assert!(book.apply(&presence(&p)).is_none());
+        }
+        assert!(book.contacts.is_empty(), "{:?}", book.contacts.keys());
+        for i in 0..MAX_RESOURCES + 10 {
+            let p = format!("<presence xmlns='jabber:client' from='eve@x/r{i}'/>");
+            book.apply(&presence(&p));
+        }
+        assert_eq!(book.get("eve@x").resources.len(), MAX_RESOURCES);
+        for i in 0..MAX_CONTACTS + 10 {
+            let p = format!("<presence xmlns='jabber:client' from='s{i}@x/r'/>");
+            book.apply(&presence(&p));
+        }
+        assert_eq!(book.contacts.len(), MAX_CONTACTS);
+        // Going offline frees the place.
+        book.apply(&presence(
+            "<presence xmlns='jabber:client' type='unavailable' from='eve@x'/>",
+        ));
+        assert_eq!(book.contacts.len(), MAX_CONTACTS - 1);
     }
 
     #[test]
