@@ -74,7 +74,7 @@ impl PresenceBook {
                 }
                 let entry = self.contacts.entry(bare.clone()).or_default();
                 if !entry.contains_key(&resource) && entry.len() >= MAX_RESOURCES {
-                    log::warn!(
+                    log::debug!(
                         "presence from {from} ignored: {MAX_RESOURCES} resources of {bare} online"
                     );
                     return None;
