@@ -299,7 +299,52 @@ async fn roster_pushes_from_anyone_but_the_server_are_refused(kind: Kind) {
     );
 }
 
+/// A flood of strangers asking to see our presence (here 150 addresses of
+/// the test server's component) is bounded: at most 100 wait in the list,
+/// and the list goes to the window in a few events, not one per request.
+async fn a_flood_of_subscription_requests_is_bounded_and_batched(kind: Kind) {
+    use std::io::Write;
+    let server = Server::start_with(
+        &["alice"],
+        crate::support::Options {
+            component: true,
+            ..crate::support::Options::on(kind)
+        },
+    );
+    let mut alice = Client::new(&server, "alice");
+    alice.login(&server).await;
+    let mut bots = crate::support::component::connect(&server);
+    let flood: String = (0..150)
+        .map(|i| {
+            format!("<presence from='s{i}@bots.localhost' to='alice@localhost' type='subscribe'/>")
+        })
+        .collect();
+    bots.write_all(flood.as_bytes()).unwrap();
+    let shown = alice
+        .wait_event(|e| match e {
+            SessionEvent::SubscriptionRequests(list) if list.len() == 100 => Some(list.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(shown.iter().all(|j| j.ends_with("@bots.localhost")));
+    alice
+        .events_during(std::time::Duration::from_millis(500))
+        .await;
+    let lists: Vec<usize> = alice
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            SessionEvent::SubscriptionRequests(list) => Some(list.len()),
+            _ => None,
+        })
+        .collect();
+    assert!(lists.iter().all(|n| *n <= 100), "{lists:?}");
+    assert!(lists.len() <= 10, "one event per request: {lists:?}");
+    assert_eq!(alice.app.roster_snapshot().await.requests.len(), 100);
+}
+
 crate::on_both_servers!(
+    a_flood_of_subscription_requests_is_bounded_and_batched,
     roster_pushes_from_anyone_but_the_server_are_refused,
     roster_groups_and_presence_between_two_accounts,
     messages_both_ways_are_stored_once_with_ids,

@@ -12,6 +12,10 @@ use super::{Actor, SessionEvent, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
 use crate::features::{rfc6121_roster, server_iq};
 
+/// Subscription requests waiting for the user at most: strangers can send
+/// any number.
+const MAX_REQUESTS: usize = 100;
+
 impl Actor {
     pub(super) async fn on_roster_push(&mut self, from: Option<Jid>, id: String, payload: Element) {
         if !rfc6121_roster::push_allowed(from.as_ref(), &self.own) {
@@ -61,9 +65,14 @@ impl Actor {
                     if self.roster.contains(&bare.to_string()) {
                         let ok = Presence::new(PresenceType::Subscribed).with_to(Jid::from(bare));
                         self.send(Stanza::Presence(ok)).await;
+                    } else if bare != self.own && self.requests.len() >= MAX_REQUESTS {
+                        // Not lost: the server keeps an unanswered request
+                        // and delivers it again at the next login.
+                        log::debug!(
+                            "subscription request from {bare} not shown: {MAX_REQUESTS} waiting"
+                        );
                     } else if bare != self.own && self.requests.insert(bare.to_string()) {
-                        self.sink
-                            .emit(SessionEvent::SubscriptionRequests(self.request_list()));
+                        self.requests_changed = true;
                     }
                 }
             }
@@ -71,8 +80,7 @@ impl Actor {
                 // They withdrew a request we had not answered.
                 if let Some(from) = p.from.as_ref() {
                     if self.requests.remove(&from.to_bare().to_string()) {
-                        self.sink
-                            .emit(SessionEvent::SubscriptionRequests(self.request_list()));
+                        self.requests_changed = true;
                     }
                 }
             }

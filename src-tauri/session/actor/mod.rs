@@ -288,6 +288,7 @@ pub fn start(
         bookmarks: Default::default(),
         invitations: Default::default(),
         requests: Default::default(),
+        requests_changed: false,
         lost_reason: None,
         stopped: None,
         internal: internal_tx,
@@ -324,6 +325,9 @@ struct Actor {
     invitations: std::collections::HashMap<String, crate::features::xep0045_muc_invite::Invite>,
     /// Subscription requests from people not in the roster, unanswered.
     requests: std::collections::BTreeSet<String>,
+    /// The requests changed since the UI was last told (a burst of them is
+    /// one event, not one list per request).
+    requests_changed: bool,
     /// Why the link was last lost (for the "reconnecting" banner).
     lost_reason: Option<Problem>,
     /// Set when the reconnector gave up for good.
@@ -398,6 +402,7 @@ impl Actor {
             } else if flush_at.is_none()
                 && !(self.batch.is_empty()
                     && self.presence_batch.is_empty()
+                    && !self.requests_changed
                     && !self.rooms.has_changes())
             {
                 flush_at = Some(tokio::time::Instant::now().max(last_flush + COALESCE));
@@ -506,6 +511,10 @@ impl Actor {
         if self.rooms.has_changes() {
             self.sink
                 .emit(SessionEvent::Occupants(self.rooms.take_changes()));
+        }
+        if std::mem::take(&mut self.requests_changed) {
+            self.sink
+                .emit(SessionEvent::SubscriptionRequests(self.request_list()));
         }
     }
 
