@@ -400,10 +400,10 @@ impl Actor {
                 last_flush = tokio::time::Instant::now();
                 self.flush();
             } else if flush_at.is_none()
-                && !(self.batch.is_empty()
-                    && self.presence_batch.is_empty()
-                    && !self.requests_changed
-                    && !self.rooms.has_changes())
+                && (!self.batch.is_empty()
+                    || !self.presence_batch.is_empty()
+                    || self.requests_changed
+                    || self.rooms.has_changes())
             {
                 flush_at = Some(tokio::time::Instant::now().max(last_flush + COALESCE));
             }
