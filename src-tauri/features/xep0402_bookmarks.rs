@@ -128,14 +128,16 @@ pub fn publish(id: &str, b: &Bookmark, old: Option<&Element>, options: PublishOp
             .append(field("pubsub#send_last_published_item", "never"));
     }
     let options = Element::builder("publish-options", NS_PUBSUB).append(form);
+    pubsub_set(id, NS_PUBSUB, [publish.build(), options.build()])
+}
+
+/// An IQ set on our own PEP service with `<pubsub xmlns=ns>` around `children`.
+fn pubsub_set(id: &str, ns: &str, children: impl IntoIterator<Item = Element>) -> Iq {
     Iq::Set {
         from: None,
         to: None,
         id: id.to_owned(),
-        payload: Element::builder("pubsub", NS_PUBSUB)
-            .append(publish)
-            .append(options)
-            .build(),
+        payload: Element::builder("pubsub", ns).append_all(children).build(),
     }
 }
 
@@ -163,15 +165,7 @@ pub fn create_configured(id: &str) -> Iq {
     let configure = Element::builder("configure", NS_PUBSUB)
         .append(node_config())
         .build();
-    Iq::Set {
-        from: None,
-        to: None,
-        id: id.to_owned(),
-        payload: Element::builder("pubsub", NS_PUBSUB)
-            .append(create)
-            .append(configure)
-            .build(),
-    }
+    pubsub_set(id, NS_PUBSUB, [create, configure])
 }
 
 /// Configure the existing node as XEP-0402 wants (XEP-0060 §8.2.4): a node
@@ -181,14 +175,7 @@ pub fn configure(id: &str) -> Iq {
         .attr(xml_ncname!("node").to_owned(), NODE)
         .append(node_config())
         .build();
-    Iq::Set {
-        from: None,
-        to: None,
-        id: id.to_owned(),
-        payload: Element::builder("pubsub", NS_PUBSUB_OWNER)
-            .append(configure)
-            .build(),
-    }
+    pubsub_set(id, NS_PUBSUB_OWNER, [configure])
 }
 
 pub fn retract(id: &str, room: &str) -> Iq {
@@ -200,14 +187,7 @@ pub fn retract(id: &str, room: &str) -> Iq {
         .attr(xml_ncname!("notify").to_owned(), "true")
         .append(item)
         .build();
-    Iq::Set {
-        from: None,
-        to: None,
-        id: id.to_owned(),
-        payload: Element::builder("pubsub", NS_PUBSUB)
-            .append(retract)
-            .build(),
-    }
+    pubsub_set(id, NS_PUBSUB, [retract])
 }
 
 /// A change pushed by our own account's PEP service.
