@@ -343,7 +343,62 @@ async fn a_flood_of_subscription_requests_is_bounded_and_batched(kind: Kind) {
     assert_eq!(alice.app.roster_snapshot().await.requests.len(), 100);
 }
 
+/// Invitations from strangers (80 rooms, one of them five times, sent
+/// from the test server's component) are bounded: one per room, and at most
+/// 50 wait for an answer.
+async fn a_flood_of_invitations_is_bounded(kind: Kind) {
+    use std::io::Write;
+    let server = Server::start_with(
+        &["alice"],
+        crate::support::Options {
+            component: true,
+            ..crate::support::Options::on(kind)
+        },
+    );
+    let mut alice = Client::new(&server, "alice");
+    alice.login(&server).await;
+    let mut bots = crate::support::component::connect(&server);
+    let invite = |i: usize| {
+        format!(
+            "<message from='s{i}@bots.localhost' to='alice@localhost'>\
+             <x xmlns='jabber:x:conference' jid='r{i}@conference.localhost'/></message>"
+        )
+    };
+    let flood: String = (0..5)
+        .map(|_| invite(0))
+        .chain((1..80).map(invite))
+        .collect();
+    bots.write_all(flood.as_bytes()).unwrap();
+    // The last one sent is beyond the limit: wait for the ones before it.
+    alice
+        .wait_event(|e| match e {
+            SessionEvent::Invitation(i) if i.room == "r49@conference.localhost" => Some(()),
+            _ => None,
+        })
+        .await;
+    alice
+        .events_during(std::time::Duration::from_millis(500))
+        .await;
+    let rooms: Vec<&str> = alice
+        .seen
+        .iter()
+        .filter_map(|e| match e {
+            SessionEvent::Invitation(i) => Some(i.room.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rooms.len(), 50, "{rooms:?}");
+    assert_eq!(
+        rooms
+            .iter()
+            .filter(|r| **r == "r0@conference.localhost")
+            .count(),
+        1
+    );
+}
+
 crate::on_both_servers!(
+    a_flood_of_invitations_is_bounded,
     a_flood_of_subscription_requests_is_bounded_and_batched,
     roster_pushes_from_anyone_but_the_server_are_refused,
     roster_groups_and_presence_between_two_accounts,

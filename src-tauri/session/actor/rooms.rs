@@ -18,6 +18,9 @@ use crate::features::xep0410_self_ping;
 use crate::session::room_book::{Invitation, RoomOutcome, RoomSnapshot, RoomSubject};
 use crate::store::{now_ms, ChatMessage};
 
+/// Invitations waiting for an answer at most.
+const MAX_INVITATIONS: usize = 50;
+
 /// How long a room may take to let us in.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -209,6 +212,18 @@ impl Actor {
         };
         if self.rooms.is_joined(&invite.room) {
             return true; // already there
+        }
+        // Anyone can send invitations: one waits per room, and only so many
+        // wait for an answer at all.
+        if self.invitations.values().any(|i| i.room == invite.room) {
+            return true;
+        }
+        if self.invitations.len() >= MAX_INVITATIONS {
+            log::debug!(
+                "invitation to {} not shown: {MAX_INVITATIONS} waiting",
+                invite.room
+            );
+            return true;
         }
         let id = crate::features::xep0359_stanza_ids::new_id();
         self.sink.emit(SessionEvent::Invitation(Invitation {
