@@ -7,8 +7,9 @@
 //! With both, XEP-0048 is the copy every server reads: a change stored
 //! there is a success even if the XEP-0402 copy fails, which is logged at
 //! WARN, and the session then stays with XEP-0048 alone rather than fail
-//! again on every change. A publish whose options are refused is retried
-//! once with only the options that keep the items stored and private.
+//! again on every change. How XEP-0402 items are written, on servers that
+//! take its publish options and on those that do not, is in
+//! `pep_bookmarks.rs`.
 
 use std::collections::HashMap;
 
