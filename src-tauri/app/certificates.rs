@@ -7,10 +7,21 @@
 
 use super::login::parse_account;
 use super::App;
+use crate::connection::{describe_certificate, CertificateInfo, RejectedCertificate};
 use crate::error::{HearthError, Result};
-use crate::session::{describe_certificate, CertificateInfo, RejectedCertificate};
 
 impl App {
+    /// Trust exactly this certificate (DER) for `account` from now on.
+    pub fn pin_certificate(&self, account: &str, der: &[u8]) -> Result<String> {
+        let account = parse_account(account)?.to_string();
+        self.store()?.pin_certificate(&account, der)
+    }
+
+    pub fn forget_certificate(&self, account: &str, fingerprint: &str) -> Result<()> {
+        let account = parse_account(account)?.to_string();
+        self.store()?.unpin_certificate(&account, fingerprint)
+    }
+
     /// The account the certificate settings apply to: the current session's,
     /// else the last one used.
     async fn certificate_account(&self) -> Result<String> {

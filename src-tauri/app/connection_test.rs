@@ -3,11 +3,10 @@
 
 use super::login::{parse_account, proxy_secret_key, LoginRequest};
 use super::App;
+use crate::connection::probe::{probe, ProbeRequest};
+pub use crate::connection::probe::{ConnectionReport, ConnectionStep, StepKind, StepOutcome};
+use crate::connection::Proxy;
 use crate::error::Result;
-use crate::session::connection_probe::{probe, ProbeRequest};
-pub use crate::session::connection_probe::{
-    ConnectionReport, ConnectionStep, StepKind, StepOutcome,
-};
 
 impl App {
     pub async fn test_connection(&self, req: LoginRequest) -> Result<ConnectionReport> {
@@ -27,7 +26,7 @@ impl App {
                 .await
                 .unwrap_or_default(),
         };
-        let proxy = settings.proxy.to_proxy(proxy_password);
+        let proxy = Proxy::from_settings(&settings.proxy, proxy_password);
         Ok(probe(ProbeRequest {
             pinned: self.pinned_for(&key)?,
             address: self.server_address(&settings, proxy),

@@ -28,8 +28,8 @@ pub struct DemoProfile {
 
 impl DemoProfile {
     /// The demo server is on loopback at a fixed host and port.
-    pub fn connection(&self) -> crate::session::ConnectionSettings {
-        crate::session::ConnectionSettings {
+    pub fn connection(&self) -> crate::connection::ConnectionSettings {
+        crate::connection::ConnectionSettings {
             host: Some(self.host.clone()),
             port: Some(self.port),
             ..Default::default()

@@ -12,7 +12,8 @@ use super::App;
 use crate::error::{HearthError, Result};
 use std::time::Duration;
 
-use crate::session::{self, ConnectionSettings, Proxy, ProxyKind, ServerAddress, SessionConfig};
+use crate::connection::{ConnectionSettings, Proxy, ProxyKind, ServerAddress};
+use crate::session::{self, SessionConfig};
 use crate::store::AccountSettings;
 
 #[derive(Clone, Deserialize, TS)]
@@ -184,7 +185,7 @@ impl App {
             }
             None => self.secret(secret_key).await.unwrap_or_default(),
         };
-        Ok(p.to_proxy(password))
+        Ok(Proxy::from_settings(p, password))
     }
 
     /// Where and how a session for `settings` connects.

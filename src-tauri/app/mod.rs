@@ -21,13 +21,13 @@ pub use login::{LoginRequest, SavedLogin};
 pub use registration::{RegistrationRequest, RegistrationTarget, RegistrationValue};
 pub use rooms::{InvitationAnswer, InviteArgs, Moderation, RoomListArgs};
 
+use crate::connection::NameServers;
 use crate::credentials::SecretStore;
 use crate::error::{HearthError, Result};
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::PresenceShow;
 use crate::session::{
-    BookmarkEdit, ConnectionState, EventSink, NameServers, RoomSnapshot, RosterSnapshot,
-    SessionHandle,
+    BookmarkEdit, ConnectionState, EventSink, RoomSnapshot, RosterSnapshot, SessionHandle,
 };
 use crate::store::{ChatMessage, HistoryCursor, HistoryPage, Store};
 
@@ -251,17 +251,6 @@ impl App {
         groups: Vec<String>,
     ) -> Result<()> {
         self.session().await?.add_contact(jid, name, groups).await
-    }
-
-    /// Trust exactly this certificate (DER) for `account` from now on.
-    pub fn pin_certificate(&self, account: &str, der: &[u8]) -> Result<String> {
-        let account = login::parse_account(account)?.to_string();
-        self.store()?.pin_certificate(&account, der)
-    }
-
-    pub fn forget_certificate(&self, account: &str, fingerprint: &str) -> Result<()> {
-        let account = login::parse_account(account)?.to_string();
-        self.store()?.unpin_certificate(&account, fingerprint)
     }
 
     pub async fn history_page(

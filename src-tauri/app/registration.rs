@@ -4,10 +4,10 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use super::App;
+use crate::connection::xep0077_registration::{fetch_form, submit};
+use crate::connection::{ConnectionSecurity, Proxy, ProxySettings, ServerAddress};
 use crate::error::{HearthError, Result};
 use crate::features::xep0077_register::form::RegistrationForm;
-use crate::session::xep0077_registration::{fetch_form, submit};
-use crate::session::{ConnectionSecurity, ProxySettings, ServerAddress};
 
 /// Which server to create the account on, and how to reach it.
 #[derive(Clone, Deserialize, TS)]
@@ -86,10 +86,9 @@ impl App {
                 .filter(|h| !h.is_empty()),
             port: target.port,
             security: target.security.unwrap_or_default(),
-            proxy: target
-                .proxy
-                .as_ref()
-                .and_then(|p| p.to_proxy(target.proxy_password.clone().unwrap_or_default())),
+            proxy: target.proxy.as_ref().and_then(|p| {
+                Proxy::from_settings(p, target.proxy_password.clone().unwrap_or_default())
+            }),
             name_servers: self.name_servers(),
         };
         Ok((domain, address, pinned))

@@ -12,6 +12,7 @@ use crate::app::{
     App, ConnectionReport, LoginRequest, RegistrationRequest, RegistrationTarget, SavedLogin,
 };
 use crate::app::{BookmarkInput, InvitationAnswer, InviteArgs, Moderation, RoomListArgs};
+use crate::connection::{CertificateInfo, ConnectionSettings};
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::PresenceShow;
 use crate::features::xep0004_data_forms::{DataForm, FormValue};
@@ -19,8 +20,7 @@ use crate::features::xep0045_muc::Affiliation;
 use crate::features::xep0045_muc_admin::AffiliationEntry;
 use crate::features::xep0045_room_directory::RoomPage;
 use crate::features::xep0077_register::form::RegistrationForm;
-use crate::session::{CertificateInfo, ConnectionState, RosterSnapshot};
-use crate::session::{ConnectionSettings, RoomSnapshot};
+use crate::session::{ConnectionState, RoomSnapshot, RosterSnapshot};
 use crate::store::{ChatMessage, HistoryCursor, HistoryPage};
 
 pub type AppState = Arc<App>;

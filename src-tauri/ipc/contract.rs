@@ -17,6 +17,10 @@ use crate::app::{
     Moderation, RegistrationRequest, RegistrationTarget, RegistrationValue, RoomListArgs,
     SavedLogin, StepKind, StepOutcome,
 };
+use crate::connection::{
+    CertificateInfo, ConnectionSecurity, ConnectionSettings, ConsoleDirection, ConsoleEntry,
+    ProxyKind, ProxySettings, SaslPolicy,
+};
 use crate::error::{ErrorCode, Problem};
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::{ContactPresence, PresenceShow, ResourcePresence};
@@ -29,9 +33,8 @@ use crate::features::xep0045_muc_admin::AffiliationEntry;
 use crate::features::xep0045_room_directory::{RoomListing, RoomPage};
 use crate::features::xep0077_register::form::{FieldKind, RegistrationField, RegistrationForm};
 use crate::session::{
-    CertificateInfo, ConnectionSecurity, ConnectionSettings, ConnectionState, ConsoleDirection,
-    ConsoleEntry, Invitation, OccupantsChanged, ProxyKind, ProxySettings, RoomLeft, RoomProblem,
-    RoomSnapshot, RoomSubject, RosterSnapshot, SaslPolicy,
+    ConnectionState, Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot,
+    RoomSubject, RosterSnapshot,
 };
 use crate::store::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,

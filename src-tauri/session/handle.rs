@@ -11,8 +11,7 @@ use tokio_xmpp::Stanza;
 
 use super::actor::{Command, RosterSnapshot};
 use super::state::ConnectionState;
-use super::tls_trust::TrustVerifier;
-use super::xml_console::Console;
+use crate::connection::{Console, TrustVerifier};
 use crate::error::{HearthError, Result};
 use crate::features::rfc6121_presence::PresenceShow;
 use crate::store::ChatMessage;
@@ -33,7 +32,7 @@ impl SessionHandle {
     }
 
     /// The certificate this session last refused, if any.
-    pub fn rejected_certificate(&self) -> Option<super::RejectedCertificate> {
+    pub fn rejected_certificate(&self) -> Option<crate::connection::RejectedCertificate> {
         self.trust.last_rejected()
     }
 

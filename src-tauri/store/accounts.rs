@@ -3,10 +3,10 @@
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::Store;
-use crate::error::Result;
-use crate::session::{
+use crate::connection::{
     ConnectionSecurity, ConnectionSettings, ProxyKind, ProxySettings, SaslPolicy,
 };
+use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountSettings {

@@ -20,7 +20,7 @@ fn row_to_pinned(r: &rusqlite::Row<'_>) -> rusqlite::Result<PinnedCertificate> {
 
 impl Store {
     pub fn pin_certificate(&self, account: &str, der: &[u8]) -> Result<String> {
-        let fingerprint = crate::session::fingerprint(der);
+        let fingerprint = crate::connection::fingerprint(der);
         self.conn.execute(
             "INSERT OR IGNORE INTO pinned_certificates (account, fingerprint, der, added_at)
              VALUES (?1, ?2, ?3, ?4)",

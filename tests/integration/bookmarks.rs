@@ -298,7 +298,7 @@ async fn add_relogin_edit_and_remove_without_false_errors(kind: Kind) {
             _ => None,
         })
         .flatten()
-        .filter(|l| l.direction == hearth::session::ConsoleDirection::Out)
+        .filter(|l| l.direction == hearth::connection::ConsoleDirection::Out)
         .map(|l| l.xml.as_str())
         .collect();
     assert!(sent.contains("storage:bookmarks"), "no fetch seen: {sent}");

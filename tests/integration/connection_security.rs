@@ -3,8 +3,8 @@
 
 use crate::support::Options;
 use crate::support::{password, Client, Kind, Server};
+use hearth::connection::ConnectionSecurity;
 use hearth::error::ErrorCode;
-use hearth::session::ConnectionSecurity;
 
 async fn direct_tls_listener_logs_in(kind: Kind) {
     let server = Server::start_with(

@@ -14,10 +14,10 @@ use crate::support::server::free_port;
 use crate::support::Options;
 use crate::support::{password, settings, Client, Kind, Server};
 use hearth::app::{StepKind, StepOutcome};
-use hearth::error::ErrorCode;
-use hearth::session::{
+use hearth::connection::{
     ConnectionSecurity, ConnectionSettings, NameServers, ProxyKind, ProxySettings, SaslPolicy,
 };
+use hearth::error::ErrorCode;
 
 fn via_proxy(
     client: &Client,

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use crate::support::{password, Client, Kind, Server};
-use hearth::session::{ConsoleDirection, ConsoleEntry, SessionEvent};
+use hearth::connection::{ConsoleDirection, ConsoleEntry};
+use hearth::session::SessionEvent;
 
 fn lines(events: &[SessionEvent]) -> Vec<ConsoleEntry> {
     events

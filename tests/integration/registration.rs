@@ -121,8 +121,8 @@ async fn sign_up_goes_through_the_configured_proxy(kind: Kind) {
     let proxy = crate::support::proxies::ProxyProcess::microsocks("office", "proxy-secret");
     let carol = Client::new(&server, "alice");
     let mut via_proxy = target(&server);
-    via_proxy.proxy = Some(hearth::session::ProxySettings {
-        kind: hearth::session::ProxyKind::Socks5,
+    via_proxy.proxy = Some(hearth::connection::ProxySettings {
+        kind: hearth::connection::ProxyKind::Socks5,
         host: "127.0.0.1".into(),
         port: Some(proxy.port),
         user: "office".into(),

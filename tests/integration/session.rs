@@ -71,7 +71,7 @@ async fn untrusted_certificate_is_refused_until_pinned(kind: Kind) {
         .unwrap();
     let reason = stranger.wait_offline_reason().await;
     assert_eq!(reason.code, ErrorCode::CertificateUntrusted);
-    let fingerprint = hearth::session::fingerprint(&server.certificate_der());
+    let fingerprint = hearth::connection::fingerprint(&server.certificate_der());
     assert!(reason.message.contains(&fingerprint), "{}", reason.message);
     // Once the user pins exactly this certificate, the login succeeds.
     // The dialog's details: the certificate the server presented.
@@ -241,7 +241,7 @@ async fn a_changed_certificate_is_refused_with_an_explanation(kind: Kind) {
     assert!(shown.changed);
     assert_eq!(
         shown.fingerprint,
-        hearth::session::fingerprint(&server.certificate_der())
+        hearth::connection::fingerprint(&server.certificate_der())
     );
     // Nothing retries behind the user's back.
     let later = alice.events_during(Duration::from_secs(3)).await;

@@ -31,24 +31,23 @@ mod rooms;
 
 pub use bookmarks::BookmarkEdit;
 
+use crate::connection::link::{reconnector, LinkConfig, LinkStatus};
+use crate::connection::{
+    Connector, Console, ConsoleEntry, SaslPolicy, ServerAddress, TrustVerifier,
+};
 use crate::error::{ErrorCode, HearthError, Problem, Result};
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_messages::{self, Incoming};
 use crate::features::rfc6121_presence::{self, ContactPresence, PresenceBook, PresenceShow};
 use crate::features::rfc6121_roster::{self, RosterBook, RosterItem};
 use crate::features::server_iq;
-use crate::session::connector::{Connector, ServerAddress};
 use crate::session::delivery::follow_delivery;
 use crate::session::handle::SessionHandle;
 use crate::session::iq_tracker::{IqAnswer, IqTracker};
-use crate::session::link::{reconnector, LinkConfig, LinkStatus};
 use crate::session::room_book::{
     Invitation, OccupantsChanged, RoomBook, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
 };
-use crate::session::settings::SaslPolicy;
 use crate::session::state::ConnectionState;
-use crate::session::tls_trust::TrustVerifier;
-use crate::session::xml_console::{Console, ConsoleEntry};
 use crate::session::EventSink;
 use crate::store::{
     now_ms, ChatMessage, DeliveryState, MessageDirection, MessageKind, NewMessage, Store,

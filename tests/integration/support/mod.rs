@@ -15,8 +15,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hearth::app::{App, LoginRequest};
+use hearth::connection::ConnectionSettings;
 use hearth::credentials::{MemorySecrets, SecretStore};
-use hearth::session::{ConnectionSettings, ConnectionState, SessionEvent};
+use hearth::session::{ConnectionState, SessionEvent};
 use tokio::sync::mpsc;
 
 #[allow(unused_imports)] // the benchmarks use a subset
@@ -48,7 +49,7 @@ impl Client {
     /// A profile that trusts nothing but the OS roots.
     pub fn untrusting(server: &Server, user: &str) -> Self {
         let client = Self::new(server, user);
-        let pinned = hearth::session::fingerprint(&server.certificate_der());
+        let pinned = hearth::connection::fingerprint(&server.certificate_der());
         client.app.forget_certificate(&client.jid, &pinned).unwrap();
         client
     }
@@ -148,7 +149,7 @@ impl Client {
                 SessionEvent::Console(lines) => lines
                     .iter()
                     .find(|l| {
-                        l.direction == hearth::session::ConsoleDirection::In
+                        l.direction == hearth::connection::ConsoleDirection::In
                             && l.xml.contains(needle)
                     })
                     .map(|l| l.xml.clone()),

@@ -28,7 +28,8 @@ use tokio_xmpp::xmlstream::{
     XmppStreamElement,
 };
 
-use super::proxy::{Proxy, ProxyError};
+use super::proxy::Proxy;
+use super::proxy_error::ProxyError;
 use super::rfc6120_srv::{self, Candidate, NameServers, Resolution};
 pub use super::settings::ConnectionSecurity;
 use super::tls_trust::{client_config, TrustVerifier};

@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::proxy::Proxy;
 use crate::error::{HearthError, Result};
 
 /// How the connection is secured.
@@ -149,17 +148,6 @@ impl ProxySettings {
             ProxyKind::Socks5 => 1080,
             _ => 8080,
         }
-    }
-
-    /// The proxy to connect through with `password`; `None` without one.
-    pub fn to_proxy(&self, password: String) -> Option<Proxy> {
-        (self.kind != ProxyKind::None).then(|| Proxy {
-            kind: self.kind,
-            host: self.host.trim().to_owned(),
-            port: self.port.unwrap_or(self.default_port()),
-            user: self.user.trim().to_owned(),
-            password,
-        })
     }
 }
 

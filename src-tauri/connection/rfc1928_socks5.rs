@@ -6,7 +6,7 @@ use std::io;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::proxy::ProxyError;
+use super::proxy_error::ProxyError;
 
 const VERSION: u8 = 5;
 const NO_AUTH: u8 = 0x00;

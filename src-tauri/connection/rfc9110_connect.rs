@@ -7,7 +7,7 @@ use base64::Engine;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::proxy::ProxyError;
+use super::proxy_error::ProxyError;
 
 /// Enough for any sane proxy's response head.
 const MAX_HEAD: usize = 16 * 1024;

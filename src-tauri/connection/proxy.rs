@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::net::TcpStream;
 
-use super::settings::ProxyKind;
+use super::settings::{ProxyKind, ProxySettings};
 use super::{rfc1928_socks5, rfc9110_connect};
 
 /// How long a proxy may take to open the tunnel.
@@ -35,32 +35,18 @@ impl std::fmt::Debug for Proxy {
     }
 }
 
-/// Why the proxy did not open the tunnel. Carried inside `io::Error` so the
-/// connection code can phrase it for the user.
-#[derive(Debug, thiserror::Error)]
-pub enum ProxyError {
-    #[error("the proxy rejected the user name or password")]
-    AuthRejected,
-    #[error("the proxy requires a user name and password")]
-    AuthRequired,
-    #[error("the proxy refused to connect to {target}: {reason}")]
-    Refused { target: String, reason: String },
-    #[error("the proxy answered in a way Hearth does not understand: {0}")]
-    Garbled(String),
-}
-
-impl ProxyError {
-    pub fn into_io(self) -> io::Error {
-        io::Error::other(self)
-    }
-
-    /// Whether trying again cannot help until the user changes a setting.
-    pub fn is_terminal(&self) -> bool {
-        matches!(self, Self::AuthRejected | Self::AuthRequired)
-    }
-}
-
 impl Proxy {
+    /// The proxy `settings` name, with `password`; `None` without one.
+    pub fn from_settings(settings: &ProxySettings, password: String) -> Option<Proxy> {
+        (settings.kind != ProxyKind::None).then(|| Proxy {
+            kind: settings.kind,
+            host: settings.host.trim().to_owned(),
+            port: settings.port.unwrap_or(settings.default_port()),
+            user: settings.user.trim().to_owned(),
+            password,
+        })
+    }
+
     /// Connect to the proxy and have it open a tunnel to `host:port`; the
     /// name is resolved by the proxy, as a company network expects.
     pub async fn tunnel(&self, host: &str, port: u16) -> io::Result<TcpStream> {
