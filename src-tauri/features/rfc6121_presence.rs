@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
+use tokio_xmpp::parsers::caps::Caps;
 use tokio_xmpp::parsers::message::Lang;
 use tokio_xmpp::parsers::presence::{Presence, Priority, Show, Type};
 use ts_rs::TS;
@@ -154,7 +155,8 @@ impl PresenceBook {
 }
 
 /// Our own broadcast presence.
-pub fn own(show: PresenceShow, status: Option<&str>, priority: i8) -> Presence {
+/// Our own presence; `caps` (XEP-0115) rides along when we are available.
+pub fn own(show: PresenceShow, status: Option<&str>, priority: i8, caps: Option<Caps>) -> Presence {
     let mut p = match show {
         PresenceShow::Offline => Presence::new(Type::Unavailable),
         _ => Presence::new(Type::None),
@@ -171,7 +173,7 @@ pub fn own(show: PresenceShow, status: Option<&str>, priority: i8) -> Presence {
     }
     p.priority = Priority(priority);
     if show != PresenceShow::Offline {
-        if let Some(caps) = super::xep0115_caps::ours() {
+        if let Some(caps) = caps {
             p.payloads.push(caps.into());
         }
     }
@@ -241,7 +243,7 @@ mod tests {
 
     #[test]
     fn own_presence_carries_show_and_status() {
-        let p = own(PresenceShow::Dnd, Some("in a meeting"), 0);
+        let p = own(PresenceShow::Dnd, Some("in a meeting"), 0, None);
         let el: tokio_xmpp::minidom::Element = p.into();
         assert_eq!(el.get_child("show", "jabber:client").unwrap().text(), "dnd");
         assert_eq!(

@@ -2,14 +2,35 @@
 //! We answer disco#info about ourselves: identity client/pc and the
 //! features Hearth implements.
 
-use tokio_xmpp::parsers::disco::{DiscoInfoResult, Identity};
+use tokio_xmpp::parsers::disco::{DiscoInfoQuery, DiscoInfoResult, Identity};
+
+use super::feature::{Feature, IqKind, IqReply, IqRequest, IqRoute};
 
 pub const NS_INFO: &str = "http://jabber.org/protocol/disco#info";
 
-pub fn answer(node: Option<String>) -> DiscoInfoResult {
-    let features = super::disco_features()
-        .into_iter()
-        .map(String::from)
+pub const FEATURE: Feature = Feature {
+    name: "XEP-0030 Service Discovery",
+    disco: &[NS_INFO],
+    iq: &[IqRoute {
+        kind: IqKind::Get,
+        element: "query",
+        ns: NS_INFO,
+        answer: answer_info,
+    }],
+};
+
+fn answer_info(request: &IqRequest) -> IqReply {
+    let node = DiscoInfoQuery::try_from(request.payload.clone())
+        .ok()
+        .and_then(|q| q.node);
+    Ok(Some(info(node, request.features).into()))
+}
+
+/// Who we are and what `features` advertise, for `node` (echoed).
+pub fn info(node: Option<String>, features: &[&Feature]) -> DiscoInfoResult {
+    let features = features
+        .iter()
+        .flat_map(|f| f.disco.iter().map(|v| v.to_string()))
         .collect();
     DiscoInfoResult {
         node,

@@ -18,6 +18,7 @@ use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
 use tokio_xmpp::parsers::stanza_id::OriginId;
 use ts_rs::TS;
 
+use super::feature::Feature;
 use super::rfc6121_messages::{best_body, error_text};
 use super::rfc6121_presence::PresenceShow;
 use super::{xep0203_delay, xep0359_stanza_ids};
@@ -27,6 +28,8 @@ use crate::store::{DeliveryState, MessageDirection, MessageKind, NewMessage};
 pub const NS: &str = "http://jabber.org/protocol/muc";
 pub const NS_USER: &str = "http://jabber.org/protocol/muc#user";
 pub const NS_OWNER: &str = "http://jabber.org/protocol/muc#owner";
+
+pub const FEATURE: Feature = Feature::advertised("XEP-0045 Multi-User Chat", &[NS]);
 
 /// How many messages of history to ask for on a first join.
 pub const HISTORY_ON_JOIN: u32 = 50;

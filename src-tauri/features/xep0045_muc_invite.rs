@@ -6,9 +6,12 @@ use tokio_xmpp::minidom::rxml::xml_ncname;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::message::Message;
 
+use super::feature::Feature;
 use super::xep0045_muc::NS_USER;
 
 pub const NS_DIRECT: &str = "jabber:x:conference";
+
+pub const FEATURE: Feature = Feature::advertised("XEP-0249 Direct MUC Invitations", &[NS_DIRECT]);
 
 /// An invitation someone sent us.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,20 @@
 
 use tokio_xmpp::parsers::version::VersionResult;
 
+use super::feature::{Feature, IqKind, IqReply, IqRequest, IqRoute};
+
 pub const NS: &str = "jabber:iq:version";
+
+pub const FEATURE: Feature = Feature {
+    name: "XEP-0092 Software Version",
+    disco: &[NS],
+    iq: &[IqRoute {
+        kind: IqKind::Get,
+        element: "query",
+        ns: NS,
+        answer: |_: &IqRequest| -> IqReply { Ok(Some(answer().into())) },
+    }],
+};
 
 pub fn answer() -> VersionResult {
     VersionResult {

@@ -5,11 +5,14 @@
 //! the archive we trust (our own account for 1:1 chats), since anyone can
 //! put one in a message.
 
+use super::feature::Feature;
 use tokio_xmpp::jid::BareJid;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::stanza_id::{OriginId, StanzaId};
 
 pub const NS: &str = "urn:xmpp:sid:0";
+
+pub const FEATURE: Feature = Feature::advertised("XEP-0359 Unique and Stable Stanza IDs", &[NS]);
 
 pub fn origin_id(payloads: &[Element]) -> Option<String> {
     payloads

@@ -9,6 +9,7 @@ use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 
 use super::bookmark::{non_empty, Bookmark};
+use super::feature::Feature;
 
 pub const NODE: &str = "urn:xmpp:bookmarks:1";
 /// The server keeps XEP-0048 private storage in step with this node.
@@ -16,6 +17,13 @@ pub const COMPAT: &str = "urn:xmpp:bookmarks:1#compat";
 pub const NS_PUBSUB: &str = "http://jabber.org/protocol/pubsub";
 pub const NS_EVENT: &str = "http://jabber.org/protocol/pubsub#event";
 pub const PUBLISH_OPTIONS: &str = "http://jabber.org/protocol/pubsub#publish-options";
+
+/// PEP sends us changes to our own bookmarks (XEP-0402 §3.3) because our
+/// capabilities ask for them.
+pub const FEATURE: Feature = Feature::advertised(
+    "XEP-0402 PEP Native Bookmarks",
+    &["urn:xmpp:bookmarks:1+notify"],
+);
 
 pub fn request(id: &str, own: &BareJid) -> Iq {
     let items = Element::builder("items", NS_PUBSUB)

@@ -7,11 +7,14 @@ use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 
+use super::feature::Feature;
 use super::xep0199_ping;
 use crate::error::HearthError;
 
 /// Announced in disco#info: we answer pings forwarded by rooms (XEP-0410 §3).
 pub const NS_SELF_PING: &str = "http://jabber.org/protocol/muc#self-ping-optimization";
+
+pub const FEATURE: Feature = Feature::advertised("XEP-0410 MUC Self-Ping", &[NS_SELF_PING]);
 
 /// How long a room may stay quiet before we check we are still in it.
 pub const QUIET_BEFORE_PING: std::time::Duration = std::time::Duration::from_secs(5 * 60);

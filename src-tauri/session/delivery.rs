@@ -2,21 +2,16 @@
 //! delivery state: queued, sent, acknowledged by the server (XEP-0198), or
 //! failed with the reason.
 
-use tokio::sync::mpsc;
 use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaToken};
 
-use super::actor::Internal;
 use crate::store::DeliveryState;
 
-/// Follow one outgoing message through the stream's queue.
+/// Follow one outgoing message through the stream's queue; `report` hears
+/// each state it reaches.
 pub(super) async fn follow_delivery(
     mut token: StanzaToken,
-    id: i64,
-    internal: mpsc::UnboundedSender<Internal>,
+    report: impl Fn(DeliveryState, Option<String>),
 ) {
-    let report = |state, error: Option<String>| {
-        let _ = internal.send(Internal::Delivery { id, state, error });
-    };
     match token.wait_for(StanzaStage::Sent).await {
         Some(StanzaState::Sent { .. }) => report(DeliveryState::Sent, None),
         Some(StanzaState::Acked { .. }) => return report(DeliveryState::Acked, None),

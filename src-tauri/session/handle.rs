@@ -9,7 +9,7 @@ use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::Stanza;
 
-use super::actor::{Command, RosterSnapshot};
+use super::command::{Command, RosterSnapshot};
 use super::state::ConnectionState;
 use crate::connection::{Console, TrustVerifier};
 use crate::error::{HearthError, Result};

@@ -9,7 +9,7 @@ use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::Stanza;
 
-use super::actor::Command;
+use super::command::Command;
 use super::handle::SessionHandle;
 use super::handle_rooms::parse_room;
 use super::room_book::RoomSnapshot;

@@ -2,7 +2,7 @@
 
 use tokio_xmpp::jid::BareJid;
 
-use super::actor::{BookmarkEdit, Command};
+use super::command::{BookmarkEdit, Command};
 use super::handle::SessionHandle;
 use super::room_book::RoomSnapshot;
 use crate::error::{HearthError, Result};

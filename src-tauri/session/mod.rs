@@ -4,30 +4,24 @@
 //! [`SessionEvent`]s.
 
 mod actor;
+mod command;
 mod delivery;
+mod event;
 mod handle;
 mod handle_muc;
 mod handle_rooms;
 mod iq_tracker;
 mod mention;
+mod recent_ids;
 pub mod room_book;
 mod state;
 
-pub use actor::{start, BookmarkEdit, RosterSnapshot, SessionConfig, SessionEvent};
+pub use actor::{start, SessionConfig};
+pub use command::{BookmarkEdit, RosterSnapshot};
+pub use event::{EventSink, SessionEvent};
 pub use handle::SessionHandle;
 pub use handle_rooms::parse_room;
 pub use room_book::{
     Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
 };
 pub use state::ConnectionState;
-
-/// Where session events go (the IPC layer, or a test).
-pub trait EventSink: Send + Sync + 'static {
-    fn emit(&self, event: SessionEvent);
-}
-
-impl EventSink for tokio::sync::mpsc::UnboundedSender<SessionEvent> {
-    fn emit(&self, event: SessionEvent) {
-        let _ = self.send(event);
-    }
-}

@@ -11,65 +11,20 @@
 //! take its publish options and on those that do not, is in
 //! `pep_bookmarks.rs`.
 
-use std::collections::HashMap;
-
 use tokio::sync::oneshot;
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::Stanza;
 
-use super::{Actor, Internal, SessionEvent, IQ_TIMEOUT};
+use super::bookmark_state::{wait_for, Source, Storage};
+use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
 use crate::features::bookmark::{merge, Bookmark, BookmarkView};
 use crate::features::{xep0030_disco, xep0045_muc, xep0048_bookmarks, xep0402_bookmarks};
+use crate::session::command::BookmarkEdit;
+use crate::session::event::SessionEvent;
 use crate::session::iq_tracker::IqAnswer;
-
-/// Where the account's bookmarks live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Storage {
-    /// XEP-0402; the server mirrors it into XEP-0048 (`#compat`).
-    Pep,
-    /// XEP-0048 in private storage only.
-    Private,
-    /// Both, kept in step by Hearth.
-    Both,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Source {
-    Private,
-    Pep,
-}
-
-#[derive(Default)]
-pub(super) struct Bookmarks {
-    pub(super) storage: Option<Storage>,
-    list: Vec<Bookmark>,
-    /// The last XEP-0048 document (written back with our changes).
-    private_doc: Option<Element>,
-    /// The last XEP-0402 `<conference/>` of each room.
-    pub(super) pep_items: HashMap<String, Element>,
-    /// Fetch answers still awaited at login.
-    waiting: HashMap<Source, Option<Vec<Bookmark>>>,
-    loaded: bool,
-    /// How this session's server takes XEP-0402 publishes.
-    pub(super) pep_writes: super::pep_bookmarks::PepWrites,
-}
-
-/// What the user edits. `password: None` keeps the stored one.
-#[derive(Debug, Clone)]
-pub struct BookmarkEdit {
-    pub jid: BareJid,
-    pub name: Option<String>,
-    pub nick: Option<String>,
-    pub autojoin: bool,
-    pub password: Option<String>,
-}
-
-pub(super) async fn wait_for(answer: oneshot::Receiver<IqAnswer>) -> IqAnswer {
-    answer.await.unwrap_or(Err(HearthError::NotConnected))
-}
 
 impl Actor {
     fn bookmark_views(&self) -> Vec<BookmarkView> {

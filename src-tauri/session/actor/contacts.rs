@@ -8,9 +8,10 @@ use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
 use tokio_xmpp::parsers::roster::{Item as RosterSetItem, Roster, Subscription as RosterSub};
 use tokio_xmpp::Stanza;
 
-use super::{Actor, SessionEvent, IQ_TIMEOUT};
+use super::{Actor, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
-use crate::features::{rfc6121_roster, server_iq};
+use crate::features::{registry, rfc6121_roster};
+use crate::session::event::SessionEvent;
 
 /// Subscription requests waiting for the user at most: strangers can send
 /// any number.
@@ -21,7 +22,7 @@ impl Actor {
         if !rfc6121_roster::push_allowed(from.as_ref(), &self.own) {
             log::warn!("refused a roster push that did not come from our server");
             // Answered, so the sender is not left waiting (RFC 6121 §2.1.6).
-            let reply = server_iq::error(
+            let reply = registry::error(
                 id,
                 tokio_xmpp::parsers::stanza_error::DefinedCondition::ServiceUnavailable,
             );
@@ -43,7 +44,7 @@ impl Actor {
             }
             Err(e) => {
                 log::warn!("bad roster push: {e}");
-                let reply = server_iq::error(
+                let reply = registry::error(
                     id,
                     tokio_xmpp::parsers::stanza_error::DefinedCondition::BadRequest,
                 );

@@ -13,45 +13,41 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::{FutureExt, StreamExt};
-use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_xmpp::jid::{BareJid, Jid};
-use tokio_xmpp::parsers::iq::Iq;
-use tokio_xmpp::parsers::message::Message;
-use tokio_xmpp::stanzastream::{Event, StanzaStream, StreamEvent};
+use tokio_xmpp::stanzastream::{Connection, Event, StanzaStream, StreamEvent};
 use tokio_xmpp::xmlstream::Timeouts;
 use tokio_xmpp::Stanza;
-use ts_rs::TS;
 
 mod account;
+mod announce;
+mod bookmark_state;
 mod bookmarks;
+mod commands;
 mod contacts;
+mod intake;
 mod pep_bookmarks;
 mod rooms;
-
-pub use bookmarks::BookmarkEdit;
+#[cfg(test)]
+mod tests;
 
 use crate::connection::link::{reconnector, LinkConfig, LinkStatus};
 use crate::connection::{
     Connector, Console, ConsoleEntry, SaslPolicy, ServerAddress, TrustVerifier,
 };
 use crate::error::{ErrorCode, HearthError, Problem, Result};
-use crate::features::bookmark::BookmarkView;
-use crate::features::rfc6121_messages::{self, Incoming};
+use crate::features::registry;
 use crate::features::rfc6121_presence::{self, ContactPresence, PresenceBook, PresenceShow};
-use crate::features::rfc6121_roster::{self, RosterBook, RosterItem};
-use crate::features::server_iq;
-use crate::session::delivery::follow_delivery;
+use crate::features::rfc6121_roster::{self, RosterBook};
+use crate::session::command::Command;
+use crate::session::event::EventSink;
+use crate::session::event::SessionEvent;
 use crate::session::handle::SessionHandle;
 use crate::session::iq_tracker::{IqAnswer, IqTracker};
-use crate::session::room_book::{
-    Invitation, OccupantsChanged, RoomBook, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
-};
+use crate::session::recent_ids::RecentIds;
+use crate::session::room_book::RoomBook;
 use crate::session::state::ConnectionState;
-use crate::session::EventSink;
-use crate::store::{
-    now_ms, ChatMessage, DeliveryState, MessageDirection, MessageKind, NewMessage, Store,
-};
+use crate::store::{DeliveryState, NewMessage, Store};
 
 /// Most incoming stanzas handled before the batch is written and announced.
 const BATCH: usize = 500;
@@ -83,134 +79,6 @@ pub struct SessionConfig {
     pub room_quiet_before_ping: Duration,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum SessionEvent {
-    State(ConnectionState),
-    Roster(Vec<RosterItem>),
-    Presence(Vec<ContactPresence>),
-    /// Stored messages, and the ids among them of room messages that name
-    /// our nick there (decided here, where the nick is known).
-    MessagesAdded {
-        messages: Vec<ChatMessage>,
-        mentions: Vec<i64>,
-    },
-    MessageUpdated(ChatMessage),
-    /// XML console lines (only while the console is open).
-    Console(Vec<ConsoleEntry>),
-    /// We are in a room (joined, or joined again after a reconnect).
-    RoomJoined(RoomSnapshot),
-    RoomLeft(RoomLeft),
-    Occupants(Vec<OccupantsChanged>),
-    RoomSubject(RoomSubject),
-    RoomProblem(RoomProblem),
-    Invitation(Invitation),
-    /// Everyone (not in the roster) waiting for us to answer their request
-    /// to see our presence.
-    SubscriptionRequests(Vec<String>),
-    /// The account's room bookmarks (all of them, after any change).
-    Bookmarks(Vec<BookmarkView>),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct RosterSnapshot {
-    pub items: Vec<RosterItem>,
-    pub presences: Vec<ContactPresence>,
-    /// Who asked to see our presence and waits for an answer.
-    pub requests: Vec<String>,
-}
-
-pub(super) enum Command {
-    SendMessage {
-        to: Jid,
-        body: String,
-        reply: oneshot::Sender<Result<ChatMessage>>,
-    },
-    SetPresence {
-        show: PresenceShow,
-        status: Option<String>,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    AddContact {
-        jid: BareJid,
-        name: Option<String>,
-        groups: Vec<String>,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    ChangePassword {
-        new_password: String,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    /// Raw XML from the XML console: must parse as one stanza.
-    SendRaw {
-        stanza: Box<Stanza>,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    Roster {
-        reply: oneshot::Sender<RosterSnapshot>,
-    },
-    Logout {
-        reply: oneshot::Sender<()>,
-    },
-    JoinRoom {
-        room: BareJid,
-        nick: String,
-        password: Option<String>,
-        reply: oneshot::Sender<Result<RoomSnapshot>>,
-    },
-    LeaveRoom {
-        room: BareJid,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    SendRoomMessage {
-        room: BareJid,
-        body: String,
-        reply: oneshot::Sender<Result<ChatMessage>>,
-    },
-    SetRoomSubject {
-        room: BareJid,
-        subject: String,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    ChangeRoomNick {
-        room: BareJid,
-        nick: String,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    Rooms {
-        reply: oneshot::Sender<Vec<RoomSnapshot>>,
-    },
-    SetBookmark {
-        edit: BookmarkEdit,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    RemoveBookmark {
-        room: BareJid,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    Bookmarks {
-        reply: oneshot::Sender<Vec<BookmarkView>>,
-    },
-    /// Any request/answer exchange: the actor picks the id, tracks the
-    /// answer (from `to`, with a timeout) and hands it back.
-    Query {
-        to: Option<Jid>,
-        build: Box<dyn FnOnce(&str) -> Iq + Send>,
-        reply: oneshot::Sender<IqAnswer>,
-    },
-    AnswerSubscription {
-        jid: BareJid,
-        accept: bool,
-        reply: oneshot::Sender<Result<()>>,
-    },
-    AnswerInvitation {
-        id: String,
-        /// `Some(nick)`: accept and join; `None`: decline.
-        accept: Option<String>,
-        reason: Option<String>,
-        reply: oneshot::Sender<Result<Option<RoomSnapshot>>>,
-    },
-}
-
 /// Results that come back to the actor from helper tasks.
 pub(super) enum Internal {
     RosterLoaded(IqAnswer),
@@ -225,21 +93,35 @@ pub(super) enum Internal {
     RoomUnlocked(BareJid, Result<()>),
     /// What our account supports (decides where bookmarks live).
     BookmarkDisco(IqAnswer),
-    BookmarksFetched(bookmarks::Source, IqAnswer),
+    BookmarksFetched(bookmark_state::Source, IqAnswer),
     /// The answer to a XEP-0402 publish.
-    PepPublished(pep_bookmarks::PepPublish, IqAnswer),
+    PepPublished(bookmark_state::PepPublish, IqAnswer),
     /// The answer to creating or configuring the XEP-0402 node.
-    PepConfigured(pep_bookmarks::ConfigStep, IqAnswer),
+    PepConfigured(bookmark_state::ConfigStep, IqAnswer),
     /// The answer to a XEP-0410 self-ping in a room.
     SelfPing(BareJid, IqAnswer),
     /// Accepting failed: the invitation stays answerable.
     KeepInvitation(String, crate::features::xep0045_muc_invite::Invite),
 }
 
+/// What gives the stream a new connection whenever it needs one.
+type Reconnect = Box<dyn FnMut(Option<std::io::Error>, oneshot::Sender<Connection>) + Send>;
+
 pub fn start(
     cfg: SessionConfig,
     store: Arc<Mutex<Store>>,
     sink: Arc<dyn EventSink>,
+) -> SessionHandle {
+    start_on(cfg, store, sink, None)
+}
+
+/// `start`, with `connect` in place of the network when given (the unit
+/// tests feed the actor a scripted server this way).
+fn start_on(
+    cfg: SessionConfig,
+    store: Arc<Mutex<Store>>,
+    sink: Arc<dyn EventSink>,
+    connect: Option<Reconnect>,
 ) -> SessionHandle {
     let (cmd_tx, cmd_rx) = mpsc::channel(64);
     let (state_tx, state_rx) = watch::channel(ConnectionState::Connecting);
@@ -264,7 +146,8 @@ pub fn start(
         sasl: cfg.sasl,
     });
     let (link_tx, link_rx) = mpsc::unbounded_channel();
-    let stream = StanzaStream::new(reconnector(link.clone(), link_tx), 256);
+    let connect = connect.unwrap_or_else(|| reconnector(link.clone(), link_tx));
+    let stream = StanzaStream::new(connect, 256);
     let (internal_tx, internal_rx) = mpsc::unbounded_channel();
     let actor = Actor {
         priority: cfg.priority,
@@ -281,6 +164,7 @@ pub fn start(
         own_show: PresenceShow::Available,
         own_status: None,
         batch: Vec::new(),
+        recent: RecentIds::default(),
         presence_batch: Vec::new(),
         rooms: RoomBook::default(),
         room_quiet_before_ping: cfg.room_quiet_before_ping,
@@ -317,10 +201,12 @@ struct Actor {
     own_show: PresenceShow,
     own_status: Option<String>,
     batch: Vec<NewMessage>,
+    /// The deduplication stage's memory.
+    recent: RecentIds,
     presence_batch: Vec<ContactPresence>,
     rooms: RoomBook,
     room_quiet_before_ping: Duration,
-    bookmarks: bookmarks::Bookmarks,
+    bookmarks: bookmark_state::Bookmarks,
     invitations: std::collections::HashMap<String, crate::features::xep0045_muc_invite::Invite>,
     /// Subscription requests from people not in the roster, unanswered.
     requests: std::collections::BTreeSet<String>,
@@ -411,7 +297,7 @@ impl Actor {
         let was_logout = logout_reply.is_some();
         if let Some(stream) = self.stream.take() {
             if was_logout && self.state.borrow().is_online() {
-                let bye = rfc6121_presence::own(PresenceShow::Offline, None, 0);
+                let bye = rfc6121_presence::own(PresenceShow::Offline, None, 0, None);
                 let _ = stream.send(Box::new(Stanza::Presence(bye))).await;
             }
             let _ = tokio::time::timeout(Duration::from_secs(5), stream.close()).await;
@@ -445,94 +331,6 @@ impl Actor {
             self.state.send_replace(s.clone());
             self.sink.emit(SessionEvent::State(s));
         }
-    }
-
-    fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| HearthError::Internal("the history database lock is poisoned".into()))?;
-        f(&mut store)
-    }
-
-    /// Write and announce what accumulated.
-    fn flush(&mut self) {
-        if !self.batch.is_empty() {
-            let batch = std::mem::take(&mut self.batch);
-            let account = self.own.to_string();
-            match self.with_store(|s| s.insert_messages(&account, &batch)) {
-                Ok(added) if !added.is_empty() => {
-                    let mentions = self.mentions(&added);
-                    self.sink.emit(SessionEvent::MessagesAdded {
-                        messages: added,
-                        mentions,
-                    })
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    // Keep the messages visible even if the disk refused them.
-                    log::error!("could not store {} messages: {e}", batch.len());
-                    let shown: Vec<ChatMessage> = batch
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, m)| ChatMessage {
-                            id: -(i as i64) - 1,
-                            peer: m.peer,
-                            direction: m.direction,
-                            kind: m.kind,
-                            body: m.body,
-                            subject: m.subject,
-                            timestamp: m.timestamp,
-                            stanza_id: m.stanza_id.map(|s| s.0),
-                            origin_id: m.origin_id,
-                            state: m.state,
-                            error: Some(e.to_string()),
-                            sender: m.sender,
-                        })
-                        .collect();
-                    let mentions = self.mentions(&shown);
-                    self.sink.emit(SessionEvent::MessagesAdded {
-                        messages: shown,
-                        mentions,
-                    });
-                }
-            }
-        }
-        if !self.presence_batch.is_empty() {
-            let mut changed = std::mem::take(&mut self.presence_batch);
-            // Keep only the latest state per contact.
-            changed.reverse();
-            let mut seen = std::collections::HashSet::new();
-            changed.retain(|c| seen.insert(c.jid.clone()));
-            changed.reverse();
-            self.sink.emit(SessionEvent::Presence(changed));
-        }
-        if self.rooms.has_changes() {
-            self.sink
-                .emit(SessionEvent::Occupants(self.rooms.take_changes()));
-        }
-        if std::mem::take(&mut self.requests_changed) {
-            self.sink
-                .emit(SessionEvent::SubscriptionRequests(self.request_list()));
-        }
-    }
-
-    /// Incoming room messages that name our nick in that room.
-    fn mentions(&self, messages: &[ChatMessage]) -> Vec<i64> {
-        messages
-            .iter()
-            .filter(|m| m.kind == MessageKind::Groupchat && m.direction == MessageDirection::In)
-            .filter(|m| {
-                let Ok(room) = m.peer.parse::<BareJid>() else {
-                    return false;
-                };
-                self.rooms.nick(&room).is_some_and(|nick| {
-                    m.sender.as_deref() != Some(nick)
-                        && super::mention::mentions_nick(&m.body, nick)
-                })
-            })
-            .map(|m| m.id)
-            .collect()
     }
 
     fn on_link(&mut self, status: LinkStatus) {
@@ -609,8 +407,12 @@ impl Actor {
             let result = answer.await.unwrap_or(Err(HearthError::NotConnected));
             let _ = internal.send(Internal::RosterLoaded(result));
         });
-        let presence =
-            rfc6121_presence::own(self.own_show, self.own_status.as_deref(), self.priority);
+        let presence = rfc6121_presence::own(
+            self.own_show,
+            self.own_status.as_deref(),
+            self.priority,
+            registry::caps(),
+        );
         self.send(Stanza::Presence(presence)).await;
         self.rejoin_rooms().await;
         self.start_bookmarks().await;
@@ -656,218 +458,6 @@ impl Actor {
                 self.on_bookmarks_fetched(source, answer).await
             }
         }
-    }
-
-    async fn on_iq(&mut self, iq: Iq) {
-        match iq {
-            Iq::Get {
-                from, id, payload, ..
-            } => {
-                let reply = server_iq::answer(from, id, true, &payload);
-                self.send(Stanza::Iq(reply)).await;
-            }
-            Iq::Set {
-                from, id, payload, ..
-            } => {
-                if payload.is("query", rfc6121_roster::NS) {
-                    self.on_roster_push(from, id, payload).await;
-                } else {
-                    let reply = server_iq::answer(from, id, false, &payload);
-                    self.send(Stanza::Iq(reply)).await;
-                }
-            }
-            Iq::Result {
-                from, id, payload, ..
-            } => {
-                self.tracker.resolve(&id, from.as_ref(), Ok(payload));
-            }
-            Iq::Error {
-                from, id, error, ..
-            } => {
-                let remote = rfc6121_messages::remote_error(&error);
-                self.tracker
-                    .resolve(&id, from.as_ref(), Err(HearthError::Remote(remote)));
-            }
-        }
-    }
-
-    fn on_message(&mut self, m: Message) {
-        if self.on_room_message(&m) {
-            return;
-        }
-        if self.on_invitation(&m) {
-            return;
-        }
-        let pep_event = m
-            .payloads
-            .iter()
-            .find(|p| p.is("event", crate::features::xep0402_bookmarks::NS_EVENT));
-        if let Some(event) = pep_event {
-            if !self.on_bookmark_push(m.from.as_ref(), event) {
-                log::info!("ignoring a PEP event that is not our own bookmarks");
-            }
-            return;
-        }
-        match rfc6121_messages::interpret(&m, &self.own, now_ms()) {
-            Incoming::Message(mut new) => {
-                // A private message through a room belongs to that occupant,
-                // not to the room.
-                if let Some(from) = m.from.as_ref() {
-                    if self.rooms.contains(&from.to_bare()) {
-                        new.peer = from.to_string();
-                        new.sender = from.resource().map(|r| r.to_string());
-                    }
-                }
-                self.batch.push(new)
-            }
-            Incoming::Error { peer, id, text } => {
-                let account = self.own.to_string();
-                match self.with_store(|s| s.outgoing_by_message_id(&account, &peer, &id)) {
-                    Ok(Some(row)) => {
-                        let _ = self.internal.send(Internal::Delivery {
-                            id: row,
-                            state: DeliveryState::Failed,
-                            error: Some(text),
-                        });
-                    }
-                    Ok(None) => log::info!("error reply for an unknown message from {peer}"),
-                    Err(e) => log::error!("history lookup failed: {e}"),
-                }
-            }
-            Incoming::Ignored => {}
-        }
-    }
-
-    async fn on_command(&mut self, cmd: Command) {
-        match cmd {
-            Command::SendMessage { to, body, reply } => {
-                let _ = reply.send(self.send_message(to, body).await);
-            }
-            Command::SetPresence {
-                show,
-                status,
-                reply,
-            } => {
-                self.own_show = show;
-                self.own_status = status.filter(|s| !s.trim().is_empty());
-                if self.state.borrow().is_online() {
-                    let p = rfc6121_presence::own(show, self.own_status.as_deref(), self.priority);
-                    self.send(Stanza::Presence(p)).await;
-                }
-                let _ = reply.send(Ok(()));
-            }
-            Command::AddContact {
-                jid,
-                name,
-                groups,
-                reply,
-            } => {
-                let _ = reply.send(self.add_contact(jid, name, groups).await);
-            }
-            Command::ChangePassword {
-                new_password,
-                reply,
-            } => {
-                self.change_password(new_password, reply).await;
-            }
-            Command::SendRaw { stanza, reply } => {
-                let sent = self
-                    .send(*stanza)
-                    .await
-                    .map(|_| ())
-                    .ok_or(HearthError::NotConnected);
-                let _ = reply.send(sent);
-            }
-            Command::Roster { reply } => {
-                let _ = reply.send(RosterSnapshot {
-                    items: self.roster.items(),
-                    presences: self.presence.all(),
-                    requests: self.request_list(),
-                });
-            }
-            Command::Logout { reply } => {
-                let _ = reply.send(());
-            }
-            Command::JoinRoom {
-                room,
-                nick,
-                password,
-                reply,
-            } => self.join_room(room, nick, password, reply).await,
-            Command::LeaveRoom { room, reply } => {
-                let _ = reply.send(self.leave_room(room).await);
-            }
-            Command::SendRoomMessage { room, body, reply } => {
-                let _ = reply.send(self.send_room_message(room, body).await);
-            }
-            Command::SetRoomSubject {
-                room,
-                subject,
-                reply,
-            } => {
-                let _ = reply.send(self.set_room_subject(room, subject).await);
-            }
-            Command::ChangeRoomNick { room, nick, reply } => {
-                let _ = reply.send(self.change_room_nick(room, nick).await);
-            }
-            Command::Rooms { reply } => {
-                let _ = reply.send(self.rooms.snapshots());
-            }
-            Command::SetBookmark { edit, reply } => self.set_bookmark(edit, reply).await,
-            Command::RemoveBookmark { room, reply } => self.remove_bookmark(room, reply).await,
-            Command::Bookmarks { reply } => {
-                let _ = reply.send(self.bookmarks_snapshot());
-            }
-            Command::Query { to, build, reply } => {
-                let (id, answer) = self.tracker.register(to, IQ_TIMEOUT);
-                if self.send(Stanza::Iq(build(&id))).await.is_none() {
-                    let _ = reply.send(Err(HearthError::NotConnected));
-                    return;
-                }
-                tokio::spawn(async move {
-                    let _ = reply.send(answer.await.unwrap_or(Err(HearthError::NotConnected)));
-                });
-            }
-            Command::AnswerSubscription { jid, accept, reply } => {
-                let _ = reply.send(self.answer_subscription(jid, accept).await);
-            }
-            Command::AnswerInvitation {
-                id,
-                accept,
-                reason,
-                reply,
-            } => self.answer_invitation(id, accept, reason, reply).await,
-        }
-    }
-
-    async fn send_message(&mut self, to: Jid, body: String) -> Result<ChatMessage> {
-        let (mut stanza, mut record) = rfc6121_messages::outgoing(&to, &body, now_ms());
-        if self.rooms.contains(&to.to_bare()) && to.resource().is_some() {
-            // A private message to a room occupant (XEP-0045 §7.5): its own
-            // conversation, marked so the room relays it.
-            record.peer = to.to_string();
-            stanza.payloads.push(
-                tokio_xmpp::minidom::Element::builder("x", crate::features::xep0045_muc::NS_USER)
-                    .build(),
-            );
-        }
-        self.store_and_send(stanza, record).await
-    }
-
-    /// Store an outgoing message first (so it is never lost), send it, and
-    /// follow its delivery state.
-    async fn store_and_send(&mut self, stanza: Message, record: NewMessage) -> Result<ChatMessage> {
-        let account = self.own.to_string();
-        let stored = self
-            .with_store(|s| s.insert_messages(&account, std::slice::from_ref(&record)))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| HearthError::Internal("the message was not stored".into()))?;
-        let Some(token) = self.send(Stanza::Message(stanza)).await else {
-            return Err(HearthError::NotConnected);
-        };
-        tokio::spawn(follow_delivery(token, stored.id, self.internal.clone()));
-        Ok(stored)
     }
 }
 

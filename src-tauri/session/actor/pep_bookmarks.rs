@@ -16,40 +16,12 @@ use std::mem;
 use tokio::sync::oneshot;
 use tokio_xmpp::Stanza;
 
-use super::bookmarks::{wait_for, Storage};
+use super::bookmark_state::{wait_for, ConfigStep, PepPublish, PepWrites, Storage};
 use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
 use crate::features::bookmark::Bookmark;
 use crate::features::xep0402_bookmarks::{self, PublishOptions};
 use crate::session::iq_tracker::IqAnswer;
-
-/// How this session's server takes XEP-0402 publishes.
-#[derive(Default)]
-pub(crate) enum PepWrites {
-    /// Publish options as XEP-0402 has them (until refused).
-    #[default]
-    Full,
-    /// The node is being configured; these publishes wait for it.
-    Configuring(Vec<PepPublish>),
-    /// The node is configured; publishes carry the essential options.
-    Essential,
-}
-
-/// A XEP-0402 publish on its way: what to do with the server's answer.
-pub(crate) struct PepPublish {
-    bookmark: Bookmark,
-    options: PublishOptions,
-    done: oneshot::Sender<Result<()>>,
-}
-
-/// Which step of configuring the node an answer belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ConfigStep {
-    /// Create the node with its configuration.
-    Create,
-    /// The node existed: configure it.
-    Configure,
-}
 
 impl Actor {
     /// Publish one bookmark to XEP-0402; the receiver tells whether it was

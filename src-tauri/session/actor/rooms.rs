@@ -6,15 +6,16 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 use tokio_xmpp::jid::{BareJid, Jid};
-use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::presence::Presence;
 use tokio_xmpp::Stanza;
 
-use super::{Actor, Internal, SessionEvent, IQ_TIMEOUT};
+use super::intake::{Inbound, Via};
+use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
 use crate::features::xep0045_muc::{self, RoomMessage};
 use crate::features::xep0045_muc_invite;
 use crate::features::xep0410_self_ping;
+use crate::session::event::SessionEvent;
 use crate::session::room_book::{Invitation, RoomOutcome, RoomSnapshot, RoomSubject};
 use crate::store::{now_ms, ChatMessage};
 
@@ -168,7 +169,11 @@ impl Actor {
 
     /// A groupchat message, or a private message through a room. Returns
     /// false when `m` is not from one of our rooms.
-    pub(super) fn on_room_message(&mut self, m: &Message) -> bool {
+    pub(super) fn on_room_message(&mut self, inbound: &Inbound) -> bool {
+        if inbound.via != Via::Live {
+            return false;
+        }
+        let m = &inbound.message;
         let Some(from) = m.from.as_ref() else {
             return false;
         };
@@ -178,7 +183,7 @@ impl Actor {
         };
         self.rooms.heard(&room);
         match xep0045_muc::read_message(m, &room, &nick, now_ms()) {
-            RoomMessage::Message(new) => self.batch.push(new),
+            RoomMessage::Message(new) => self.take(new),
             RoomMessage::Subject { subject, by } => {
                 self.rooms.set_subject(&room, &subject);
                 self.sink.emit(SessionEvent::RoomSubject(RoomSubject {
@@ -206,8 +211,11 @@ impl Actor {
 
 impl Actor {
     /// An invitation (mediated or direct) in `m`: shown to the user.
-    pub(super) fn on_invitation(&mut self, m: &Message) -> bool {
-        let Some(invite) = xep0045_muc_invite::read(m) else {
+    pub(super) fn on_invitation(&mut self, inbound: &Inbound) -> bool {
+        if inbound.via == Via::CarbonSent {
+            return false; // one we sent from another device
+        }
+        let Some(invite) = xep0045_muc_invite::read(&inbound.message) else {
             return false;
         };
         if self.rooms.is_joined(&invite.room) {

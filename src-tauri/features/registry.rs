@@ -1,0 +1,160 @@
+//! Every protocol feature Hearth advertises or answers for, one line each.
+//! disco#info, the XEP-0115 capability hash and the answers to IQ requests
+//! all come from this list, so they cannot disagree.
+
+use tokio_xmpp::jid::Jid;
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::caps::Caps;
+use tokio_xmpp::parsers::iq::Iq;
+use tokio_xmpp::parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
+
+use super::feature::{Feature, IqKind, IqRequest};
+use super::{
+    xep0030_disco, xep0045_muc, xep0045_muc_invite, xep0092_version, xep0115_caps, xep0199_ping,
+    xep0280_carbons, xep0359_stanza_ids, xep0402_bookmarks, xep0410_self_ping,
+};
+
+pub const FEATURES: &[&Feature] = &[
+    &xep0030_disco::FEATURE,
+    &xep0045_muc::FEATURE,
+    &xep0045_muc_invite::FEATURE,
+    &xep0092_version::FEATURE,
+    &xep0115_caps::FEATURE,
+    &xep0199_ping::FEATURE,
+    &xep0280_carbons::FEATURE,
+    &xep0359_stanza_ids::FEATURE,
+    &xep0402_bookmarks::FEATURE,
+    &xep0410_self_ping::FEATURE,
+];
+
+/// The disco#info `var`s, in registration order.
+pub fn disco_features() -> Vec<&'static str> {
+    FEATURES
+        .iter()
+        .flat_map(|f| f.disco.iter().copied())
+        .collect()
+}
+
+/// The `<c/>` for our presence; `None` only if hashing failed.
+pub fn caps() -> Option<Caps> {
+    xep0115_caps::of(&xep0030_disco::info(None, FEATURES))
+}
+
+/// The reply to a get/set request from `from` (RFC 6120 §8.2.3: every
+/// get/set gets exactly one result or error). A request no feature
+/// answers gets `service-unavailable`, so the asker is not left waiting
+/// and no feature is implied.
+pub fn answer(from: Option<Jid>, id: String, kind: IqKind, payload: &Element) -> Iq {
+    let route = FEATURES
+        .iter()
+        .flat_map(|f| f.iq.iter())
+        .find(|r| r.kind == kind && payload.is(r.element, r.ns));
+    let reply = match route {
+        Some(route) => match (route.answer)(&IqRequest {
+            payload,
+            features: FEATURES,
+        }) {
+            Ok(payload) => Iq::Result {
+                from: None,
+                to: None,
+                id,
+                payload,
+            },
+            Err(condition) => error(id, condition),
+        },
+        None => error(id, DefinedCondition::ServiceUnavailable),
+    };
+    match from {
+        Some(to) => reply.with_to(to),
+        None => reply,
+    }
+}
+
+/// An error reply to request `id`.
+pub fn error(id: String, condition: DefinedCondition) -> Iq {
+    Iq::from_error(id, StanzaError::new(ErrorType::Cancel, condition, "en", ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn el(xml: &str) -> Element {
+        xml.parse().unwrap()
+    }
+
+    #[test]
+    fn answers_ping_version_disco_and_refuses_the_rest() {
+        let server: Jid = "example.org".parse().unwrap();
+        let ping = answer(
+            Some(server.clone()),
+            "1".into(),
+            IqKind::Get,
+            &el("<ping xmlns='urn:xmpp:ping'/>"),
+        );
+        assert!(matches!(ping, Iq::Result { payload: None, .. }));
+        assert_eq!(ping.to(), Some(&server));
+
+        let version = answer(
+            None,
+            "2".into(),
+            IqKind::Get,
+            &el("<query xmlns='jabber:iq:version'/>"),
+        );
+        let Iq::Result {
+            payload: Some(p), ..
+        } = version
+        else {
+            panic!("no result")
+        };
+        assert_eq!(
+            p.get_child("name", "jabber:iq:version").unwrap().text(),
+            "Hearth"
+        );
+
+        let disco = answer(
+            None,
+            "3".into(),
+            IqKind::Get,
+            &el("<query xmlns='http://jabber.org/protocol/disco#info' node='n'/>"),
+        );
+        let Iq::Result {
+            payload: Some(p), ..
+        } = disco
+        else {
+            panic!("no result")
+        };
+        assert_eq!(p.attr("node"), Some("n"), "the node is echoed");
+        let vars: Vec<&str> = p.children().filter_map(|c| c.attr("var")).collect();
+        for var in disco_features() {
+            assert!(vars.contains(&var), "{var} advertised");
+        }
+        assert!(vars.contains(&"urn:xmpp:ping"));
+
+        // A ping sent as a set, and an unknown namespace, are not answered
+        // as if supported.
+        for (kind, xml) in [
+            (IqKind::Set, "<ping xmlns='urn:xmpp:ping'/>"),
+            (IqKind::Get, "<query xmlns='jabber:iq:last'/>"),
+        ] {
+            let Iq::Error { error, .. } = answer(None, "4".into(), kind, &el(xml)) else {
+                panic!("no error for {xml}")
+            };
+            assert_eq!(
+                error.defined_condition,
+                DefinedCondition::ServiceUnavailable
+            );
+        }
+    }
+
+    #[test]
+    fn the_caps_hash_follows_the_registered_features() {
+        let a = caps().unwrap();
+        assert_eq!(a.ver, caps().unwrap().ver, "stable");
+        assert_eq!(a.ver.len(), 20, "SHA-1");
+        assert_eq!(a.node, xep0115_caps::NODE);
+        // Dropping one feature changes the hash.
+        let fewer = xep0115_caps::of(&xep0030_disco::info(None, &FEATURES[1..])).unwrap();
+        assert_ne!(fewer.ver, a.ver);
+    }
+}

@@ -1,0 +1,161 @@
+//! The actor's answers to the commands the app sends it.
+
+use tokio_xmpp::jid::Jid;
+use tokio_xmpp::parsers::message::Message;
+use tokio_xmpp::Stanza;
+
+use super::{Actor, Internal, IQ_TIMEOUT};
+use crate::error::{HearthError, Result};
+use crate::features::registry;
+use crate::features::rfc6121_messages;
+use crate::features::rfc6121_presence;
+use crate::session::command::{Command, RosterSnapshot};
+use crate::session::delivery::follow_delivery;
+use crate::store::{now_ms, ChatMessage, NewMessage};
+
+impl Actor {
+    pub(super) async fn on_command(&mut self, cmd: Command) {
+        match cmd {
+            Command::SendMessage { to, body, reply } => {
+                let _ = reply.send(self.send_message(to, body).await);
+            }
+            Command::SetPresence {
+                show,
+                status,
+                reply,
+            } => {
+                self.own_show = show;
+                self.own_status = status.filter(|s| !s.trim().is_empty());
+                if self.state.borrow().is_online() {
+                    let p = rfc6121_presence::own(
+                        show,
+                        self.own_status.as_deref(),
+                        self.priority,
+                        registry::caps(),
+                    );
+                    self.send(Stanza::Presence(p)).await;
+                }
+                let _ = reply.send(Ok(()));
+            }
+            Command::AddContact {
+                jid,
+                name,
+                groups,
+                reply,
+            } => {
+                let _ = reply.send(self.add_contact(jid, name, groups).await);
+            }
+            Command::ChangePassword {
+                new_password,
+                reply,
+            } => {
+                self.change_password(new_password, reply).await;
+            }
+            Command::SendRaw { stanza, reply } => {
+                let sent = self
+                    .send(*stanza)
+                    .await
+                    .map(|_| ())
+                    .ok_or(HearthError::NotConnected);
+                let _ = reply.send(sent);
+            }
+            Command::Roster { reply } => {
+                let _ = reply.send(RosterSnapshot {
+                    items: self.roster.items(),
+                    presences: self.presence.all(),
+                    requests: self.request_list(),
+                });
+            }
+            Command::Logout { reply } => {
+                let _ = reply.send(());
+            }
+            Command::JoinRoom {
+                room,
+                nick,
+                password,
+                reply,
+            } => self.join_room(room, nick, password, reply).await,
+            Command::LeaveRoom { room, reply } => {
+                let _ = reply.send(self.leave_room(room).await);
+            }
+            Command::SendRoomMessage { room, body, reply } => {
+                let _ = reply.send(self.send_room_message(room, body).await);
+            }
+            Command::SetRoomSubject {
+                room,
+                subject,
+                reply,
+            } => {
+                let _ = reply.send(self.set_room_subject(room, subject).await);
+            }
+            Command::ChangeRoomNick { room, nick, reply } => {
+                let _ = reply.send(self.change_room_nick(room, nick).await);
+            }
+            Command::Rooms { reply } => {
+                let _ = reply.send(self.rooms.snapshots());
+            }
+            Command::SetBookmark { edit, reply } => self.set_bookmark(edit, reply).await,
+            Command::RemoveBookmark { room, reply } => self.remove_bookmark(room, reply).await,
+            Command::Bookmarks { reply } => {
+                let _ = reply.send(self.bookmarks_snapshot());
+            }
+            Command::Query { to, build, reply } => {
+                let (id, answer) = self.tracker.register(to, IQ_TIMEOUT);
+                if self.send(Stanza::Iq(build(&id))).await.is_none() {
+                    let _ = reply.send(Err(HearthError::NotConnected));
+                    return;
+                }
+                tokio::spawn(async move {
+                    let _ = reply.send(answer.await.unwrap_or(Err(HearthError::NotConnected)));
+                });
+            }
+            Command::AnswerSubscription { jid, accept, reply } => {
+                let _ = reply.send(self.answer_subscription(jid, accept).await);
+            }
+            Command::AnswerInvitation {
+                id,
+                accept,
+                reason,
+                reply,
+            } => self.answer_invitation(id, accept, reason, reply).await,
+        }
+    }
+
+    pub(super) async fn send_message(&mut self, to: Jid, body: String) -> Result<ChatMessage> {
+        let (mut stanza, mut record) = rfc6121_messages::outgoing(&to, &body, now_ms());
+        if self.rooms.contains(&to.to_bare()) && to.resource().is_some() {
+            // A private message to a room occupant (XEP-0045 §7.5): its own
+            // conversation, marked so the room relays it.
+            record.peer = to.to_string();
+            stanza.payloads.push(
+                tokio_xmpp::minidom::Element::builder("x", crate::features::xep0045_muc::NS_USER)
+                    .build(),
+            );
+        }
+        self.store_and_send(stanza, record).await
+    }
+
+    /// Store an outgoing message first (so it is never lost), send it, and
+    /// follow its delivery state.
+    pub(super) async fn store_and_send(
+        &mut self,
+        stanza: Message,
+        record: NewMessage,
+    ) -> Result<ChatMessage> {
+        let account = self.own.to_string();
+        let stored = self
+            .with_store(|s| s.insert_messages(&account, std::slice::from_ref(&record)))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| HearthError::Internal("the message was not stored".into()))?;
+        let Some(token) = self.send(Stanza::Message(stanza)).await else {
+            return Err(HearthError::NotConnected);
+        };
+        let internal = self.internal.clone();
+        let id = stored.id;
+        tokio::spawn(follow_delivery(token, move |state, error| {
+            let _ = internal.send(Internal::Delivery { id, state, error });
+        }));
+        Ok(stored)
+    }
+}

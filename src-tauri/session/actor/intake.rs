@@ -1,0 +1,200 @@
+//! Intake: every stanza the server hands us goes through one ordered
+//! pipeline, in the style of Dino's `MessageProcessor`.
+//!
+//! Messages:
+//! 1. **unwrap** — carbons lose their wrapper, but only when our own
+//!    account wrapped them (`xep0280_carbons::unwrap`); a forged wrapper
+//!    is dropped and logged. What comes out is an [`Inbound`]: the message
+//!    and how it reached us ([`Via`]).
+//! 2. **route** — the handlers of [`MESSAGE_HANDLERS`], in order; the first
+//!    that takes the message ends the routing. Each checks who the message
+//!    is from before believing it (the room, the inviter, our own PEP
+//!    service, the contact).
+//! 3. **deduplicate** — a message for history is taken once, by its
+//!    archive stanza-id or its origin-id ([`Actor::take`], `recent_ids.rs`).
+//! 4. **apply** — history goes into the batch; rooms, invitations and
+//!    bookmarks change the actor's state.
+//! 5. **announce** — the batch is written in one transaction and announced
+//!    in one event (`announce.rs`).
+//!
+//! IQ requests: the ones that change the session's state (roster pushes)
+//! are answered here; every other request is answered from the feature
+//! registry (`features::registry`), which also builds disco#info.
+
+use tokio_xmpp::jid::Jid;
+use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::iq::Iq;
+use tokio_xmpp::parsers::message::Message;
+use tokio_xmpp::Stanza;
+
+use super::{Actor, Internal};
+use crate::error::HearthError;
+use crate::features::feature::IqKind;
+use crate::features::rfc6121_messages::{self, Incoming};
+use crate::features::xep0280_carbons::{self, Unwrapped};
+use crate::features::{registry, rfc6121_roster, xep0402_bookmarks};
+use crate::store::{now_ms, DeliveryState, NewMessage};
+
+/// How a message reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Via {
+    /// Addressed to this connection.
+    Live,
+    /// A carbon of a message another of our devices received.
+    CarbonReceived,
+    /// A carbon of a message another of our devices sent.
+    CarbonSent,
+}
+
+/// A message after the unwrap stage.
+pub(super) struct Inbound {
+    pub message: Message,
+    pub via: Via,
+}
+
+/// A message handler: true when it took the message.
+type MessageHandler = fn(&mut Actor, &Inbound) -> bool;
+
+/// The route stage, in order. Adding a message feature is adding a line.
+const MESSAGE_HANDLERS: &[(&str, MessageHandler)] = &[
+    ("XEP-0045 room message", Actor::on_room_message),
+    ("XEP-0045/XEP-0249 invitation", Actor::on_invitation),
+    ("XEP-0163 PEP event", Actor::on_pep_event),
+    ("RFC 6121 conversation", Actor::on_conversation_message),
+];
+
+impl Actor {
+    pub(super) fn on_message(&mut self, m: Message) {
+        let inbound = match xep0280_carbons::unwrap(m, &self.own) {
+            Unwrapped::Plain(message) => Inbound {
+                message,
+                via: Via::Live,
+            },
+            Unwrapped::Received(message) => Inbound {
+                message,
+                via: Via::CarbonReceived,
+            },
+            Unwrapped::Sent(message) => Inbound {
+                message,
+                via: Via::CarbonSent,
+            },
+            Unwrapped::Forged { from } => {
+                let from = from.map(|f| f.to_string()).unwrap_or_default();
+                log::warn!("dropped a carbon copy that {from} sent in our name");
+                return;
+            }
+        };
+        for (name, handler) in MESSAGE_HANDLERS {
+            if handler(self, &inbound) {
+                log::trace!("message taken by {name}");
+                return;
+            }
+        }
+    }
+
+    /// The deduplicate and apply stages for history: `new` joins the batch
+    /// unless the same message was already taken.
+    pub(super) fn take(&mut self, new: NewMessage) {
+        if self.recent.take(&new) {
+            self.batch.push(new);
+        } else {
+            log::debug!("a message from {} arrived twice", new.peer);
+        }
+    }
+
+    /// Events from our own PEP service (XEP-0163): only bookmarks today.
+    fn on_pep_event(&mut self, inbound: &Inbound) -> bool {
+        if inbound.via != Via::Live {
+            return false;
+        }
+        let m = &inbound.message;
+        let Some(event) = m
+            .payloads
+            .iter()
+            .find(|p| p.is("event", xep0402_bookmarks::NS_EVENT))
+        else {
+            return false;
+        };
+        if !self.on_bookmark_push(m.from.as_ref(), event) {
+            log::info!("ignoring a PEP event that is not our own bookmarks");
+        }
+        true
+    }
+
+    /// One-to-one messages (RFC 6121 §5): chat, normal, headline, and the
+    /// error replies to what we sent. Takes every message it is offered.
+    fn on_conversation_message(&mut self, inbound: &Inbound) -> bool {
+        let m = &inbound.message;
+        let interpreted = match inbound.via {
+            Via::CarbonSent => xep0280_carbons::interpret_sent(m, &self.own, now_ms()),
+            Via::Live | Via::CarbonReceived => rfc6121_messages::interpret(m, &self.own, now_ms()),
+        };
+        match interpreted {
+            Incoming::Message(mut new) => {
+                // A private message through a room belongs to that occupant,
+                // not to the room.
+                let occupant = match inbound.via {
+                    Via::CarbonSent => m.to.as_ref(),
+                    _ => m.from.as_ref(),
+                };
+                if let Some(occupant) = occupant {
+                    if self.rooms.contains(&occupant.to_bare()) {
+                        new.peer = occupant.to_string();
+                        if inbound.via != Via::CarbonSent {
+                            new.sender = occupant.resource().map(|r| r.to_string());
+                        }
+                    }
+                }
+                self.take(new)
+            }
+            Incoming::Error { peer, id, text } if inbound.via == Via::Live => {
+                let account = self.own.to_string();
+                match self.with_store(|s| s.outgoing_by_message_id(&account, &peer, &id)) {
+                    Ok(Some(row)) => {
+                        let _ = self.internal.send(Internal::Delivery {
+                            id: row,
+                            state: DeliveryState::Failed,
+                            error: Some(text),
+                        });
+                    }
+                    Ok(None) => log::info!("error reply for an unknown message from {peer}"),
+                    Err(e) => log::error!("history lookup failed: {e}"),
+                }
+            }
+            Incoming::Error { .. } | Incoming::Ignored => {}
+        }
+        true
+    }
+
+    pub(super) async fn on_iq(&mut self, iq: Iq) {
+        match iq {
+            Iq::Get {
+                from, id, payload, ..
+            } => self.on_request(from, id, IqKind::Get, payload).await,
+            Iq::Set {
+                from, id, payload, ..
+            } => self.on_request(from, id, IqKind::Set, payload).await,
+            Iq::Result {
+                from, id, payload, ..
+            } => {
+                self.tracker.resolve(&id, from.as_ref(), Ok(payload));
+            }
+            Iq::Error {
+                from, id, error, ..
+            } => {
+                let remote = rfc6121_messages::remote_error(&error);
+                self.tracker
+                    .resolve(&id, from.as_ref(), Err(HearthError::Remote(remote)));
+            }
+        }
+    }
+
+    /// A request to us: exactly one answer (RFC 6120 §8.2.3).
+    async fn on_request(&mut self, from: Option<Jid>, id: String, kind: IqKind, payload: Element) {
+        if kind == IqKind::Set && payload.is("query", rfc6121_roster::NS) {
+            return self.on_roster_push(from, id, payload).await;
+        }
+        let reply = registry::answer(from, id, kind, &payload);
+        self.send(Stanza::Iq(reply)).await;
+    }
+}

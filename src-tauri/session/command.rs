@@ -1,0 +1,127 @@
+//! What the rest of the app may ask of a session's actor: one variant per
+//! request, each with the oneshot its answer goes back on.
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::parsers::iq::Iq;
+use tokio_xmpp::Stanza;
+use ts_rs::TS;
+
+use crate::error::Result;
+use crate::features::bookmark::BookmarkView;
+use crate::features::rfc6121_presence::{ContactPresence, PresenceShow};
+use crate::features::rfc6121_roster::RosterItem;
+use crate::session::iq_tracker::IqAnswer;
+use crate::session::room_book::RoomSnapshot;
+use crate::store::ChatMessage;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RosterSnapshot {
+    pub items: Vec<RosterItem>,
+    pub presences: Vec<ContactPresence>,
+    /// Who asked to see our presence and waits for an answer.
+    pub requests: Vec<String>,
+}
+
+/// What the user edits. `password: None` keeps the stored one.
+#[derive(Debug, Clone)]
+pub struct BookmarkEdit {
+    pub jid: BareJid,
+    pub name: Option<String>,
+    pub nick: Option<String>,
+    pub autojoin: bool,
+    pub password: Option<String>,
+}
+
+pub(crate) enum Command {
+    SendMessage {
+        to: Jid,
+        body: String,
+        reply: oneshot::Sender<Result<ChatMessage>>,
+    },
+    SetPresence {
+        show: PresenceShow,
+        status: Option<String>,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    AddContact {
+        jid: BareJid,
+        name: Option<String>,
+        groups: Vec<String>,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    ChangePassword {
+        new_password: String,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    /// Raw XML from the XML console: must parse as one stanza.
+    SendRaw {
+        stanza: Box<Stanza>,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    Roster {
+        reply: oneshot::Sender<RosterSnapshot>,
+    },
+    Logout {
+        reply: oneshot::Sender<()>,
+    },
+    JoinRoom {
+        room: BareJid,
+        nick: String,
+        password: Option<String>,
+        reply: oneshot::Sender<Result<RoomSnapshot>>,
+    },
+    LeaveRoom {
+        room: BareJid,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    SendRoomMessage {
+        room: BareJid,
+        body: String,
+        reply: oneshot::Sender<Result<ChatMessage>>,
+    },
+    SetRoomSubject {
+        room: BareJid,
+        subject: String,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    ChangeRoomNick {
+        room: BareJid,
+        nick: String,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    Rooms {
+        reply: oneshot::Sender<Vec<RoomSnapshot>>,
+    },
+    SetBookmark {
+        edit: BookmarkEdit,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    RemoveBookmark {
+        room: BareJid,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    Bookmarks {
+        reply: oneshot::Sender<Vec<BookmarkView>>,
+    },
+    /// Any request/answer exchange: the actor picks the id, tracks the
+    /// answer (from `to`, with a timeout) and hands it back.
+    Query {
+        to: Option<Jid>,
+        build: Box<dyn FnOnce(&str) -> Iq + Send>,
+        reply: oneshot::Sender<IqAnswer>,
+    },
+    AnswerSubscription {
+        jid: BareJid,
+        accept: bool,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    AnswerInvitation {
+        id: String,
+        /// `Some(nick)`: accept and join; `None`: decline.
+        accept: Option<String>,
+        reason: Option<String>,
+        reply: oneshot::Sender<Result<Option<RoomSnapshot>>>,
+    },
+}

@@ -1,0 +1,50 @@
+//! What a session reports: the events its actor emits, and where they go.
+
+use crate::connection::ConsoleEntry;
+use crate::features::bookmark::BookmarkView;
+use crate::features::rfc6121_presence::ContactPresence;
+use crate::features::rfc6121_roster::RosterItem;
+use crate::session::room_book::{
+    Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
+};
+use crate::session::state::ConnectionState;
+use crate::store::ChatMessage;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionEvent {
+    State(ConnectionState),
+    Roster(Vec<RosterItem>),
+    Presence(Vec<ContactPresence>),
+    /// Stored messages, and the ids among them of room messages that name
+    /// our nick there (decided here, where the nick is known).
+    MessagesAdded {
+        messages: Vec<ChatMessage>,
+        mentions: Vec<i64>,
+    },
+    MessageUpdated(ChatMessage),
+    /// XML console lines (only while the console is open).
+    Console(Vec<ConsoleEntry>),
+    /// We are in a room (joined, or joined again after a reconnect).
+    RoomJoined(RoomSnapshot),
+    RoomLeft(RoomLeft),
+    Occupants(Vec<OccupantsChanged>),
+    RoomSubject(RoomSubject),
+    RoomProblem(RoomProblem),
+    Invitation(Invitation),
+    /// Everyone (not in the roster) waiting for us to answer their request
+    /// to see our presence.
+    SubscriptionRequests(Vec<String>),
+    /// The account's room bookmarks (all of them, after any change).
+    Bookmarks(Vec<BookmarkView>),
+}
+
+/// Where session events go (the IPC layer, or a test).
+pub trait EventSink: Send + Sync + 'static {
+    fn emit(&self, event: SessionEvent);
+}
+
+impl EventSink for tokio::sync::mpsc::UnboundedSender<SessionEvent> {
+    fn emit(&self, event: SessionEvent) {
+        let _ = self.send(event);
+    }
+}
