@@ -14,12 +14,16 @@ impl App {
     /// Trust exactly this certificate (DER) for `account` from now on.
     pub fn pin_certificate(&self, account: &str, der: &[u8]) -> Result<String> {
         let account = parse_account(account)?.to_string();
-        self.store()?.pin_certificate(&account, der)
+        let der = der.to_vec();
+        self.db
+            .write_blocking(move |s| s.pin_certificate(&account, &der))
     }
 
     pub fn forget_certificate(&self, account: &str, fingerprint: &str) -> Result<()> {
         let account = parse_account(account)?.to_string();
-        self.store()?.unpin_certificate(&account, fingerprint)
+        let fingerprint = fingerprint.to_owned();
+        self.db
+            .write_blocking(move |s| s.unpin_certificate(&account, &fingerprint))
     }
 
     /// The account the certificate settings apply to: the current session's,
@@ -28,8 +32,8 @@ impl App {
         if let Some(s) = self.session.lock().await.as_ref() {
             return Ok(s.account().to_string());
         }
-        self.store()?
-            .last_account()?
+        self.db
+            .read(|s| s.last_account())?
             .map(|a| a.jid)
             .ok_or_else(|| HearthError::InvalidInput("No account has been used yet.".into()))
     }
@@ -61,7 +65,10 @@ impl App {
                 )
             })?;
         let account = self.certificate_account().await?;
-        self.store()?.pin_certificate(&account, &rejected.der)?;
+        let der = rejected.der.clone();
+        self.db
+            .write(move |s| s.pin_certificate(&account, &der))
+            .await?;
         let last = self.last_login.lock().ok().and_then(|l| l.clone());
         match last {
             Some(request) => self.login(request).await,
@@ -85,8 +92,8 @@ impl App {
     pub fn pinned_certificates_of(&self, account: &str) -> Result<Vec<CertificateInfo>> {
         let account = parse_account(account)?.to_string();
         Ok(self
-            .store()?
-            .pinned_certificates(&account)?
+            .db
+            .read(|s| s.pinned_certificates(&account))?
             .into_iter()
             .map(|c| {
                 describe_certificate(&RejectedCertificate {

@@ -102,7 +102,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
 
 impl App {
     pub async fn saved_login(&self) -> Result<Option<SavedLogin>> {
-        let saved = self.store()?.last_account()?;
+        let saved = self.db.read(|s| s.last_account())?;
         let Some(a) = saved else {
             return Ok(self.demo.as_ref().map(|d| SavedLogin {
                 jid: d.jid.clone(),
@@ -142,7 +142,7 @@ impl App {
     /// The connection settings a login uses: what the user sent, else what
     /// the account has saved, else the defaults; checked, with a resource.
     pub(super) fn settings_for(&self, key: &str, req: &LoginRequest) -> Result<ConnectionSettings> {
-        let known = self.store()?.account(key)?;
+        let known = self.db.read(|s| s.account(key))?;
         let mut settings = match (&req.connection, &known) {
             (Some(c), _) => c.clone(),
             (None, Some(a)) => a.connection.clone(),
@@ -205,8 +205,8 @@ impl App {
 
     pub(super) fn pinned_for(&self, key: &str) -> Result<Vec<String>> {
         Ok(self
-            .store()?
-            .pinned_certificates(key)?
+            .db
+            .read(|s| s.pinned_certificates(key))?
             .into_iter()
             .map(|c| c.fingerprint)
             .collect())
@@ -215,7 +215,10 @@ impl App {
     /// The login password: typed (and then remembered or forgotten as the
     /// user asked) or, when empty, the one in the keychain.
     async fn password_for(&self, key: &str, req: &LoginRequest) -> Result<String> {
-        let was_remembered = self.store()?.account(key)?.is_some_and(|a| a.remember);
+        let was_remembered = self
+            .db
+            .read(|s| s.account(key))?
+            .is_some_and(|a| a.remember);
         if req.password.is_empty() {
             return self
                 .secret(key.to_owned())
@@ -257,12 +260,13 @@ impl App {
         let proxy = self
             .proxy_for(&key, &settings, req.proxy_password.as_deref())
             .await?;
-        self.store()?.save_account(&AccountSettings {
+        let saved = AccountSettings {
             jid: key.clone(),
             remember: req.remember,
             auto_login: req.remember && req.auto_login,
             connection: settings.clone(),
-        })?;
+        };
+        self.db.write(move |s| s.save_account(&saved)).await?;
         let pinned = self.pinned_for(&key)?;
         self.stop_session().await;
         let handle = session::start(
@@ -278,7 +282,7 @@ impl App {
                 sasl: settings.sasl,
                 room_quiet_before_ping: self.room_quiet_before_ping(),
             },
-            self.shared_store(),
+            self.db.clone(),
             self.sink.clone(),
         );
         handle.set_console_open(self.console_open.load(std::sync::atomic::Ordering::Relaxed));
@@ -335,7 +339,10 @@ impl App {
                 req.password = new_password.to_owned();
             }
         }
-        let remembered = self.store()?.account(&account)?.is_some_and(|a| a.remember);
+        let remembered = self
+            .db
+            .read(|s| s.account(&account))?
+            .is_some_and(|a| a.remember);
         if remembered {
             let (secrets, p) = (self.secrets.clone(), new_password.to_owned());
             blocking(move || secrets.set(&account, &p)).await?;
@@ -359,22 +366,27 @@ impl App {
             .map(|s| s.account().to_string());
         self.stop_session().await;
         if forget_password {
-            let saved = self.store()?.last_account()?;
+            let saved = self.db.read(|s| s.last_account())?;
             if let Some(mut a) = saved {
                 let secrets = self.secrets.clone();
                 let k = a.jid.clone();
                 blocking(move || secrets.delete(&k)).await?;
                 a.remember = false;
                 a.auto_login = false;
-                self.store()?.save_account(&a)?;
+                self.db.write(move |s| s.save_account(&a)).await?;
             }
         } else if let Some(account) = account {
             // An explicit logout must not be undone by auto-login next start.
-            let store = self.store()?;
-            if let Some(mut a) = store.account(&account)? {
-                a.auto_login = false;
-                store.save_account(&a)?;
-            }
+            // Read and write in one job, so nothing changes in between.
+            self.db
+                .write(move |s| match s.account(&account)? {
+                    Some(mut a) => {
+                        a.auto_login = false;
+                        s.save_account(&a)
+                    }
+                    None => Ok(()),
+                })
+                .await?;
         }
         Ok(())
     }

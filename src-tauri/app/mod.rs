@@ -29,7 +29,7 @@ use crate::features::rfc6121_presence::PresenceShow;
 use crate::session::{
     BookmarkEdit, ConnectionState, EventSink, RoomSnapshot, RosterSnapshot, SessionHandle,
 };
-use crate::store::{ChatMessage, HistoryCursor, HistoryPage, Store};
+use crate::store::{ChatMessage, Database, HistoryCursor, HistoryPage, Store};
 
 /// A bookmark as the UI sends it.
 #[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
@@ -44,7 +44,7 @@ pub struct BookmarkInput {
 }
 
 pub struct App {
-    store: Arc<Mutex<Store>>,
+    db: Database,
     secrets: Arc<dyn SecretStore>,
     sink: Arc<dyn EventSink>,
     session: AsyncMutex<Option<SessionHandle>>,
@@ -77,12 +77,13 @@ impl App {
         sink: Arc<dyn EventSink>,
         demo: Option<DemoProfile>,
     ) -> Result<Self> {
-        let store = Store::open(&dir.join("hearth.sqlite3"))?;
+        let db = Database::open(&dir.join("hearth.sqlite3"))?;
         if let Some(demo) = &demo {
-            demo.pin(&store)?;
+            let demo = demo.clone();
+            db.write_blocking(move |store: &mut Store| demo.pin(store))?;
         }
         Ok(Self {
-            store: Arc::new(Mutex::new(store)),
+            db,
             secrets,
             sink,
             session: AsyncMutex::new(None),
@@ -125,14 +126,9 @@ impl App {
             .unwrap_or_default()
     }
 
-    fn store(&self) -> Result<std::sync::MutexGuard<'_, Store>> {
-        self.store
-            .lock()
-            .map_err(|_| HearthError::Internal("the history database lock is poisoned".into()))
-    }
-
-    pub fn shared_store(&self) -> Arc<Mutex<Store>> {
-        self.store.clone()
+    /// The profile's database (writes on its own thread, reads apart).
+    pub fn database(&self) -> Database {
+        self.db.clone()
     }
 
     pub(crate) async fn session(&self) -> Result<SessionHandle> {
@@ -260,6 +256,8 @@ impl App {
         limit: u32,
     ) -> Result<HistoryPage> {
         let account = self.session().await?.account().to_string();
-        self.store()?.history_page(&account, peer, before, limit)
+        let peer = peer.to_owned();
+        self.db
+            .read(|s| s.history_page(&account, &peer, before, limit))
     }
 }

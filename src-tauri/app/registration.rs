@@ -73,8 +73,8 @@ impl App {
             )));
         }
         let pinned = self
-            .store()?
-            .pinned_for_domain(&domain)?
+            .db
+            .read(|s| s.pinned_for_domain(&domain))?
             .into_iter()
             .map(|c| c.fingerprint)
             .collect();

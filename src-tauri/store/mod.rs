@@ -3,6 +3,7 @@
 //! Only this module writes SQL.
 
 mod accounts;
+mod database;
 mod messages;
 mod migrations;
 mod pinned_certificates;
@@ -12,6 +13,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 pub use accounts::AccountSettings;
+pub use database::Database;
 pub use messages::now_ms;
 pub use messages::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,

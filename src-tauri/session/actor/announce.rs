@@ -3,63 +3,64 @@
 //! occupants, subscription requests), so a flood costs few writes and few
 //! UI updates.
 
-use super::Actor;
-use crate::error::{HearthError, Result};
-use crate::session::event::SessionEvent;
-use crate::store::{ChatMessage, MessageDirection, MessageKind, Store};
+use std::collections::HashMap;
+
 use tokio_xmpp::jid::BareJid;
 
-impl Actor {
-    pub(super) fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
-        let mut store = self
-            .store
-            .lock()
-            .map_err(|_| HearthError::Internal("the history database lock is poisoned".into()))?;
-        f(&mut store)
-    }
+use super::Actor;
+use crate::session::event::SessionEvent;
+use crate::store::{ChatMessage, MessageDirection, MessageKind, NewMessage};
 
-    /// Write and announce what accumulated.
+impl Actor {
+    /// Write and announce what accumulated. The messages are written on the
+    /// store thread, which announces them once they are stored; the actor
+    /// goes on meanwhile.
     pub(super) fn flush(&mut self) {
         if !self.batch.is_empty() {
             let batch = std::mem::take(&mut self.batch);
             let account = self.own.to_string();
-            match self.with_store(|s| s.insert_messages(&account, &batch)) {
-                Ok(added) if !added.is_empty() => {
-                    let mentions = self.mentions(&added);
-                    self.sink.emit(SessionEvent::MessagesAdded {
-                        messages: added,
-                        mentions,
-                    })
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    // Keep the messages visible even if the disk refused them.
-                    log::error!("could not store {} messages: {e}", batch.len());
-                    let shown: Vec<ChatMessage> = batch
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, m)| ChatMessage {
-                            id: -(i as i64) - 1,
-                            peer: m.peer,
-                            direction: m.direction,
-                            kind: m.kind,
-                            body: m.body,
-                            subject: m.subject,
-                            timestamp: m.timestamp,
-                            stanza_id: m.stanza_id.map(|s| s.0),
-                            origin_id: m.origin_id,
-                            state: m.state,
-                            error: Some(e.to_string()),
-                            sender: m.sender,
+            let nicks = self.nicks_in(&batch);
+            let sink = self.sink.clone();
+            self.db.submit(
+                move |s| s.insert_messages(&account, &batch).map_err(|e| (e, batch)),
+                move |stored| match stored {
+                    Ok(added) if !added.is_empty() => {
+                        let mentions = mentions(&added, &nicks);
+                        sink.emit(SessionEvent::MessagesAdded {
+                            messages: added,
+                            mentions,
                         })
-                        .collect();
-                    let mentions = self.mentions(&shown);
-                    self.sink.emit(SessionEvent::MessagesAdded {
-                        messages: shown,
-                        mentions,
-                    });
-                }
-            }
+                    }
+                    Ok(_) => {}
+                    Err((e, batch)) => {
+                        // Keep the messages visible even if the disk refused them.
+                        log::error!("could not store {} messages: {e}", batch.len());
+                        let shown: Vec<ChatMessage> = batch
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, m)| ChatMessage {
+                                id: -(i as i64) - 1,
+                                peer: m.peer,
+                                direction: m.direction,
+                                kind: m.kind,
+                                body: m.body,
+                                subject: m.subject,
+                                timestamp: m.timestamp,
+                                stanza_id: m.stanza_id.map(|s| s.0),
+                                origin_id: m.origin_id,
+                                state: m.state,
+                                error: Some(e.to_string()),
+                                sender: m.sender,
+                            })
+                            .collect();
+                        let mentions = mentions(&shown, &nicks);
+                        sink.emit(SessionEvent::MessagesAdded {
+                            messages: shown,
+                            mentions,
+                        });
+                    }
+                },
+            );
         }
         if !self.presence_batch.is_empty() {
             let mut changed = std::mem::take(&mut self.presence_batch);
@@ -80,21 +81,38 @@ impl Actor {
         }
     }
 
-    /// Incoming room messages that name our nick in that room.
-    pub(super) fn mentions(&self, messages: &[ChatMessage]) -> Vec<i64> {
-        messages
-            .iter()
-            .filter(|m| m.kind == MessageKind::Groupchat && m.direction == MessageDirection::In)
-            .filter(|m| {
-                let Ok(room) = m.peer.parse::<BareJid>() else {
-                    return false;
-                };
-                self.rooms.nick(&room).is_some_and(|nick| {
-                    m.sender.as_deref() != Some(nick)
-                        && crate::session::mention::mentions_nick(&m.body, nick)
-                })
-            })
-            .map(|m| m.id)
-            .collect()
+    /// Our nick in each room that `batch` has messages from (the mention
+    /// rule needs it after the batch has left the actor).
+    fn nicks_in(&self, batch: &[NewMessage]) -> HashMap<String, String> {
+        let mut nicks = HashMap::new();
+        for m in batch.iter().filter(|m| m.kind == MessageKind::Groupchat) {
+            if nicks.contains_key(&m.peer) {
+                continue;
+            }
+            if let Some(nick) = m
+                .peer
+                .parse::<BareJid>()
+                .ok()
+                .and_then(|room| self.rooms.nick(&room).map(str::to_owned))
+            {
+                nicks.insert(m.peer.clone(), nick);
+            }
+        }
+        nicks
     }
+}
+
+/// Incoming room messages that name our nick (`nicks`: room → nick).
+fn mentions(messages: &[ChatMessage], nicks: &HashMap<String, String>) -> Vec<i64> {
+    messages
+        .iter()
+        .filter(|m| m.kind == MessageKind::Groupchat && m.direction == MessageDirection::In)
+        .filter(|m| {
+            nicks.get(&m.peer).is_some_and(|nick| {
+                m.sender.as_deref() != Some(nick.as_str())
+                    && crate::session::mention::mentions_nick(&m.body, nick)
+            })
+        })
+        .map(|m| m.id)
+        .collect()
 }

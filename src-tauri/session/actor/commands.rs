@@ -1,5 +1,6 @@
 //! The actor's answers to the commands the app sends it.
 
+use tokio::sync::oneshot;
 use tokio_xmpp::jid::Jid;
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::Stanza;
@@ -17,7 +18,8 @@ impl Actor {
     pub(super) async fn on_command(&mut self, cmd: Command) {
         match cmd {
             Command::SendMessage { to, body, reply } => {
-                let _ = reply.send(self.send_message(to, body).await);
+                let (stanza, record) = self.chat_message(to, body);
+                self.store_and_send(stanza, record, reply);
             }
             Command::SetPresence {
                 show,
@@ -78,9 +80,12 @@ impl Actor {
             Command::LeaveRoom { room, reply } => {
                 let _ = reply.send(self.leave_room(room).await);
             }
-            Command::SendRoomMessage { room, body, reply } => {
-                let _ = reply.send(self.send_room_message(room, body).await);
-            }
+            Command::SendRoomMessage { room, body, reply } => match self.room_message(room, body) {
+                Ok((stanza, record)) => self.store_and_send(stanza, record, reply),
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
             Command::SetRoomSubject {
                 room,
                 subject,
@@ -121,7 +126,8 @@ impl Actor {
         }
     }
 
-    pub(super) async fn send_message(&mut self, to: Jid, body: String) -> Result<ChatMessage> {
+    /// A one-to-one message to `to` and the history row it makes.
+    fn chat_message(&self, to: Jid, body: String) -> (Message, NewMessage) {
         let (mut stanza, mut record) = rfc6121_messages::outgoing(&to, &body, now_ms());
         if self.rooms.contains(&to.to_bare()) && to.resource().is_some() {
             // A private message to a room occupant (XEP-0045 §7.5): its own
@@ -132,30 +138,61 @@ impl Actor {
                     .build(),
             );
         }
-        self.store_and_send(stanza, record).await
+        (stanza, record)
     }
 
-    /// Store an outgoing message first (so it is never lost), send it, and
-    /// follow its delivery state.
-    pub(super) async fn store_and_send(
+    /// Store an outgoing message first (so it is never lost), then send it
+    /// and follow its delivery state (`sent_after_storing`). The store
+    /// thread writes it while the actor goes on; outgoing messages keep
+    /// their order because the store thread and the actor's queue do.
+    pub(super) fn store_and_send(
         &mut self,
         stanza: Message,
         record: NewMessage,
-    ) -> Result<ChatMessage> {
+        reply: oneshot::Sender<Result<ChatMessage>>,
+    ) {
         let account = self.own.to_string();
-        let stored = self
-            .with_store(|s| s.insert_messages(&account, std::slice::from_ref(&record)))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| HearthError::Internal("the message was not stored".into()))?;
+        let internal = self.internal.clone();
+        self.db.submit(
+            move |s| s.insert_messages(&account, std::slice::from_ref(&record)),
+            move |stored| {
+                let stored = stored.and_then(|rows| {
+                    rows.into_iter()
+                        .next()
+                        .ok_or_else(|| HearthError::Internal("the message was not stored".into()))
+                });
+                let _ = internal.send(Internal::OutgoingStored {
+                    stanza: Box::new(stanza),
+                    stored,
+                    reply,
+                });
+            },
+        );
+    }
+
+    /// The second half of `store_and_send`.
+    pub(super) async fn sent_after_storing(
+        &mut self,
+        stanza: Message,
+        stored: Result<ChatMessage>,
+        reply: oneshot::Sender<Result<ChatMessage>>,
+    ) {
+        let stored = match stored {
+            Ok(stored) => stored,
+            Err(e) => {
+                let _ = reply.send(Err(e));
+                return;
+            }
+        };
         let Some(token) = self.send(Stanza::Message(stanza)).await else {
-            return Err(HearthError::NotConnected);
+            let _ = reply.send(Err(HearthError::NotConnected));
+            return;
         };
         let internal = self.internal.clone();
         let id = stored.id;
         tokio::spawn(follow_delivery(token, move |state, error| {
             let _ = internal.send(Internal::Delivery { id, state, error });
         }));
-        Ok(stored)
+        let _ = reply.send(Ok(stored));
     }
 }

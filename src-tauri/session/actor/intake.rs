@@ -27,12 +27,13 @@ use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::Stanza;
 
-use super::{Actor, Internal};
+use super::Actor;
 use crate::error::HearthError;
 use crate::features::feature::IqKind;
 use crate::features::rfc6121_messages::{self, Incoming};
 use crate::features::xep0280_carbons::{self, Unwrapped};
 use crate::features::{registry, rfc6121_roster, xep0402_bookmarks};
+use crate::session::event::SessionEvent;
 use crate::store::{now_ms, DeliveryState, NewMessage};
 
 /// How a message reached us.
@@ -148,18 +149,23 @@ impl Actor {
                 self.take(new)
             }
             Incoming::Error { peer, id, text } if inbound.via == Via::Live => {
+                // Find the message it answers and mark it failed, in one job.
                 let account = self.own.to_string();
-                match self.with_store(|s| s.outgoing_by_message_id(&account, &peer, &id)) {
-                    Ok(Some(row)) => {
-                        let _ = self.internal.send(Internal::Delivery {
-                            id: row,
-                            state: DeliveryState::Failed,
-                            error: Some(text),
-                        });
-                    }
-                    Ok(None) => log::info!("error reply for an unknown message from {peer}"),
-                    Err(e) => log::error!("history lookup failed: {e}"),
-                }
+                let sink = self.sink.clone();
+                self.db.submit(
+                    move |s| match s.outgoing_by_message_id(&account, &peer, &id)? {
+                        Some(row) => s.set_delivery_state(row, DeliveryState::Failed, Some(&text)),
+                        None => {
+                            log::info!("error reply for an unknown message from {peer}");
+                            Ok(None)
+                        }
+                    },
+                    move |updated| match updated {
+                        Ok(Some(m)) => sink.emit(SessionEvent::MessageUpdated(m)),
+                        Ok(None) => {}
+                        Err(e) => log::error!("could not mark a message failed: {e}"),
+                    },
+                );
             }
             Incoming::Error { .. } | Incoming::Ignored => {}
         }

@@ -9,7 +9,7 @@
 //!   and its delivery state follows the stream's token: a message that was
 //!   never acknowledged is marked failed, never silently forgotten.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::{FutureExt, StreamExt};
@@ -47,7 +47,7 @@ use crate::session::iq_tracker::{IqAnswer, IqTracker};
 use crate::session::recent_ids::RecentIds;
 use crate::session::room_book::RoomBook;
 use crate::session::state::ConnectionState;
-use crate::store::{DeliveryState, NewMessage, Store};
+use crate::store::{Database, DeliveryState, NewMessage};
 
 /// Most incoming stanzas handled before the batch is written and announced.
 const BATCH: usize = 500;
@@ -87,6 +87,12 @@ pub(super) enum Internal {
         state: DeliveryState,
         error: Option<String>,
     },
+    /// An outgoing message is stored: send it now.
+    OutgoingStored {
+        stanza: Box<tokio_xmpp::parsers::message::Message>,
+        stored: Result<crate::store::ChatMessage>,
+        reply: oneshot::Sender<Result<crate::store::ChatMessage>>,
+    },
     /// A join that is still unanswered now fails.
     JoinDeadline(BareJid),
     /// The instant configuration of a room we created was answered.
@@ -107,19 +113,15 @@ pub(super) enum Internal {
 /// What gives the stream a new connection whenever it needs one.
 type Reconnect = Box<dyn FnMut(Option<std::io::Error>, oneshot::Sender<Connection>) + Send>;
 
-pub fn start(
-    cfg: SessionConfig,
-    store: Arc<Mutex<Store>>,
-    sink: Arc<dyn EventSink>,
-) -> SessionHandle {
-    start_on(cfg, store, sink, None)
+pub fn start(cfg: SessionConfig, db: Database, sink: Arc<dyn EventSink>) -> SessionHandle {
+    start_on(cfg, db, sink, None)
 }
 
 /// `start`, with `connect` in place of the network when given (the unit
 /// tests feed the actor a scripted server this way).
 fn start_on(
     cfg: SessionConfig,
-    store: Arc<Mutex<Store>>,
+    db: Database,
     sink: Arc<dyn EventSink>,
     connect: Option<Reconnect>,
 ) -> SessionHandle {
@@ -155,7 +157,7 @@ fn start_on(
         own: cfg.jid,
         bound: None,
         stream: Some(stream),
-        store,
+        db,
         sink,
         state: state_tx,
         tracker: IqTracker::new(account.clone()),
@@ -192,7 +194,7 @@ struct Actor {
     own: BareJid,
     bound: Option<Jid>,
     stream: Option<StanzaStream>,
-    store: Arc<Mutex<Store>>,
+    db: Database,
     sink: Arc<dyn EventSink>,
     state: watch::Sender<ConnectionState>,
     tracker: IqTracker,
@@ -434,12 +436,21 @@ impl Actor {
             }
             Internal::RosterLoaded(Err(e)) => log::warn!("roster request failed: {e}"),
             Internal::Delivery { id, state, error } => {
-                match self.with_store(|s| s.set_delivery_state(id, state, error.as_deref())) {
-                    Ok(Some(m)) => self.sink.emit(SessionEvent::MessageUpdated(m)),
-                    Ok(None) => {}
-                    Err(e) => log::error!("could not record delivery state: {e}"),
-                }
+                let sink = self.sink.clone();
+                self.db.submit(
+                    move |s| s.set_delivery_state(id, state, error.as_deref()),
+                    move |updated| match updated {
+                        Ok(Some(m)) => sink.emit(SessionEvent::MessageUpdated(m)),
+                        Ok(None) => {}
+                        Err(e) => log::error!("could not record delivery state: {e}"),
+                    },
+                );
             }
+            Internal::OutgoingStored {
+                stanza,
+                stored,
+                reply,
+            } => self.sent_after_storing(*stanza, stored, reply).await,
             Internal::JoinDeadline(room) => self.rooms.join_timed_out(&room),
             Internal::RoomUnlocked(room, result) => {
                 if let Err(e) = &result {

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::presence::Presence;
 use tokio_xmpp::Stanza;
 
@@ -17,7 +18,7 @@ use crate::features::xep0045_muc_invite;
 use crate::features::xep0410_self_ping;
 use crate::session::event::SessionEvent;
 use crate::session::room_book::{Invitation, RoomOutcome, RoomSnapshot, RoomSubject};
-use crate::store::{now_ms, ChatMessage};
+use crate::store::{now_ms, NewMessage};
 
 /// Invitations waiting for an answer at most.
 const MAX_INVITATIONS: usize = 50;
@@ -59,7 +60,9 @@ impl Actor {
     /// room starts there, so a rejoin does not fetch what we have.
     pub(super) fn latest_in(&self, room: &BareJid) -> Option<i64> {
         let account = self.own.to_string();
-        self.with_store(|s| s.latest_timestamp(&account, &room.to_string()))
+        let room = room.to_string();
+        self.db
+            .read(|s| s.latest_timestamp(&account, &room))
             .ok()
             .flatten()
     }
@@ -81,11 +84,12 @@ impl Actor {
         Ok(())
     }
 
-    pub(super) async fn send_room_message(
-        &mut self,
+    /// A message to `room` and the history row it makes.
+    pub(super) fn room_message(
+        &self,
         room: BareJid,
         body: String,
-    ) -> Result<ChatMessage> {
+    ) -> Result<(Message, NewMessage)> {
         let Some(nick) = self
             .rooms
             .is_joined(&room)
@@ -96,8 +100,7 @@ impl Actor {
                 "You are not in this room.".into(),
             ));
         };
-        let (stanza, record) = xep0045_muc::groupchat(&room, &body, now_ms(), &nick);
-        self.store_and_send(stanza, record).await
+        Ok(xep0045_muc::groupchat(&room, &body, now_ms(), &nick))
     }
 
     pub(super) async fn set_room_subject(&mut self, room: BareJid, subject: String) -> Result<()> {

@@ -4,7 +4,7 @@
 //! back. No network and no server process: the intake's rules, checked
 //! through the same code a real connection runs.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
@@ -26,7 +26,7 @@ use super::{start_on, Reconnect, SessionConfig};
 use crate::connection::{ConnectionSecurity, SaslPolicy, ServerAddress};
 use crate::session::event::SessionEvent;
 use crate::session::SessionHandle;
-use crate::store::{ChatMessage, MessageDirection, Store};
+use crate::store::{ChatMessage, Database, MessageDirection};
 
 const ACCOUNT: &str = "me@example.org";
 const BOUND: &str = "me@example.org/desk";
@@ -39,7 +39,7 @@ type ServerStream = XmlStream<BufStream<DuplexStream>, XmppStreamElement>;
 struct Scripted {
     server: ServerStream,
     events: mpsc::UnboundedReceiver<SessionEvent>,
-    store: Arc<Mutex<Store>>,
+    db: Database,
     _handle: SessionHandle,
     barriers: u32,
 }
@@ -98,7 +98,7 @@ impl Scripted {
     /// A session that has bound its resource and reports online.
     async fn online() -> Self {
         let (connect, mut accepted) = piped();
-        let store = Arc::new(Mutex::new(Store::open_in_memory().unwrap()));
+        let db = Database::in_memory().unwrap();
         let (sink, events) = mpsc::unbounded_channel();
         let cfg = SessionConfig {
             jid: ACCOUNT.parse().unwrap(),
@@ -118,7 +118,7 @@ impl Scripted {
             sasl: SaslPolicy::default(),
             room_quiet_before_ping: Duration::from_secs(3600),
         };
-        let handle = start_on(cfg, store.clone(), Arc::new(sink), Some(connect));
+        let handle = start_on(cfg, db.clone(), Arc::new(sink), Some(connect));
         let io = accepted.recv().await.expect("the actor connects");
         let accepted = accept_stream(BufStream::new(io), "jabber:client", timeouts())
             .await
@@ -143,7 +143,7 @@ impl Scripted {
         let mut s = Self {
             server,
             events,
-            store,
+            db,
             _handle: handle,
             barriers: 0,
         };
@@ -229,9 +229,8 @@ impl Scripted {
     }
 
     fn history(&self, peer: &str) -> Vec<ChatMessage> {
-        let store = self.store.lock().unwrap();
-        store
-            .history_page(ACCOUNT, peer, None, 100)
+        self.db
+            .read(|s| s.history_page(ACCOUNT, peer, None, 100))
             .unwrap()
             .messages
     }

@@ -224,13 +224,6 @@ impl StanzaStream {
         }
     }
 
-    async fn assert_send(&self, cmd: QueueEntry) {
-        match self.tx.send(cmd).await {
-            Ok(()) => (),
-            Err(_) => panic!("Stream closed or the stream's background workers have crashed."),
-        }
-    }
-
     /// Close the stream.
     ///
     /// This will initiate a clean shutdown of the stream and will prevent and
@@ -248,15 +241,17 @@ impl StanzaStream {
     /// has been enqueued successfully: it may be stuck in the transmission
     /// queue for quite a while if the stream is currently disconnected. The
     /// transmission progress can be observed via the returned
-    /// [`StanzaToken`].
-    ///
-    /// # Panics
-    ///
-    /// If the stream has failed catastrophically (i.e. due to a software
-    /// bug), this function may panic.
+    /// [`StanzaToken`]; a stanza sent after the stream has ended is
+    /// reported dropped there.
     pub async fn send(&self, stanza: Box<Stanza>) -> StanzaToken {
         let (queue_entry, token) = QueueEntry::tracked(stanza);
-        self.assert_send(queue_entry).await;
+        // Hearth patch: once the worker has ended (the reconnector gave up
+        // for good, e.g. after a resource conflict), a stanza sent before
+        // the owner has seen the stream end is reported dropped through its
+        // token instead of panicking the owner's task.
+        if let Err(mpsc::error::SendError(entry)) = self.tx.send(queue_entry).await {
+            entry.token.send_replace(StanzaState::Dropped);
+        }
         token
     }
 
