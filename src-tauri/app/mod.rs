@@ -236,7 +236,15 @@ impl App {
         self.session().await?.remove_bookmark(room).await
     }
 
+    /// Send a stanza typed in the XML console. Refused while the console is
+    /// closed: whatever else in the page might call this (a bug, injected
+    /// script) cannot put arbitrary XML on the stream unseen.
     pub async fn send_raw(&self, xml: &str) -> Result<()> {
+        if !self.console_open.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(HearthError::InvalidInput(
+                "Open the XML console to send XML.".into(),
+            ));
+        }
         self.session().await?.send_raw(xml).await
     }
 
@@ -259,5 +267,34 @@ impl App {
         let peer = peer.to_owned();
         self.db
             .read(|s| s.history_page(&account, &peer, before, limit))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::MemorySecrets;
+    use crate::error::ErrorCode;
+
+    #[tokio::test]
+    async fn raw_xml_is_sent_only_while_the_console_is_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let (events, _) = tokio::sync::mpsc::unbounded_channel();
+        let app = App::open(
+            dir.path(),
+            Arc::new(MemorySecrets::default()),
+            Arc::new(events),
+            None,
+        )
+        .unwrap();
+        let stanza = "<message to='bob@example.com'><body>hi</body></message>";
+        let code = |r: Result<()>| r.unwrap_err().code();
+
+        assert_eq!(code(app.send_raw(stanza).await), ErrorCode::InvalidInput);
+        // Open, the stanza goes to the session (here: none yet).
+        app.set_console_open(true).await;
+        assert_eq!(code(app.send_raw(stanza).await), ErrorCode::NotConnected);
+        app.set_console_open(false).await;
+        assert_eq!(code(app.send_raw(stanza).await), ErrorCode::InvalidInput);
     }
 }

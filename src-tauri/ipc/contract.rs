@@ -1,254 +1,68 @@
 //! The IPC contract, rendered as TypeScript for the UI (`ui/src/bindings.ts`).
-//! Types come from ts-rs; the command and event tables below are the single
-//! list both sides use. `cargo test` fails when the committed file is stale;
-//! `HEARTH_WRITE_BINDINGS=1 cargo test --lib ipc::contract` rewrites it.
+//! Everything in it comes from the Rust declarations: the commands
+//! (`commands.rs`), the events (`events.rs`), every type they mention
+//! (ts-rs) and the error codes. `cargo test` fails when the committed file
+//! is stale; `HEARTH_WRITE_BINDINGS=1 cargo test --lib ipc::contract`
+//! rewrites it.
 
-use ts_rs::{Config, TS};
+use ts_rs::{Config, TypeVisitor, TS};
 
-use super::commands::{
-    AddContactArgs, AffiliationListArgs, ChangePasswordArgs, ConfigureRoomArgs, DestroyRoomArgs,
-    FingerprintArgs, HistoryArgs, JoinRoomArgs, NotifyArgs, RoomTextArgs, SendMessageArgs,
-    SendRawArgs, SetPresenceArgs, SubscriptionAnswer, UiProbeReport,
-};
-use super::conversation_activity::ConversationActivity;
+use super::declare::Declarations;
 use super::error::IpcError;
-use crate::app::{
-    BookmarkInput, ConnectionReport, ConnectionStep, InvitationAnswer, InviteArgs, LoginRequest,
-    Moderation, RegistrationRequest, RegistrationTarget, RegistrationValue, RoomListArgs,
-    SavedLogin, StepKind, StepOutcome,
-};
-use crate::connection::{
-    CertificateInfo, ConnectionSecurity, ConnectionSettings, ConsoleDirection, ConsoleEntry,
-    ProxyKind, ProxySettings, SaslPolicy,
-};
-use crate::error::{ErrorCode, Problem};
-use crate::features::bookmark::BookmarkView;
-use crate::features::rfc6121_presence::{ContactPresence, PresenceShow, ResourcePresence};
-use crate::features::rfc6121_roster::{RosterItem, Subscription};
-use crate::features::xep0004_data_forms::{
-    DataForm, FormField, FormFieldKind, FormOption, FormValue,
-};
-use crate::features::xep0045_muc::{Affiliation, Occupant, Role};
-use crate::features::xep0045_muc_admin::AffiliationEntry;
-use crate::features::xep0045_room_directory::{RoomListing, RoomPage};
-use crate::features::xep0077_register::form::{FieldKind, RegistrationField, RegistrationForm};
-use crate::session::{
-    ConnectionState, Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot,
-    RoomSubject, RosterSnapshot,
-};
-use crate::store::{
-    ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
-};
-
-/// (command, TypeScript argument object, TypeScript result).
-pub const COMMANDS: &[(&str, &str, &str)] = &[
-    ("ui_ready", "Record<string, never>", "null"),
-    ("show_conversations", "{ peers: Array<string> }", "null"),
-    ("saved_login", "Record<string, never>", "SavedLogin | null"),
-    ("login", "{ request: LoginRequest }", "null"),
-    (
-        "test_connection",
-        "{ request: LoginRequest }",
-        "ConnectionReport",
-    ),
-    (
-        "default_connection_settings",
-        "Record<string, never>",
-        "ConnectionSettings",
-    ),
-    ("logout", "{ forgetPassword: boolean }", "null"),
-    (
-        "connection_state",
-        "Record<string, never>",
-        "ConnectionState",
-    ),
-    ("roster_snapshot", "Record<string, never>", "RosterSnapshot"),
-    ("set_presence", "{ args: SetPresenceArgs }", "null"),
-    ("send_message", "{ args: SendMessageArgs }", "ChatMessage"),
-    ("history_page", "{ args: HistoryArgs }", "HistoryPage"),
-    ("add_contact", "{ args: AddContactArgs }", "null"),
-    (
-        "untrusted_certificate",
-        "Record<string, never>",
-        "CertificateInfo | null",
-    ),
-    ("trust_certificate", "{ args: FingerprintArgs }", "null"),
-    (
-        "pinned_certificates",
-        "Record<string, never>",
-        "Array<CertificateInfo>",
-    ),
-    ("forget_certificate", "{ args: FingerprintArgs }", "null"),
-    ("set_console_open", "{ open: boolean }", "null"),
-    ("send_raw", "{ args: SendRawArgs }", "null"),
-    ("change_password", "{ args: ChangePasswordArgs }", "null"),
-    (
-        "registration_form",
-        "{ target: RegistrationTarget }",
-        "RegistrationForm",
-    ),
-    ("register", "{ request: RegistrationRequest }", "null"),
-    ("join_room", "{ args: JoinRoomArgs }", "RoomSnapshot"),
-    ("leave_room", "{ room: string }", "null"),
-    ("send_room_message", "{ args: RoomTextArgs }", "ChatMessage"),
-    ("set_room_subject", "{ args: RoomTextArgs }", "null"),
-    ("change_room_nick", "{ args: RoomTextArgs }", "null"),
-    ("rooms", "Record<string, never>", "Array<RoomSnapshot>"),
-    ("bookmarks", "Record<string, never>", "Array<BookmarkView>"),
-    ("set_bookmark", "{ bookmark: BookmarkInput }", "null"),
-    ("remove_bookmark", "{ room: string }", "null"),
-    ("moderate", "{ request: Moderation }", "null"),
-    (
-        "affiliation_list",
-        "{ args: AffiliationListArgs }",
-        "Array<AffiliationEntry>",
-    ),
-    ("room_config", "{ room: string }", "DataForm"),
-    ("configure_room", "{ args: ConfigureRoomArgs }", "null"),
-    ("destroy_room", "{ args: DestroyRoomArgs }", "null"),
-    ("invite", "{ args: InviteArgs }", "null"),
-    (
-        "answer_invitation",
-        "{ answer: InvitationAnswer }",
-        "RoomSnapshot | null",
-    ),
-    ("list_rooms", "{ args: RoomListArgs }", "RoomPage"),
-    ("notify", "{ args: NotifyArgs }", "null"),
-    (
-        "ui_probe_interval",
-        "Record<string, never>",
-        "number | null",
-    ),
-    ("ui_probe_report", "{ report: UiProbeReport }", "null"),
-    (
-        "answer_subscription",
-        "{ answer: SubscriptionAnswer }",
-        "null",
-    ),
-];
-
-/// (event, TypeScript payload).
-pub const EVENTS: &[(&str, &str)] = &[
-    ("connection-state", "ConnectionState"),
-    ("roster-changed", "Array<RosterItem>"),
-    ("presence-changed", "Array<ContactPresence>"),
-    ("messages-added", "Array<ChatMessage>"),
-    ("conversation-activity", "Array<ConversationActivity>"),
-    ("message-updated", "ChatMessage"),
-    ("xml-console", "Array<ConsoleEntry>"),
-    ("room-joined", "RoomSnapshot"),
-    ("room-left", "RoomLeft"),
-    ("occupants-changed", "Array<OccupantsChanged>"),
-    ("room-subject", "RoomSubject"),
-    ("room-problem", "RoomProblem"),
-    ("room-invitation", "Invitation"),
-    ("subscription-requests", "Array<string>"),
-    ("bookmarks-changed", "Array<BookmarkView>"),
-];
-
-fn decl<T: TS>(cfg: &Config) -> String {
-    format!("export {}\n", T::decl(cfg))
-}
+use super::{commands, events};
+use crate::error::ErrorCode;
 
 pub fn typescript() -> String {
     let cfg = Config::new();
     let mut out = String::from(
         "// Generated from the Rust types in src-tauri/ (cargo test regenerates and checks it). Do not edit.\n\n",
     );
-    for d in [
-        decl::<ErrorCode>(&cfg),
-        decl::<Problem>(&cfg),
-        decl::<ConnectionState>(&cfg),
-        decl::<PresenceShow>(&cfg),
-        decl::<Subscription>(&cfg),
-        decl::<RosterItem>(&cfg),
-        decl::<ResourcePresence>(&cfg),
-        decl::<ContactPresence>(&cfg),
-        decl::<MessageDirection>(&cfg),
-        decl::<MessageKind>(&cfg),
-        decl::<DeliveryState>(&cfg),
-        decl::<ChatMessage>(&cfg),
-        decl::<ConversationActivity>(&cfg),
-        decl::<HistoryCursor>(&cfg),
-        decl::<HistoryPage>(&cfg),
-        decl::<ConnectionSecurity>(&cfg),
-        decl::<SaslPolicy>(&cfg),
-        decl::<ProxyKind>(&cfg),
-        decl::<ProxySettings>(&cfg),
-        decl::<ConnectionSettings>(&cfg),
-        decl::<StepKind>(&cfg),
-        decl::<StepOutcome>(&cfg),
-        decl::<ConnectionStep>(&cfg),
-        decl::<ConnectionReport>(&cfg),
-        decl::<LoginRequest>(&cfg),
-        decl::<SavedLogin>(&cfg),
-        decl::<SetPresenceArgs>(&cfg),
-        decl::<SendMessageArgs>(&cfg),
-        decl::<HistoryArgs>(&cfg),
-        decl::<AddContactArgs>(&cfg),
-        decl::<RosterSnapshot>(&cfg),
-        decl::<CertificateInfo>(&cfg),
-        decl::<FingerprintArgs>(&cfg),
-        decl::<ConsoleDirection>(&cfg),
-        decl::<ConsoleEntry>(&cfg),
-        decl::<SendRawArgs>(&cfg),
-        decl::<ChangePasswordArgs>(&cfg),
-        decl::<FieldKind>(&cfg),
-        decl::<RegistrationField>(&cfg),
-        decl::<RegistrationForm>(&cfg),
-        decl::<RegistrationTarget>(&cfg),
-        decl::<RegistrationValue>(&cfg),
-        decl::<RegistrationRequest>(&cfg),
-        decl::<Role>(&cfg),
-        decl::<Affiliation>(&cfg),
-        decl::<Occupant>(&cfg),
-        decl::<RoomSnapshot>(&cfg),
-        decl::<OccupantsChanged>(&cfg),
-        decl::<RoomLeft>(&cfg),
-        decl::<RoomSubject>(&cfg),
-        decl::<RoomProblem>(&cfg),
-        decl::<JoinRoomArgs>(&cfg),
-        decl::<RoomTextArgs>(&cfg),
-        decl::<BookmarkView>(&cfg),
-        decl::<BookmarkInput>(&cfg),
-        decl::<Invitation>(&cfg),
-        decl::<Moderation>(&cfg),
-        decl::<AffiliationEntry>(&cfg),
-        decl::<AffiliationListArgs>(&cfg),
-        decl::<FormFieldKind>(&cfg),
-        decl::<FormOption>(&cfg),
-        decl::<FormField>(&cfg),
-        decl::<DataForm>(&cfg),
-        decl::<FormValue>(&cfg),
-        decl::<ConfigureRoomArgs>(&cfg),
-        decl::<DestroyRoomArgs>(&cfg),
-        decl::<InviteArgs>(&cfg),
-        decl::<InvitationAnswer>(&cfg),
-        decl::<RoomListArgs>(&cfg),
-        decl::<RoomListing>(&cfg),
-        decl::<RoomPage>(&cfg),
-        decl::<NotifyArgs>(&cfg),
-        decl::<SubscriptionAnswer>(&cfg),
-        decl::<UiProbeReport>(&cfg),
-        decl::<IpcError>(&cfg),
-    ] {
-        out.push_str(&d);
+    let mut types = Declarations::new(&cfg);
+    types.visit::<IpcError>();
+    commands::visit_types(&mut types);
+    events::visit_types(&mut types);
+    for decl in types.into_typescript() {
+        out.push_str(&decl);
         out.push('\n');
     }
+    out.push_str("/** Every error code, for telling an IpcError from anything else. */\n");
+    out.push_str(&format!(
+        "export const ERROR_CODES: readonly ErrorCode[] = [{}];\n\n",
+        error_codes(&cfg).join(", ")
+    ));
     out.push_str(
         "/** Every command: its argument object and its result. */\nexport interface Commands {\n",
     );
-    for (name, args, result) in COMMANDS {
+    for command in commands::signatures(&cfg) {
         out.push_str(&format!(
-            "  {name}: {{ args: {args}, result: {result} }};\n"
+            "  {}: {{ args: {}, result: {} }};\n",
+            command.name,
+            command.args_object(),
+            command.result
         ));
     }
     out.push_str("}\n\n/** Every event: its payload. */\nexport interface Events {\n");
-    for (name, payload) in EVENTS {
+    for (name, payload) in events::signatures(&cfg) {
         out.push_str(&format!("  \"{name}\": {payload};\n"));
     }
     out.push_str("}\n");
     out
+}
+
+/// The codes as TypeScript string literals, read from the union ts-rs
+/// writes for `ErrorCode` (`"authFailed" | "loginRefused" | ...`), so the
+/// list follows the enum.
+fn error_codes(cfg: &Config) -> Vec<String> {
+    ErrorCode::inline(cfg)
+        .split(" | ")
+        .map(|code| {
+            assert!(
+                code.len() > 2 && code.starts_with('"') && code.ends_with('"'),
+                "ErrorCode is no longer a union of strings: {code}"
+            );
+            code.to_owned()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -267,5 +81,80 @@ mod tests {
             committed == fresh,
             "ui/src/bindings.ts is stale: run `HEARTH_WRITE_BINDINGS=1 cargo test --lib ipc::contract`"
         );
+    }
+
+    #[test]
+    fn every_error_code_reaches_the_ui() {
+        let cfg = Config::new();
+        let codes = error_codes(&cfg);
+        for code in [
+            ErrorCode::AuthFailed,
+            ErrorCode::NotConnected,
+            ErrorCode::Internal,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert!(codes.contains(&json), "{json} missing from {codes:?}");
+        }
+    }
+
+    fn root() -> &'static std::path::Path {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// The commands `capabilities/main.json` allows the window.
+    fn allowed_commands() -> Vec<String> {
+        let text = std::fs::read_to_string(root().join("capabilities/main.json")).unwrap();
+        let capability: serde_json::Value = serde_json::from_str(&text).unwrap();
+        capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str()?.strip_prefix("allow-"))
+            .map(|c| c.replace('-', "_"))
+            .collect()
+    }
+
+    /// Every `invoke("name"` in the page's sources.
+    fn commands_the_ui_calls() -> Vec<String> {
+        let mut found = Vec::new();
+        let mut dirs = vec![root().join("ui/src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "ts") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for call in text.split("invoke(\"").skip(1) {
+                        if let Some((name, _)) = call.split_once('"') {
+                            found.push(name.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        found.sort();
+        found.dedup();
+        found
+    }
+
+    /// With an app manifest, Tauri refuses what the capability does not
+    /// allow: so the window may call exactly what the UI calls, and the UI
+    /// calls only declared commands.
+    #[test]
+    fn the_window_may_call_only_the_commands_the_ui_calls() {
+        let mut allowed = allowed_commands();
+        allowed.sort();
+        assert_eq!(allowed, commands_the_ui_calls());
+        let declared: Vec<&str> = commands::signatures(&Config::new())
+            .iter()
+            .map(|c| c.name)
+            .collect();
+        for command in &allowed {
+            assert!(
+                declared.contains(&command.as_str()),
+                "{command} is allowed but not declared"
+            );
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! Session events → web-view events. Names and payload types are listed in
-//! `contract::EVENTS` (and thus in the generated bindings).
+//! Session events → web-view events. Each event's name and payload type are
+//! declared once, in `window_events!` below (and thus in the generated
+//! bindings).
 //!
 //! Hearth connects before the web view has loaded, so events that happen
 //! before the UI listens (offline messages delivered at login, the roster)
@@ -8,11 +9,40 @@
 use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 
-use tauri::{AppHandle, Emitter};
+use tauri::AppHandle;
 
-use super::conversation_activity::split;
+use super::conversation_activity::{split, ConversationActivity};
+use super::declare::window_events;
 use crate::app::heap_trim::HeapTrim;
-use crate::session::{EventSink, SessionEvent};
+use crate::connection::ConsoleEntry;
+use crate::features::bookmark::BookmarkView;
+use crate::features::rfc6121_presence::ContactPresence;
+use crate::features::rfc6121_roster::RosterItem;
+use crate::session::{
+    ConnectionState, EventSink, Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot,
+    RoomSubject, SessionEvent,
+};
+use crate::store::ChatMessage;
+
+window_events! {
+    ConnectionState("connection-state", ConnectionState),
+    Roster("roster-changed", Vec<RosterItem>),
+    Presence("presence-changed", Vec<ContactPresence>),
+    /// New messages of the conversations the page shows.
+    MessagesAdded("messages-added", Vec<ChatMessage>),
+    /// What arrived in the conversations the page does not show.
+    ConversationActivity("conversation-activity", Vec<ConversationActivity>),
+    MessageUpdated("message-updated", ChatMessage),
+    Console("xml-console", Vec<ConsoleEntry>),
+    RoomJoined("room-joined", RoomSnapshot),
+    RoomLeft("room-left", RoomLeft),
+    Occupants("occupants-changed", Vec<OccupantsChanged>),
+    RoomSubject("room-subject", RoomSubject),
+    RoomProblem("room-problem", RoomProblem),
+    Invitation("room-invitation", Invitation),
+    SubscriptionRequests("subscription-requests", Vec<String>),
+    Bookmarks("bookmarks-changed", Vec<BookmarkView>),
+}
 
 /// Events kept while the UI is not listening yet. Beyond this, older events
 /// are dropped (the UI pulls state and history when it starts anyway).
@@ -62,38 +92,41 @@ impl WindowSink {
         let Some(handle) = self.handle.get() else {
             return;
         };
-        let result = match event {
-            SessionEvent::State(s) => handle.emit("connection-state", s),
-            SessionEvent::Roster(r) => handle.emit("roster-changed", r),
-            SessionEvent::Presence(p) => handle.emit("presence-changed", p),
+        let event = match event {
             SessionEvent::MessagesAdded { messages, mentions } => {
                 let (whole, activity) = match self.shown.lock() {
                     Ok(shown) => split(messages, &mentions, &shown),
                     Err(_) => (messages, Vec::new()),
                 };
-                let mut sent = Ok(());
                 if !whole.is_empty() {
-                    sent = handle.emit("messages-added", whole);
+                    send(handle, WindowEvent::MessagesAdded(whole));
                 }
                 if !activity.is_empty() {
-                    sent = sent.and(handle.emit("conversation-activity", activity));
+                    send(handle, WindowEvent::ConversationActivity(activity));
                 }
-                sent
+                return;
             }
-            SessionEvent::MessageUpdated(m) => handle.emit("message-updated", m),
-            SessionEvent::Console(lines) => handle.emit("xml-console", lines),
-            SessionEvent::RoomJoined(r) => handle.emit("room-joined", r),
-            SessionEvent::RoomLeft(r) => handle.emit("room-left", r),
-            SessionEvent::Occupants(o) => handle.emit("occupants-changed", o),
-            SessionEvent::RoomSubject(s) => handle.emit("room-subject", s),
-            SessionEvent::RoomProblem(p) => handle.emit("room-problem", p),
-            SessionEvent::Invitation(i) => handle.emit("room-invitation", i),
-            SessionEvent::SubscriptionRequests(r) => handle.emit("subscription-requests", r),
-            SessionEvent::Bookmarks(b) => handle.emit("bookmarks-changed", b),
+            SessionEvent::State(s) => WindowEvent::ConnectionState(s),
+            SessionEvent::Roster(r) => WindowEvent::Roster(r),
+            SessionEvent::Presence(p) => WindowEvent::Presence(p),
+            SessionEvent::MessageUpdated(m) => WindowEvent::MessageUpdated(m),
+            SessionEvent::Console(lines) => WindowEvent::Console(lines),
+            SessionEvent::RoomJoined(r) => WindowEvent::RoomJoined(r),
+            SessionEvent::RoomLeft(r) => WindowEvent::RoomLeft(r),
+            SessionEvent::Occupants(o) => WindowEvent::Occupants(o),
+            SessionEvent::RoomSubject(s) => WindowEvent::RoomSubject(s),
+            SessionEvent::RoomProblem(p) => WindowEvent::RoomProblem(p),
+            SessionEvent::Invitation(i) => WindowEvent::Invitation(i),
+            SessionEvent::SubscriptionRequests(r) => WindowEvent::SubscriptionRequests(r),
+            SessionEvent::Bookmarks(b) => WindowEvent::Bookmarks(b),
         };
-        if let Err(e) = result {
-            log::warn!("could not deliver an event to the window: {e}");
-        }
+        send(handle, event);
+    }
+}
+
+fn send(handle: &AppHandle, event: WindowEvent) {
+    if let Err(e) = event.emit(handle) {
+        log::warn!("could not deliver an event to the window: {e}");
     }
 }
 

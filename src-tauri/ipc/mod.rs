@@ -3,6 +3,7 @@
 mod commands;
 pub mod contract;
 pub mod conversation_activity;
+mod declare;
 mod error;
 mod events;
 mod software_rendering;
@@ -61,51 +62,7 @@ pub fn run() {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::ui_ready,
-            commands::show_conversations,
-            commands::saved_login,
-            commands::login,
-            commands::test_connection,
-            commands::default_connection_settings,
-            commands::logout,
-            commands::connection_state,
-            commands::roster_snapshot,
-            commands::set_presence,
-            commands::send_message,
-            commands::history_page,
-            commands::add_contact,
-            commands::untrusted_certificate,
-            commands::trust_certificate,
-            commands::pinned_certificates,
-            commands::forget_certificate,
-            commands::set_console_open,
-            commands::send_raw,
-            commands::change_password,
-            commands::registration_form,
-            commands::register,
-            commands::join_room,
-            commands::leave_room,
-            commands::send_room_message,
-            commands::set_room_subject,
-            commands::change_room_nick,
-            commands::rooms,
-            commands::bookmarks,
-            commands::set_bookmark,
-            commands::remove_bookmark,
-            commands::moderate,
-            commands::affiliation_list,
-            commands::room_config,
-            commands::configure_room,
-            commands::destroy_room,
-            commands::invite,
-            commands::answer_invitation,
-            commands::list_rooms,
-            commands::notify,
-            commands::answer_subscription,
-            commands::ui_probe_interval,
-            commands::ui_probe_report,
-        ])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("Hearth could not start: {e}");

@@ -186,6 +186,8 @@ async fn pep_bookmarks_are_read_autojoined_and_removed(kind: Kind) {
     // The same push from anyone else is not believed.
     let mut mallory = Client::new(&server, "bob");
     mallory.login(&server).await;
+    // Raw XML goes out only while the XML console is open.
+    mallory.app.set_console_open(true).await;
     mallory
         .app
         .send_raw(

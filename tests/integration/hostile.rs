@@ -45,6 +45,8 @@ async fn deep_huge_and_junk_stanzas_never_cost_the_connection(kind: Kind) {
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
     bob.login(&server).await;
+    // Raw XML goes out only while the XML console is open.
+    bob.app.set_console_open(true).await;
 
     // Unknown payloads next to a body are fine and the body is kept.
     bob.app
@@ -94,6 +96,8 @@ async fn console_input_that_is_not_a_stanza_is_refused_clearly(kind: Kind) {
     let server = Server::start_on(kind, &["bob"]);
     let mut bob = Client::new(&server, "bob");
     bob.login(&server).await;
+    // Raw XML goes out only while the XML console is open.
+    bob.app.set_console_open(true).await;
     let err = bob
         .app
         .send_raw("<message><body>unclosed")
@@ -141,6 +145,8 @@ async fn delays_are_believed_only_from_the_server_and_never_in_the_future(kind: 
     let server = Server::start_on(kind, &["alice", "bob"]);
     let mut bob = Client::new(&server, "bob");
     bob.login(&server).await;
+    // Raw XML goes out only while the XML console is open.
+    bob.app.set_console_open(true).await;
     // Kept by the server while alice is away: dated when it was sent.
     bob.app
         .send_message("alice@localhost", "while you were away")
@@ -191,6 +197,8 @@ async fn a_forged_mediated_invitation_is_not_believed(kind: Kind) {
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
     bob.login(&server).await;
+    // Raw XML goes out only while the XML console is open.
+    bob.app.set_console_open(true).await;
     bob.app
         .send_raw(
             "<message xmlns='jabber:client' to='alice@localhost'>\

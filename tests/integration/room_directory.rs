@@ -211,6 +211,8 @@ async fn joining_a_room_still_locked_by_its_creator_is_refused_in_words() {
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
     bob.login(&server).await;
+    // Raw XML goes out only while the XML console is open.
+    bob.app.set_console_open(true).await;
     let room = server.room("draft");
     // Bob's other client creates the room and has not configured it yet.
     bob.app

@@ -1,6 +1,9 @@
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import type { Commands, ErrorCode, Events, IpcError } from "./bindings";
+import { ERROR_CODES, type Commands, type ErrorCode, type Events, type IpcError } from "./bindings";
+
+/** The error codes, from the Rust enum (generated into bindings.ts). */
+export { ERROR_CODES };
 
 /** Everything the UI needs from the Rust side. Tests use the in-memory MockBackend. */
 export interface Backend {
@@ -16,11 +19,6 @@ export const tauriBackend: Backend = {
     return listen<Events[E]>(event, (e) => handler(e.payload));
   },
 };
-
-const ERROR_CODES: readonly ErrorCode[] = [
-  "authFailed", "loginRefused", "certificateUntrusted", "network", "timeout", "protocol",
-  "notConnected", "invalidInput", "storage", "keychain", "internal",
-];
 
 export function isIpcError(e: unknown): e is IpcError {
   if (typeof e !== "object" || e === null) return false;

@@ -1,172 +1,20 @@
 // Generated from the Rust types in src-tauri/ (cargo test regenerates and checks it). Do not edit.
 
-export type ErrorCode = "authFailed" | "loginRefused" | "certificateUntrusted" | "network" | "timeout" | "protocol" | "notConnected" | "invalidInput" | "storage" | "keychain" | "internal";
-
-export type Problem = { code: ErrorCode, message: string, };
-
-export type ConnectionState = { "state": "offline", reason: Problem | null, } | { "state": "connecting" } | { "state": "online", jid: string, 
-/**
- * The link was lost and the server could not resume the session
- * (XEP-0198), so a new one began: roster and presence were fetched
- * and announced again. The UI tells the user.
- */
-newSessionAfterLoss: boolean, } | { "state": "reconnecting", reason: Problem, retryInSecs: number, };
-
-export type PresenceShow = "available" | "chat" | "away" | "xa" | "dnd" | "offline";
-
-export type Subscription = "none" | "to" | "from" | "both";
-
-export type RosterItem = { jid: string, name: string | null, groups: Array<string>, subscription: Subscription, 
-/**
- * We asked to see their presence and they have not answered yet.
- */
-pendingOut: boolean, };
-
-export type ResourcePresence = { resource: string, show: PresenceShow, status: string | null, priority: number, };
-
-export type ContactPresence = { jid: string, resources: Array<ResourcePresence>, };
-
-export type MessageDirection = "in" | "out";
-
-export type MessageKind = "chat" | "normal" | "headline" | "groupchat";
-
-export type DeliveryState = "queued" | "sent" | "acked" | "received" | "failed";
-
-export type ChatMessage = { id: number, peer: string, direction: MessageDirection, kind: MessageKind, body: string, subject: string | null, 
-/**
- * Milliseconds since the Unix epoch.
- */
-timestamp: number, stanzaId: string | null, originId: string | null, state: DeliveryState, error: string | null, 
-/**
- * In a room: the sender's nickname. `null` for 1:1 messages and for
- * the room's own notices.
- */
-sender: string | null, };
-
-export type ConversationActivity = { peer: string, 
-/**
- * The kind of the newest message (`groupchat` for a room).
- */
-kind: MessageKind, 
-/**
- * New incoming messages.
- */
-incoming: number, 
-/**
- * New incoming room messages that name our nick.
- */
-mentions: number, 
-/**
- * The newest incoming message.
- */
-latest: ChatMessage | null, 
-/**
- * The newest incoming room message that names our nick.
- */
-latestMention: ChatMessage | null, };
-
-export type HistoryCursor = { timestamp: number, id: number, };
-
-export type HistoryPage = { 
-/**
- * Oldest first.
- */
-messages: Array<ChatMessage>, 
-/**
- * True when there is nothing older.
- */
-complete: boolean, };
-
-export type ConnectionSecurity = "startTls" | "directTls" | "plainInsecure";
-
-export type SaslPolicy = { scramSha256: boolean, scramSha1: boolean, 
-/**
- * Even when allowed, PLAIN is used only inside TLS and only when the
- * server offers no SCRAM mechanism.
- */
-plain: boolean, };
-
-export type ProxyKind = "none" | "socks5" | "httpConnect";
-
-export type ProxySettings = { kind: ProxyKind, host: string, port: number | null, 
-/**
- * Empty = no authentication.
- */
-user: string, };
-
-export type ConnectionSettings = { 
-/**
- * `null` = automatic: DNS SRV records of the address's domain, then
- * the domain itself. A host = connect there.
- */
-host: string | null, 
-/**
- * With a host: `null` = the security's default port.
- */
-port: number | null, security: ConnectionSecurity, 
-/**
- * `null` = "Hearth." and a random suffix, chosen once per account.
- */
-resource: string | null, priority: number, 
-/**
- * How long the server may take to answer; see `SessionConfig`.
- */
-responseTimeoutSecs: number, openConsoleOnStart: boolean, sasl: SaslPolicy, proxy: ProxySettings, };
-
-export type StepKind = "dns" | "tcp" | "tls" | "auth";
-
-export type StepOutcome = "ok" | "failed" | "skipped";
-
-export type ConnectionStep = { step: StepKind, outcome: StepOutcome, 
-/**
- * What was found or what went wrong, as a sentence.
- */
-detail: string, };
-
-export type ConnectionReport = { steps: Array<ConnectionStep>, };
-
-export type LoginRequest = { jid: string, 
-/**
- * Empty = use the password remembered in the keychain.
- */
-password: string, remember: boolean, autoLogin: boolean, 
-/**
- * `null` = the account's saved settings (the defaults at first).
- */
-connection: ConnectionSettings | null, 
-/**
- * `null` = the proxy password saved in the keychain; empty = none.
- */
-proxyPassword: string | null, };
-
-export type SavedLogin = { jid: string, remember: boolean, autoLogin: boolean, connection: ConnectionSettings, 
-/**
- * A password is remembered in the keychain (the password itself never
- * leaves the backend).
- */
-hasPassword: boolean, 
-/**
- * A proxy password is saved in the keychain.
- */
-hasProxyPassword: boolean, 
-/**
- * The public password of the local demo account, to prefill the form.
- */
-demoPassword: string | null, };
-
-export type SetPresenceArgs = { show: PresenceShow, status: string | null, };
-
-export type SendMessageArgs = { to: string, body: string, };
-
-export type HistoryArgs = { peer: string, before: HistoryCursor | null, limit: number, };
-
 export type AddContactArgs = { jid: string, name: string | null, groups: Array<string>, };
 
-export type RosterSnapshot = { items: Array<RosterItem>, presences: Array<ContactPresence>, 
+export type Affiliation = "owner" | "admin" | "member" | "outcast" | "none";
+
+export type AffiliationEntry = { jid: string, nick: string | null, reason: string | null, };
+
+export type AffiliationListArgs = { room: string, affiliation: Affiliation, };
+
+export type BookmarkInput = { jid: string, name: string | null, nick: string | null, autojoin: boolean, 
 /**
- * Who asked to see our presence and waits for an answer.
+ * `null` = keep the stored password; "" = none.
  */
-requests: Array<string>, };
+password: string | null, };
+
+export type BookmarkView = { jid: string, name: string | null, nick: string | null, autojoin: boolean, hasPassword: boolean, };
 
 export type CertificateInfo = { 
 /**
@@ -190,7 +38,57 @@ reason: string,
  */
 changed: boolean, };
 
-export type FingerprintArgs = { fingerprint: string, };
+export type ChangePasswordArgs = { newPassword: string, };
+
+export type ChatMessage = { id: number, peer: string, direction: MessageDirection, kind: MessageKind, body: string, subject: string | null, 
+/**
+ * Milliseconds since the Unix epoch.
+ */
+timestamp: number, stanzaId: string | null, originId: string | null, state: DeliveryState, error: string | null, 
+/**
+ * In a room: the sender's nickname. `null` for 1:1 messages and for
+ * the room's own notices.
+ */
+sender: string | null, };
+
+export type ConfigureRoomArgs = { room: string, values: Array<FormValue>, };
+
+export type ConnectionReport = { steps: Array<ConnectionStep>, };
+
+export type ConnectionSecurity = "startTls" | "directTls" | "plainInsecure";
+
+export type ConnectionSettings = { 
+/**
+ * `null` = automatic: DNS SRV records of the address's domain, then
+ * the domain itself. A host = connect there.
+ */
+host: string | null, 
+/**
+ * With a host: `null` = the security's default port.
+ */
+port: number | null, security: ConnectionSecurity, 
+/**
+ * `null` = "Hearth." and a random suffix, chosen once per account.
+ */
+resource: string | null, priority: number, 
+/**
+ * How long the server may take to answer; see `SessionConfig`.
+ */
+responseTimeoutSecs: number, openConsoleOnStart: boolean, sasl: SaslPolicy, proxy: ProxySettings, };
+
+export type ConnectionState = { "state": "offline", reason: Problem | null, } | { "state": "connecting" } | { "state": "online", jid: string, 
+/**
+ * The link was lost and the server could not resume the session
+ * (XEP-0198), so a new one began: roster and presence were fetched
+ * and announced again. The UI tells the user.
+ */
+newSessionAfterLoss: boolean, } | { "state": "reconnecting", reason: Problem, retryInSecs: number, };
+
+export type ConnectionStep = { step: StepKind, outcome: StepOutcome, 
+/**
+ * What was found or what went wrong, as a sentence.
+ */
+detail: string, };
 
 export type ConsoleDirection = "in" | "out";
 
@@ -200,11 +98,131 @@ export type ConsoleEntry = { direction: ConsoleDirection,
  */
 timestamp: number, xml: string, };
 
-export type SendRawArgs = { xml: string, };
+export type ContactPresence = { jid: string, resources: Array<ResourcePresence>, };
 
-export type ChangePasswordArgs = { newPassword: string, };
+export type ConversationActivity = { peer: string, 
+/**
+ * The kind of the newest message (`groupchat` for a room).
+ */
+kind: MessageKind, 
+/**
+ * New incoming messages.
+ */
+incoming: number, 
+/**
+ * New incoming room messages that name our nick.
+ */
+mentions: number, 
+/**
+ * The newest incoming message.
+ */
+latest: ChatMessage | null, 
+/**
+ * The newest incoming room message that names our nick.
+ */
+latestMention: ChatMessage | null, };
+
+export type DataForm = { title: string | null, instructions: string | null, fields: Array<FormField>, };
+
+export type DeliveryState = "queued" | "sent" | "acked" | "received" | "failed";
+
+export type DestroyRoomArgs = { room: string, reason: string | null, };
+
+export type ErrorCode = "authFailed" | "loginRefused" | "certificateUntrusted" | "network" | "timeout" | "protocol" | "notConnected" | "invalidInput" | "storage" | "keychain" | "internal";
 
 export type FieldKind = "text" | "password" | "boolean" | "fixed" | "hidden";
+
+export type FingerprintArgs = { fingerprint: string, };
+
+export type FormField = { 
+/**
+ * Absent only for `fixed` fields.
+ */
+var: string | null, kind: FormFieldKind, label: string | null, desc: string | null, required: boolean, values: Array<string>, options: Array<FormOption>, };
+
+export type FormFieldKind = "textSingle" | "textPrivate" | "textMulti" | "boolean" | "listSingle" | "listMulti" | "jidSingle" | "jidMulti" | "fixed" | "hidden";
+
+export type FormOption = { label: string | null, value: string, };
+
+export type FormValue = { var: string, values: Array<string>, };
+
+export type HistoryArgs = { peer: string, before: HistoryCursor | null, limit: number, };
+
+export type HistoryCursor = { timestamp: number, id: number, };
+
+export type HistoryPage = { 
+/**
+ * Oldest first.
+ */
+messages: Array<ChatMessage>, 
+/**
+ * True when there is nothing older.
+ */
+complete: boolean, };
+
+export type Invitation = { id: string, room: string, from: string, reason: string | null, hasPassword: boolean, 
+/**
+ * XEP-0249: declining sends nothing (the protocol has no decline).
+ */
+direct: boolean, };
+
+export type InvitationAnswer = { id: string, 
+/**
+ * The nickname to join with; `null` declines.
+ */
+accept: string | null, reason: string | null, };
+
+export type InviteArgs = { room: string, jid: string, reason: string | null, 
+/**
+ * XEP-0249 direct invitation instead of through the room.
+ */
+direct: boolean, };
+
+export type IpcError = { code: ErrorCode, message: string, };
+
+export type JoinRoomArgs = { room: string, nick: string, password: string | null, };
+
+export type LoginRequest = { jid: string, 
+/**
+ * Empty = use the password remembered in the keychain.
+ */
+password: string, remember: boolean, autoLogin: boolean, 
+/**
+ * `null` = the account's saved settings (the defaults at first).
+ */
+connection: ConnectionSettings | null, 
+/**
+ * `null` = the proxy password saved in the keychain; empty = none.
+ */
+proxyPassword: string | null, };
+
+export type MessageDirection = "in" | "out";
+
+export type MessageKind = "chat" | "normal" | "headline" | "groupchat";
+
+export type Moderation = { "kind": "role", room: string, nick: string, role: Role, reason: string | null, } | { "kind": "affiliation", room: string, jid: string, affiliation: Affiliation, reason: string | null, };
+
+export type NotifyArgs = { title: string, body: string, };
+
+export type Occupant = { nick: string, role: Role, affiliation: Affiliation, 
+/**
+ * Only in non-anonymous rooms, or for moderators.
+ */
+realJid: string | null, show: PresenceShow, status: string | null, };
+
+export type OccupantsChanged = { room: string, present: Array<Occupant>, gone: Array<string>, };
+
+export type PresenceShow = "available" | "chat" | "away" | "xa" | "dnd" | "offline";
+
+export type Problem = { code: ErrorCode, message: string, };
+
+export type ProxyKind = "none" | "socks5" | "httpConnect";
+
+export type ProxySettings = { kind: ProxyKind, host: string, port: number | null, 
+/**
+ * Empty = no authentication.
+ */
+user: string, };
 
 export type RegistrationField = { var: string, label: string | null, kind: FieldKind, required: boolean, value: string, };
 
@@ -214,6 +232,8 @@ export type RegistrationForm = { instructions: string | null, fields: Array<Regi
  */
 dataForm: boolean, };
 
+export type RegistrationRequest = { target: RegistrationTarget, dataForm: boolean, values: Array<RegistrationValue>, };
+
 export type RegistrationTarget = { domain: string, host: string | null, port: number | null, security: ConnectionSecurity | null, 
 /**
  * The proxy of the connection settings (none when `null`).
@@ -222,89 +242,11 @@ proxy: ProxySettings | null, proxyPassword: string | null, };
 
 export type RegistrationValue = { var: string, value: string, };
 
-export type RegistrationRequest = { target: RegistrationTarget, dataForm: boolean, values: Array<RegistrationValue>, };
+export type ResourcePresence = { resource: string, show: PresenceShow, status: string | null, priority: number, };
 
 export type Role = "moderator" | "participant" | "visitor" | "none";
 
-export type Affiliation = "owner" | "admin" | "member" | "outcast" | "none";
-
-export type Occupant = { nick: string, role: Role, affiliation: Affiliation, 
-/**
- * Only in non-anonymous rooms, or for moderators.
- */
-realJid: string | null, show: PresenceShow, status: string | null, };
-
-export type RoomSnapshot = { room: string, nick: string, subject: string | null, 
-/**
- * Sorted by nickname.
- */
-occupants: Array<Occupant>, };
-
-export type OccupantsChanged = { room: string, present: Array<Occupant>, gone: Array<string>, };
-
 export type RoomLeft = { room: string, reason: Problem | null, };
-
-export type RoomSubject = { room: string, subject: string, by: string | null, };
-
-export type RoomProblem = { room: string, problem: Problem, };
-
-export type JoinRoomArgs = { room: string, nick: string, password: string | null, };
-
-export type RoomTextArgs = { room: string, 
-/**
- * The message body, the new subject or the new nickname.
- */
-text: string, };
-
-export type BookmarkView = { jid: string, name: string | null, nick: string | null, autojoin: boolean, hasPassword: boolean, };
-
-export type BookmarkInput = { jid: string, name: string | null, nick: string | null, autojoin: boolean, 
-/**
- * `null` = keep the stored password; "" = none.
- */
-password: string | null, };
-
-export type Invitation = { id: string, room: string, from: string, reason: string | null, hasPassword: boolean, 
-/**
- * XEP-0249: declining sends nothing (the protocol has no decline).
- */
-direct: boolean, };
-
-export type Moderation = { "kind": "role", room: string, nick: string, role: Role, reason: string | null, } | { "kind": "affiliation", room: string, jid: string, affiliation: Affiliation, reason: string | null, };
-
-export type AffiliationEntry = { jid: string, nick: string | null, reason: string | null, };
-
-export type AffiliationListArgs = { room: string, affiliation: Affiliation, };
-
-export type FormFieldKind = "textSingle" | "textPrivate" | "textMulti" | "boolean" | "listSingle" | "listMulti" | "jidSingle" | "jidMulti" | "fixed" | "hidden";
-
-export type FormOption = { label: string | null, value: string, };
-
-export type FormField = { 
-/**
- * Absent only for `fixed` fields.
- */
-var: string | null, kind: FormFieldKind, label: string | null, desc: string | null, required: boolean, values: Array<string>, options: Array<FormOption>, };
-
-export type DataForm = { title: string | null, instructions: string | null, fields: Array<FormField>, };
-
-export type FormValue = { var: string, values: Array<string>, };
-
-export type ConfigureRoomArgs = { room: string, values: Array<FormValue>, };
-
-export type DestroyRoomArgs = { room: string, reason: string | null, };
-
-export type InviteArgs = { room: string, jid: string, reason: string | null, 
-/**
- * XEP-0249 direct invitation instead of through the room.
- */
-direct: boolean, };
-
-export type InvitationAnswer = { id: string, 
-/**
- * The nickname to join with; `null` declines.
- */
-accept: string | null, reason: string | null, };
 
 export type RoomListArgs = { 
 /**
@@ -324,7 +266,67 @@ export type RoomPage = { rooms: Array<RoomListing>,
  */
 next: string | null, };
 
-export type NotifyArgs = { title: string, body: string, };
+export type RoomProblem = { room: string, problem: Problem, };
+
+export type RoomSnapshot = { room: string, nick: string, subject: string | null, 
+/**
+ * Sorted by nickname.
+ */
+occupants: Array<Occupant>, };
+
+export type RoomSubject = { room: string, subject: string, by: string | null, };
+
+export type RoomTextArgs = { room: string, 
+/**
+ * The message body, the new subject or the new nickname.
+ */
+text: string, };
+
+export type RosterItem = { jid: string, name: string | null, groups: Array<string>, subscription: Subscription, 
+/**
+ * We asked to see their presence and they have not answered yet.
+ */
+pendingOut: boolean, };
+
+export type RosterSnapshot = { items: Array<RosterItem>, presences: Array<ContactPresence>, 
+/**
+ * Who asked to see our presence and waits for an answer.
+ */
+requests: Array<string>, };
+
+export type SaslPolicy = { scramSha256: boolean, scramSha1: boolean, 
+/**
+ * Even when allowed, PLAIN is used only inside TLS and only when the
+ * server offers no SCRAM mechanism.
+ */
+plain: boolean, };
+
+export type SavedLogin = { jid: string, remember: boolean, autoLogin: boolean, connection: ConnectionSettings, 
+/**
+ * A password is remembered in the keychain (the password itself never
+ * leaves the backend).
+ */
+hasPassword: boolean, 
+/**
+ * A proxy password is saved in the keychain.
+ */
+hasProxyPassword: boolean, 
+/**
+ * The public password of the local demo account, to prefill the form.
+ */
+demoPassword: string | null, };
+
+export type SendMessageArgs = { to: string, body: string, };
+
+export type SendRawArgs = { xml: string, };
+
+export type SetPresenceArgs = { show: PresenceShow, status: string | null, };
+
+export type StepKind = "dns" | "tcp" | "tls" | "auth";
+
+export type StepOutcome = "ok" | "failed" | "skipped";
+
+export type Subscription = "none" | "to" | "from" | "both";
 
 export type SubscriptionAnswer = { jid: string, accept: boolean, };
 
@@ -334,7 +336,8 @@ export type UiProbeReport = {
  */
 maxStallMs: number, windowMs: number, };
 
-export type IpcError = { code: ErrorCode, message: string, };
+/** Every error code, for telling an IpcError from anything else. */
+export const ERROR_CODES: readonly ErrorCode[] = ["authFailed", "loginRefused", "certificateUntrusted", "network", "timeout", "protocol", "notConnected", "invalidInput", "storage", "keychain", "internal"];
 
 /** Every command: its argument object and its result. */
 export interface Commands {
@@ -378,9 +381,9 @@ export interface Commands {
   answer_invitation: { args: { answer: InvitationAnswer }, result: RoomSnapshot | null };
   list_rooms: { args: { args: RoomListArgs }, result: RoomPage };
   notify: { args: { args: NotifyArgs }, result: null };
+  answer_subscription: { args: { answer: SubscriptionAnswer }, result: null };
   ui_probe_interval: { args: Record<string, never>, result: number | null };
   ui_probe_report: { args: { report: UiProbeReport }, result: null };
-  answer_subscription: { args: { answer: SubscriptionAnswer }, result: null };
 }
 
 /** Every event: its payload. */
