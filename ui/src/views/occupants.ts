@@ -221,7 +221,7 @@ export function createOccupantsPanel(ctx: OccupantsContext, room: string): Occup
     return row.el;
   }
 
-  const window = createVirtualList({
+  const inView = createVirtualList({
     scroller: viewport,
     items: list,
     fixedSize: true,
@@ -246,13 +246,13 @@ export function createOccupantsPanel(ctx: OccupantsContext, room: string): Occup
       }
     },
   });
-  disposer.add(() => window.dispose());
+  disposer.add(() => inView.dispose());
 
   /** Redraws the window. Rows of nicks in `changed` are refilled (null: every row). */
   function render(changed: ReadonlySet<string> | null = null): void {
     setText(count, t("occupants.count", { count: occupants()?.size ?? 0 }));
     dirty = changed;
-    window.update();
+    inView.update();
     // Rows drawn later (scrolling) are new or reused: they are filled anyway.
     dirty = new Set();
   }
@@ -331,5 +331,5 @@ export function createOccupantsPanel(ctx: OccupantsContext, room: string): Occup
     menu.el,
     viewport,
   );
-  return { el: root, refresh: () => window.refresh(), dispose: () => disposer.dispose() };
+  return { el: root, refresh: () => inView.refresh(), dispose: () => disposer.dispose() };
 }

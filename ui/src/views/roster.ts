@@ -88,7 +88,7 @@ export function createRosterView(ctx: RosterViewContext): View {
     setHidden(empty, entries.length > 0);
   }
 
-  const window = createVirtualList({
+  const inView = createVirtualList({
     scroller,
     items: list,
     fixedSize: true,
@@ -117,13 +117,13 @@ export function createRosterView(ctx: RosterViewContext): View {
       if (jid !== undefined) rows.delete(rowKey(node.dataset.group ?? "", jid));
     },
   });
-  disposer.add(() => window.dispose());
+  disposer.add(() => inView.dispose());
 
   /** Redraws the window; rows of contacts in `changed` are refilled (null: every row). */
   function redraw(changed: ReadonlySet<string> | null): void {
     flatten();
     dirty = changed;
-    window.update();
+    inView.update();
     // Rows drawn later (scrolling) are new: they are filled anyway.
     dirty = new Set();
   }
@@ -198,8 +198,8 @@ export function createRosterView(ctx: RosterViewContext): View {
   /** Focuses the contact row at flat index `index`, bringing it into view first. */
   function focusEntry(index: number): void {
     if (entries[index]?.jid === undefined) return;
-    window.scrollToIndex(index);
-    window.update();
+    inView.scrollToIndex(index);
+    inView.update();
     list.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus();
   }
 
