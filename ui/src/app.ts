@@ -14,17 +14,10 @@ import { Notifier } from "./notifications";
 import { InvitationStore } from "./state/invitations";
 import { RoomStore } from "./state/rooms";
 import { RosterStore } from "./state/roster";
+import { StrangerStore } from "./state/strangers";
 import { createLoginView } from "./views/login";
 import { createMainScreen } from "./views/mainScreen";
-
-/** A mounted screen (login or main). */
-export interface Screen {
-  readonly kind: "login" | "main";
-  readonly root: HTMLElement;
-  /** Called once the screen is in the document. */
-  mounted?(): void;
-  dispose(): void;
-}
+import type { Screen } from "./views/view";
 
 /** Owns the stores, the backend subscriptions and which screen is shown. */
 export class App {
@@ -34,6 +27,7 @@ export class App {
   readonly rooms = new RoomStore();
   readonly bookmarks = new BookmarkStore();
   readonly invitations = new InvitationStore();
+  readonly strangers = new StrangerStore();
   readonly chat: ChatController;
   readonly roomActions: RoomController;
   readonly bookmarkActions: BookmarkController;
@@ -58,7 +52,7 @@ export class App {
     readonly root: HTMLElement,
     readonly backend: Backend,
   ) {
-    this.chat = new ChatController(backend, this.convs, this.rooms);
+    this.chat = new ChatController(backend, this.convs, this.rooms, this.roster, this.strangers);
     this.roomActions = new RoomController(backend, this.convs, this.rooms, this.chat);
     this.bookmarkActions = new BookmarkController(backend, this.bookmarks);
     this.roomAdmin = new RoomAdminController(backend, this.invitations, this.roomActions);
@@ -110,11 +104,12 @@ export class App {
       b.listen("presence-changed", (list) => this.roster.updatePresences(list)),
       b.listen("messages-added", (batch) => {
         this.chat.onMessagesAdded(batch);
-        this.notifier.onMessagesAdded(batch);
+        // Strangers held back in the "and N more" entry do not notify one by one.
+        this.notifier.onMessagesAdded(batch.filter((m) => !this.strangers.isWaiting(m.peer)));
       }),
       b.listen("conversation-activity", (list) => {
         this.chat.onActivity(list);
-        this.notifier.onActivity(list);
+        this.notifier.onActivity(list.filter((a) => !this.strangers.isWaiting(a.peer)));
       }),
       b.listen("message-updated", (m) => this.chat.onMessageUpdated(m)),
       b.listen("room-joined", (s) => this.roomActions.onJoined(s)),
@@ -188,6 +183,7 @@ export class App {
       this.bookmarks.clear();
       this.invitations.clear();
       this.roster.clear();
+      this.strangers.clear();
       [this.saved, this.defaultSettings] = await Promise.all([this.loadSaved(), this.loadDefaults()]);
       if (this.connection.current.state === "offline") this.showLogin();
     })().finally(() => {
@@ -236,7 +232,7 @@ export class App {
   private mount(screen: Screen): void {
     this.screen?.dispose();
     this.screen = screen;
-    this.root.replaceChildren(screen.root);
+    this.root.replaceChildren(screen.el);
     screen.mounted?.();
   }
 

@@ -3,6 +3,8 @@ import { toIpcError } from "./backend";
 import type { ChatMessage, ConversationActivity, HistoryCursor } from "./bindings";
 import type { ConversationKind, ConversationStore } from "./state/conversations";
 import type { RoomStore } from "./state/rooms";
+import type { RosterStore } from "./state/roster";
+import { STRANGER_TABS, type StrangerStore } from "./state/strangers";
 
 export const HISTORY_PAGE_SIZE = 50;
 
@@ -16,13 +18,34 @@ export class ChatController {
 
   /** The conversation the backend was last told the page shows. */
   private shown: string | null = null;
+  /** Tabs that strangers opened and the user has not looked at yet. */
+  private readonly unseenStrangers = new Set<string>();
 
   constructor(
     private readonly backend: Backend,
     private readonly convs: ConversationStore,
     private readonly rooms: RoomStore,
+    private readonly roster: RosterStore,
+    private readonly strangers: StrangerStore,
   ) {
     convs.tabsChanged.on(() => this.onTabs());
+  }
+
+  /**
+   * Whether a message from `peer`, who has no tab, may open one. Contacts
+   * may; a stranger (not in the roster: also a private message through a
+   * room) may while fewer than `STRANGER_TABS` stranger tabs wait unread.
+   * Otherwise the stranger waits in the "and N more" entry with a count of
+   * `incoming` messages, and no history is read for them.
+   */
+  private admits(peer: string, incoming: number): boolean {
+    if (this.roster.items.has(peer)) return true;
+    if (!this.strangers.isWaiting(peer) && this.unseenStrangers.size < STRANGER_TABS) {
+      this.unseenStrangers.add(peer);
+      return true;
+    }
+    this.strangers.add(peer, incoming);
+    return false;
   }
 
   /**
@@ -32,14 +55,20 @@ export class ChatController {
    */
   private onTabs(): void {
     const active = this.convs.active;
+    if (active !== null) this.unseenStrangers.delete(active);
+    for (const peer of this.unseenStrangers) if (!this.convs.get(peer)) this.unseenStrangers.delete(peer);
     if (active === this.shown) return;
     this.shown = active;
     void this.backend.invoke("show_conversations", { peers: active === null ? [] : [active] }).catch(() => undefined);
     if (active !== null && this.convs.resetStale(active)) void this.loadOlder(active);
   }
 
-  /** Opens (or focuses) the tab for `peer`; a new tab loads its latest history page. */
+  /**
+   * Opens (or focuses) the tab for `peer`; a new tab loads its latest
+   * history page. A stranger waiting in the "and N more" entry leaves it.
+   */
   open(peer: string, focus = true, kind: ConversationKind = "chat"): void {
+    this.strangers.remove(peer);
     const { created } = this.convs.open(peer, focus, kind);
     if (created) void this.loadOlder(peer);
   }
@@ -102,7 +131,12 @@ export class ChatController {
       this.open(m.peer, false, "room");
       return true;
     });
-    for (const peer of this.convs.receive(accepted, (m) => this.rooms.isMention(m))) void this.loadOlder(peer);
+    const opened = this.convs.receive(
+      accepted,
+      (m) => this.rooms.isMention(m),
+      (peer, incoming) => this.admits(peer, incoming),
+    );
+    for (const peer of opened) void this.loadOlder(peer);
   }
 
   /** `conversation-activity`: new messages in conversations the page does not show. */
@@ -111,7 +145,7 @@ export class ChatController {
       const room = a.kind === "groupchat";
       if (!this.convs.get(a.peer)) {
         // A new tab reads its latest page, new messages included.
-        if (room ? !this.rooms.get(a.peer)?.joined : a.incoming === 0) continue;
+        if (room ? !this.rooms.get(a.peer)?.joined : a.incoming === 0 || !this.admits(a.peer, a.incoming)) continue;
         this.open(a.peer, false, room ? "room" : "chat");
       } else {
         this.convs.markStale(a.peer);

@@ -1,14 +1,21 @@
-import type { App } from "./app";
 import { t } from "./i18n";
+import type { ConversationStore } from "./state/conversations";
+import type { RosterStore } from "./state/roster";
+
+/** What naming a peer reads: whether it is a room tab, and roster names. */
+export interface PeerNames {
+  readonly convs: Pick<ConversationStore, "get">;
+  readonly roster: Pick<RosterStore, "name">;
+}
 
 /**
  * What a tab or header calls `peer`: a room by its address, a private chat
  * with an occupant ("room/nick", the only peers with a resource) as
  * "nick (room)", a contact by roster name.
  */
-export function peerLabel(app: App, peer: string): string {
-  if (app.convs.get(peer)?.kind === "room") return peer;
+export function peerLabel(ctx: PeerNames, peer: string): string {
+  if (ctx.convs.get(peer)?.kind === "room") return peer;
   const slash = peer.indexOf("/");
   if (slash > 0) return t("room.privateTitle", { nick: peer.slice(slash + 1), room: peer.slice(0, slash) });
-  return app.roster.name(peer);
+  return ctx.roster.name(peer);
 }

@@ -5,6 +5,7 @@ import { initI18n } from "../src/i18n";
 import { MockBackend } from "../src/mockBackend";
 import { fallbackConnectionSettings } from "../src/settingsDefaults";
 import { badgePacing } from "../src/views/tabs";
+import "./layout";
 
 let current: App | null = null;
 

@@ -22,7 +22,7 @@ describe("occupants list with 2,000 occupants", () => {
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.length).toBeLessThan(100);
     expect(rows.map((r) => r.dataset.nick).slice(0, 6)).toEqual(["user0000", "user0001", "user0002", "user0003", "user0004", "user0005"]);
-    const spacer = get("occupants").querySelector<HTMLElement>(".occupants-spacer")!;
+    const spacer = get("occupants").querySelector<HTMLElement>(".virtual-spacer")!;
     // 2,000 occupants + 2 role headers
     expect(spacer.style.height).toBe(`${2002 * OCCUPANT_ROW_HEIGHT}px`);
     expect(get("occupants-count").textContent).toBe("2000 people");

@@ -367,4 +367,9 @@ export const en = {
   "invitation.decline": "Decline",
   "invitation.declineReason": "Reason for declining (optional)",
   "invitation.error": "Could not answer the invitation.",
+  "strangers.more": "and {count} more conversations from people not in your contacts",
+  "strangers.messages": "{count} new messages",
+  "strangers.unlisted": "and {count} more",
+  "strangers.unnamed": "and {count} more messages from other people not in your contacts",
+  "requests.atLimit": "These are the first {count} requests. More may be waiting: the server keeps them and delivers them again when you next log in.",
 } as const;

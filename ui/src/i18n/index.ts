@@ -103,3 +103,8 @@ export function retranslate(node: HTMLElement, key: Key): void {
   node.dataset.i18n = key;
   node.textContent = t(key);
 }
+
+/** How many language listeners are subscribed (a disposed view leaves none behind). */
+export function langListenerCount(): number {
+  return listeners.size;
+}

@@ -147,9 +147,15 @@ export class ConversationStore {
    * A `messages-added` batch: appends to open tabs, counts unread incoming
    * messages on inactive tabs and opens (unfocused) tabs for new incoming peers.
    * Returns the peers whose tab was opened by this batch. `isMention` picks
-   * the unread messages that also count as mentions of us.
+   * the unread messages that also count as mentions of us; `mayOpen` says
+   * whether a peer without a tab gets one for its `incoming` messages
+   * (otherwise its messages are left to history).
    */
-  receive(batch: ChatMessage[], isMention: (m: ChatMessage) => boolean = () => false): string[] {
+  receive(
+    batch: ChatMessage[],
+    isMention: (m: ChatMessage) => boolean = () => false,
+    mayOpen: (peer: string, incoming: number) => boolean = () => true,
+  ): string[] {
     const byPeer = new Map<string, ChatMessage[]>();
     for (const m of batch) {
       const list = byPeer.get(m.peer) ?? [];
@@ -160,7 +166,8 @@ export class ConversationStore {
     const counted: string[] = [];
     for (const [peer, messages] of byPeer) {
       if (!this.get(peer)) {
-        if (!messages.some((m) => m.direction === "in")) continue;
+        const incoming = messages.filter((m) => m.direction === "in").length;
+        if (incoming === 0 || !mayOpen(peer, incoming)) continue;
         this.open(peer, false);
         opened.push(peer);
       }

@@ -7,6 +7,11 @@ export class Emitter<T> {
     return () => this.fns.delete(fn);
   }
 
+  /** How many listeners are subscribed (a disposed view leaves none behind). */
+  get size(): number {
+    return this.fns.size;
+  }
+
   emit(value: T): void {
     for (const fn of [...this.fns]) fn(value);
   }

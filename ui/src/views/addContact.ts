@@ -1,17 +1,22 @@
-import type { App } from "../app";
 import { toIpcError } from "../backend";
 import type { IpcError } from "../bindings";
-import { el, setHidden, type Disposer } from "../dom";
+import { Disposer, el, setHidden } from "../dom";
 import { problemNodes } from "../errors";
 import { onLangChange, t, tx, type Key } from "../i18n";
 import { isBareJid } from "../jid";
+import { viewOf, type Calls, type View } from "./view";
 
 function field(label: Key, input: HTMLInputElement): HTMLElement {
   return el("div", { class: "field" }, tx("label", label, { for: input.id }), input);
 }
 
+export interface AddContactContext {
+  readonly backend: Calls<"add_contact">;
+}
+
 /** "Add contact" button plus the small form it opens (calls add_contact). */
-export function createAddContact(app: App, disposer: Disposer): HTMLElement {
+export function createAddContact(ctx: AddContactContext): View {
+  const disposer = new Disposer();
   const open = tx("button", "addContact.open", { type: "button", class: "add-contact-open", "data-testid": "add-contact", "aria-expanded": "false" });
   const jid = el("input", { id: "add-contact-jid", "data-testid": "add-contact-jid", type: "text", spellcheck: "false", autocapitalize: "off" });
   const name = el("input", { id: "add-contact-name", "data-testid": "add-contact-name", type: "text" });
@@ -63,7 +68,7 @@ export function createAddContact(app: App, disposer: Disposer): HTMLElement {
     const groupValue = group.value.trim();
     submit.disabled = true;
     try {
-      await app.backend.invoke("add_contact", {
+      await ctx.backend.invoke("add_contact", {
         args: { jid: jidValue, name: name.value.trim() || null, groups: groupValue ? [groupValue] : [] },
       });
       show(false);
@@ -76,5 +81,5 @@ export function createAddContact(app: App, disposer: Disposer): HTMLElement {
   }
 
   disposer.add(onLangChange(renderError));
-  return el("div", { class: "add-contact-box" }, open, form);
+  return viewOf(el("div", { class: "add-contact-box" }, open, form), disposer);
 }

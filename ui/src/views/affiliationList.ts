@@ -1,12 +1,16 @@
-import type { App } from "../app";
 import type { AffiliationEntry, Affiliation } from "../bindings";
-import { el, setHidden, type Disposer } from "../dom";
+import { Disposer, el, setHidden } from "../dom";
 import { tattr, tx, type Key } from "../i18n";
 import { bareJid, isBareJid } from "../jid";
+import type { RoomAdminController } from "../roomAdmin";
 import { errorLine, field, PLAIN_TEXT, uniqueInput } from "./formFields";
+import type { View } from "./view";
 
-export interface AffiliationListView {
-  readonly root: HTMLElement;
+export interface AffiliationListContext {
+  readonly roomAdmin: Pick<RoomAdminController, "affiliations" | "moderate">;
+}
+
+export interface AffiliationListView extends View {
   /** Asks the room for the list again. */
   load(): Promise<void>;
 }
@@ -23,7 +27,8 @@ const TITLES: Record<Exclude<Affiliation, "none">, Key> = {
  * JID with an optional reason, remove one (affiliation none). Refusals
  * are shown as text; the list is asked for again after every change.
  */
-export function createAffiliationList(app: App, room: string, affiliation: Exclude<Affiliation, "none">, disposer: Disposer): AffiliationListView {
+export function createAffiliationList(ctx: AffiliationListContext, room: string, affiliation: Exclude<Affiliation, "none">): AffiliationListView {
+  const disposer = new Disposer();
   const list = el("ul", { class: "affiliation-entries" });
   const empty = tx("p", "roomSettings.listEmpty", { class: "hint", hidden: true });
   const loading = tx("p", "roomSettings.loading", { class: "hint", role: "status", hidden: true });
@@ -54,7 +59,7 @@ export function createAffiliationList(app: App, room: string, affiliation: Exclu
 
   async function load(): Promise<void> {
     setHidden(loading, false);
-    const r = await app.roomAdmin.affiliations(room, affiliation);
+    const r = await ctx.roomAdmin.affiliations(room, affiliation);
     setHidden(loading, true);
     if (!r.ok) {
       error.show({ error: r.error });
@@ -69,7 +74,7 @@ export function createAffiliationList(app: App, room: string, affiliation: Exclu
     if (busy) return false;
     error.show(null);
     setBusy(true);
-    const refused = await app.roomAdmin.moderate({ kind: "affiliation", room, jid: target, affiliation: to, reason: why });
+    const refused = await ctx.roomAdmin.moderate({ kind: "affiliation", room, jid: target, affiliation: to, reason: why });
     setBusy(false);
     if (refused) {
       error.show({ error: refused });
@@ -103,5 +108,5 @@ export function createAffiliationList(app: App, room: string, affiliation: Exclu
     error.root,
     form,
   );
-  return { root, load };
+  return { el: root, load, dispose: () => disposer.dispose() };
 }

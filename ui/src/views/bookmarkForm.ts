@@ -1,9 +1,16 @@
-import type { App } from "../app";
 import type { BookmarkInput, BookmarkView } from "../bindings";
-import { el, setHidden, setText, type Disposer } from "../dom";
+import type { BookmarkController } from "../bookmarks";
+import { Disposer, el, setHidden, setText } from "../dom";
 import { onLangChange, retranslate, t, tattr, tx } from "../i18n";
 import { isBareJid } from "../jid";
+import type { ConnectionStore } from "../state/connection";
 import { checkboxField, errorLine, field, PLAIN_TEXT, uniqueInput } from "./formFields";
+import type { View } from "./view";
+
+export interface BookmarkFormContext {
+  readonly connection: ConnectionStore;
+  readonly bookmarkActions: Pick<BookmarkController, "save">;
+}
 
 /** What the form edits: a known room (from its tab or a bookmark), or a new address typed by the user. */
 export interface BookmarkTarget {
@@ -15,8 +22,7 @@ export interface BookmarkTarget {
   readonly nick?: string;
 }
 
-export interface BookmarkForm {
-  readonly root: HTMLFormElement;
+export interface BookmarkForm extends View<HTMLFormElement> {
   open(target: BookmarkTarget): void;
   close(): void;
 }
@@ -27,7 +33,8 @@ export interface BookmarkForm {
  * "Remove the saved password" sends "". The form stays open until the
  * server stored the bookmark; a refusal is shown as text.
  */
-export function createBookmarkForm(app: App, disposer: Disposer, onClose: () => void = () => undefined): BookmarkForm {
+export function createBookmarkForm(ctx: BookmarkFormContext, onClose: () => void = () => undefined): BookmarkForm {
+  const disposer = new Disposer();
   // Several forms may exist (sidebar, room tabs): ids must stay unique for the labels.
   const control = uniqueInput;
   const title = el("h3", { class: "bookmark-form-title", "data-testid": "bookmark-form-title" });
@@ -97,7 +104,7 @@ export function createBookmarkForm(app: App, disposer: Disposer, onClose: () => 
     name.value = b?.name ?? "";
     name.placeholder = next.jid ? (next.jid.split("@")[0] ?? "") : "";
     nick.value = b ? (b.nick ?? "") : (next.nick ?? "");
-    nick.placeholder = app.connection.ownJid.split("@")[0] ?? "";
+    nick.placeholder = ctx.connection.ownJid.split("@")[0] ?? "";
     autojoin.checked = b?.autojoin ?? false;
     error.show(null);
     renderTitle();
@@ -133,7 +140,7 @@ export function createBookmarkForm(app: App, disposer: Disposer, onClose: () => 
       password: stored && removePassword.checked ? "" : password.value === "" ? null : password.value,
     };
     setBusy(true);
-    const refused = await app.bookmarkActions.save(bookmark);
+    const refused = await ctx.bookmarkActions.save(bookmark);
     setBusy(false);
     if (refused === null) close();
     else error.show({ error: refused });
@@ -153,5 +160,5 @@ export function createBookmarkForm(app: App, disposer: Disposer, onClose: () => 
   });
   disposer.add(onLangChange(renderPassword));
 
-  return { root: form, open, close };
+  return { el: form, open, close, dispose: () => disposer.dispose() };
 }

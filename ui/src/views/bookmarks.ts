@@ -1,11 +1,23 @@
-import type { App } from "../app";
 import type { BookmarkView, IpcError } from "../bindings";
-import { el, setHidden, setText, type Disposer } from "../dom";
+import type { BookmarkController } from "../bookmarks";
+import type { ChatController } from "../chat";
+import { Disposer, el, setHidden, setText } from "../dom";
 import { refusalNodes } from "../errors";
 import { onLangChange, t, tattr, tx } from "../i18n";
-import { bookmarkLabel } from "../state/bookmarks";
-import { createBookmarkForm } from "./bookmarkForm";
+import type { RoomController } from "../rooms";
+import { bookmarkLabel, type BookmarkStore } from "../state/bookmarks";
+import type { RoomStore } from "../state/rooms";
+import { createBookmarkForm, type BookmarkFormContext } from "./bookmarkForm";
 import type { JoinRoomBox } from "./joinRoom";
+import { adopt, viewOf, type View } from "./view";
+
+export type BookmarksContext = BookmarkFormContext & {
+  readonly bookmarks: BookmarkStore;
+  readonly rooms: RoomStore;
+  readonly chat: Pick<ChatController, "open">;
+  readonly roomActions: Pick<RoomController, "join">;
+  readonly bookmarkActions: Pick<BookmarkController, "save" | "remove">;
+};
 
 interface Row {
   readonly el: HTMLLIElement;
@@ -30,7 +42,8 @@ interface Row {
  * so a password can be typed. Edit opens the bookmark form, remove asks
  * for an inline confirmation first.
  */
-export function createBookmarksView(app: App, disposer: Disposer, joinBox: JoinRoomBox): HTMLElement {
+export function createBookmarksView(ctx: BookmarksContext, joinBox: Pick<JoinRoomBox, "openFor">): View {
+  const disposer = new Disposer();
   const rows = new Map<string, Row>();
   const list = el("ul", { class: "bookmark-list", "data-testid": "bookmarks" });
   const empty = tx("p", "bookmarks.empty", { class: "bookmarks-empty", "data-testid": "bookmarks-empty" });
@@ -39,15 +52,15 @@ export function createBookmarksView(app: App, disposer: Disposer, joinBox: JoinR
     { type: "button", class: "bookmark-add", "data-testid": "bookmark-add", ...tattr("title", "bookmarks.add"), ...tattr("aria-label", "bookmarks.add") },
     "+",
   );
-  const form = createBookmarkForm(app, disposer, () => add.focus());
+  const form = adopt(disposer, createBookmarkForm(ctx, () => add.focus()));
   add.addEventListener("click", () => form.open({ jid: null, existing: null }));
 
-  const ownLocal = (): string => app.connection.ownJid.split("@")[0] ?? "";
+  const ownLocal = (): string => ctx.connection.ownJid.split("@")[0] ?? "";
 
   async function join(row: Row): Promise<void> {
     const b = row.bookmark;
-    if (app.rooms.get(b.jid)?.joined) {
-      app.chat.open(b.jid, true, "room");
+    if (ctx.rooms.get(b.jid)?.joined) {
+      ctx.chat.open(b.jid, true, "room");
       return;
     }
     if (row.join.disabled) return;
@@ -55,7 +68,7 @@ export function createBookmarksView(app: App, disposer: Disposer, joinBox: JoinR
     row.join.disabled = true;
     row.join.setAttribute("aria-busy", "true");
     // The backend has the password only for autojoin: a click sends none.
-    const refused = await app.roomActions.join(b.jid, nick, null);
+    const refused = await ctx.roomActions.join(b.jid, nick, null);
     row.join.disabled = false;
     row.join.removeAttribute("aria-busy");
     if (refused !== null) joinBox.openFor(b.jid, nick, refused);
@@ -65,7 +78,7 @@ export function createBookmarksView(app: App, disposer: Disposer, joinBox: JoinR
     row.confirmButton.disabled = true;
     row.problem = null;
     renderProblem(row);
-    const refused = await app.bookmarkActions.remove(row.bookmark.jid);
+    const refused = await ctx.bookmarkActions.remove(row.bookmark.jid);
     row.confirmButton.disabled = false;
     // Done: bookmarks-changed removes the row.
     setHidden(row.confirm, refused === null);
@@ -119,11 +132,11 @@ export function createBookmarksView(app: App, disposer: Disposer, joinBox: JoinR
     row.join.title = b.jid;
     setHidden(row.autojoin, !b.autojoin);
     setHidden(row.lock, !b.hasPassword);
-    row.el.classList.toggle("joined", app.rooms.get(b.jid)?.joined ?? false);
+    row.el.classList.toggle("joined", ctx.rooms.get(b.jid)?.joined ?? false);
   }
 
   function render(): void {
-    const all = app.bookmarks.all;
+    const all = ctx.bookmarks.all;
     const keep = new Set(all.map((b) => b.jid));
     for (const [jid, row] of rows) {
       if (keep.has(jid)) continue;
@@ -145,8 +158,8 @@ export function createBookmarksView(app: App, disposer: Disposer, joinBox: JoinR
     setHidden(empty, all.length > 0);
   }
 
-  disposer.add(app.bookmarks.changed.on(render));
-  disposer.add(app.rooms.changed.on((room) => {
+  disposer.add(ctx.bookmarks.changed.on(render));
+  disposer.add(ctx.rooms.changed.on((room) => {
     const row = rows.get(room);
     if (row) fill(row);
   }));
@@ -155,12 +168,13 @@ export function createBookmarksView(app: App, disposer: Disposer, joinBox: JoinR
   }));
   render();
 
-  return el(
+  const root = el(
     "section",
     { class: "bookmarks", ...tattr("aria-label", "bookmarks.title") },
     el("div", { class: "bookmarks-header" }, tx("h2", "bookmarks.title", { class: "bookmarks-title" }), add),
-    form.root,
+    form.el,
     list,
     empty,
   );
+  return viewOf(root, disposer);
 }

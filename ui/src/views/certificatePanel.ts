@@ -1,17 +1,24 @@
-import type { App } from "../app";
 import { toIpcError } from "../backend";
 import type { CertificateInfo, ConnectionState } from "../bindings";
-import { type Disposer, el, setHidden } from "../dom";
+import { Disposer, el, setHidden } from "../dom";
 import { problemNodes } from "../errors";
 import { getLang, type Key, tx } from "../i18n";
+import type { ConnectionStore } from "../state/connection";
 import { formatFull } from "../time";
+import { viewOf, type Calls, type View } from "./view";
+
+export interface CertificatePanelContext {
+  readonly connection: ConnectionStore;
+  readonly backend: Calls<"trust_certificate" | "untrusted_certificate">;
+}
 
 /**
  * Shown when the server's certificate was refused: what the certificate is,
  * why it was refused, and the choice to trust exactly this certificate for
  * this account (then Hearth connects again) or not.
  */
-export function createCertificatePanel(app: App, disposer: Disposer): HTMLElement {
+export function createCertificatePanel(ctx: CertificatePanelContext): View {
+  const disposer = new Disposer();
   const details = el("dl", { class: "certificate-details" });
   const warning = el("p", { class: "certificate-warning", "data-testid": "cert-changed", hidden: true });
   const errorBox = el("p", { class: "login-error", role: "alert", hidden: true });
@@ -71,7 +78,7 @@ export function createCertificatePanel(app: App, disposer: Disposer): HTMLElemen
     if (!shown) return;
     trust.disabled = true;
     try {
-      await app.backend.invoke("trust_certificate", { args: { fingerprint: shown.fingerprint } });
+      await ctx.backend.invoke("trust_certificate", { args: { fingerprint: shown.fingerprint } });
       hide();
     } catch (e) {
       errorBox.replaceChildren(...problemNodes(toIpcError(e)));
@@ -83,7 +90,7 @@ export function createCertificatePanel(app: App, disposer: Disposer): HTMLElemen
 
   const onState = (s: ConnectionState): void => {
     if (s.state === "offline" && s.reason?.code === "certificateUntrusted") {
-      void app.backend
+      void ctx.backend
         .invoke("untrusted_certificate", {})
         .then((info) => (info ? render(info) : hide()))
         .catch(() => hide());
@@ -91,7 +98,7 @@ export function createCertificatePanel(app: App, disposer: Disposer): HTMLElemen
       hide();
     }
   };
-  onState(app.connection.current);
-  disposer.add(app.connection.changed.on(onState));
-  return panel;
+  onState(ctx.connection.current);
+  disposer.add(ctx.connection.changed.on(onState));
+  return viewOf(panel, disposer);
 }

@@ -1,11 +1,16 @@
-import type { App } from "../app";
 import { toIpcError } from "../backend";
 import { el, setHidden } from "../dom";
 import { problemNodes } from "../errors";
 import { t, tx } from "../i18n";
+import { staticView, type Calls, type View } from "./view";
+
+export interface ChangePasswordContext {
+  readonly backend: Calls<"change_password">;
+  logout(forgetPassword: boolean): Promise<void>;
+}
 
 /** "Change password" for the logged-in account (XEP-0077 on the server). */
-export function createChangePassword(app: App): HTMLElement {
+export function createChangePassword(ctx: ChangePasswordContext): View {
   const fresh = el("input", { type: "password", autocomplete: "new-password", "data-testid": "password-new" });
   const repeat = el("input", { type: "password", autocomplete: "new-password", "data-testid": "password-repeat" });
   const status = el("p", { role: "status", "data-testid": "password-status", hidden: true });
@@ -31,7 +36,7 @@ export function createChangePassword(app: App): HTMLElement {
     fresh.value = "";
     repeat.value = "";
     submit.disabled = true;
-    app.backend
+    ctx.backend
       .invoke("change_password", { args: { newPassword } })
       .then(() => show([document.createTextNode(t("password.changed"))], true))
       .catch((err) => show(problemNodes(toIpcError(err)), false))
@@ -40,13 +45,14 @@ export function createChangePassword(app: App): HTMLElement {
   const forget = tx("button", "header.logoutForget", {
     type: "button",
     "data-testid": "logout-forget",
-    onclick: () => void app.logout(true),
+    onclick: () => void ctx.logout(true),
   });
-  return el(
+  const root = el(
     "details",
     { class: "account-settings" },
     tx("summary", "password.title", { "data-testid": "password-toggle" }),
     form,
     forget,
   );
+  return staticView(root);
 }

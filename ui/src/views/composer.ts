@@ -1,6 +1,11 @@
-import type { App } from "../app";
+import type { ChatController } from "../chat";
 import { el } from "../dom";
 import { tattr, tx } from "../i18n";
+import { staticView, type View } from "./view";
+
+export interface ComposerContext {
+  readonly chat: Pick<ChatController, "send">;
+}
 
 let seq = 0;
 
@@ -13,7 +18,7 @@ export function cleanBody(text: string): string {
  * Multi-line input: Enter sends, Shift+Enter inserts a newline. Blank input is
  * never sent. If sending fails the text is put back (the panel shows the error).
  */
-export function createComposer(app: App, peer: string, onSent: () => void): HTMLElement {
+export function createComposer(ctx: ComposerContext, peer: string, onSent: () => void): View {
   const id = `composer-${++seq}`;
   const input = el("textarea", {
     id, class: "composer-input", "data-testid": "composer-input", rows: 3,
@@ -27,7 +32,7 @@ export function createComposer(app: App, peer: string, onSent: () => void): HTML
     if (body.trim() === "") return;
     input.value = "";
     onSent();
-    const ok = await app.chat.send(peer, body);
+    const ok = await ctx.chat.send(peer, body);
     if (!ok && input.value === "") input.value = original;
   }
 
@@ -50,5 +55,5 @@ export function createComposer(app: App, peer: string, onSent: () => void): HTML
     void submit();
     input.focus();
   });
-  return form;
+  return staticView(form);
 }

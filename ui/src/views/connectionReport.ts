@@ -1,8 +1,17 @@
-import type { App } from "../app";
 import { toIpcError } from "../backend";
 import type { ConnectionReport, ConnectionStep, IpcError, LoginRequest, StepOutcome } from "../bindings";
 import { el, setHidden } from "../dom";
 import { retranslate, tx } from "../i18n";
+import type { Calls, View } from "./view";
+
+export interface ConnectionTestContext {
+  readonly backend: Calls<"test_connection">;
+}
+
+/** The report (`el`) and the button that runs the test. */
+export interface ConnectionTest extends View {
+  readonly button: HTMLButtonElement;
+}
 
 // The word next to it carries the meaning; the icon is for a quick glance.
 const ICONS: Record<StepOutcome, string> = { ok: "✓", failed: "✗", skipped: "–" };
@@ -25,10 +34,10 @@ function stepRow(s: ConnectionStep): HTMLElement {
  * lists DNS, TCP, TLS and authentication with their outcome.
  */
 export function createConnectionTest(
-  app: App,
+  ctx: ConnectionTestContext,
   request: () => LoginRequest | null,
   fail: (e: IpcError) => void,
-): { button: HTMLButtonElement; report: HTMLElement } {
+): ConnectionTest {
   const list = el("ol", { class: "connection-steps" });
   const report = el(
     "section",
@@ -51,7 +60,7 @@ export function createConnectionTest(
     report.setAttribute("aria-busy", "true");
     setHidden(report, true);
     try {
-      show(await app.backend.invoke("test_connection", { request: req }));
+      show(await ctx.backend.invoke("test_connection", { request: req }));
     } catch (e) {
       fail(toIpcError(e));
     } finally {
@@ -61,5 +70,6 @@ export function createConnectionTest(
     }
   }
 
-  return { button, report };
+  // It listens only to its own elements: nothing to release.
+  return { el: report, button, dispose: () => undefined };
 }

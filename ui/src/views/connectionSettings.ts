@@ -1,10 +1,14 @@
-import type { App } from "../app";
 import { toIpcError } from "../backend";
 import type { ConnectionSecurity, ConnectionSettings, IpcError, ProxyKind, RegistrationTarget } from "../bindings";
 import { el, setAttrs, setHidden } from "../dom";
 import { tattr, tx, type Key } from "../i18n";
 import { defaultProxyPort, defaultServerPort } from "../settingsDefaults";
 import { checkboxField, field, input, select, wholeNumber } from "./formFields";
+import type { Calls, View } from "./view";
+
+export interface ConnectionDialogContext {
+  readonly backend: Calls<"default_connection_settings">;
+}
 
 /** Where to connect: what login and account creation share. */
 export type ServerRoute = Pick<ConnectionSettings, "host" | "port" | "security">;
@@ -19,8 +23,7 @@ export function isFieldError(x: object): x is FieldError {
 }
 
 /** The advanced connection dialog inside the login form. */
-export interface ConnectionDialog {
-  readonly root: HTMLDetailsElement;
+export interface ConnectionDialog extends View<HTMLDetailsElement> {
   /** Row of buttons at the bottom; the login view adds "Test connection" there. */
   readonly tools: HTMLElement;
   /** The settings as typed, checked like the backend checks them. */
@@ -65,7 +68,7 @@ const PROXIES: ReadonlyArray<readonly [ProxyKind, Key]> = [
  * new one must be confirmed again. `fail` shows a rejected reset.
  */
 export function createConnectionDialog(
-  app: App,
+  ctx: ConnectionDialogContext,
   initial: ConnectionSettings,
   hasProxyPassword: boolean,
   fail: (e: IpcError) => void,
@@ -143,7 +146,7 @@ export function createConnectionDialog(
   async function onReset(): Promise<void> {
     reset.disabled = true;
     try {
-      fill(await app.backend.invoke("default_connection_settings", {}), false);
+      fill(await ctx.backend.invoke("default_connection_settings", {}), false);
       proxyPassword.value = "";
     } catch (e) {
       fail(toIpcError(e));
@@ -249,7 +252,9 @@ export function createConnectionDialog(
   );
   fill(initial, true);
   return {
-    root,
+    el: root,
+    // It listens only to its own elements: nothing to release.
+    dispose: () => undefined,
     tools,
     read,
     registrationRoute: readRegistration,

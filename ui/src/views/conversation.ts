@@ -1,49 +1,59 @@
-import type { App } from "../app";
 import { Disposer, el, setHidden, setText } from "../dom";
 import { problemNodes } from "../errors";
 import { onLangChange, t } from "../i18n";
 import { peerLabel } from "../peers";
-import { createComposer } from "./composer";
-import { createMessageView, type MessageView } from "./messageView";
+import type { ConversationStore } from "../state/conversations";
+import type { RosterStore } from "../state/roster";
+import { createComposer, type ComposerContext } from "./composer";
+import { createMessageView, type MessageView, type MessageViewContext } from "./messageView";
+import { adopt, viewOf, type View } from "./view";
 
-export interface ConversationPanel {
-  readonly root: HTMLElement;
-  readonly view: MessageView;
-  dispose(): void;
+export interface SendErrorContext {
+  readonly convs: ConversationStore;
+}
+
+export type ConversationContext = SendErrorContext & ComposerContext & MessageViewContext & {
+  readonly roster: RosterStore;
+};
+
+/** The body of a tab: its message list is told when the panel is shown or hidden. */
+export interface ConversationPanel extends View {
+  readonly view: Pick<MessageView, "attached" | "detaching">;
 }
 
 /** The line under the message list that says why the last message could not be sent. */
-export function createSendError(app: App, peer: string, disposer: Disposer): HTMLElement {
+export function createSendError(ctx: SendErrorContext, peer: string): View {
+  const disposer = new Disposer();
   const sendError = el("div", { class: "send-error", role: "alert", "data-testid": "composer-error", hidden: true });
   const render = (): void => {
-    const error = app.convs.get(peer)?.sendError ?? null;
+    const error = ctx.convs.get(peer)?.sendError ?? null;
     sendError.replaceChildren(...(error ? [el("span", { class: "problem-text" }, t("composer.error")), document.createTextNode(" "), ...problemNodes(error)] : []));
     setHidden(sendError, error === null);
   };
-  disposer.add(app.convs.statusChanged.on((p) => {
+  disposer.add(ctx.convs.statusChanged.on((p) => {
     if (p === peer) render();
   }));
   disposer.add(onLangChange(render));
   render();
-  return sendError;
+  return viewOf(sendError, disposer);
 }
 
 /** The body of one tab: peer header, message list, send error and composer. */
-export function createConversationPanel(app: App, peer: string, panelId: string, tabId: string): ConversationPanel {
+export function createConversationPanel(ctx: ConversationContext, peer: string, panelId: string, tabId: string): ConversationPanel {
   const disposer = new Disposer();
   const title = el("h2", { class: "conversation-title" });
   const subtitle = el("span", { class: "conversation-jid" }, peer);
-  const view = createMessageView(app, peer, disposer);
-  const sendError = createSendError(app, peer, disposer);
-  const composer = createComposer(app, peer, () => view.scrollToEnd());
+  const view = adopt(disposer, createMessageView(ctx, peer));
+  const sendError = adopt(disposer, createSendError(ctx, peer));
+  const composer = adopt(disposer, createComposer(ctx, peer, () => view.scrollToEnd()));
 
   const renderHeader = (): void => {
-    const name = peerLabel(app, peer);
+    const name = peerLabel(ctx, peer);
     setText(title, name);
     setHidden(subtitle, name === peer);
   };
 
-  disposer.add(app.roster.itemsChanged.on(renderHeader));
+  disposer.add(ctx.roster.itemsChanged.on(renderHeader));
   disposer.add(onLangChange(renderHeader));
   renderHeader();
 
@@ -51,9 +61,9 @@ export function createConversationPanel(app: App, peer: string, panelId: string,
     "section",
     { class: "conversation", role: "tabpanel", id: panelId, "aria-labelledby": tabId },
     el("header", { class: "conversation-header" }, title, subtitle),
-    view.root,
-    sendError,
-    composer,
+    view.el,
+    sendError.el,
+    composer.el,
   );
-  return { root, view, dispose: () => disposer.dispose() };
+  return { el: root, view, dispose: () => disposer.dispose() };
 }

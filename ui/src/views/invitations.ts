@@ -1,12 +1,22 @@
-import type { App } from "../app";
 import type { Invitation } from "../bindings";
-import { el, setHidden, type Disposer } from "../dom";
+import { Disposer, el, setHidden } from "../dom";
 import { onLangChange, t, tx } from "../i18n";
 import { localPart } from "../jid";
+import type { RoomAdminController } from "../roomAdmin";
+import type { ConnectionStore } from "../state/connection";
+import type { InvitationStore } from "../state/invitations";
+import type { RosterStore } from "../state/roster";
 import { errorLine, field, PLAIN_TEXT, uniqueInput } from "./formFields";
+import { viewOf, type View } from "./view";
 
-interface Notice {
-  readonly el: HTMLElement;
+export interface InvitationsContext {
+  readonly connection: ConnectionStore;
+  readonly roster: RosterStore;
+  readonly invitations: InvitationStore;
+  readonly roomAdmin: Pick<RoomAdminController, "answer">;
+}
+
+interface Notice extends View {
   relabel(): void;
 }
 
@@ -16,7 +26,8 @@ interface Notice {
  * first, and opens the room's tab) and Decline (with an optional reason
  * when the invitation came through the room; a direct one has no answer).
  */
-export function createInvitationsView(app: App, disposer: Disposer): HTMLElement {
+export function createInvitationsView(ctx: InvitationsContext): View {
+  const disposer = new Disposer();
   const root = el("div", { class: "invitations", "data-testid": "invitations", role: "region", "aria-live": "polite" });
   const notices = new Map<string, Notice>();
 
@@ -24,12 +35,14 @@ export function createInvitationsView(app: App, disposer: Disposer): HTMLElement
     const text = el("p", { class: "invitation-text" });
     const reasonText = inv.reason ? el("p", { class: "invitation-reason", "data-testid": "invitation-reason" }, inv.reason) : null;
     const nick = uniqueInput("invitation-nick", PLAIN_TEXT);
-    nick.value = localPart(app.connection.ownJid);
+    nick.value = localPart(ctx.connection.ownJid);
     const accept = tx("button", "invitation.accept", { type: "submit", class: "primary", "data-testid": "invitation-accept" });
     const decline = tx("button", "invitation.decline", { type: "button", "data-testid": "invitation-decline" });
     const declineReason = uniqueInput("invitation-decline-reason", { type: "text", autocomplete: "off" });
     const declineField = inv.direct ? null : field("invitation.declineReason", declineReason);
-    const error = errorLine("invitation-error", "invitation-error", "invitation.error", disposer);
+    // Its own: an answered invitation takes its language listener with it.
+    const own = new Disposer();
+    const error = errorLine("invitation-error", "invitation-error", "invitation.error", own);
     const form = el(
       "form",
       { class: "invitation", novalidate: true, "data-testid": "invitation", "data-room": inv.room, "data-from": inv.from },
@@ -42,7 +55,7 @@ export function createInvitationsView(app: App, disposer: Disposer): HTMLElement
       el("div", { class: "actions" }, decline, accept),
     );
     const relabel = (): void => {
-      text.textContent = t("invitation.text", { from: app.roster.name(inv.from), room: inv.room });
+      text.textContent = t("invitation.text", { from: ctx.roster.name(inv.from), room: inv.room });
     };
     relabel();
     const setBusy = (busy: boolean): void => {
@@ -59,7 +72,7 @@ export function createInvitationsView(app: App, disposer: Disposer): HTMLElement
       error.show(null);
       setBusy(true);
       const why = declineReason.value.trim();
-      const refused = await app.roomAdmin.answer(inv, accepting ? nickValue : null, !accepting && why !== "" ? why : null);
+      const refused = await ctx.roomAdmin.answer(inv, accepting ? nickValue : null, !accepting && why !== "" ? why : null);
       setBusy(false);
       // Done: the list drops the invitation (and this notice).
       if (refused) error.show({ error: refused });
@@ -69,15 +82,16 @@ export function createInvitationsView(app: App, disposer: Disposer): HTMLElement
       void answer(true);
     });
     decline.addEventListener("click", () => void answer(false));
-    return { el: form, relabel };
+    return { el: form, relabel, dispose: () => own.dispose() };
   }
 
   function render(): void {
-    const all = app.invitations.all;
+    const all = ctx.invitations.all;
     const keep = new Set(all.map((i) => i.id));
     for (const [id, n] of notices) {
       if (keep.has(id)) continue;
       n.el.remove();
+      n.dispose();
       notices.delete(id);
     }
     for (const inv of all) {
@@ -89,13 +103,16 @@ export function createInvitationsView(app: App, disposer: Disposer): HTMLElement
     setHidden(root, all.length === 0);
   }
 
-  disposer.add(app.invitations.changed.on(render));
-  disposer.add(app.roster.itemsChanged.on(() => {
+  disposer.add(ctx.invitations.changed.on(render));
+  disposer.add(ctx.roster.itemsChanged.on(() => {
     for (const n of notices.values()) n.relabel();
   }));
   disposer.add(onLangChange(() => {
     for (const n of notices.values()) n.relabel();
   }));
+  disposer.add(() => {
+    for (const n of notices.values()) n.dispose();
+  });
   render();
-  return root;
+  return viewOf(root, disposer);
 }

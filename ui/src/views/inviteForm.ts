@@ -1,11 +1,17 @@
-import type { App } from "../app";
-import { el, setHidden, type Disposer } from "../dom";
+import { Disposer, el, setHidden } from "../dom";
 import { retranslate, tattr, tx } from "../i18n";
 import { bareJid, isBareJid } from "../jid";
+import type { RoomAdminController } from "../roomAdmin";
+import type { RosterStore } from "../state/roster";
 import { checkboxField, errorLine, field, PLAIN_TEXT, uniqueId, uniqueInput } from "./formFields";
+import type { View } from "./view";
 
-export interface InviteForm {
-  readonly root: HTMLFormElement;
+export interface InviteFormContext {
+  readonly roster: RosterStore;
+  readonly roomAdmin: Pick<RoomAdminController, "invite">;
+}
+
+export interface InviteForm extends View<HTMLFormElement> {
   open(): void;
   close(): void;
 }
@@ -14,7 +20,8 @@ export interface InviteForm {
  * Invite someone to the room: through the room (mediated, the default) or
  * directly (XEP-0249). The address field suggests the contacts of the roster.
  */
-export function createInviteForm(app: App, room: string, disposer: Disposer, onClose: () => void): InviteForm {
+export function createInviteForm(ctx: InviteFormContext, room: string, onClose: () => void): InviteForm {
+  const disposer = new Disposer();
   const suggestions = el("datalist", { id: uniqueId("invite-suggestions") });
   const jid = uniqueInput("invite-jid", { ...PLAIN_TEXT, list: suggestions.id, ...tattr("placeholder", "invite.jidPlaceholder") });
   const reason = uniqueInput("invite-reason", { type: "text", autocomplete: "off" });
@@ -39,10 +46,10 @@ export function createInviteForm(app: App, room: string, disposer: Disposer, onC
   let busy = false;
 
   const fillSuggestions = (): void => {
-    const jids = [...app.roster.items.keys()].sort();
-    suggestions.replaceChildren(...jids.map((j) => el("option", { value: j }, app.roster.name(j))));
+    const jids = [...ctx.roster.items.keys()].sort();
+    suggestions.replaceChildren(...jids.map((j) => el("option", { value: j }, ctx.roster.name(j))));
   };
-  disposer.add(app.roster.itemsChanged.on(() => {
+  disposer.add(ctx.roster.itemsChanged.on(() => {
     if (!form.hidden) fillSuggestions();
   }));
 
@@ -81,7 +88,7 @@ export function createInviteForm(app: App, room: string, disposer: Disposer, onC
     send.disabled = true;
     retranslate(send, "invite.sending");
     const why = reason.value.trim();
-    const refused = await app.roomAdmin.invite({ room, jid: who, reason: why === "" ? null : why, direct: direct.checked });
+    const refused = await ctx.roomAdmin.invite({ room, jid: who, reason: why === "" ? null : why, direct: direct.checked });
     busy = false;
     send.disabled = false;
     retranslate(send, "invite.send");
@@ -90,7 +97,7 @@ export function createInviteForm(app: App, room: string, disposer: Disposer, onC
       return;
     }
     // Stay open for the next one, saying who was invited.
-    sent.textContent = app.roster.name(who) === who ? who : `${app.roster.name(who)} (${who})`;
+    sent.textContent = ctx.roster.name(who) === who ? who : `${ctx.roster.name(who)} (${who})`;
     sent.prepend(tx("span", "invite.sent"), " ");
     setHidden(sent, false);
     jid.value = "";
@@ -99,7 +106,8 @@ export function createInviteForm(app: App, room: string, disposer: Disposer, onC
   }
 
   return {
-    root: form,
+    el: form,
+    dispose: () => disposer.dispose(),
     open() {
       fillSuggestions();
       setHidden(form, false);

@@ -1,23 +1,26 @@
-import type { App } from "../app";
 import type { IpcError } from "../bindings";
-import { el, setHidden, type Disposer } from "../dom";
+import { Disposer, el, setHidden } from "../dom";
 import { retranslate, tx } from "../i18n";
 import { errorLine, field, input } from "./formFields";
 import { createRoomAddressFields } from "./roomAddressFields";
-import { createRoomBrowser } from "./roomBrowser";
+import type { ChatController } from "../chat";
+import type { RoomController } from "../rooms";
+import type { RoomStore } from "../state/rooms";
+import { createRoomBrowser, type ListedRoomJoin, type RoomBrowserContext } from "./roomBrowser";
+import { adopt, type View } from "./view";
 
-export interface JoinRoomBox {
-  readonly root: HTMLElement;
+export type JoinRoomContext = RoomBrowserContext & {
+  readonly rooms: RoomStore;
+  readonly roomActions: Pick<RoomController, "join">;
+  readonly chat: Pick<ChatController, "open">;
+};
+
+export interface JoinRoomBox extends View, ListedRoomJoin {
   /**
    * Opens the form filled in for `room` with the refusal of an earlier
    * attempt (e.g. a bookmark click the room refused for want of a password).
    */
   openFor(room: string, nick: string, refusal: IpcError): void;
-  /**
-   * A room picked in the room browser: joined at once with `nick`, or, when
-   * it wants a password, the form opens filled in for it to be typed.
-   */
-  joinListed(room: string, nick: string, needsPassword: boolean): void;
 }
 
 /**
@@ -25,9 +28,10 @@ export interface JoinRoomBox {
  * form stays open until the room lets us in; a refusal is shown as text.
  * "Browse rooms" opens the room browser next to it.
  */
-export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
+export function createJoinRoom(ctx: JoinRoomContext): JoinRoomBox {
+  const disposer = new Disposer();
   const open = tx("button", "joinRoom.open", { type: "button", class: "join-room-open", "data-testid": "join-room-open", "aria-expanded": "false" });
-  const fields = createRoomAddressFields(app, { addressId: "join-room-address", nickId: "join-room-nick", addressLabel: "joinRoom.address" });
+  const fields = createRoomAddressFields(ctx, { addressId: "join-room-address", nickId: "join-room-nick", addressLabel: "joinRoom.address" });
   const { address, nick } = fields;
   const password = input("join-room-password", { type: "password", autocomplete: "off" });
   const error = errorLine("join-room-error", "join-room-error", "joinRoom.error", disposer);
@@ -76,7 +80,7 @@ export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
     const entry = fields.read(error);
     if (entry === null) return;
     setBusy(true);
-    const refused = await app.roomActions.join(entry.room, entry.nick, password.value === "" ? null : password.value);
+    const refused = await ctx.roomActions.join(entry.room, entry.nick, password.value === "" ? null : password.value);
     setBusy(false);
     if (refused === null) show(false);
     else error.show({ error: refused });
@@ -97,16 +101,15 @@ export function createJoinRoom(app: App, disposer: Disposer): JoinRoomBox {
   };
   const joinListed = (room: string, nickValue: string, needsPassword: boolean): void => {
     if (busy) return;
-    if (app.rooms.get(room)?.joined) {
-      app.chat.open(room, true, "room");
+    if (ctx.rooms.get(room)?.joined) {
+      ctx.chat.open(room, true, "room");
       return;
     }
     fill(room, nickValue);
     if (needsPassword) password.focus();
     else void join();
   };
-  const box: JoinRoomBox = { root: el("div"), openFor, joinListed };
-  const browser = createRoomBrowser(app, disposer, box);
-  const root = el("div", { class: "join-room-box" }, el("div", { class: "join-room-buttons" }, open, browser.open), form, browser.dialog);
-  return { ...box, root };
+  const browser = adopt(disposer, createRoomBrowser(ctx, { joinListed }));
+  const root = el("div", { class: "join-room-box" }, el("div", { class: "join-room-buttons" }, open, browser.open), form, browser.el);
+  return { el: root, openFor, joinListed, dispose: () => disposer.dispose() };
 }

@@ -1,10 +1,12 @@
-import { el, type Disposer } from "../dom";
+import { Disposer, el } from "../dom";
 import { getLang, isLang, LANGS, onLangChange, setLang, t, tx } from "../i18n";
+import { viewOf, type View } from "./view";
 
 let seq = 0;
 
 /** Labelled language <select> (data-testid="language-select"). */
-export function createLanguageSelect(disposer: Disposer): HTMLElement {
+export function createLanguageSelect(): View {
+  const disposer = new Disposer();
   const id = `language-select-${++seq}`;
   const select = el(
     "select",
@@ -20,5 +22,5 @@ export function createLanguageSelect(disposer: Disposer): HTMLElement {
   disposer.add(onLangChange(() => {
     select.value = getLang();
   }));
-  return el("div", { class: "field language" }, tx("label", "lang.label", { for: id }), select);
+  return viewOf(el("div", { class: "field language" }, tx("label", "lang.label", { for: id }), select), disposer);
 }

@@ -1,22 +1,33 @@
-import type { App, Screen } from "../app";
-import type { ConnectionState, IpcError, LoginRequest, Problem } from "../bindings";
+import type { ConnectionSettings, ConnectionState, IpcError, LoginRequest, Problem, SavedLogin } from "../bindings";
 import { Disposer, el, setAttrs, setHidden } from "../dom";
 import { problemNodes } from "../errors";
 import { onLangChange, retranslate, t, tattr, tx } from "../i18n";
 import { isBareJid } from "../jid";
-import { createCertificatePanel } from "./certificatePanel";
-import { createConnectionTest } from "./connectionReport";
-import { createConnectionDialog, isFieldError, type FieldError } from "./connectionSettings";
+import type { ConnectionStore } from "../state/connection";
+import { createCertificatePanel, type CertificatePanelContext } from "./certificatePanel";
+import { createConnectionTest, type ConnectionTestContext } from "./connectionReport";
+import { createConnectionDialog, isFieldError, type ConnectionDialogContext, type FieldError } from "./connectionSettings";
 import { checkboxField, field, input } from "./formFields";
 import { createLanguageSelect } from "./languageSelect";
-import { createSignUp } from "./signUp";
-import { createTrustedCertificates } from "./trustedCertificates";
+import { createSignUp, type SignUpContext } from "./signUp";
+import { createTrustedCertificates, type TrustedCertificatesContext } from "./trustedCertificates";
+import { adopt, type Screen } from "./view";
+
+export type LoginContext = CertificatePanelContext & ConnectionTestContext & ConnectionDialogContext & SignUpContext & TrustedCertificatesContext & {
+  readonly connection: ConnectionStore;
+  /** The remembered account, if any. */
+  readonly saved: SavedLogin | null;
+  /** What the connection dialog starts from when nothing is saved. */
+  readonly defaultSettings: ConnectionSettings;
+  login(request: LoginRequest): Promise<void>;
+  cancelLogin(): Promise<void>;
+};
 
 /** A field to fix (marked and focused), or the backend's reason. */
 type LoginError = FieldError | { problem: Problem | IpcError };
 
-export function createLoginView(app: App): Screen {
-  const saved = app.saved;
+export function createLoginView(ctx: LoginContext): Screen {
+  const saved = ctx.saved;
   const disposer = new Disposer();
   const jid = input("login-jid", {
     type: "text", autocomplete: "username", spellcheck: "false", autocapitalize: "off",
@@ -26,7 +37,7 @@ export function createLoginView(app: App): Screen {
   const remember = input("login-remember", { type: "checkbox" });
   const autoLogin = input("login-autologin", { type: "checkbox" });
   const submit = tx("button", "login.submit", { type: "submit", "data-testid": "login-submit", class: "primary" });
-  const cancel = tx("button", "login.cancel", { type: "button", hidden: true, onclick: () => void app.cancelLogin() });
+  const cancel = tx("button", "login.cancel", { type: "button", hidden: true, onclick: () => void ctx.cancelLogin() });
   const errorBox = el("div", { class: "login-error", id: "login-error", role: "alert", "data-testid": "login-error", hidden: true });
 
   jid.value = saved?.jid ?? "";
@@ -43,10 +54,10 @@ export function createLoginView(app: App): Screen {
   syncAutoLogin();
 
   const showProblem = (problem: IpcError): void => setError({ problem });
-  const dialog = createConnectionDialog(app, saved?.connection ?? app.defaultSettings, saved?.hasProxyPassword ?? false, showProblem);
-  const test = createConnectionTest(app, () => checked(true), showProblem);
+  const dialog = adopt(disposer, createConnectionDialog(ctx, saved?.connection ?? ctx.defaultSettings, saved?.hasProxyPassword ?? false, showProblem));
+  const test = adopt(disposer, createConnectionTest(ctx, () => checked(true), showProblem));
   dialog.tools.append(test.button);
-  dialog.root.append(test.report);
+  dialog.el.append(test.el);
 
   const fieldset = el(
     "fieldset",
@@ -55,8 +66,8 @@ export function createLoginView(app: App): Screen {
     field("login.password", password),
     checkboxField("login.remember", remember),
     checkboxField("login.autoLogin", autoLogin),
-    dialog.root,
-    createTrustedCertificates(app),
+    dialog.el,
+    adopt(disposer, createTrustedCertificates(ctx)).el,
     el("div", { class: "actions" }, submit),
   );
 
@@ -84,7 +95,7 @@ export function createLoginView(app: App): Screen {
       return request;
     }
     setError(request);
-    if (dialog.root.contains(request.field)) dialog.root.open = true;
+    if (dialog.el.contains(request.field)) dialog.el.open = true;
     request.field.focus();
     return null;
   }
@@ -104,7 +115,7 @@ export function createLoginView(app: App): Screen {
     // The passwords live only in the request we hand over.
     password.value = "";
     dialog.clearProxyPassword();
-    void app.login(request);
+    void ctx.login(request);
   });
 
   function validate(forTest: boolean): LoginRequest | FieldError {
@@ -131,35 +142,35 @@ export function createLoginView(app: App): Screen {
     else if (s.state === "reconnecting") setError({ problem: s.reason });
     else if (busy) setError(null);
   };
-  onState(app.connection.current);
-  disposer.add(app.connection.changed.on(onState));
+  onState(ctx.connection.current);
+  disposer.add(ctx.connection.changed.on(onState));
   disposer.add(onLangChange(renderError));
 
-  const signUp = createSignUp(
-    app,
+  const signUp = adopt(disposer, createSignUp(
+    ctx,
     () => jid.value.trim().split("@")[1] ?? "",
     () => {
       const route = dialog.registrationRoute();
       if (!isFieldError(route)) return route;
-      dialog.root.open = true;
+      dialog.el.open = true;
       return route.key;
     },
     (newJid) => {
       jid.value = newJid;
       password.focus();
     },
-  );
+  ));
   const root = el(
     "main",
     { class: "login-screen" },
     form,
-    signUp,
-    createCertificatePanel(app, disposer),
-    createLanguageSelect(disposer),
+    signUp.el,
+    adopt(disposer, createCertificatePanel(ctx)).el,
+    adopt(disposer, createLanguageSelect()).el,
   );
   return {
     kind: "login",
-    root,
+    el: root,
     mounted: () => (jid.value === "" ? jid : password).focus(),
     dispose: () => disposer.dispose(),
   };

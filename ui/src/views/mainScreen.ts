@@ -1,61 +1,72 @@
-import type { App, Screen } from "../app";
+import type { ChatController } from "../chat";
 import { Disposer, el, setText } from "../dom";
 import { tx } from "../i18n";
-import { createAddContact } from "./addContact";
-import { createBookmarksView } from "./bookmarks";
-import { createChangePassword } from "./changePassword";
-import { createInvitationsView } from "./invitations";
-import { createJoinRoom } from "./joinRoom";
+import type { ConversationStore } from "../state/conversations";
+import { createAddContact, type AddContactContext } from "./addContact";
+import { createBookmarksView, type BookmarksContext } from "./bookmarks";
+import { createChangePassword, type ChangePasswordContext } from "./changePassword";
+import { createInvitationsView, type InvitationsContext } from "./invitations";
+import { createJoinRoom, type JoinRoomContext } from "./joinRoom";
 import { createLanguageSelect } from "./languageSelect";
-import { createPresenceSelector } from "./presenceSelector";
-import { createRosterView } from "./roster";
-import { createSubscriptionRequests } from "./subscriptionRequests";
-import { createCertificatePanel } from "./certificatePanel";
-import { createInsecureBadge, createSessionRestartedNotice, createStatusBanner } from "./statusBanner";
-import { createTabsView } from "./tabs";
-import { createXmlConsole } from "./xmlConsole";
+import { createPresenceSelector, type PresenceSelectorContext } from "./presenceSelector";
+import { createRosterView, type RosterViewContext } from "./roster";
+import { createSubscriptionRequests, type SubscriptionRequestsContext } from "./subscriptionRequests";
+import { createCertificatePanel, type CertificatePanelContext } from "./certificatePanel";
+import { createInsecureBadge, createSessionRestartedNotice, createStatusBanner, type InsecureBadgeContext } from "./statusBanner";
+import { createTabsView, type TabsContext } from "./tabs";
+import { adopt, type Screen, type View } from "./view";
+import { createXmlConsole, type XmlConsoleContext } from "./xmlConsole";
+
+export type MainScreenContext = AddContactContext & BookmarksContext & ChangePasswordContext & InvitationsContext & JoinRoomContext & PresenceSelectorContext & RosterViewContext & SubscriptionRequestsContext & CertificatePanelContext & InsecureBadgeContext & TabsContext & XmlConsoleContext & {
+  readonly convs: ConversationStore;
+  readonly chat: Pick<ChatController, "open" | "send" | "close" | "loadOlder">;
+  logout(forgetPassword?: boolean): Promise<void>;
+  /** True once per login that asked for the XML console on start, when it is online. */
+  takeConsoleOnStart(): boolean;
+};
 
 /** Sidebar (own account, presence, roster, bookmarks) + tabs, under the connection banner. */
-export function createMainScreen(app: App): Screen {
+export function createMainScreen(ctx: MainScreenContext): Screen {
   const disposer = new Disposer();
-  const ownJid = el("span", { class: "own-jid", "data-testid": "own-jid", title: app.connection.ownJid }, app.connection.ownJid);
-  disposer.add(app.connection.changed.on(() => {
-    setText(ownJid, app.connection.ownJid);
-    ownJid.title = app.connection.ownJid;
+  const own = <V extends View>(view: V): V => adopt(disposer, view);
+  const ownJid = el("span", { class: "own-jid", "data-testid": "own-jid", title: ctx.connection.ownJid }, ctx.connection.ownJid);
+  disposer.add(ctx.connection.changed.on(() => {
+    setText(ownJid, ctx.connection.ownJid);
+    ownJid.title = ctx.connection.ownJid;
   }));
 
-  const xmlConsole = createXmlConsole(app, disposer);
-  const logout = tx("button", "header.logout", { type: "button", class: "logout", "data-testid": "logout", onclick: () => void app.logout() });
+  const xmlConsole = own(createXmlConsole(ctx));
+  const logout = tx("button", "header.logout", { type: "button", class: "logout", "data-testid": "logout", onclick: () => void ctx.logout() });
   const header = el(
     "header",
     { class: "sidebar-header" },
-    el("div", { class: "account" }, tx("span", "header.ownJid", { class: "visually-hidden" }), ownJid, createInsecureBadge(app, disposer)),
-    createPresenceSelector(app),
-    el("div", { class: "header-actions" }, createLanguageSelect(disposer), xmlConsole.toggle, logout),
-    createChangePassword(app),
+    el("div", { class: "account" }, tx("span", "header.ownJid", { class: "visually-hidden" }), ownJid, own(createInsecureBadge(ctx)).el),
+    own(createPresenceSelector(ctx)).el,
+    el("div", { class: "header-actions" }, own(createLanguageSelect()).el, xmlConsole.toggle, logout),
+    own(createChangePassword(ctx)).el,
   );
 
   const onKey = (e: KeyboardEvent): void => {
     if (!e.ctrlKey || e.altKey || e.metaKey) return;
     if (e.key === "w" || e.key === "W") {
       e.preventDefault();
-      if (app.convs.active !== null) app.chat.close(app.convs.active);
+      if (ctx.convs.active !== null) ctx.chat.close(ctx.convs.active);
     } else if (e.key === "Tab" || e.key === "PageDown" || e.key === "PageUp") {
       e.preventDefault();
-      app.convs.cycle(e.key === "PageUp" || (e.key === "Tab" && e.shiftKey) ? -1 : 1);
+      ctx.convs.cycle(e.key === "PageUp" || (e.key === "Tab" && e.shiftKey) ? -1 : 1);
     }
   };
   document.addEventListener("keydown", onKey);
   disposer.add(() => document.removeEventListener("keydown", onKey));
 
-  const joinRoom = createJoinRoom(app, disposer);
+  const joinRoom = own(createJoinRoom(ctx));
   const root = el(
     "div",
     { class: "main-screen" },
-    createStatusBanner(app, disposer),
-    createSessionRestartedNotice(app, disposer),
-    createCertificatePanel(app, disposer),
-    createInvitationsView(app, disposer),
+    own(createStatusBanner(ctx)).el,
+    own(createSessionRestartedNotice(ctx)).el,
+    own(createCertificatePanel(ctx)).el,
+    own(createInvitationsView(ctx)).el,
     el(
       "div",
       { class: "main-body" },
@@ -63,21 +74,21 @@ export function createMainScreen(app: App): Screen {
         "aside",
         { class: "sidebar" },
         header,
-        createAddContact(app, disposer),
-        createSubscriptionRequests(app, disposer),
-        joinRoom.root,
-        createRosterView(app, disposer),
-        createBookmarksView(app, disposer, joinRoom),
+        own(createAddContact(ctx)).el,
+        own(createSubscriptionRequests(ctx)).el,
+        joinRoom.el,
+        own(createRosterView(ctx)).el,
+        own(createBookmarksView(ctx, joinRoom)).el,
       ),
-      createTabsView(app, disposer),
+      own(createTabsView(ctx)).el,
     ),
-    xmlConsole.panel,
+    xmlConsole.el,
   );
   // A login that asked for the console on start: open it once online (now,
   // or when the connection gets there).
   const openConsoleIfAsked = (): void => {
-    if (app.takeConsoleOnStart()) void xmlConsole.open();
+    if (ctx.takeConsoleOnStart()) void xmlConsole.open();
   };
-  disposer.add(app.connection.changed.on(openConsoleIfAsked));
-  return { kind: "main", root, mounted: openConsoleIfAsked, dispose: () => disposer.dispose() };
+  disposer.add(ctx.connection.changed.on(openConsoleIfAsked));
+  return { kind: "main", el: root, mounted: openConsoleIfAsked, dispose: () => disposer.dispose() };
 }

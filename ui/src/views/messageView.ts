@@ -1,15 +1,29 @@
-import type { App } from "../app";
 import type { ChatMessage } from "../bindings";
-import { el, setText, type Disposer } from "../dom";
+import type { ChatController } from "../chat";
+import { Disposer, el, setText } from "../dom";
 import { onLangChange, t } from "../i18n";
-import type { MessagesChange } from "../state/conversations";
+import type { ConversationStore, MessagesChange } from "../state/conversations";
+import type { RoomStore } from "../state/rooms";
 import { relabelMessage, renderMessage } from "./messageItem";
+import type { View } from "./view";
+import { createVirtualList } from "./virtualList";
 
 /** Distance from an edge (px) that still counts as "at" it. */
 const EDGE = 40;
+/** Height of a message before it is measured (one line of text). */
+export const MESSAGE_ESTIMATE = 44;
+/** Height of the history status row before it is measured. */
+const STATUS_ESTIMATE = 28;
+/** Key of the history status row, first in the list (messages are keyed by id). */
+const STATUS_KEY = "status";
 
-export interface MessageView {
-  readonly root: HTMLOListElement;
+export interface MessageViewContext {
+  readonly convs: ConversationStore;
+  readonly rooms: Pick<RoomStore, "isMention">;
+  readonly chat: Pick<ChatController, "loadOlder">;
+}
+
+export interface MessageView extends View {
   /** The view was put back into the document. */
   attached(): void;
   /** The view is about to be taken out of the document. */
@@ -18,79 +32,93 @@ export interface MessageView {
 }
 
 /**
- * The scrollable message list of one conversation. It keeps one element per
- * message id, loads older pages when scrolled to the top (keeping the visible
- * messages in place) and sticks to the bottom when the user is there.
+ * The scrollable message list of one conversation, virtualised: only the
+ * messages in (and around) the viewport have elements, so a conversation
+ * of 100,000 loaded messages costs the DOM a screenful. The first row is
+ * the history status ("loading", "beginning of the conversation"). It
+ * loads older pages when scrolled to the top (the messages in view stay in
+ * place) and sticks to the bottom when the user is there.
  */
-export function createMessageView(app: App, peer: string, disposer: Disposer): MessageView {
-  const list = el("ol", { class: "message-list", "data-testid": "message-list", role: "log", tabindex: 0 });
+export function createMessageView(ctx: MessageViewContext, peer: string): MessageView {
+  const disposer = new Disposer();
+  const scroller = el("div", { class: "message-scroller", "data-testid": "message-list", tabindex: 0 });
+  const list = el("ol", { class: "message-list", role: "log" });
   const status = el("li", { class: "history-status", role: "status" });
-  list.append(status);
+  /** Elements of the rendered messages, by id (only those in the window). */
   const items = new Map<number, HTMLLIElement>();
   let stick = true;
   let savedTop = 0;
   let attached = false;
-  /** Messages changed while the view was not shown: rebuild on showing. */
+  /** Messages changed while the view was not shown: redraw on showing. */
   let stale = false;
 
-  const conv = () => app.convs.get(peer);
-  const render = (m: ChatMessage): HTMLLIElement => renderMessage(m, app.rooms.isMention(m));
-  const atBottom = (): boolean => list.scrollHeight - list.scrollTop - list.clientHeight < EDGE;
-  const scrollToEnd = (): void => {
-    stick = true;
-    list.scrollTop = list.scrollHeight;
-  };
+  const conv = () => ctx.convs.get(peer);
+  const messages = (): ChatMessage[] => conv()?.messages ?? [];
+  const render = (m: ChatMessage): HTMLLIElement => renderMessage(m, ctx.rooms.isMention(m));
 
-  /**
-   * Puts the message elements in conversation order (moves only what is out
-   * of place) and drops the elements of messages the conversation no longer
-   * keeps (a background tab keeps only its latest messages).
-   */
-  function sync(): void {
-    const keep = new Set((conv()?.messages ?? []).map((m) => m.id));
-    for (const [id, item] of items) {
-      if (!keep.has(id)) {
-        item.remove();
-        items.delete(id);
-      }
+  /** The row index of message `id` (after the status row), or -1. */
+  function indexOf(id: number): number {
+    const list = messages();
+    const m = conv()?.byId.get(id);
+    if (!m) return -1;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const x = list[mid]!;
+      if (x.timestamp - m.timestamp || x.id - m.id) {
+        if (x.timestamp < m.timestamp || (x.timestamp === m.timestamp && x.id < m.id)) lo = mid + 1;
+        else hi = mid;
+      } else return mid + 1;
     }
-    let cursor = status.nextSibling;
-    for (const m of conv()?.messages ?? []) {
+    return -1;
+  }
+
+  const rows = createVirtualList({
+    scroller,
+    items: list,
+    anchor: { indexOf: (key) => indexOf(Number(key)), fixedRows: 1 },
+    count: () => messages().length + 1,
+    key: (i) => (i === 0 ? STATUS_KEY : (messages()[i - 1]?.id ?? `gone-${i}`)),
+    estimate: (i) => (i === 0 ? STATUS_ESTIMATE : MESSAGE_ESTIMATE),
+    row: (i) => {
+      if (i === 0) return status;
+      const m = messages()[i - 1]!;
       let item = items.get(m.id);
       if (!item) {
         item = render(m);
         items.set(m.id, item);
       }
-      if (item === cursor) cursor = cursor.nextSibling;
-      else list.insertBefore(item, cursor);
-    }
-  }
+      return item;
+    },
+    released: (row) => {
+      const id = Number(row.dataset.id);
+      if (items.get(id) === row) items.delete(id);
+    },
+  });
+  disposer.add(() => rows.dispose());
+
+  const atBottom = (): boolean => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < EDGE;
+  const scrollToEnd = (): void => {
+    stick = true;
+    rows.scrollToEnd();
+  };
 
   function onMessages(change: MessagesChange): void {
     if (change.peer !== peer) return;
+    // Emptied to read the latest page again: where the user was is gone, the
+    // latest page is read into view from its end.
+    if (change.added.length === 0 && change.updated.length === 0) stick = true;
     // Not shown (a background tab during a flood): no DOM work now, one
-    // rebuild when it is shown.
+    // redraw when it is shown.
     if (!attached) {
       stale = true;
       return;
     }
-    const firstBefore = status.nextSibling;
-    const prevHeight = list.scrollHeight;
-    const prevTop = list.scrollTop;
-    for (const m of change.updated) {
-      const old = items.get(m.id);
-      if (!old) continue;
-      const fresh = render(m);
-      old.replaceWith(fresh);
-      items.set(m.id, fresh);
-    }
-    sync();
-    if (!attached) return;
+    // A changed message is drawn again (if it is in the window at all).
+    for (const m of change.updated) if (items.has(m.id)) items.set(m.id, render(m));
+    rows.update();
     if (stick) scrollToEnd();
-    else if (firstBefore !== null && status.nextSibling !== firstBefore) {
-      // older messages were prepended: keep what the user was reading in place
-      list.scrollTop = prevTop + (list.scrollHeight - prevHeight);
-    }
   }
 
   function renderStatus(): void {
@@ -117,52 +145,46 @@ export function createMessageView(app: App, peer: string, disposer: Disposer): M
   /** A short history shows no scrollbar, so nobody can scroll up: load more now. */
   function fillViewport(): void {
     const c = conv();
-    if (attached && c && !c.loading && !c.complete && !c.historyError && list.clientHeight > 0 && list.scrollHeight <= list.clientHeight) {
-      void app.chat.loadOlder(peer);
+    if (attached && c && !c.loading && !c.complete && !c.historyError && scroller.clientHeight > 0 && scroller.scrollHeight <= scroller.clientHeight) {
+      void ctx.chat.loadOlder(peer);
     }
   }
 
-  list.addEventListener("scroll", () => {
+  scroller.addEventListener("scroll", () => {
     stick = atBottom();
-    if (list.scrollTop < EDGE) void app.chat.loadOlder(peer);
+    if (scroller.scrollTop < EDGE) void ctx.chat.loadOlder(peer);
   });
 
-  disposer.add(app.convs.messagesChanged.on(onMessages));
-  disposer.add(app.convs.statusChanged.on(onStatus));
+  disposer.add(ctx.convs.messagesChanged.on(onMessages));
+  disposer.add(ctx.convs.statusChanged.on(onStatus));
   disposer.add(onLangChange(() => {
     renderStatus();
-    for (const m of conv()?.messages ?? []) {
+    for (const m of messages()) {
       const item = items.get(m.id);
       if (item) relabelMessage(item, m);
     }
   }));
-  sync();
   renderStatus();
 
   return {
-    root: list,
+    el: scroller,
+    dispose: () => disposer.dispose(),
     attached: () => {
       attached = true;
       if (stale) {
         stale = false;
-        for (const [id, item] of items) {
-          const m = conv()?.byId.get(id);
-          if (m) {
-            const fresh = render(m);
-            item.replaceWith(fresh);
-            items.set(id, fresh);
-          }
-        }
-        sync();
+        // Messages may have changed meanwhile: draw the window afresh.
+        items.clear();
         renderStatus();
       }
+      rows.refresh();
       if (stick) scrollToEnd();
-      else list.scrollTop = savedTop;
+      else scroller.scrollTop = savedTop;
       fillViewport();
     },
     detaching: () => {
       attached = false;
-      savedTop = list.scrollTop;
+      savedTop = scroller.scrollTop;
     },
     scrollToEnd,
   };

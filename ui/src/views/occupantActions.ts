@@ -1,13 +1,21 @@
-import type { App } from "../app";
 import type { Occupant } from "../bindings";
-import { el, setHidden, setText, type Disposer } from "../dom";
+import type { ChatController } from "../chat";
+import { Disposer, el, setHidden, setText } from "../dom";
 import { onLangChange, t, tx, type Key } from "../i18n";
 import { bareJid, isBareJid } from "../jid";
 import { isAffiliationAction, moderation, occupantActions, type OccupantAction } from "../state/permissions";
+import type { RoomAdminController } from "../roomAdmin";
+import type { RoomStore } from "../state/rooms";
 import { errorLine, field, PLAIN_TEXT, uniqueInput } from "./formFields";
+import type { View } from "./view";
 
-export interface OccupantMenu {
-  readonly root: HTMLElement;
+export interface OccupantMenuContext {
+  readonly rooms: RoomStore;
+  readonly chat: Pick<ChatController, "open">;
+  readonly roomAdmin: Pick<RoomAdminController, "moderate">;
+}
+
+export interface OccupantMenu extends View {
   /** Shows what we may do to `nick`; focus returns to `from` when it closes. */
   open(nick: string, from: HTMLElement | null): void;
   close(): void;
@@ -34,7 +42,8 @@ const LABELS: Record<OccupantAction, Key> = {
  * affiliation change needs one the room does not show); the room's
  * refusal is shown as text.
  */
-export function createOccupantMenu(app: App, room: string, disposer: Disposer): OccupantMenu {
+export function createOccupantMenu(ctx: OccupantMenuContext, room: string): OccupantMenu {
+  const disposer = new Disposer();
   const title = el("h4", { class: "occupant-menu-title" });
   const actions = el("div", { class: "occupant-menu-actions", role: "menu" });
   const prompt = el("p", { class: "occupant-menu-prompt" });
@@ -53,9 +62,9 @@ export function createOccupantMenu(app: App, room: string, disposer: Disposer): 
   let returnTo: HTMLElement | null = null;
   let busy = false;
 
-  const occupant = (nick: string): Occupant | undefined => app.rooms.get(room)?.occupants.get(nick);
+  const occupant = (nick: string): Occupant | undefined => ctx.rooms.get(room)?.occupants.get(nick);
   const self = (): Occupant | undefined => {
-    const r = app.rooms.get(room);
+    const r = ctx.rooms.get(room);
     return r ? r.occupants.get(r.nick) : undefined;
   };
 
@@ -81,7 +90,7 @@ export function createOccupantMenu(app: App, room: string, disposer: Disposer): 
     if (!o) return;
     if (action === "message") {
       hide(false);
-      app.chat.open(`${room}/${o.nick}`, true);
+      ctx.chat.open(`${room}/${o.nick}`, true);
       document.querySelector<HTMLElement>('[data-testid="composer-input"]')?.focus();
       return;
     }
@@ -126,7 +135,7 @@ export function createOccupantMenu(app: App, room: string, disposer: Disposer): 
     error.show(null);
     busy = true;
     confirm.disabled = true;
-    const refused = await app.roomAdmin.moderate(moderation(room, chosen, o, realJid, why === "" ? null : why));
+    const refused = await ctx.roomAdmin.moderate(moderation(room, chosen, o, realJid, why === "" ? null : why));
     busy = false;
     confirm.disabled = false;
     if (refused) error.show({ error: refused });
@@ -164,7 +173,7 @@ export function createOccupantMenu(app: App, room: string, disposer: Disposer): 
     }
   });
   // Our role or theirs may change while the menu is open: offer what is allowed now.
-  disposer.add(app.rooms.occupantsChanged.on((c) => {
+  disposer.add(ctx.rooms.occupantsChanged.on((c) => {
     if (c.room !== room || target === null || chosen !== null) return;
     renderActions();
   }));
@@ -175,7 +184,8 @@ export function createOccupantMenu(app: App, room: string, disposer: Disposer): 
   }));
 
   return {
-    root,
+    el: root,
+    dispose: () => disposer.dispose(),
     open(nick, from) {
       if (busy) return;
       hide(false);

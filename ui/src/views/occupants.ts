@@ -1,16 +1,14 @@
-import type { App } from "../app";
 import type { Occupant, Role } from "../bindings";
-import { el, setText, type Disposer } from "../dom";
+import type { ChatController } from "../chat";
+import { Disposer, el, setText } from "../dom";
 import { onLangChange, t, tattr, tx } from "../i18n";
-import type { OccupantChange } from "../state/rooms";
-import { createOccupantMenu } from "./occupantActions";
+import type { OccupantChange, RoomStore } from "../state/rooms";
+import { createOccupantMenu, type OccupantMenuContext } from "./occupantActions";
+import { adopt, type View } from "./view";
+import { createVirtualList } from "./virtualList";
 
 /** Height of every row, header rows included; must match `.occupants-list > li` in styles.css. */
 export const OCCUPANT_ROW_HEIGHT = 34;
-/** Rows rendered above and below the visible ones, so scrolling does not show gaps. */
-const OVERSCAN = 8;
-/** Before layout (inactive tab, jsdom) the viewport has no height: assume a tall one. */
-const FALLBACK_HEIGHT = 640;
 const SECTIONS: readonly Role[] = ["moderator", "participant", "visitor", "none"];
 
 const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
@@ -103,19 +101,28 @@ function createHeader(role: Role): Header {
   return { el: root, label, count };
 }
 
-export interface OccupantsPanel {
-  readonly root: HTMLElement;
+export type OccupantsContext = OccupantMenuContext & {
+  readonly rooms: RoomStore;
+  readonly chat: Pick<ChatController, "open">;
+};
+
+export interface OccupantsPanel extends View {
   /** The panel is in the document again: measure and fill the viewport. */
   refresh(): void;
 }
 
+/** One row of the flat list: a role's header, or an occupant with their place among all occupants. */
+type Entry = { role: Role } | { nick: string; pos: number };
+
 /**
  * The occupants of a room, grouped by role and sorted by nick, as a
- * virtualised list: a spacer gives the scroll height of every row, and only
- * the rows in (and just around) the viewport exist. An occupant change
- * updates that occupant's row; the other rendered rows stay the same nodes.
+ * virtualised list: only the rows in (and just around) the viewport exist.
+ * An occupant change updates that occupant's row; the other rendered rows
+ * stay the same nodes, and rows that scroll out are reused for the ones
+ * that scroll in.
  */
-export function createOccupantsPanel(app: App, room: string, disposer: Disposer): OccupantsPanel {
+export function createOccupantsPanel(ctx: OccupantsContext, room: string): OccupantsPanel {
+  const disposer = new Disposer();
   /** Nicks per role, sorted. */
   const sections = new Map<Role, string[]>(SECTIONS.map((r) => [r, []]));
   /** The section each nick is filed under (its role when last placed). */
@@ -124,14 +131,15 @@ export function createOccupantsPanel(app: App, room: string, disposer: Disposer)
   const headers = new Map<Role, Header>();
   /** Rows that left the viewport, reused for the ones that enter it. */
   const spare: Row[] = [];
+  /** Nicks whose rows are refilled by the next redraw; null = all of them. */
+  let dirty: ReadonlySet<string> | null = null;
 
   const list = el("ul", { class: "occupants-list", role: "list" });
-  const spacer = el("div", { class: "occupants-spacer" }, list);
-  const viewport = el("div", { class: "occupants-viewport", tabindex: -1 }, spacer);
+  const viewport = el("div", { class: "occupants-viewport", tabindex: -1 });
   const count = el("span", { class: "occupants-count", "data-testid": "occupants-count" });
 
-  const occupants = () => app.rooms.get(room)?.occupants;
-  const ownNick = () => app.rooms.get(room)?.nick ?? null;
+  const occupants = () => ctx.rooms.get(room)?.occupants;
+  const ownNick = () => ctx.rooms.get(room)?.nick ?? null;
 
   function file(nick: string, role: Role): void {
     const list = sections.get(role)!;
@@ -170,88 +178,83 @@ export function createOccupantsPanel(app: App, room: string, disposer: Disposer)
     return n;
   }
 
-  /** Renders the rows in view. Rows of nicks in `dirty` are refilled; other kept rows are left alone. */
-  function render(dirty: ReadonlySet<string> | null = null): void {
-    const all = occupants();
-    const size = all?.size ?? 0;
-    setText(count, t("occupants.count", { count: size }));
-    const n = total();
-    // Sizes are data, not style rules: set through the CSSOM, which the
-    // strict CSP (style-src 'self') allows, unlike style attributes.
-    spacer.style.height = `${n * OCCUPANT_ROW_HEIGHT}px`;
-    const height = viewport.clientHeight > 0 ? viewport.clientHeight : FALLBACK_HEIGHT;
-    const first = Math.max(0, Math.floor(viewport.scrollTop / OCCUPANT_ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(n, Math.ceil((viewport.scrollTop + height) / OCCUPANT_ROW_HEIGHT) + OVERSCAN);
-    list.style.transform = `translateY(${first * OCCUPANT_ROW_HEIGHT}px)`;
-
-    // What belongs in [first, last), in order.
-    const wanted: Array<Role | { nick: string; pos: number }> = [];
-    let index = 0;
+  /** What row `index` of the flat list shows. */
+  function entry(index: number): Entry {
+    let start = 0;
     let pos = 0;
     for (const role of SECTIONS) {
       const nicks = sections.get(role)!;
       if (nicks.length === 0) continue;
-      const end = index + nicks.length + 1;
-      if (end > first && index < last) {
-        if (index >= first) wanted.push(role);
-        const from = Math.max(0, first - index - 1);
-        const to = Math.min(nicks.length, last - index - 1);
-        for (let i = from; i < to; i++) wanted.push({ nick: nicks[i]!, pos: pos + i + 1 });
-      }
-      index = end;
+      if (index === start) return { role };
+      if (index <= start + nicks.length) return { nick: nicks[index - start - 1]!, pos: pos + index - start };
+      start += nicks.length + 1;
       pos += nicks.length;
-      if (index >= last) break;
     }
+    throw new RangeError(`no occupant row ${index}`);
+  }
 
-    const keepNicks = new Set<string>();
-    const keepRoles = new Set<Role>();
-    for (const w of wanted) {
-      if (typeof w === "string") keepRoles.add(w);
-      else keepNicks.add(w.nick);
+  function headerRow(role: Role): HTMLLIElement {
+    let header = headers.get(role);
+    if (!header) {
+      header = createHeader(role);
+      headers.set(role, header);
     }
-    for (const [nick, row] of rows) {
-      if (keepNicks.has(nick)) continue;
-      row.el.remove();
-      rows.delete(nick);
-      spare.push(row);
-    }
-    for (const [role, header] of headers) {
-      if (keepRoles.has(role)) continue;
-      header.el.remove();
-      headers.delete(role);
-    }
+    setText(header.count, String(sections.get(role)!.length));
+    return header.el;
+  }
 
-    const self = ownNick();
-    let cursor = list.firstChild;
-    for (const w of wanted) {
-      let node: HTMLLIElement;
-      if (typeof w === "string") {
-        let header = headers.get(w);
-        if (!header) {
-          header = createHeader(w);
-          headers.set(w, header);
-        }
-        setText(header.count, String(sections.get(w)!.length));
-        node = header.el;
-      } else {
-        let row = rows.get(w.nick);
-        const o = all?.get(w.nick);
-        if (!row) {
-          row = spare.pop() ?? createRow();
-          rows.set(w.nick, row);
-          if (o) fillRow(row, o, w.nick === self, size, w.pos);
-        } else if (o && (dirty === null || dirty.has(w.nick))) {
-          fillRow(row, o, w.nick === self, size, w.pos);
-        } else {
-          // Someone above arrived or left: only the position changes.
-          if (row.el.getAttribute("aria-posinset") !== String(w.pos)) row.el.setAttribute("aria-posinset", String(w.pos));
-          if (row.el.getAttribute("aria-setsize") !== String(size)) row.el.setAttribute("aria-setsize", String(size));
-        }
-        node = row.el;
+  function occupantRow(nick: string, pos: number): HTMLLIElement {
+    const size = occupants()?.size ?? 0;
+    const o = occupants()?.get(nick);
+    let row = rows.get(nick);
+    if (!row) {
+      row = spare.pop() ?? createRow();
+      rows.set(nick, row);
+      if (o) fillRow(row, o, nick === ownNick(), size, pos);
+    } else if (o && (dirty === null || dirty.has(nick))) {
+      fillRow(row, o, nick === ownNick(), size, pos);
+    } else {
+      // Someone above arrived or left: only the position changes.
+      if (row.el.getAttribute("aria-posinset") !== String(pos)) row.el.setAttribute("aria-posinset", String(pos));
+      if (row.el.getAttribute("aria-setsize") !== String(size)) row.el.setAttribute("aria-setsize", String(size));
+    }
+    return row.el;
+  }
+
+  const inView = createVirtualList({
+    scroller: viewport,
+    items: list,
+    fixedSize: true,
+    count: total,
+    estimate: () => OCCUPANT_ROW_HEIGHT,
+    key: (i) => {
+      const e = entry(i);
+      return "role" in e ? `role:${e.role}` : `nick:${e.nick}`;
+    },
+    row: (i) => {
+      const e = entry(i);
+      return "role" in e ? headerRow(e.role) : occupantRow(e.nick, e.pos);
+    },
+    released: (node) => {
+      const nick = node.dataset.nick;
+      const row = nick === undefined ? undefined : rows.get(nick);
+      if (row && row.el === node) {
+        rows.delete(nick!);
+        spare.push(row);
+      } else if (node.dataset.role !== undefined && node.classList.contains("occupant-group")) {
+        headers.delete(node.dataset.role as Role);
       }
-      if (node === cursor) cursor = cursor.nextSibling;
-      else list.insertBefore(node, cursor);
-    }
+    },
+  });
+  disposer.add(() => inView.dispose());
+
+  /** Redraws the window. Rows of nicks in `changed` are refilled (null: every row). */
+  function render(changed: ReadonlySet<string> | null = null): void {
+    setText(count, t("occupants.count", { count: occupants()?.size ?? 0 }));
+    dirty = changed;
+    inView.update();
+    // Rows drawn later (scrolling) are new or reused: they are filled anyway.
+    dirty = new Set();
   }
 
   function onChange(change: OccupantChange): void {
@@ -279,11 +282,11 @@ export function createOccupantsPanel(app: App, room: string, disposer: Disposer)
     const row = target instanceof Element ? target.closest<HTMLElement>('[data-testid="occupant-row"]') : null;
     const nick = row?.dataset.nick;
     if (nick === undefined || nick === ownNick()) return;
-    app.chat.open(`${room}/${nick}`, true);
+    ctx.chat.open(`${room}/${nick}`, true);
     document.querySelector<HTMLElement>('[data-testid="composer-input"]')?.focus();
   }
 
-  const menu = createOccupantMenu(app, room, disposer);
+  const menu = adopt(disposer, createOccupantMenu(ctx, room));
   /** The actions menu of the row `target` is in (not for our own row). */
   function openMenu(target: EventTarget | null): boolean {
     const row = target instanceof Element ? target.closest<HTMLElement>('[data-testid="occupant-row"]') : null;
@@ -310,14 +313,8 @@ export function createOccupantsPanel(app: App, room: string, disposer: Disposer)
       openPrivate(e.target);
     }
   });
-  viewport.addEventListener("scroll", () => render(new Set()), { passive: true });
-  if (typeof ResizeObserver !== "undefined") {
-    const observer = new ResizeObserver(() => render(new Set()));
-    observer.observe(viewport);
-    disposer.add(() => observer.disconnect());
-  }
-  disposer.add(app.rooms.occupantsChanged.on(onChange));
-  disposer.add(app.rooms.changed.on((r) => {
+  disposer.add(ctx.rooms.occupantsChanged.on(onChange));
+  disposer.add(ctx.rooms.changed.on((r) => {
     if (r === room) render(); // our nick may have changed: refill the rows in view
   }));
   disposer.add(onLangChange(() => {
@@ -331,8 +328,8 @@ export function createOccupantsPanel(app: App, room: string, disposer: Disposer)
     "aside",
     { class: "occupants", "data-testid": "occupants", ...tattr("aria-label", "occupants.label") },
     el("div", { class: "occupants-header" }, tx("h3", "occupants.label", { class: "occupants-title" }), count),
-    menu.root,
+    menu.el,
     viewport,
   );
-  return { root, refresh: () => render(new Set()) };
+  return { el: root, refresh: () => inView.refresh(), dispose: () => disposer.dispose() };
 }

@@ -1,12 +1,16 @@
-import type { App } from "../app";
 import type { PresenceShow } from "../bindings";
 import { el, setHidden } from "../dom";
 import { t, tattr, tx } from "../i18n";
+import { staticView, type Calls, type View } from "./view";
+
+export interface PresenceSelectorContext {
+  readonly backend: Calls<"set_presence">;
+}
 
 const SHOWS: readonly PresenceShow[] = ["available", "chat", "away", "xa", "dnd"];
 
 /** Own availability <select> plus status message; each change calls set_presence. */
-export function createPresenceSelector(app: App): HTMLElement {
+export function createPresenceSelector(ctx: PresenceSelectorContext): View {
   const show = el(
     "select",
     { id: "presence-show", "data-testid": "presence-show", class: "presence-show" },
@@ -26,7 +30,7 @@ export function createPresenceSelector(app: App): HTMLElement {
     lastSent = value;
     show.dataset.show = value.show;
     try {
-      await app.backend.invoke("set_presence", {
+      await ctx.backend.invoke("set_presence", {
         args: { show: value.show as PresenceShow, status: value.status === "" ? null : value.status },
       });
       setHidden(error, true);
@@ -42,7 +46,7 @@ export function createPresenceSelector(app: App): HTMLElement {
   });
   show.dataset.show = "available";
 
-  return el(
+  const root = el(
     "div",
     { class: "presence-selector" },
     tx("label", "presence.show", { for: "presence-show", class: "visually-hidden" }),
@@ -51,4 +55,5 @@ export function createPresenceSelector(app: App): HTMLElement {
     status,
     error,
   );
+  return staticView(root);
 }

@@ -1,14 +1,18 @@
 // The room address and nickname fields of the forms that enter a room by
 // its address ("join room", "create room": creating is joining a room that
 // does not exist yet), with their check and the nickname they start with.
-import type { App } from "../app";
+import type { ConnectionStore } from "../state/connection";
 import { tattr, type Key } from "../i18n";
 import { isBareJid, localPart } from "../jid";
 import { field, input, PLAIN_TEXT, type ErrorLine } from "./formFields";
 
+export interface RoomAddressContext {
+  readonly connection: ConnectionStore;
+}
+
 /** Our default nickname: the local part of our own address. */
-function defaultNick(app: App): string {
-  return localPart(app.connection.ownJid);
+function defaultNick(ctx: RoomAddressContext): string {
+  return localPart(ctx.connection.ownJid);
 }
 
 export interface RoomAddressOptions {
@@ -34,7 +38,7 @@ export interface RoomAddressFields {
   read(error: ErrorLine): { room: string; nick: string } | null;
 }
 
-export function createRoomAddressFields(app: App, options: RoomAddressOptions): RoomAddressFields {
+export function createRoomAddressFields(ctx: RoomAddressContext, options: RoomAddressOptions): RoomAddressFields {
   const makeInput = options.makeInput ?? input;
   const address = makeInput(options.addressId, { ...PLAIN_TEXT, ...tattr("placeholder", "joinRoom.addressPlaceholder") });
   const nick = makeInput(options.nickId, PLAIN_TEXT);
@@ -43,7 +47,7 @@ export function createRoomAddressFields(app: App, options: RoomAddressOptions): 
     nick,
     nodes: [field(options.addressLabel, address), field("joinRoom.nick", nick)],
     prepare() {
-      if (nick.value.trim() === "") nick.value = defaultNick(app);
+      if (nick.value.trim() === "") nick.value = defaultNick(ctx);
       address.focus();
     },
     read(error) {

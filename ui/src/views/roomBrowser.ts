@@ -1,15 +1,28 @@
-import type { App } from "../app";
 import type { RoomListing } from "../bindings";
-import { el, setHidden, type Disposer } from "../dom";
+import { Disposer, el, setHidden } from "../dom";
 import { onLangChange, t, tattr, tx } from "../i18n";
 import { localPart } from "../jid";
 import { errorLine, field, PLAIN_TEXT, uniqueInput } from "./formFields";
-import type { JoinRoomBox } from "./joinRoom";
-import { createRoomCreate } from "./roomCreate";
+import type { RoomAdminController } from "../roomAdmin";
+import { createRoomCreate, type RoomCreateContext } from "./roomCreate";
+import { adopt, type View } from "./view";
 
-export interface RoomBrowser {
+export type RoomBrowserContext = RoomCreateContext & {
+  readonly roomAdmin: Pick<RoomAdminController, "listRooms" | "requestSettings">;
+};
+
+/** Where a room picked in the list is joined (the join form). */
+export interface ListedRoomJoin {
+  /**
+   * Joins `room` at once with `nick`, or, when it wants a password, opens
+   * the form filled in for it to be typed.
+   */
+  joinListed(room: string, nick: string, needsPassword: boolean): void;
+}
+
+/** The dialog (`el`) and the button that opens it. */
+export interface RoomBrowser extends View {
   readonly open: HTMLButtonElement;
-  readonly dialog: HTMLElement;
 }
 
 /**
@@ -17,7 +30,8 @@ export interface RoomBrowser {
  * unless one is typed), a page at a time ("More" asks for the next one).
  * Clicking a room joins it through the join form; "Create room" is here too.
  */
-export function createRoomBrowser(app: App, disposer: Disposer, joinBox: JoinRoomBox): RoomBrowser {
+export function createRoomBrowser(ctx: RoomBrowserContext, joinBox: ListedRoomJoin): RoomBrowser {
+  const disposer = new Disposer();
   const open = tx("button", "roomBrowser.open", { type: "button", class: "room-browser-open", "data-testid": "room-browser-open", "aria-expanded": "false" });
   const service = uniqueInput("room-browser-service", { ...PLAIN_TEXT, ...tattr("placeholder", "roomBrowser.serviceAutomatic") });
   const list = el("ul", { class: "room-browser-list", "data-testid": "room-browser-list" });
@@ -28,7 +42,7 @@ export function createRoomBrowser(app: App, disposer: Disposer, joinBox: JoinRoo
   const close = el("button", { type: "button", class: "dialog-close", "data-testid": "room-browser-close", ...tattr("aria-label", "roomBrowser.close"), ...tattr("title", "roomBrowser.close") }, "×");
   const list_ = tx("button", "roomBrowser.list", { type: "submit", "data-testid": "room-browser-list-button" });
   const serviceForm = el("form", { class: "room-browser-service", novalidate: true }, field("roomBrowser.service", service), list_);
-  const create = createRoomCreate(app, disposer, () => hide());
+  const create = adopt(disposer, createRoomCreate(ctx, () => hide()));
   const titleId = `${service.id}-title`;
   const dialog = el(
     "section",
@@ -40,7 +54,7 @@ export function createRoomBrowser(app: App, disposer: Disposer, joinBox: JoinRoo
     empty,
     loading,
     more,
-    create.root,
+    create.el,
   );
 
   let next: string | null = null;
@@ -60,7 +74,7 @@ export function createRoomBrowser(app: App, disposer: Disposer, joinBox: JoinRoo
     setHidden(empty, true);
     setHidden(loading, false);
     dialog.setAttribute("aria-busy", "true");
-    const page = await app.roomAdmin.listRooms(serviceValue(), reset ? null : next);
+    const page = await ctx.roomAdmin.listRooms(serviceValue(), reset ? null : next);
     if (mine !== generation) return;
     setHidden(loading, true);
     dialog.removeAttribute("aria-busy");
@@ -93,7 +107,7 @@ export function createRoomBrowser(app: App, disposer: Disposer, joinBox: JoinRoo
     );
     button.addEventListener("click", () => {
       hide();
-      joinBox.joinListed(r.jid, localPart(app.connection.ownJid), r.passwordProtected);
+      joinBox.joinListed(r.jid, localPart(ctx.connection.ownJid), r.passwordProtected);
     });
     return el("li", { "data-testid": "room-browser-row", "data-jid": r.jid }, button);
   }
@@ -133,5 +147,5 @@ export function createRoomBrowser(app: App, disposer: Disposer, joinBox: JoinRoo
   disposer.add(onLangChange(() => {
     for (const node of list.querySelectorAll<HTMLElement>("[data-count]")) node.textContent = t("roomBrowser.occupants", { count: node.dataset.count ?? "" });
   }));
-  return { open, dialog };
+  return { el: dialog, open, dispose: () => disposer.dispose() };
 }

@@ -1,11 +1,17 @@
-import type { App } from "../app";
-import { el, setHidden, type Disposer } from "../dom";
+import { Disposer, el, setHidden } from "../dom";
 import { retranslate, tx } from "../i18n";
 import { checkboxField, errorLine, uniqueInput } from "./formFields";
-import { createRoomAddressFields } from "./roomAddressFields";
+import type { RoomAdminController } from "../roomAdmin";
+import type { RoomController } from "../rooms";
+import { createRoomAddressFields, type RoomAddressContext } from "./roomAddressFields";
+import type { View } from "./view";
 
-export interface RoomCreate {
-  readonly root: HTMLElement;
+export type RoomCreateContext = RoomAddressContext & {
+  readonly roomActions: Pick<RoomController, "join">;
+  readonly roomAdmin: Pick<RoomAdminController, "requestSettings">;
+};
+
+export interface RoomCreate extends View {
   reset(): void;
 }
 
@@ -14,9 +20,10 @@ export interface RoomCreate {
  * backend takes the default configuration); "configure after creating"
  * then opens the new room's settings on its configuration.
  */
-export function createRoomCreate(app: App, disposer: Disposer, done: () => void): RoomCreate {
+export function createRoomCreate(ctx: RoomCreateContext, done: () => void): RoomCreate {
+  const disposer = new Disposer();
   const open = tx("button", "roomCreate.open", { type: "button", class: "room-create-open", "data-testid": "room-create-open", "aria-expanded": "false" });
-  const fields = createRoomAddressFields(app, {
+  const fields = createRoomAddressFields(ctx, {
     addressId: "room-create-address",
     nickId: "room-create-nick",
     addressLabel: "roomCreate.address",
@@ -55,7 +62,7 @@ export function createRoomCreate(app: App, disposer: Disposer, done: () => void)
     busy = true;
     submit.disabled = true;
     retranslate(submit, "roomCreate.creating");
-    const refused = await app.roomActions.join(entry.room, entry.nick, null);
+    const refused = await ctx.roomActions.join(entry.room, entry.nick, null);
     busy = false;
     submit.disabled = false;
     retranslate(submit, "roomCreate.submit");
@@ -63,12 +70,13 @@ export function createRoomCreate(app: App, disposer: Disposer, done: () => void)
       error.show({ error: refused });
       return;
     }
-    if (configure.checked) app.roomAdmin.requestSettings(entry.room);
+    if (configure.checked) ctx.roomAdmin.requestSettings(entry.room);
     done();
   }
 
   return {
-    root: el("div", { class: "room-create-box" }, open, form),
+    el: el("div", { class: "room-create-box" }, open, form),
+    dispose: () => disposer.dispose(),
     reset() {
       if (busy) return;
       form.reset();

@@ -1,12 +1,23 @@
-import type { App } from "../app";
 import type { IpcError } from "../bindings";
-import { el, setHidden, setText, type Disposer } from "../dom";
+import { Disposer, el, setHidden, setText } from "../dom";
 import { refusalNodes } from "../errors";
 import { onLangChange, retranslate, t, tattr, tx, type Key } from "../i18n";
+import type { RoomAdminController } from "../roomAdmin";
+import type { RoomController } from "../rooms";
+import type { BookmarkStore } from "../state/bookmarks";
 import { canAdminister } from "../state/permissions";
-import { createBookmarkForm } from "./bookmarkForm";
-import { createInviteForm } from "./inviteForm";
-import { createRoomSettings } from "./roomSettings";
+import type { RoomStore } from "../state/rooms";
+import { createBookmarkForm, type BookmarkFormContext } from "./bookmarkForm";
+import { createInviteForm, type InviteFormContext } from "./inviteForm";
+import { createRoomSettings, type RoomSettingsContext } from "./roomSettings";
+import { adopt, viewOf, type View } from "./view";
+
+export type RoomHeaderContext = BookmarkFormContext & InviteFormContext & RoomSettingsContext & {
+  readonly rooms: RoomStore;
+  readonly bookmarks: BookmarkStore;
+  readonly roomActions: Pick<RoomController, "setSubject" | "changeNick" | "leave" | "rejoin">;
+  readonly roomAdmin: Pick<RoomAdminController, "invite" | "config" | "configure" | "destroy" | "affiliations" | "moderate" | "takeSettingsRequest" | "settingsRequested">;
+};
 
 /** A value shown as a button that turns into an input when clicked (Enter saves, Escape cancels). */
 interface InlineEdit {
@@ -63,8 +74,9 @@ function inlineEdit(
  * subject (click to change), what the room refused while we stay in it
  * (room-problem) and, once we were thrown out, why and "Join again".
  */
-export function createRoomHeader(app: App, room: string, disposer: Disposer): HTMLElement {
-  const info = () => app.rooms.get(room);
+export function createRoomHeader(ctx: RoomHeaderContext, room: string): View {
+  const disposer = new Disposer();
+  const info = () => ctx.rooms.get(room);
   let problem: { key: Key; error: IpcError } | null = null;
   const error = el("div", { class: "room-error", role: "alert", "data-testid": "room-error", hidden: true });
   const renderError = (): void => {
@@ -73,7 +85,7 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
   };
   /** Runs an action; its refusal goes to the error line. Resolves true when it was done. */
   const attempt = async (key: Key, action: Promise<IpcError | null>): Promise<boolean> => {
-    app.rooms.setProblem(room, null); // a new action: the room's last refusal is old news
+    ctx.rooms.setProblem(room, null); // a new action: the room's last refusal is old news
     problem = null;
     renderError();
     const refused = await action;
@@ -83,10 +95,10 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
   };
 
   const subject = inlineEdit("room-subject", "room.subject", () => info()?.subject ?? "", (text) =>
-    attempt("room.subjectError", app.roomActions.setSubject(room, text)),
+    attempt("room.subjectError", ctx.roomActions.setSubject(room, text)),
   );
   const nick = inlineEdit("room-nick-change", "room.changeNick", () => info()?.nick ?? "", (text) =>
-    text === "" || text === info()?.nick ? Promise.resolve(true) : attempt("room.nickError", app.roomActions.changeNick(room, text)),
+    text === "" || text === info()?.nick ? Promise.resolve(true) : attempt("room.nickError", ctx.roomActions.changeNick(room, text)),
   );
   subject.button.setAttribute("data-i18n-title", "room.editSubject");
   subject.button.title = t("room.editSubject");
@@ -96,34 +108,34 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
   const leave = tx("button", "room.leave", { type: "button", class: "room-leave", "data-testid": "room-leave" });
   leave.addEventListener("click", () => {
     leave.disabled = true;
-    void attempt("room.leaveError", app.roomActions.leave(room)).finally(() => {
+    void attempt("room.leaveError", ctx.roomActions.leave(room)).finally(() => {
       leave.disabled = false;
     });
   });
 
   // Bookmark this room, or edit its bookmark (a form of its own under the title).
   const bookmarkButton = tx("button", "room.bookmark", { type: "button", class: "room-bookmark", "data-testid": "room-bookmark", "aria-expanded": "false" });
-  const bookmarkForm = createBookmarkForm(app, disposer, () => {
+  const bookmarkForm = adopt(disposer, createBookmarkForm(ctx, () => {
     bookmarkButton.setAttribute("aria-expanded", "false");
     bookmarkButton.focus();
-  });
+  }));
   bookmarkButton.addEventListener("click", () => {
-    if (!bookmarkForm.root.hidden) {
+    if (!bookmarkForm.el.hidden) {
       bookmarkForm.close();
       return;
     }
-    const existing = app.bookmarks.get(room) ?? null;
+    const existing = ctx.bookmarks.get(room) ?? null;
     bookmarkForm.open({ jid: room, existing, nick: info()?.nick ?? "" });
     bookmarkButton.setAttribute("aria-expanded", "true");
   });
   // Invite someone (a form of its own, like the bookmark's).
   const inviteButton = tx("button", "room.invite", { type: "button", class: "room-invite", "data-testid": "room-invite", "aria-expanded": "false" });
-  const inviteForm = createInviteForm(app, room, disposer, () => {
+  const inviteForm = adopt(disposer, createInviteForm(ctx, room, () => {
     inviteButton.setAttribute("aria-expanded", "false");
     inviteButton.focus();
-  });
+  }));
   inviteButton.addEventListener("click", () => {
-    if (!inviteForm.root.hidden) {
+    if (!inviteForm.el.hidden) {
       inviteForm.close();
       return;
     }
@@ -133,10 +145,10 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
 
   // Room settings, for its owners and admins.
   const settingsButton = tx("button", "room.settings", { type: "button", class: "room-settings-open", "data-testid": "room-settings", "aria-expanded": "false", hidden: true });
-  const settings = createRoomSettings(app, room, disposer, () => {
+  const settings = adopt(disposer, createRoomSettings(ctx, room, () => {
     settingsButton.setAttribute("aria-expanded", "false");
     if (!settingsButton.hidden) settingsButton.focus();
-  });
+  }));
   const self = () => {
     const r = info();
     return r ? r.occupants.get(r.nick) : undefined;
@@ -152,23 +164,23 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
   const renderSettings = (): void => {
     setHidden(settingsButton, !((info()?.joined ?? false) && canAdminister(self())));
   };
-  disposer.add(app.rooms.occupantsChanged.on((c) => {
+  disposer.add(ctx.rooms.occupantsChanged.on((c) => {
     if (c.room === room) renderSettings();
   }));
   // A room we just created "to configure" (we own it, whatever the occupant list says yet).
   const takeRequest = (): void => {
-    if (app.roomAdmin.takeSettingsRequest(room)) openSettings(true);
+    if (ctx.roomAdmin.takeSettingsRequest(room)) openSettings(true);
   };
-  disposer.add(app.roomAdmin.settingsRequested.on((r) => {
+  disposer.add(ctx.roomAdmin.settingsRequested.on((r) => {
     if (r === room) takeRequest();
   }));
 
   const renderBookmark = (): void => {
-    const bookmarked = app.bookmarks.get(room) !== undefined;
+    const bookmarked = ctx.bookmarks.get(room) !== undefined;
     retranslate(bookmarkButton, bookmarked ? "room.editBookmark" : "room.bookmark");
     bookmarkButton.classList.toggle("bookmarked", bookmarked);
   };
-  disposer.add(app.bookmarks.changed.on(renderBookmark));
+  disposer.add(ctx.bookmarks.changed.on(renderBookmark));
   renderBookmark();
 
   // What the room refused while we stay in it, e.g. a nickname that is taken.
@@ -178,14 +190,14 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
     { type: "button", class: "room-problem-dismiss", "data-testid": "room-problem-dismiss", ...tattr("aria-label", "status.dismiss"), ...tattr("title", "status.dismiss") },
     "×",
   );
-  dismissProblem.addEventListener("click", () => app.rooms.setProblem(room, null));
+  dismissProblem.addEventListener("click", () => ctx.rooms.setProblem(room, null));
   const roomProblem = el("div", { class: "room-problem", role: "alert", "data-testid": "room-problem", hidden: true }, roomProblemText, dismissProblem);
 
   const leftReason = el("span", { class: "room-left-reason", "data-testid": "room-left-reason" });
   const rejoin = tx("button", "room.rejoin", { type: "button", class: "primary", "data-testid": "room-rejoin" });
   rejoin.addEventListener("click", () => {
     rejoin.disabled = true;
-    void attempt("room.rejoinError", app.roomActions.rejoin(room)).finally(() => {
+    void attempt("room.rejoinError", ctx.roomActions.rejoin(room)).finally(() => {
       rejoin.disabled = false;
     });
   });
@@ -217,7 +229,7 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
     renderSettings();
   };
 
-  disposer.add(app.rooms.changed.on((r) => {
+  disposer.add(ctx.rooms.changed.on((r) => {
     if (r === room) render();
   }));
   disposer.add(onLangChange(() => {
@@ -227,7 +239,7 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
   render();
   takeRequest();
 
-  return el(
+  const root = el(
     "header",
     { class: "conversation-header room-header" },
     el(
@@ -241,12 +253,13 @@ export function createRoomHeader(app: App, room: string, disposer: Disposer): HT
       bookmarkButton,
       leave,
     ),
-    bookmarkForm.root,
-    inviteForm.root,
-    settings.root,
+    bookmarkForm.el,
+    inviteForm.el,
+    settings.el,
     el("div", { class: "room-subject-row" }, subject.button, subject.input),
     roomProblem,
     leftNotice,
     error,
   );
+  return viewOf(root, disposer);
 }

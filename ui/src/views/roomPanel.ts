@@ -1,22 +1,27 @@
-import type { App } from "../app";
 import { Disposer, el, setHidden } from "../dom";
-import { createComposer } from "./composer";
-import { createSendError, type ConversationPanel } from "./conversation";
-import { createMessageView } from "./messageView";
-import { createOccupantsPanel } from "./occupants";
-import { createRoomHeader } from "./roomHeader";
+import type { RoomStore } from "../state/rooms";
+import { createComposer, type ComposerContext } from "./composer";
+import { createSendError, type ConversationPanel, type SendErrorContext } from "./conversation";
+import { createMessageView, type MessageViewContext } from "./messageView";
+import { createOccupantsPanel, type OccupantsContext } from "./occupants";
+import { createRoomHeader, type RoomHeaderContext } from "./roomHeader";
+import { adopt } from "./view";
+
+export type RoomPanelContext = SendErrorContext & ComposerContext & MessageViewContext & OccupantsContext & RoomHeaderContext & {
+  readonly rooms: RoomStore;
+};
 
 /** The body of a room tab: header, messages and composer, occupants at the side. */
-export function createRoomPanel(app: App, room: string, panelId: string, tabId: string): ConversationPanel {
+export function createRoomPanel(ctx: RoomPanelContext, room: string, panelId: string, tabId: string): ConversationPanel {
   const disposer = new Disposer();
-  const view = createMessageView(app, room, disposer);
-  const sendError = createSendError(app, room, disposer);
-  const composer = createComposer(app, room, () => view.scrollToEnd());
-  const occupants = createOccupantsPanel(app, room, disposer);
+  const view = adopt(disposer, createMessageView(ctx, room));
+  const sendError = adopt(disposer, createSendError(ctx, room));
+  const composer = adopt(disposer, createComposer(ctx, room, () => view.scrollToEnd()));
+  const occupants = adopt(disposer, createOccupantsPanel(ctx, room));
 
   // Out of the room: history stays readable, but there is nobody to write to.
-  const renderJoined = (): void => setHidden(composer, !(app.rooms.get(room)?.joined ?? false));
-  disposer.add(app.rooms.changed.on((r) => {
+  const renderJoined = (): void => setHidden(composer.el, !(ctx.rooms.get(room)?.joined ?? false));
+  disposer.add(ctx.rooms.changed.on((r) => {
     if (r === room) renderJoined();
   }));
   renderJoined();
@@ -24,13 +29,13 @@ export function createRoomPanel(app: App, room: string, panelId: string, tabId: 
   const root = el(
     "section",
     { class: "conversation room-conversation", role: "tabpanel", id: panelId, "aria-labelledby": tabId, "data-room": room },
-    createRoomHeader(app, room, disposer),
-    el("div", { class: "room-body" }, el("div", { class: "room-main" }, view.root, sendError, composer), occupants.root),
+    adopt(disposer, createRoomHeader(ctx, room)).el,
+    el("div", { class: "room-body" }, el("div", { class: "room-main" }, view.el, sendError.el, composer.el), occupants.el),
   );
   return {
-    root,
+    el: root,
     view: {
-      ...view,
+      detaching: () => view.detaching(),
       attached: () => {
         view.attached();
         occupants.refresh();

@@ -1,10 +1,15 @@
-import type { App } from "../app";
 import type { Affiliation } from "../bindings";
-import { el, setHidden, type Disposer } from "../dom";
+import { Disposer, el, setHidden } from "../dom";
 import { retranslate, tx, type Key } from "../i18n";
+import type { RoomAdminController } from "../roomAdmin";
 import { createAffiliationList, type AffiliationListView } from "./affiliationList";
 import { renderDataForm, type RenderedForm } from "./dataForm";
 import { errorLine, field, uniqueInput } from "./formFields";
+import { adopt, type View } from "./view";
+
+export interface RoomSettingsContext {
+  readonly roomAdmin: Pick<RoomAdminController, "config" | "configure" | "destroy" | "affiliations" | "moderate">;
+}
 
 type Tab = "config" | Exclude<Affiliation, "none"> | "destroy";
 
@@ -20,8 +25,7 @@ const TAB_LABELS: Record<Tab, Key> = {
 const OWNER_TABS: readonly Tab[] = ["config", "member", "admin", "owner", "outcast", "destroy"];
 const ADMIN_TABS: readonly Tab[] = ["member", "outcast"];
 
-export interface RoomSettings {
-  readonly root: HTMLElement;
+export interface RoomSettings extends View {
   /** Opens the panel on `tab` (owners: the configuration first). */
   open(owner: boolean, tab?: Tab): void;
   close(): void;
@@ -32,7 +36,8 @@ export interface RoomSettings {
  * The settings of a room we own or administer: its configuration (a data
  * form from the room), the affiliation lists, and destroying it.
  */
-export function createRoomSettings(app: App, room: string, disposer: Disposer, onClose: () => void): RoomSettings {
+export function createRoomSettings(ctx: RoomSettingsContext, room: string, onClose: () => void): RoomSettings {
+  const disposer = new Disposer();
   const tabBar = el("div", { class: "room-settings-tabs", role: "tablist" });
   const body = el("div", { class: "room-settings-body" });
   const close = tx("button", "roomSettings.close", { type: "button", "data-testid": "room-settings-close" });
@@ -59,9 +64,9 @@ export function createRoomSettings(app: App, room: string, disposer: Disposer, o
     next?.click();
   });
 
-  const config = createConfigSection(app, room, disposer, () => hide());
+  const config = createConfigSection(ctx, room, disposer, () => hide());
   const lists = new Map<Tab, AffiliationListView>();
-  const destroy = createDestroySection(app, room, disposer, () => hide());
+  const destroy = createDestroySection(ctx, room, disposer, () => hide());
   let current: Tab | null = null;
 
   function select(tab: Tab): void {
@@ -76,10 +81,10 @@ export function createRoomSettings(app: App, room: string, disposer: Disposer, o
     } else {
       let view = lists.get(tab);
       if (!view) {
-        view = createAffiliationList(app, room, tab, disposer);
+        view = adopt(disposer, createAffiliationList(ctx, room, tab));
         lists.set(tab, view);
       }
-      body.replaceChildren(view.root);
+      body.replaceChildren(view.el);
       void view.load();
     }
   }
@@ -100,7 +105,8 @@ export function createRoomSettings(app: App, room: string, disposer: Disposer, o
   });
 
   return {
-    root,
+    el: root,
+    dispose: () => disposer.dispose(),
     open(owner, tab) {
       const allowed = owner ? OWNER_TABS : ADMIN_TABS;
       for (const [t, button] of tabs) setHidden(button, !allowed.includes(t));
@@ -117,7 +123,7 @@ export function createRoomSettings(app: App, room: string, disposer: Disposer, o
 }
 
 /** The room's configuration form: loaded each time it is shown, Save sends every visible field. */
-function createConfigSection(app: App, room: string, disposer: Disposer, done: () => void) {
+function createConfigSection(ctx: RoomSettingsContext, room: string, disposer: Disposer, done: () => void) {
   const holder = el("div", { class: "room-config-fields" });
   const loading = tx("p", "roomSettings.loading", { class: "hint", role: "status", hidden: true });
   const error = errorLine("room-config-error", "room-config-error", "roomSettings.configError", disposer);
@@ -133,7 +139,7 @@ function createConfigSection(app: App, room: string, disposer: Disposer, done: (
     error.show(null);
     save.disabled = true;
     setHidden(loading, false);
-    const r = await app.roomAdmin.config(room);
+    const r = await ctx.roomAdmin.config(room);
     setHidden(loading, true);
     if (!r.ok) {
       error.show({ error: r.error });
@@ -163,7 +169,7 @@ function createConfigSection(app: App, room: string, disposer: Disposer, done: (
     rendered.setDisabled(true);
     save.disabled = true;
     retranslate(save, "roomSettings.saving");
-    const refused = await app.roomAdmin.configure(room, rendered.values());
+    const refused = await ctx.roomAdmin.configure(room, rendered.values());
     busy = false;
     rendered.setDisabled(false);
     save.disabled = false;
@@ -175,7 +181,7 @@ function createConfigSection(app: App, room: string, disposer: Disposer, done: (
 }
 
 /** "Destroy room": a confirmation step with an optional reason. */
-function createDestroySection(app: App, room: string, disposer: Disposer, done: () => void) {
+function createDestroySection(ctx: RoomSettingsContext, room: string, disposer: Disposer, done: () => void) {
   const start = tx("button", "roomSettings.destroyStart", { type: "button", class: "danger", "data-testid": "room-destroy" });
   const reason = uniqueInput("room-destroy-reason", { type: "text", autocomplete: "off" });
   const confirm = tx("button", "roomSettings.destroyConfirm", { type: "button", class: "danger", "data-testid": "room-destroy-confirm" });
@@ -209,7 +215,7 @@ function createDestroySection(app: App, room: string, disposer: Disposer, done: 
     confirm.disabled = true;
     error.show(null);
     const why = reason.value.trim();
-    const refused = await app.roomAdmin.destroy(room, why === "" ? null : why);
+    const refused = await ctx.roomAdmin.destroy(room, why === "" ? null : why);
     confirm.disabled = false;
     if (refused) error.show({ error: refused });
     else done();

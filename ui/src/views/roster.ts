@@ -1,9 +1,13 @@
-import type { App } from "../app";
-import { el, setHidden, setText, type Disposer } from "../dom";
+import type { ChatController } from "../chat";
+import { Disposer, el, setHidden, setText } from "../dom";
 import { onLangChange, t, tattr, tx } from "../i18n";
+import type { RosterStore } from "../state/roster";
 import {
-  compareGroups, contactComparator, createGroup, createRow, insertionIndex, updateRow, type Group,
+  compareGroups, contactComparator, CONTACT_ROW_HEIGHT, createGroup, createRow, GROUP_ROW_HEIGHT, insertionIndex, updateRow,
+  type Group, type Row,
 } from "./rosterRows";
+import { viewOf, type View } from "./view";
+import { createVirtualList } from "./virtualList";
 
 const COLLAPSED_KEY = "hearth.collapsedGroups";
 
@@ -16,24 +20,43 @@ function loadCollapsed(): Set<string> {
   }
 }
 
+export interface RosterViewContext {
+  readonly roster: RosterStore;
+  readonly chat: Pick<ChatController, "open">;
+}
+
+/** One row of the flat list: a group's header, or a contact under it. */
+type Entry = { readonly group: Group; readonly jid?: string };
+
+const rowKey = (group: string, jid: string): string => `${group}\n${jid}`;
+
 /**
- * Grouped, filterable contact list. Rows are kept per (group, jid) and reused:
- * a presence change updates and, if needed, moves only the affected rows.
- * Collapsed groups render no rows at all.
+ * Grouped, filterable contact list, virtualised: one flat list of group
+ * headers and contact rows of which only those in view exist, so 20,000
+ * contacts cost the DOM a screenful. Rows are kept per (group, jid) while
+ * in view: a presence change refills and, if needed, moves only the
+ * affected rows. Collapsed groups list no rows at all.
  */
-export function createRosterView(app: App, disposer: Disposer): HTMLElement {
-  const roster = app.roster;
+export function createRosterView(ctx: RosterViewContext): View {
+  const disposer = new Disposer();
+  const roster = ctx.roster;
   const cmp = contactComparator(roster);
   const groups = new Map<string, Group>();
   const collapsed = loadCollapsed();
   const searchKeys = new Map<string, string>();
+  /** Rendered contact rows by `rowKey`. */
+  const rows = new Map<string, Row>();
+  let entries: Entry[] = [];
+  /** Contacts whose rows the next redraw refills; null = every row. */
+  let dirty: ReadonlySet<string> | null = null;
   let query = "";
 
   const filter = el("input", {
     id: "roster-filter", type: "search", "data-testid": "roster-filter", autocomplete: "off",
     ...tattr("placeholder", "roster.filter"),
   });
-  const groupsBox = el("div", { class: "roster-groups" });
+  const list = el("ul", { class: "roster-list", role: "list" });
+  const scroller = el("div", { class: "roster-groups" });
   const empty = el("p", { class: "roster-empty", hidden: true });
 
   const isOpen = (g: Group): boolean => query !== "" || !collapsed.has(g.key);
@@ -43,52 +66,66 @@ export function createRosterView(app: App, disposer: Disposer): HTMLElement {
     return names.length > 0 ? [...new Set(names)] : [""];
   };
 
-  function renderRows(g: Group): void {
-    if (!isOpen(g)) {
-      if (g.rows.size > 0) {
-        g.rows.clear();
-        g.list.replaceChildren();
-      }
-      return;
-    }
-    const keep = new Set(g.jids);
-    for (const [jid, row] of g.rows) {
-      if (!keep.has(jid)) {
-        row.el.remove();
-        g.rows.delete(jid);
-      }
-    }
-    let cursor = g.list.firstChild;
-    for (const jid of g.jids) {
-      let row = g.rows.get(jid);
-      if (!row) {
-        row = createRow(jid);
-        g.rows.set(jid, row);
-      }
-      updateRow(row, roster);
-      setHidden(row.el, !matches(jid));
-      if (row.el === cursor) cursor = cursor.nextSibling;
-      else g.list.insertBefore(row.el, cursor);
-    }
-  }
-
   function updateGroupHeader(g: Group): void {
     setText(g.label, g.key === "" ? t("roster.defaultGroup") : g.key);
     let online = 0;
-    let visible = 0;
-    for (const jid of g.jids) {
-      if (roster.show(jid) !== "offline") online++;
-      if (matches(jid)) visible++;
-    }
+    for (const jid of g.jids) if (roster.show(jid) !== "offline") online++;
     setText(g.count, `${online}/${g.jids.length}`);
     g.toggle.setAttribute("aria-expanded", String(isOpen(g)));
-    setHidden(g.el, visible === 0);
   }
 
-  function updateEmpty(): void {
-    const anyVisible = [...groups.values()].some((g) => !g.el.hidden);
+  /** The flat list: every group with a matching contact, then its matching contacts when open. */
+  function flatten(): void {
+    entries = [];
+    for (const key of [...groups.keys()].sort(compareGroups)) {
+      const g = groups.get(key)!;
+      const shown = query === "" ? g.jids : g.jids.filter(matches);
+      if (shown.length === 0) continue;
+      entries.push({ group: g });
+      if (isOpen(g)) for (const jid of shown) entries.push({ group: g, jid });
+    }
     setText(empty, roster.items.size === 0 ? t("roster.empty") : t("roster.noMatch"));
-    setHidden(empty, anyVisible);
+    setHidden(empty, entries.length > 0);
+  }
+
+  const inView = createVirtualList({
+    scroller,
+    items: list,
+    fixedSize: true,
+    count: () => entries.length,
+    estimate: (i) => (entries[i]?.jid === undefined ? GROUP_ROW_HEIGHT : CONTACT_ROW_HEIGHT),
+    key: (i) => {
+      const e = entries[i]!;
+      return e.jid === undefined ? `group:${e.group.key}` : rowKey(e.group.key, e.jid);
+    },
+    row: (i) => {
+      const e = entries[i]!;
+      if (e.jid === undefined) return e.group.el;
+      const key = rowKey(e.group.key, e.jid);
+      let row = rows.get(key);
+      if (!row) {
+        row = createRow(e.jid, e.group.key);
+        rows.set(key, row);
+        updateRow(row, roster);
+      } else if (dirty === null || dirty.has(e.jid)) {
+        updateRow(row, roster);
+      }
+      return row.el;
+    },
+    released: (node) => {
+      const jid = node.dataset.jid;
+      if (jid !== undefined) rows.delete(rowKey(node.dataset.group ?? "", jid));
+    },
+  });
+  disposer.add(() => inView.dispose());
+
+  /** Redraws the window; rows of contacts in `changed` are refilled (null: every row). */
+  function redraw(changed: ReadonlySet<string> | null): void {
+    flatten();
+    dirty = changed;
+    inView.update();
+    // Rows drawn later (scrolling) are new: they are filled anyway.
+    dirty = new Set();
   }
 
   function toggle(g: Group): void {
@@ -99,11 +136,11 @@ export function createRosterView(app: App, disposer: Disposer): HTMLElement {
     } catch {
       // not persisted
     }
-    renderRows(g);
     updateGroupHeader(g);
+    redraw(new Set());
   }
 
-  /** Full roster replaced: regroup, reusing group and row elements. */
+  /** Full roster replaced: regroup, reusing group headers. */
   function rebuild(): void {
     const members = new Map<string, string[]>();
     searchKeys.clear();
@@ -115,78 +152,61 @@ export function createRosterView(app: App, disposer: Disposer): HTMLElement {
         members.set(key, list);
       }
     }
-    for (const [key, g] of groups) {
-      if (!members.has(key)) {
-        g.el.remove();
-        groups.delete(key);
-      }
-    }
-    const keys = [...members.keys()].sort(compareGroups);
-    let cursor = groupsBox.firstChild;
-    for (const key of keys) {
+    for (const key of groups.keys()) if (!members.has(key)) groups.delete(key);
+    for (const [key, jids] of members) {
       let g = groups.get(key);
       if (!g) {
         g = createGroup(key, toggle);
         groups.set(key, g);
       }
-      g.jids = (members.get(key) ?? []).sort(cmp);
-      renderRows(g);
+      g.jids = jids.sort(cmp);
       updateGroupHeader(g);
-      if (g.el === cursor) cursor = cursor.nextSibling;
-      else groupsBox.insertBefore(g.el, cursor);
     }
-    updateEmpty();
+    redraw(null);
   }
 
-  /** Presence of some contacts changed: update and re-position only their rows. */
+  /** Presence of some contacts changed: re-sort and refill only their rows. */
   function onPresence(jids: string[]): void {
-    const touched = new Map<Group, string[]>();
-    for (const jid of new Set(jids)) {
-      if (!roster.items.has(jid)) continue;
-      for (const key of groupKeys(jid)) {
-        const g = groups.get(key);
-        if (!g) continue;
-        const list = touched.get(g) ?? [];
-        list.push(jid);
-        touched.set(g, list);
-      }
+    const changed = new Set(jids.filter((jid) => roster.items.has(jid)));
+    const touched = new Set<Group>();
+    for (const jid of changed) for (const key of groupKeys(jid)) {
+      const g = groups.get(key);
+      if (g) touched.add(g);
     }
-    for (const [g, changed] of touched) {
-      const moved = new Set(changed);
-      g.jids = g.jids.filter((jid) => !moved.has(jid));
-      for (const jid of changed) g.jids.splice(insertionIndex(g.jids, jid, cmp), 0, jid);
-      // Place rows from the bottom up, each right before its successor: only rows
-      // whose position really changed are moved.
-      const placed = changed.map((jid) => ({ jid, index: g.jids.indexOf(jid) })).sort((a, b) => b.index - a.index);
-      for (const { jid, index } of placed) {
-        const row = g.rows.get(jid);
-        if (!row) continue;
-        updateRow(row, roster);
-        const next = g.jids[index + 1];
-        const nextEl = next === undefined ? null : (g.rows.get(next)?.el ?? null);
-        if (row.el.nextSibling !== nextEl) g.list.insertBefore(row.el, nextEl);
-      }
+    for (const g of touched) {
+      g.jids = g.jids.filter((jid) => !changed.has(jid));
+      for (const jid of changed) if (groupKeys(jid).includes(g.key)) g.jids.splice(insertionIndex(g.jids, jid, cmp), 0, jid);
       updateGroupHeader(g);
     }
+    redraw(changed);
   }
 
   function applyFilter(): void {
     const next = filter.value.trim().toLowerCase();
     if (next === query) return;
     query = next;
-    for (const g of groups.values()) {
-      renderRows(g);
-      updateGroupHeader(g);
-    }
-    updateEmpty();
+    for (const g of groups.values()) updateGroupHeader(g);
+    scroller.scrollTop = 0;
+    redraw(new Set());
   }
 
   function relabel(): void {
-    for (const g of groups.values()) {
-      for (const row of g.rows.values()) updateRow(row, roster);
-      updateGroupHeader(g);
-    }
-    updateEmpty();
+    for (const g of groups.values()) updateGroupHeader(g);
+    redraw(null);
+  }
+
+  /** Focuses the contact row at flat index `index`, bringing it into view first. */
+  function focusEntry(index: number): void {
+    if (entries[index]?.jid === undefined) return;
+    inView.scrollToIndex(index);
+    inView.update();
+    list.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus();
+  }
+
+  /** The flat index of the next contact row from `from` in direction `step`. */
+  function nextContact(from: number, step: 1 | -1): number {
+    for (let i = from + step; i >= 0 && i < entries.length; i += step) if (entries[i]!.jid !== undefined) return i;
+    return -1;
   }
 
   filter.addEventListener("input", applyFilter);
@@ -196,11 +216,11 @@ export function createRosterView(app: App, disposer: Disposer): HTMLElement {
       applyFilter();
     } else if (e.key === "ArrowDown") {
       e.preventDefault();
-      groupsBox.querySelector<HTMLElement>('[data-testid="roster-contact"]:not([hidden])')?.focus();
+      focusEntry(nextContact(-1, 1));
     }
   });
-  groupsBox.addEventListener("dblclick", (e) => openFrom(e.target));
-  groupsBox.addEventListener("keydown", (e) => {
+  list.addEventListener("dblclick", (e) => openFrom(e.target));
+  list.addEventListener("keydown", (e) => {
     const row = (e.target as Element).closest<HTMLElement>('[data-testid="roster-contact"]');
     if (!row) return;
     if (e.key === "Enter") {
@@ -208,8 +228,7 @@ export function createRosterView(app: App, disposer: Disposer): HTMLElement {
       openFrom(row);
     } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
-      const rows = [...groupsBox.querySelectorAll<HTMLElement>('[data-testid="roster-contact"]:not([hidden])')];
-      rows[rows.indexOf(row) + (e.key === "ArrowDown" ? 1 : -1)]?.focus();
+      focusEntry(nextContact(Number(row.dataset.index), e.key === "ArrowDown" ? 1 : -1));
     }
   });
 
@@ -217,7 +236,7 @@ export function createRosterView(app: App, disposer: Disposer): HTMLElement {
     const row = target instanceof Element ? target.closest<HTMLElement>('[data-testid="roster-contact"]') : null;
     const jid = row?.dataset.jid;
     if (!jid) return;
-    app.chat.open(jid, true);
+    ctx.chat.open(jid, true);
     document.querySelector<HTMLElement>('[data-testid="composer-input"]')?.focus();
   }
 
@@ -226,11 +245,14 @@ export function createRosterView(app: App, disposer: Disposer): HTMLElement {
   disposer.add(onLangChange(relabel));
   rebuild();
 
-  return el(
-    "nav",
-    { class: "roster", ...tattr("aria-label", "roster.label") },
-    el("div", { class: "roster-filter" }, tx("label", "roster.filter", { for: "roster-filter", class: "visually-hidden" }), filter),
-    groupsBox,
-    empty,
+  return viewOf(
+    el(
+      "nav",
+      { class: "roster", ...tattr("aria-label", "roster.label") },
+      el("div", { class: "roster-filter" }, tx("label", "roster.filter", { for: "roster-filter", class: "visually-hidden" }), filter),
+      scroller,
+      empty,
+    ),
+    disposer,
   );
 }

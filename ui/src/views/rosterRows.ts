@@ -2,6 +2,10 @@ import type { RosterStore } from "../state/roster";
 import { el, setText } from "../dom";
 import { t } from "../i18n";
 
+/** Heights of the roster's rows; must match `.roster-list > li` in styles.css. */
+export const CONTACT_ROW_HEIGHT = 40;
+export const GROUP_ROW_HEIGHT = 32;
+
 export interface Row {
   readonly jid: string;
   readonly el: HTMLLIElement;
@@ -13,15 +17,13 @@ export interface Row {
 export interface Group {
   /** Group name; "" is the ungrouped "Contacts" group. */
   readonly key: string;
-  readonly el: HTMLElement;
+  /** The group's header row. */
+  readonly el: HTMLLIElement;
   readonly toggle: HTMLButtonElement;
   readonly label: HTMLSpanElement;
   readonly count: HTMLSpanElement;
-  readonly list: HTMLUListElement;
   /** Members, sorted: online first, then by display name. */
   jids: string[];
-  /** Rendered rows (only while the group is open). */
-  readonly rows: Map<string, Row>;
 }
 
 const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
@@ -56,20 +58,20 @@ export function createGroup(key: string, onToggle: (g: Group) => void): Group {
   const label = el("span", { class: "group-name" });
   const count = el("span", { class: "group-count" });
   const toggle = el("button", { type: "button", class: "group-toggle", "aria-expanded": "true" }, label, count);
-  const list = el("ul", { class: "group-list", role: "list" });
-  const root = el("section", { class: "roster-group", "data-testid": "roster-group", "data-group": key }, toggle, list);
-  const group: Group = { key, el: root, toggle, label, count, list, jids: [], rows: new Map() };
+  const root = el("li", { class: "roster-group", "data-testid": "roster-group", "data-group": key }, toggle);
+  const group: Group = { key, el: root, toggle, label, count, jids: [] };
   toggle.addEventListener("click", () => onToggle(group));
   return group;
 }
 
-export function createRow(jid: string): Row {
+/** The row of `jid` under the group `group`. */
+export function createRow(jid: string, group: string): Row {
   const dot = el("span", { class: "dot", role: "img" });
   const name = el("span", { class: "contact-name" });
   const status = el("span", { class: "contact-status" });
   const row = el(
     "li",
-    { class: "contact", "data-testid": "roster-contact", "data-jid": jid, tabindex: 0, title: jid },
+    { class: "contact", "data-testid": "roster-contact", "data-jid": jid, "data-group": group, tabindex: 0, title: jid },
     dot,
     el("span", { class: "contact-text" }, name, status),
   );

@@ -1,9 +1,13 @@
-import type { App } from "../app";
 import { toIpcError } from "../backend";
 import type { RegistrationField, RegistrationForm, RegistrationTarget } from "../bindings";
 import { el, setHidden } from "../dom";
 import { problemNodes } from "../errors";
 import { t, tx, type Key } from "../i18n";
+import { staticView, type Calls, type View } from "./view";
+
+export interface SignUpContext {
+  readonly backend: Calls<"registration_form" | "register">;
+}
 
 /** How to reach the server: host, port and security, or what to fix first. */
 export type RegistrationRoute = Omit<RegistrationTarget, "domain">;
@@ -15,11 +19,11 @@ export type RegistrationRoute = Omit<RegistrationTarget, "domain">;
  * settings of its connection dialog; `created` receives the new JID.
  */
 export function createSignUp(
-  app: App,
+  ctx: SignUpContext,
   loginDomain: () => string,
   route: () => RegistrationRoute | Key,
   created: (jid: string) => void,
-): HTMLElement {
+): View {
   const domain = el("input", { type: "text", spellcheck: "false", "data-testid": "signup-domain" });
   const instructions = el("p", { class: "signup-instructions", "data-testid": "signup-instructions", hidden: true });
   const fieldsBox = el("div", { class: "signup-fields" });
@@ -81,7 +85,7 @@ export function createSignUp(
     if (!to) return;
     fetch.disabled = true;
     try {
-      render(await app.backend.invoke("registration_form", { target: to }));
+      render(await ctx.backend.invoke("registration_form", { target: to }));
     } catch (e) {
       show(problemNodes(toIpcError(e)), false);
     } finally {
@@ -104,7 +108,7 @@ export function createSignUp(
     if (!to) return;
     submit.disabled = true;
     try {
-      await app.backend.invoke("register", { request: { target: to, dataForm: form.dataForm, values } });
+      await ctx.backend.invoke("register", { request: { target: to, dataForm: form.dataForm, values } });
       const user = values.find((v) => v.var === "username")?.value ?? "";
       for (const { input } of inputs) if (input && input.type === "password") input.value = "";
       show([document.createTextNode(t("signup.created"))], true);
@@ -130,5 +134,5 @@ export function createSignUp(
   section.addEventListener("toggle", () => {
     if (section.open && domain.value === "") domain.value = loginDomain();
   });
-  return section;
+  return staticView(section);
 }

@@ -1,11 +1,22 @@
-import type { App } from "../app";
-import type { ConnectionState } from "../bindings";
-import { el, setHidden, type Disposer } from "../dom";
+import type { ConnectionSettings, ConnectionState } from "../bindings";
+import { Disposer, el, setHidden } from "../dom";
 import { problemNodes } from "../errors";
 import { onLangChange, t, tattr, tx } from "../i18n";
+import type { ConnectionStore } from "../state/connection";
+import { viewOf, type View } from "./view";
+
+export interface ConnectionContext {
+  readonly connection: ConnectionStore;
+}
+
+export type InsecureBadgeContext = ConnectionContext & {
+  /** The settings of the current login (null when unknown). */
+  readonly sessionSettings: ConnectionSettings | null;
+};
 
 /** Top banner: connecting / reconnecting (with countdown) / offline; hidden when online. */
-export function createStatusBanner(app: App, disposer: Disposer): HTMLElement {
+export function createStatusBanner(ctx: ConnectionContext): View {
+  const disposer = new Disposer();
   const banner = el("div", { class: "status-banner", role: "status", "aria-live": "polite", "data-testid": "status-banner" });
   let timer: ReturnType<typeof setInterval> | null = null;
   let secs = 0;
@@ -16,7 +27,7 @@ export function createStatusBanner(app: App, disposer: Disposer): HTMLElement {
   };
 
   const render = (): void => {
-    const s: ConnectionState = app.connection.current;
+    const s: ConnectionState = ctx.connection.current;
     banner.dataset.state = s.state;
     setHidden(banner, s.state === "online");
     switch (s.state) {
@@ -54,25 +65,26 @@ export function createStatusBanner(app: App, disposer: Disposer): HTMLElement {
     render();
   };
 
-  onState(app.connection.current);
-  disposer.add(app.connection.changed.on(onState));
+  onState(ctx.connection.current);
+  disposer.add(ctx.connection.changed.on(onState));
   disposer.add(onLangChange(render));
   disposer.add(stopTimer);
-  return banner;
+  return viewOf(banner, disposer);
 }
 
 /**
  * "Not encrypted", always in view while the session uses plain TCP (the
  * user chose it explicitly; it must not be forgotten).
  */
-export function createInsecureBadge(app: App, disposer: Disposer): HTMLElement {
+export function createInsecureBadge(ctx: InsecureBadgeContext): View {
+  const disposer = new Disposer();
   const badge = tx("span", "status.insecure", {
     class: "insecure-badge", "data-testid": "insecure-badge", role: "status", ...tattr("title", "status.insecureTitle"),
   });
-  const render = (): void => setHidden(badge, app.sessionSettings?.security !== "plainInsecure");
+  const render = (): void => setHidden(badge, ctx.sessionSettings?.security !== "plainInsecure");
   render();
-  disposer.add(app.connection.changed.on(render));
-  return badge;
+  disposer.add(ctx.connection.changed.on(render));
+  return viewOf(badge, disposer);
 }
 
 /**
@@ -80,7 +92,8 @@ export function createInsecureBadge(app: App, disposer: Disposer): HTMLElement {
  * (XEP-0198): presence was announced again, and what arrived in between comes
  * from offline storage or history. Stays until dismissed.
  */
-export function createSessionRestartedNotice(app: App, disposer: Disposer): HTMLElement {
+export function createSessionRestartedNotice(ctx: ConnectionContext): View {
+  const disposer = new Disposer();
   const dismiss = tx("button", "status.dismiss", { type: "button", class: "dismiss", "data-testid": "session-restarted-dismiss" });
   const notice = el(
     "div",
@@ -92,7 +105,7 @@ export function createSessionRestartedNotice(app: App, disposer: Disposer): HTML
   const onState = (s: ConnectionState): void => {
     if (s.state === "online" && s.newSessionAfterLoss) setHidden(notice, false);
   };
-  onState(app.connection.current);
-  disposer.add(app.connection.changed.on(onState));
-  return notice;
+  onState(ctx.connection.current);
+  disposer.add(ctx.connection.changed.on(onState));
+  return viewOf(notice, disposer);
 }

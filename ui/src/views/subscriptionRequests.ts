@@ -1,27 +1,43 @@
-import type { App } from "../app";
 import { toIpcError } from "../backend";
 import { Disposer, el, setHidden, setText } from "../dom";
 import { onLangChange, t, tx } from "../i18n";
+import type { RosterStore } from "../state/roster";
+import { viewOf, type Calls, type View } from "./view";
+
+/**
+ * The most requests the core keeps for the user to answer (`MAX_REQUESTS`
+ * in src-tauri/session/actor/contacts.rs). It sends no count of the ones it
+ * left with the server, so a full list says that more may wait.
+ */
+export const REQUESTS_KEPT = 100;
+
+export interface SubscriptionRequestsContext {
+  readonly roster: RosterStore;
+  readonly backend: Calls<"answer_subscription">;
+}
 
 /**
  * People outside the roster who asked to see our presence: nothing is
  * approved behind the user's back. Accept makes the subscription mutual;
  * Deny refuses.
  */
-export function createSubscriptionRequests(app: App, disposer: Disposer): HTMLElement {
+export function createSubscriptionRequests(ctx: SubscriptionRequestsContext): View {
+  const disposer = new Disposer();
   const list = el("ul", { class: "subscription-requests-list" });
+  const atLimit = el("p", { class: "hint", "data-testid": "subscription-requests-limit", hidden: true });
   const box = el(
     "section",
     { class: "subscription-requests", "data-testid": "subscription-requests", hidden: true },
     tx("h2", "requests.heading"),
     list,
+    atLimit,
   );
 
   function row(jid: string): HTMLElement {
     const error = el("p", { class: "login-error", role: "alert", hidden: true });
     const answer = async (accept: boolean): Promise<void> => {
       try {
-        await app.backend.invoke("answer_subscription", { answer: { jid, accept } });
+        await ctx.backend.invoke("answer_subscription", { answer: { jid, accept } });
       } catch (e) {
         setText(error, toIpcError(e).message || t("requests.failed"));
         setHidden(error, false);
@@ -40,11 +56,13 @@ export function createSubscriptionRequests(app: App, disposer: Disposer): HTMLEl
   }
 
   const render = (): void => {
-    list.replaceChildren(...app.roster.requests.map(row));
-    setHidden(box, app.roster.requests.length === 0);
+    list.replaceChildren(...ctx.roster.requests.map(row));
+    setHidden(box, ctx.roster.requests.length === 0);
+    setText(atLimit, t("requests.atLimit", { count: ctx.roster.requests.length }));
+    setHidden(atLimit, ctx.roster.requests.length < REQUESTS_KEPT);
   };
   render();
-  disposer.add(app.roster.requestsChanged.on(render));
+  disposer.add(ctx.roster.requestsChanged.on(render));
   disposer.add(onLangChange(render));
-  return box;
+  return viewOf(box, disposer);
 }

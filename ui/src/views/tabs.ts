@@ -1,9 +1,19 @@
-import type { App } from "../app";
-import { el, setHidden, setText, type Disposer } from "../dom";
+import type { ChatController } from "../chat";
+import { Disposer, el, setHidden, setText } from "../dom";
 import { onLangChange, t, tattr, tx } from "../i18n";
 import { peerLabel } from "../peers";
-import { createConversationPanel, type ConversationPanel } from "./conversation";
-import { createRoomPanel } from "./roomPanel";
+import type { ConversationStore } from "../state/conversations";
+import type { RosterStore } from "../state/roster";
+import { createConversationPanel, type ConversationContext, type ConversationPanel } from "./conversation";
+import { createRoomPanel, type RoomPanelContext } from "./roomPanel";
+import { createStrangersView, type StrangersContext } from "./strangers";
+import { adopt, viewOf, type View } from "./view";
+
+export type TabsContext = ConversationContext & RoomPanelContext & StrangersContext & {
+  readonly convs: ConversationStore;
+  readonly roster: RosterStore;
+  readonly chat: Pick<ChatController, "open" | "send" | "close" | "loadOlder">;
+};
 
 interface Tab {
   readonly el: HTMLDivElement;
@@ -26,7 +36,8 @@ export const badgePacing = { intervalMs: 250 };
  * Tab strip plus the active conversation. Inactive panels stay alive (messages,
  * drafts and scroll position are kept) but only the active one is in the document.
  */
-export function createTabsView(app: App, disposer: Disposer): HTMLElement {
+export function createTabsView(ctx: TabsContext): View {
+  const disposer = new Disposer();
   const strip = el("div", { class: "tab-strip", role: "tablist", ...tattr("aria-label", "tabs.label") });
   const placeholder = tx("p", "tabs.none", { class: "no-conversation" });
   const panelBox = el("div", { class: "panel-box" }, placeholder);
@@ -36,10 +47,10 @@ export function createTabsView(app: App, disposer: Disposer): HTMLElement {
   function createTab(peer: string): Tab {
     const n = ++seq;
     const tabId = `tab-${n}`;
-    const room = app.convs.get(peer)?.kind === "room";
+    const room = ctx.convs.get(peer)?.kind === "room";
     const panel = room
-      ? createRoomPanel(app, peer, `tabpanel-${n}`, tabId)
-      : createConversationPanel(app, peer, `tabpanel-${n}`, tabId);
+      ? createRoomPanel(ctx, peer, `tabpanel-${n}`, tabId)
+      : createConversationPanel(ctx, peer, `tabpanel-${n}`, tabId);
     const title = el("span", { class: "tab-title" });
     const unread = el("span", { class: "tab-unread", "data-testid": "tab-unread", hidden: true });
     const mention = el("span", { class: "tab-mention", "data-testid": "tab-mention", role: "img", hidden: true }, "@");
@@ -60,39 +71,39 @@ export function createTabsView(app: App, disposer: Disposer): HTMLElement {
       unread,
       close,
     );
-    tab.addEventListener("click", () => app.convs.activate(peer));
+    tab.addEventListener("click", () => ctx.convs.activate(peer));
     tab.addEventListener("mousedown", (e) => {
       if (e.button === 1) e.preventDefault(); // no autoscroll on middle-click
     });
     tab.addEventListener("auxclick", (e) => {
       if (e.button === 1) {
         e.preventDefault();
-        app.chat.close(peer);
+        ctx.chat.close(peer);
       }
     });
     tab.addEventListener("keydown", (e) => {
       if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
         e.preventDefault();
-        app.convs.cycle(e.key === "ArrowRight" ? 1 : -1);
+        ctx.convs.cycle(e.key === "ArrowRight" ? 1 : -1);
         strip.querySelector<HTMLElement>('[aria-selected="true"]')?.focus();
       } else if (e.key === "Delete") {
-        app.chat.close(peer);
+        ctx.chat.close(peer);
       }
     });
     close.addEventListener("click", (e) => {
       e.stopPropagation();
-      app.chat.close(peer);
+      ctx.chat.close(peer);
     });
     return { el: tab, title, unread, mention, panel };
   }
 
   function renderTab(peer: string, tab: Tab): void {
-    const conv = app.convs.get(peer);
-    const active = app.convs.active === peer;
-    setText(tab.title, peerLabel(app, peer));
+    const conv = ctx.convs.get(peer);
+    const active = ctx.convs.active === peer;
+    setText(tab.title, peerLabel(ctx, peer));
     tab.el.title = peer;
     tab.el.setAttribute("aria-selected", String(active));
-    tab.el.tabIndex = active || (app.convs.active === null && app.convs.tabs[0]?.peer === peer) ? 0 : -1;
+    tab.el.tabIndex = active || (ctx.convs.active === null && ctx.convs.tabs[0]?.peer === peer) ? 0 : -1;
     tab.el.classList.toggle("active", active);
     const count = active ? 0 : (conv?.unread ?? 0);
     setText(tab.unread, count > 0 ? String(count) : "");
@@ -131,7 +142,7 @@ export function createTabsView(app: App, disposer: Disposer): HTMLElement {
 
   function sync(): void {
     dirty.clear();
-    const open = new Set(app.convs.tabs.map((c) => c.peer));
+    const open = new Set(ctx.convs.tabs.map((c) => c.peer));
     for (const [peer, tab] of tabs) {
       if (open.has(peer)) continue;
       tab.el.remove();
@@ -143,7 +154,7 @@ export function createTabsView(app: App, disposer: Disposer): HTMLElement {
       }
     }
     let cursor = strip.firstChild;
-    for (const conv of app.convs.tabs) {
+    for (const conv of ctx.convs.tabs) {
       let tab = tabs.get(conv.peer);
       if (!tab) {
         tab = createTab(conv.peer);
@@ -157,12 +168,12 @@ export function createTabsView(app: App, disposer: Disposer): HTMLElement {
   }
 
   function showActive(): void {
-    const active = app.convs.active;
+    const active = ctx.convs.active;
     if (active === shown) return;
     if (shown !== null) tabs.get(shown)?.panel.view.detaching();
     shown = active;
     const tab = active === null ? undefined : tabs.get(active);
-    panelBox.replaceChildren(tab ? tab.panel.root : placeholder);
+    panelBox.replaceChildren(tab ? tab.panel.el : placeholder);
     tab?.panel.view.attached();
   }
 
@@ -170,15 +181,16 @@ export function createTabsView(app: App, disposer: Disposer): HTMLElement {
     for (const [peer, tab] of tabs) renderTab(peer, tab);
   }
 
-  disposer.add(app.convs.tabsChanged.on(sync));
-  disposer.add(app.convs.unreadChanged.on(onUnread));
+  disposer.add(ctx.convs.tabsChanged.on(sync));
+  disposer.add(ctx.convs.unreadChanged.on(onUnread));
   disposer.add(() => clearTimeout(badgeTimer));
-  disposer.add(app.roster.itemsChanged.on(relabel));
+  disposer.add(ctx.roster.itemsChanged.on(relabel));
   disposer.add(onLangChange(relabel));
   disposer.add(() => {
     for (const tab of tabs.values()) tab.panel.dispose();
   });
   sync();
 
-  return el("section", { class: "conversations" }, strip, panelBox);
+  const strangers = adopt(disposer, createStrangersView(ctx));
+  return viewOf(el("section", { class: "conversations" }, el("div", { class: "tab-bar" }, strip, strangers.el), panelBox), disposer);
 }

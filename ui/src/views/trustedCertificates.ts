@@ -1,14 +1,18 @@
-import type { App } from "../app";
 import type { CertificateInfo } from "../bindings";
 import { el } from "../dom";
 import { getLang, tx } from "../i18n";
 import { formatFull } from "../time";
+import { staticView, type Calls, type View } from "./view";
+
+export interface TrustedCertificatesContext {
+  readonly backend: Calls<"pinned_certificates" | "forget_certificate">;
+}
 
 /**
  * The certificates trusted for the account (pinned), each with a button to
  * stop trusting it. Loaded when the section is opened.
  */
-export function createTrustedCertificates(app: App): HTMLElement {
+export function createTrustedCertificates(ctx: TrustedCertificatesContext): View {
   const list = el("ul", { class: "trusted-list", "data-testid": "trusted-list" });
   const section = el(
     "details",
@@ -35,7 +39,7 @@ export function createTrustedCertificates(app: App): HTMLElement {
 
   async function load(): Promise<void> {
     try {
-      const pinned = await app.backend.invoke("pinned_certificates", {});
+      const pinned = await ctx.backend.invoke("pinned_certificates", {});
       list.replaceChildren(...(pinned.length ? pinned.map(item) : [tx("li", "cert.noneTrusted")]));
     } catch {
       list.replaceChildren(tx("li", "cert.noneTrusted"));
@@ -43,12 +47,12 @@ export function createTrustedCertificates(app: App): HTMLElement {
   }
 
   async function forget(fingerprint: string): Promise<void> {
-    await app.backend.invoke("forget_certificate", { args: { fingerprint } }).catch(() => undefined);
+    await ctx.backend.invoke("forget_certificate", { args: { fingerprint } }).catch(() => undefined);
     await load();
   }
 
   section.addEventListener("toggle", () => {
     if (section.open) void load();
   });
-  return section;
+  return staticView(section);
 }

@@ -1,10 +1,21 @@
-import type { App } from "../app";
 import { toIpcError } from "../backend";
 import type { ConsoleEntry } from "../bindings";
-import { type Disposer, el, setHidden } from "../dom";
+import type { Backend } from "../backend";
+import { Disposer, el, setHidden } from "../dom";
 import { problemNodes } from "../errors";
 import { tattr, tx } from "../i18n";
 import { formatClock } from "../time";
+import type { Calls, View } from "./view";
+
+export interface XmlConsoleContext {
+  readonly backend: Calls<"set_console_open" | "send_raw"> & Pick<Backend, "listen">;
+}
+
+/** The console panel (`el`), the button that shows it, and opening it from code. */
+export interface XmlConsole extends View {
+  readonly toggle: HTMLElement;
+  open(): Promise<void>;
+}
 
 /** Lines kept; older ones scroll away. */
 export const CONSOLE_KEEP = 2000;
@@ -29,10 +40,8 @@ export function prettyXml(xml: string): string {
  * backend), filter, pause, pretty-print, copy, and sending raw XML.
  * Recording runs only while the console is open.
  */
-export function createXmlConsole(
-  app: App,
-  disposer: Disposer,
-): { toggle: HTMLElement; panel: HTMLElement; open(): Promise<void> } {
+export function createXmlConsole(ctx: XmlConsoleContext): XmlConsole {
+  const disposer = new Disposer();
   const entries: ConsoleEntry[] = [];
   const held: ConsoleEntry[] = [];
   const list = el("ol", { class: "console-list", "data-testid": "console-list" });
@@ -101,7 +110,7 @@ export function createXmlConsole(
 
   async function setOpen(open: boolean): Promise<void> {
     setHidden(panel, !open);
-    await app.backend.invoke("set_console_open", { open }).catch(() => undefined);
+    await ctx.backend.invoke("set_console_open", { open }).catch(() => undefined);
   }
 
   async function onSend(): Promise<void> {
@@ -109,7 +118,7 @@ export function createXmlConsole(
     if (xml === "") return;
     setHidden(errorBox, true);
     try {
-      await app.backend.invoke("send_raw", { args: { xml } });
+      await ctx.backend.invoke("send_raw", { args: { xml } });
       input.value = "";
     } catch (e) {
       errorBox.replaceChildren(...problemNodes(toIpcError(e)));
@@ -127,9 +136,22 @@ export function createXmlConsole(
   pause.addEventListener("change", () => {
     if (!pause.checked && held.length) add(held.splice(0));
   });
-  void app.backend.listen("xml-console", add).then((unlisten) => disposer.add(unlisten));
-  disposer.add(() => {
-    if (!panel.hidden) void app.backend.invoke("set_console_open", { open: false }).catch(() => undefined);
+  let disposed = false;
+  void ctx.backend.listen("xml-console", add).then((unlisten) => {
+    // Disposed before the listener was in place: release it at once.
+    if (disposed) unlisten();
+    else disposer.add(unlisten);
   });
-  return { toggle, panel, open: () => setOpen(true) };
+  disposer.add(() => {
+    if (!panel.hidden) void ctx.backend.invoke("set_console_open", { open: false }).catch(() => undefined);
+  });
+  return {
+    el: panel,
+    toggle,
+    open: () => setOpen(true),
+    dispose: () => {
+      disposed = true;
+      disposer.dispose();
+    },
+  };
 }
