@@ -7,7 +7,7 @@
 
 use super::login::parse_account;
 use super::App;
-use crate::error::{HearthError, Result};
+use crate::error::{CertificateFault, ErrorCode, Problem, Result};
 use crate::session::{describe_certificate, CertificateInfo, RejectedCertificate};
 
 impl App {
@@ -20,7 +20,7 @@ impl App {
         self.store()?
             .last_account()?
             .map(|a| a.jid)
-            .ok_or_else(|| HearthError::InvalidInput("No account has been used yet.".into()))
+            .ok_or_else(|| Problem::of(ErrorCode::NoAccountYet).into())
     }
 
     async fn rejected(&self) -> Option<RejectedCertificate> {
@@ -43,12 +43,7 @@ impl App {
             .rejected()
             .await
             .filter(|r| r.fingerprint.eq_ignore_ascii_case(fingerprint.trim()))
-            .ok_or_else(|| {
-                HearthError::InvalidInput(
-                    "That is not the certificate the server presented; connect again to see it."
-                        .into(),
-                )
-            })?;
+            .ok_or_else(|| Problem::of(ErrorCode::CertificateNotPresented))?;
         let account = self.certificate_account().await?;
         self.store()?.pin_certificate(&account, &rejected.der)?;
         let last = self.last_login.lock().ok().and_then(|l| l.clone());
@@ -77,11 +72,12 @@ impl App {
             .store()?
             .pinned_certificates(&account)?
             .into_iter()
-            .map(|c| {
-                describe_certificate(&RejectedCertificate {
+            .map(|c| CertificateInfo {
+                fault: None,
+                ..describe_certificate(&RejectedCertificate {
                     fingerprint: c.fingerprint,
                     der: c.der,
-                    reason: String::new(),
+                    fault: CertificateFault::Other,
                     changed: false,
                 })
             })

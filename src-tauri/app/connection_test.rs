@@ -6,7 +6,7 @@ use super::App;
 use crate::error::Result;
 use crate::session::connection_probe::{probe, ProbeRequest};
 pub use crate::session::connection_probe::{
-    ConnectionReport, ConnectionStep, StepKind, StepOutcome,
+    ConnectionReport, ConnectionStep, StepFinding, StepKind, StepOutcome,
 };
 
 impl App {

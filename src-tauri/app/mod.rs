@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::Mutex as AsyncMutex;
 
-pub use connection_test::{ConnectionReport, ConnectionStep, StepKind, StepOutcome};
+pub use connection_test::{ConnectionReport, ConnectionStep, StepFinding, StepKind, StepOutcome};
 pub use demo::{pem_certificates, DemoProfile};
 pub use login::{LoginRequest, SavedLogin};
 pub use registration::{RegistrationRequest, RegistrationTarget, RegistrationValue};

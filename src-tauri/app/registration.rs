@@ -4,7 +4,7 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use super::App;
-use crate::error::{HearthError, Result};
+use crate::error::{ErrorCode, HearthError, Problem, Result};
 use crate::features::xep0077_register::form::RegistrationForm;
 use crate::session::xep0077_registration::{fetch_form, submit};
 use crate::session::{ConnectionSecurity, ProxySettings, ServerAddress};
@@ -67,10 +67,9 @@ impl App {
     ) -> Result<(String, ServerAddress, Vec<String>)> {
         let domain = target.domain.trim().to_lowercase();
         if domain.is_empty() || domain.contains('@') || domain.contains(char::is_whitespace) {
-            return Err(HearthError::InvalidInput(format!(
-                "\u{201c}{}\u{201d} is not a server name such as company.com.",
-                target.domain
-            )));
+            return Err(Problem::of(ErrorCode::InvalidServerName)
+                .detail(target.domain.clone())
+                .into());
         }
         let pinned = self
             .store()?

@@ -15,9 +15,9 @@ use super::error::IpcError;
 use crate::app::{
     BookmarkInput, ConnectionReport, ConnectionStep, InvitationAnswer, InviteArgs, LoginRequest,
     Moderation, RegistrationRequest, RegistrationTarget, RegistrationValue, RoomListArgs,
-    SavedLogin, StepKind, StepOutcome,
+    SavedLogin, StepFinding, StepKind, StepOutcome,
 };
-use crate::error::{ErrorCode, Problem};
+use crate::error::{CertificateFault, ErrorCode, InputField, Problem};
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::{ContactPresence, PresenceShow, ResourcePresence};
 use crate::features::rfc6121_roster::{RosterItem, Subscription};
@@ -154,6 +154,8 @@ pub fn typescript() -> String {
     );
     for d in [
         decl::<ErrorCode>(&cfg),
+        decl::<InputField>(&cfg),
+        decl::<CertificateFault>(&cfg),
         decl::<Problem>(&cfg),
         decl::<ConnectionState>(&cfg),
         decl::<PresenceShow>(&cfg),
@@ -175,6 +177,7 @@ pub fn typescript() -> String {
         decl::<ConnectionSettings>(&cfg),
         decl::<StepKind>(&cfg),
         decl::<StepOutcome>(&cfg),
+        decl::<StepFinding>(&cfg),
         decl::<ConnectionStep>(&cfg),
         decl::<ConnectionReport>(&cfg),
         decl::<LoginRequest>(&cfg),

@@ -6,6 +6,7 @@ use tokio::sync::mpsc;
 use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaToken};
 
 use super::actor::Internal;
+use crate::error::{ErrorCode, Problem};
 use crate::store::DeliveryState;
 
 /// Follow one outgoing message through the stream's queue.
@@ -14,7 +15,7 @@ pub(super) async fn follow_delivery(
     id: i64,
     internal: mpsc::UnboundedSender<Internal>,
 ) {
-    let report = |state, error: Option<String>| {
+    let report = |state, error: Option<Problem>| {
         let _ = internal.send(Internal::Delivery { id, state, error });
     };
     match token.wait_for(StanzaStage::Sent).await {
@@ -23,13 +24,16 @@ pub(super) async fn follow_delivery(
         Some(StanzaState::Failed { error }) => {
             return report(
                 DeliveryState::Failed,
-                Some(format!("Not sent: {}", error.into_io_error())),
+                Some(
+                    Problem::of(ErrorCode::MessageNotSent)
+                        .detail(error.into_io_error().to_string()),
+                ),
             )
         }
         Some(StanzaState::Dropped) | None => {
             return report(
                 DeliveryState::Failed,
-                Some("Not sent: the connection ended first.".into()),
+                Some(Problem::of(ErrorCode::MessageNotSent)),
             )
         }
         Some(StanzaState::Queued) => {}
@@ -38,14 +42,14 @@ pub(super) async fn follow_delivery(
         Some(StanzaState::Acked { .. }) => report(DeliveryState::Acked, None),
         Some(StanzaState::Failed { error }) => report(
             DeliveryState::Failed,
-            Some(format!(
-                "The server did not confirm this message: {}",
-                error.into_io_error()
-            )),
+            Some(
+                Problem::of(ErrorCode::MessageUnconfirmed)
+                    .detail(error.into_io_error().to_string()),
+            ),
         ),
         Some(StanzaState::Dropped) => report(
             DeliveryState::Failed,
-            Some("The server did not confirm this message before the connection ended.".into()),
+            Some(Problem::of(ErrorCode::MessageUnconfirmed)),
         ),
         // No stream management: "sent" is the best we will know.
         _ => {}

@@ -3,7 +3,7 @@
 //! accepts (ejabberd 23.01 offers SCRAM-SHA-1-PLUS but can bind only with
 //! `tls-unique`, which TLS 1.3 lacks, and advertises no XEP-0440 types).
 
-use hearth::app::{StepKind, StepOutcome};
+use hearth::app::{StepFinding, StepKind, StepOutcome};
 
 use crate::support::{password, Client, Kind, Options, Server};
 
@@ -23,7 +23,10 @@ async fn log_in_with_defaults(server: &Server) -> String {
         .unwrap();
     assert_eq!(auth.outcome, StepOutcome::Ok, "{report:?}");
     alice.login(server).await;
-    auth.detail.clone()
+    match &auth.finding {
+        Some(StepFinding::LoggedIn { mechanism }) => mechanism.clone(),
+        other => panic!("no mechanism: {other:?}"),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

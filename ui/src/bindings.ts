@@ -1,8 +1,36 @@
 // Generated from the Rust types in src-tauri/ (cargo test regenerates and checks it). Do not edit.
 
-export type ErrorCode = "authFailed" | "loginRefused" | "certificateUntrusted" | "network" | "timeout" | "protocol" | "notConnected" | "invalidInput" | "storage" | "keychain" | "internal";
+export type ErrorCode = "authFailed" | "loginRefused" | "noSafeMechanism" | "serverNotAuthenticated" | "noStartTls" | "certificateUntrusted" | "certificateChanged" | "proxyAuthFailed" | "proxyFailed" | "unknownHost" | "noXmppService" | "connectionRefused" | "connectionLost" | "tlsFailed" | "network" | "timeout" | "tooManyRedirects" | "streamError" | "protocol" | "notConnected" | "remoteError" | "roomJoinRefused" | "roomJoinTimeout" | "roomJoinSuperseded" | "roomKicked" | "roomBanned" | "roomMembershipLost" | "roomDestroyed" | "roomPresenceEnded" | "notInRoom" | "noRoomService" | "invitationAnswered" | "messageNotSent" | "messageUnconfirmed" | "registrationRefused" | "registrationUnsupported" | "invalidInput" | "invalidAddress" | "invalidServerName" | "invalidXml" | "notAStanza" | "certificateNotPresented" | "noAccountYet" | "storage" | "keychain" | "internal";
 
-export type Problem = { code: ErrorCode, message: string, };
+export type InputField = "host" | "port" | "resource" | "timeout" | "saslNone" | "saslInsecure" | "proxyHost" | "proxyPort" | "password" | "newPassword" | "nick" | "message" | "room";
+
+export type CertificateFault = "unknown-issuer" | "expired" | "not-valid-yet" | "wrong-name" | "revoked" | "other";
+
+export type Problem = { code: ErrorCode, 
+/**
+ * The defined condition by its XML name (`not-authorized`,
+ * `conflict`, …): of the SASL failure, stream error or error stanza
+ * the code names; for certificates a [`CertificateFault`] name.
+ */
+condition: string | null, 
+/**
+ * The other side's own words (an error's `<text/>`, a kick reason):
+ * shown quoted, never translated.
+ */
+serverText: string | null, 
+/**
+ * The input at fault, for `invalidInput`.
+ */
+field: InputField | null, 
+/**
+ * A technical detail in no particular language (the system's I/O
+ * error, a parser's complaint, a host name, what was typed).
+ */
+detail: string | null, 
+/**
+ * A number the sentence needs (a limit).
+ */
+limit: number | null, };
 
 export type ConnectionState = { "state": "offline", reason: Problem | null, } | { "state": "connecting" } | { "state": "online", jid: string, 
 /**
@@ -36,7 +64,11 @@ export type ChatMessage = { id: number, peer: string, direction: MessageDirectio
 /**
  * Milliseconds since the Unix epoch.
  */
-timestamp: number, stanzaId: string | null, originId: string | null, state: DeliveryState, error: string | null, 
+timestamp: number, stanzaId: string | null, originId: string | null, state: DeliveryState, 
+/**
+ * Why a message failed.
+ */
+error: Problem | null, 
 /**
  * In a room: the sender's nickname. `null` for 1:1 messages and for
  * the room's own notices.
@@ -117,11 +149,17 @@ export type StepKind = "dns" | "tcp" | "tls" | "auth";
 
 export type StepOutcome = "ok" | "failed" | "skipped";
 
+export type StepFinding = { "kind": "fixedServer", servers: Array<string>, } | { "kind": "srvRecords", domain: string, servers: Array<string>, } | { "kind": "noSrvRecords", domain: string, servers: Array<string>, } | { "kind": "connected", server: string, proxy: string | null, } | { "kind": "encrypted" } | { "kind": "notEncrypted" } | { "kind": "needsPassword" } | { "kind": "loggedIn", mechanism: string, } | { "kind": "notTried" };
+
 export type ConnectionStep = { step: StepKind, outcome: StepOutcome, 
 /**
- * What was found or what went wrong, as a sentence.
+ * What was found (a step that worked or was skipped).
  */
-detail: string, };
+finding: StepFinding | null, 
+/**
+ * Why the step failed.
+ */
+problem: Problem | null, };
 
 export type ConnectionReport = { steps: Array<ConnectionStep>, };
 
@@ -182,9 +220,9 @@ names: Array<string>,
  */
 notBefore: number, notAfter: number, 
 /**
- * Why it was refused, as a sentence fragment.
+ * Why it was refused; `null` for a certificate the user trusts.
  */
-reason: string, 
+fault: CertificateFault | null, 
 /**
  * The user had trusted another certificate for this account.
  */
@@ -334,7 +372,7 @@ export type UiProbeReport = {
  */
 maxStallMs: number, windowMs: number, };
 
-export type IpcError = { code: ErrorCode, message: string, };
+export type IpcError = Problem;
 
 /** Every command: its argument object and its result. */
 export interface Commands {

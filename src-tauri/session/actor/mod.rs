@@ -218,7 +218,7 @@ pub(super) enum Internal {
     Delivery {
         id: i64,
         state: DeliveryState,
-        error: Option<String>,
+        error: Option<Problem>,
     },
     /// A join that is still unanswered now fails.
     JoinDeadline(BareJid),
@@ -487,7 +487,7 @@ impl Actor {
                             stanza_id: m.stanza_id.map(|s| s.0),
                             origin_id: m.origin_id,
                             state: m.state,
-                            error: Some(e.to_string()),
+                            error: Some(e.problem()),
                             sender: m.sender,
                         })
                         .collect();
@@ -579,9 +579,10 @@ impl Actor {
                 }
             }
             Event::Stream(StreamEvent::Suspended) => {
-                let reason = self.lost_reason.clone().unwrap_or_else(|| {
-                    Problem::new(ErrorCode::Network, "The connection to the server was lost.")
-                });
+                let reason = self
+                    .lost_reason
+                    .clone()
+                    .unwrap_or_else(|| Problem::of(ErrorCode::ConnectionLost));
                 self.set_state(ConnectionState::Reconnecting {
                     reason,
                     retry_in_secs: 0,
@@ -633,7 +634,7 @@ impl Actor {
             }
             Internal::RosterLoaded(Err(e)) => log::warn!("roster request failed: {e}"),
             Internal::Delivery { id, state, error } => {
-                match self.with_store(|s| s.set_delivery_state(id, state, error.as_deref())) {
+                match self.with_store(|s| s.set_delivery_state(id, state, error.as_ref())) {
                     Ok(Some(m)) => self.sink.emit(SessionEvent::MessageUpdated(m)),
                     Ok(None) => {}
                     Err(e) => log::error!("could not record delivery state: {e}"),
@@ -721,14 +722,14 @@ impl Actor {
                 }
                 self.batch.push(new)
             }
-            Incoming::Error { peer, id, text } => {
+            Incoming::Error { peer, id, problem } => {
                 let account = self.own.to_string();
                 match self.with_store(|s| s.outgoing_by_message_id(&account, &peer, &id)) {
                     Ok(Some(row)) => {
                         let _ = self.internal.send(Internal::Delivery {
                             id: row,
                             state: DeliveryState::Failed,
-                            error: Some(text),
+                            error: Some(problem),
                         });
                     }
                     Ok(None) => log::info!("error reply for an unknown message from {peer}"),

@@ -11,7 +11,7 @@ use tokio_xmpp::parsers::presence::Presence;
 use tokio_xmpp::Stanza;
 
 use super::{Actor, Internal, SessionEvent, IQ_TIMEOUT};
-use crate::error::{HearthError, Result};
+use crate::error::{ErrorCode, HearthError, InputField, Problem, Result};
 use crate::features::xep0045_muc::{self, RoomMessage};
 use crate::features::xep0045_muc_invite;
 use crate::features::xep0410_self_ping;
@@ -39,9 +39,7 @@ impl Actor {
         let nick = nick.trim().to_owned();
         let since = self.latest_in(&room);
         let Some(presence) = xep0045_muc::join(&room, &nick, password.as_deref(), since) else {
-            let _ = reply.send(Err(HearthError::InvalidInput(
-                "Enter a nickname for this room.".into(),
-            )));
+            let _ = reply.send(Err(Problem::invalid(InputField::Nick).into()));
             return;
         };
         self.rooms
@@ -91,9 +89,7 @@ impl Actor {
             .then(|| self.rooms.nick(&room).map(str::to_owned))
             .flatten()
         else {
-            return Err(HearthError::InvalidInput(
-                "You are not in this room.".into(),
-            ));
+            return Err(Problem::of(ErrorCode::NotInRoom).into());
         };
         let (stanza, record) = xep0045_muc::groupchat(&room, &body, now_ms(), &nick);
         self.store_and_send(stanza, record).await
@@ -101,9 +97,7 @@ impl Actor {
 
     pub(super) async fn set_room_subject(&mut self, room: BareJid, subject: String) -> Result<()> {
         if !self.rooms.is_joined(&room) {
-            return Err(HearthError::InvalidInput(
-                "You are not in this room.".into(),
-            ));
+            return Err(Problem::of(ErrorCode::NotInRoom).into());
         }
         self.send(Stanza::Message(xep0045_muc::set_subject(&room, &subject)))
             .await
@@ -113,12 +107,10 @@ impl Actor {
 
     pub(super) async fn change_room_nick(&mut self, room: BareJid, nick: String) -> Result<()> {
         if !self.rooms.is_joined(&room) {
-            return Err(HearthError::InvalidInput(
-                "You are not in this room.".into(),
-            ));
+            return Err(Problem::of(ErrorCode::NotInRoom).into());
         }
         let presence = xep0045_muc::change_nick(&room, nick.trim())
-            .ok_or_else(|| HearthError::InvalidInput("That nickname cannot be used.".into()))?;
+            .ok_or_else(|| HearthError::from(Problem::invalid(InputField::Nick)))?;
         self.send(Stanza::Presence(presence))
             .await
             .ok_or(HearthError::NotConnected)?;
@@ -246,9 +238,7 @@ impl Actor {
         reply: oneshot::Sender<Result<Option<RoomSnapshot>>>,
     ) {
         let Some(invite) = self.invitations.remove(&id) else {
-            let _ = reply.send(Err(HearthError::InvalidInput(
-                "This invitation was already answered.".into(),
-            )));
+            let _ = reply.send(Err(Problem::of(ErrorCode::InvitationAnswered).into()));
             return;
         };
         match accept {

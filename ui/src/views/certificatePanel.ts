@@ -3,7 +3,7 @@ import { toIpcError } from "../backend";
 import type { CertificateInfo, ConnectionState } from "../bindings";
 import { type Disposer, el, setHidden } from "../dom";
 import { problemNodes } from "../errors";
-import { getLang, type Key, tx } from "../i18n";
+import { getLang, type Key, t, tx } from "../i18n";
 import { formatFull } from "../time";
 
 /**
@@ -54,7 +54,7 @@ export function createCertificatePanel(app: App, disposer: Disposer): HTMLElemen
       ...row("cert.names", info.names.join(", ")),
       ...row("cert.validity", validity),
       ...row("cert.fingerprint", info.fingerprint),
-      ...row("cert.reason", info.reason),
+      ...row("cert.reason", info.fault === null ? "" : t(`error.certificateUntrusted.${info.fault}`)),
     );
     warning.replaceChildren(tx("span", info.changed ? "cert.changedWarning" : "cert.firstContact"));
     setHidden(warning, false);
@@ -82,7 +82,7 @@ export function createCertificatePanel(app: App, disposer: Disposer): HTMLElemen
   }
 
   const onState = (s: ConnectionState): void => {
-    if (s.state === "offline" && s.reason?.code === "certificateUntrusted") {
+    if (s.state === "offline" && (s.reason?.code === "certificateUntrusted" || s.reason?.code === "certificateChanged")) {
       void app.backend
         .invoke("untrusted_certificate", {})
         .then((info) => (info ? render(info) : hide()))

@@ -1,6 +1,7 @@
 import type { App } from "../app";
 import { toIpcError } from "../backend";
 import { Disposer, el, setHidden, setText } from "../dom";
+import { problemNodes } from "../errors";
 import { onLangChange, t, tx } from "../i18n";
 
 /**
@@ -23,7 +24,7 @@ export function createSubscriptionRequests(app: App, disposer: Disposer): HTMLEl
       try {
         await app.backend.invoke("answer_subscription", { answer: { jid, accept } });
       } catch (e) {
-        setText(error, toIpcError(e).message || t("requests.failed"));
+        error.replaceChildren(el("span", { class: "problem-text" }, t("requests.failed")), document.createTextNode(" "), ...problemNodes(toIpcError(e)));
         setHidden(error, false);
       }
     };
