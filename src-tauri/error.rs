@@ -1,49 +1,249 @@
-//! Hearth's typed errors. Every error that can reach a user carries an
-//! [`ErrorCode`] the UI branches on and a plain sentence; Rust debug strings
-//! never cross IPC.
+//! Hearth's typed errors. Every reason that can reach a user is a [`Problem`]:
+//! an [`ErrorCode`] plus typed parameters (the remote condition, the
+//! server's own text, the setting at fault). The UI turns them into a
+//! sentence in the user's language; Rust builds no user-facing sentences,
+//! and Rust debug strings never cross IPC.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// Stable, user-facing error categories. The UI translates each code.
+/// Stable, user-facing reasons. The UI has a sentence for each (and for
+/// each condition that may come with it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorCode {
-    /// The server said the user name or password is wrong.
+    /// The server said the user name or password is wrong (SASL
+    /// `not-authorized`).
     AuthFailed,
-    /// The server refused the login for another reason (its SASL condition
-    /// and text are the message).
+    /// The server refused the login for another reason: `condition` is the
+    /// SASL condition (`account-disabled`, `temporary-auth-failure`, …).
     LoginRefused,
+    /// No login method is both safe and allowed by the settings; `detail`
+    /// lists what the server offered.
+    NoSafeMechanism,
+    /// The server could not prove that it knows the password (SCRAM).
+    ServerNotAuthenticated,
+    /// The server offers no STARTTLS; the password is not sent in the clear.
+    NoStartTls,
+    /// The certificate failed verification and is not pinned; `condition`
+    /// is the [`CertificateFault`].
     CertificateUntrusted,
+    /// The certificate differs from the one the user pinned.
+    CertificateChanged,
+    /// The proxy rejected (or requires) a user name and password.
+    ProxyAuthFailed,
+    /// The proxy did not open the tunnel; `detail` says what it answered.
+    ProxyFailed,
+    /// The host name has no address (DNS); `detail` is the host.
+    UnknownHost,
+    /// The domain's SRV records say it offers no XMPP service.
+    NoXmppService,
+    ConnectionRefused,
+    ConnectionLost,
+    /// The TLS handshake failed for a reason other than the certificate.
+    TlsFailed,
+    /// The network failed in another way; `detail` is the system's text.
     Network,
     Timeout,
+    /// `see-other-host` more times in a row than Hearth follows.
+    TooManyRedirects,
+    /// The server ended the stream: `condition` is the RFC 6120 §4.9.3
+    /// stream error condition, `serverText` its text.
+    StreamError,
+    /// The other side sent something Hearth cannot use; `detail` says what.
     Protocol,
     NotConnected,
+    /// An error answer (RFC 6120 §8.3): `condition` and `serverText`.
+    RemoteError,
+    /// A room refused to let us in (or to take a nick): `condition` is the
+    /// stanza error condition (XEP-0045 §7.2).
+    RoomJoinRefused,
+    /// The room did not answer the join in time.
+    RoomJoinTimeout,
+    /// A newer request to join the same room replaced this one.
+    RoomJoinSuperseded,
+    /// A moderator removed us; `serverText` is their reason.
+    RoomKicked,
+    RoomBanned,
+    /// Our membership was taken away in a members-only room.
+    RoomMembershipLost,
+    /// The room was destroyed; `serverText` is the owner's reason.
+    RoomDestroyed,
+    /// The room's server ended our presence; Hearth enters again.
+    RoomPresenceEnded,
+    NotInRoom,
+    /// This server names no group chat service; the user must enter one.
+    NoRoomService,
+    InvitationAnswered,
+    /// A message could not be handed to the server; `detail` is why.
+    MessageNotSent,
+    /// The server did not confirm a message (XEP-0198) before the link
+    /// ended.
+    MessageUnconfirmed,
+    /// The server refused to create the account: `condition`, `serverText`.
+    RegistrationRefused,
+    /// The server does not offer in-band registration.
+    RegistrationUnsupported,
+    /// A setting or form value is not valid: `field` names which.
     InvalidInput,
+    /// Not an XMPP address; `detail` is what was typed.
+    InvalidAddress,
+    /// Not a server name; `detail` is what was typed.
+    InvalidServerName,
+    /// The XML console's input: `detail` is the parser's complaint, `limit`
+    /// the nesting limit when that was exceeded.
+    InvalidXml,
+    /// The XML is well-formed but not a message, presence or iq.
+    NotAStanza,
+    /// Raw XML is sent only while the XML console is open.
+    ConsoleClosed,
+    /// Trusting a certificate that is not the one the server presented.
+    CertificateNotPresented,
+    /// Certificates are asked for before any login.
+    NoAccountYet,
     Storage,
     Keychain,
     Internal,
 }
 
-/// A problem as the user sees it: a code and a sentence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Problem {
-    pub code: ErrorCode,
-    pub message: String,
+/// What is wrong with an input, named after the setting or value. Each
+/// has its own sentence in the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum InputField {
+    Host,
+    Port,
+    Resource,
+    Timeout,
+    /// No login method is allowed.
+    SaslNone,
+    /// Without encryption only SCRAM may be used, and none is allowed.
+    SaslInsecure,
+    ProxyHost,
+    ProxyPort,
+    Password,
+    NewPassword,
+    Nick,
+    Message,
+    /// A room address needs a local part (`room@service`); `detail` is
+    /// what was typed.
+    Room,
 }
 
-impl Problem {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
+/// Why a certificate was refused, as `condition` of a
+/// [`ErrorCode::CertificateUntrusted`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum CertificateFault {
+    UnknownIssuer,
+    Expired,
+    NotValidYet,
+    WrongName,
+    Revoked,
+    Other,
+}
+
+impl CertificateFault {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::UnknownIssuer => "unknown-issuer",
+            Self::Expired => "expired",
+            Self::NotValidYet => "not-valid-yet",
+            Self::WrongName => "wrong-name",
+            Self::Revoked => "revoked",
+            Self::Other => "other",
         }
     }
 }
 
+/// A problem as the user sees it: a code and what the sentence needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    pub code: ErrorCode,
+    /// The defined condition by its XML name (`not-authorized`,
+    /// `conflict`, …): of the SASL failure, stream error or error stanza
+    /// the code names; for certificates a [`CertificateFault`] name.
+    pub condition: Option<String>,
+    /// The other side's own words (an error's `<text/>`, a kick reason):
+    /// shown quoted, never translated.
+    pub server_text: Option<String>,
+    /// The input at fault, for `invalidInput`.
+    pub field: Option<InputField>,
+    /// A technical detail in no particular language (the system's I/O
+    /// error, a parser's complaint, a host name, what was typed).
+    pub detail: Option<String>,
+    /// A number the sentence needs (a limit).
+    pub limit: Option<u32>,
+}
+
+impl Problem {
+    pub fn of(code: ErrorCode) -> Self {
+        Self {
+            code,
+            condition: None,
+            server_text: None,
+            field: None,
+            detail: None,
+            limit: None,
+        }
+    }
+
+    pub fn invalid(field: InputField) -> Self {
+        Self::of(ErrorCode::InvalidInput).field(field)
+    }
+
+    pub fn condition(mut self, condition: impl Into<String>) -> Self {
+        self.condition = Some(condition.into());
+        self
+    }
+
+    /// The remote party's text; blank text is no text.
+    pub fn server_text(mut self, text: Option<String>) -> Self {
+        self.server_text = text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        self
+    }
+
+    pub fn field(mut self, field: InputField) -> Self {
+        self.field = Some(field);
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// The same parameters under another code (a remote error that, in
+    /// context, is a room's or a registration's refusal).
+    pub fn recode(mut self, code: ErrorCode) -> Self {
+        self.code = code;
+        self
+    }
+}
+
+/// For logs: `code/condition field: server text (detail)`.
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "{:?}", self.code)?;
+        if let Some(c) = &self.condition {
+            write!(f, "/{c}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, " {field:?}")?;
+        }
+        if let Some(t) = &self.server_text {
+            write!(f, ": {t}")?;
+        }
+        if let Some(d) = &self.detail {
+            write!(f, " ({d})")?;
+        }
+        Ok(())
     }
 }
 
@@ -68,63 +268,78 @@ impl RemoteError {
     pub fn is(&self, condition: &str) -> bool {
         self.condition == condition
     }
+
+    /// As the user sees it: an error answer with its condition, or an
+    /// unusable answer.
+    pub fn problem(&self) -> Problem {
+        if self.condition.is_empty() {
+            let p = Problem::of(ErrorCode::Protocol);
+            return match &self.text {
+                Some(t) => p.detail(t.clone()),
+                None => p,
+            };
+        }
+        Problem::of(ErrorCode::RemoteError)
+            .condition(self.condition.clone())
+            .server_text(self.text.clone())
+    }
 }
 
-/// "item not found: the server's text" (the condition alone when there is
-/// no text): callers and users can both tell what happened.
+/// "item-not-found: the server's text", for logs.
 impl std::fmt::Display for RemoteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let condition = self.condition.replace('-', " ");
         match self.text.as_deref().map(str::trim) {
-            Some(t) if !t.is_empty() && condition.is_empty() => f.write_str(t),
-            Some(t) if !t.is_empty() => write!(f, "{condition}: {t}"),
-            _ => f.write_str(&condition),
+            Some(t) if !t.is_empty() && self.condition.is_empty() => f.write_str(t),
+            Some(t) if !t.is_empty() => write!(f, "{}: {t}", self.condition),
+            _ => f.write_str(&self.condition),
         }
     }
 }
 
-/// Errors of the core (session, store, credentials).
+/// Errors of the core (session, store, credentials). `Display` is for
+/// logs; the user sees [`HearthError::problem`].
 #[derive(Debug, thiserror::Error)]
 pub enum HearthError {
-    #[error("The address \u{201c}{0}\u{201d} is not a valid XMPP address (user@domain).")]
+    #[error("not a valid XMPP address: {0:?}")]
     InvalidJid(String),
-    #[error("{0}")]
-    InvalidInput(String),
-    #[error("Not connected to the server.")]
+    #[error("not connected")]
     NotConnected,
-    #[error("The server did not answer in time.")]
+    #[error("no answer in time")]
     Timeout,
-    #[error("Could not save to the local history database: {0}")]
+    #[error("local database: {0}")]
     Storage(#[from] rusqlite::Error),
-    #[error("The system keychain is not available: {0}")]
+    #[error("keychain: {0}")]
     Keychain(String),
-    #[error("The server answered with an error: {0}")]
+    #[error("error answer: {0}")]
     Remote(RemoteError),
-    #[error("Internal error: {0}")]
+    #[error("internal: {0}")]
     Internal(String),
-    /// A problem already phrased for the user (e.g. by the server's refusal).
+    /// A problem already in the user's terms (a refusal, invalid input).
     #[error("{0}")]
     Refused(Problem),
 }
 
+impl From<Problem> for HearthError {
+    fn from(p: Problem) -> Self {
+        Self::Refused(p)
+    }
+}
+
 impl HearthError {
     pub fn code(&self) -> ErrorCode {
-        match self {
-            Self::InvalidJid(_) | Self::InvalidInput(_) => ErrorCode::InvalidInput,
-            Self::NotConnected => ErrorCode::NotConnected,
-            Self::Timeout => ErrorCode::Timeout,
-            Self::Storage(_) => ErrorCode::Storage,
-            Self::Keychain(_) => ErrorCode::Keychain,
-            Self::Remote(_) => ErrorCode::Protocol,
-            Self::Internal(_) => ErrorCode::Internal,
-            Self::Refused(p) => p.code,
-        }
+        self.problem().code
     }
 
     pub fn problem(&self) -> Problem {
         match self {
+            Self::InvalidJid(typed) => Problem::of(ErrorCode::InvalidAddress).detail(typed.clone()),
+            Self::NotConnected => Problem::of(ErrorCode::NotConnected),
+            Self::Timeout => Problem::of(ErrorCode::Timeout),
+            Self::Storage(e) => Problem::of(ErrorCode::Storage).detail(e.to_string()),
+            Self::Keychain(e) => Problem::of(ErrorCode::Keychain).detail(e.clone()),
+            Self::Remote(e) => e.problem(),
+            Self::Internal(e) => Problem::of(ErrorCode::Internal).detail(e.clone()),
             Self::Refused(p) => p.clone(),
-            other => Problem::new(other.code(), other.to_string()),
         }
     }
 }

@@ -8,7 +8,7 @@
 use super::login::parse_account;
 use super::App;
 use crate::connection::{describe_certificate, CertificateInfo, RejectedCertificate};
-use crate::error::{HearthError, Result};
+use crate::error::{CertificateFault, ErrorCode, Problem, Result};
 
 impl App {
     /// Trust exactly this certificate (DER) for `account` from now on.
@@ -35,7 +35,7 @@ impl App {
         self.db
             .read(|s| s.last_account())?
             .map(|a| a.jid)
-            .ok_or_else(|| HearthError::InvalidInput("No account has been used yet.".into()))
+            .ok_or_else(|| Problem::of(ErrorCode::NoAccountYet).into())
     }
 
     async fn rejected(&self) -> Option<RejectedCertificate> {
@@ -58,12 +58,7 @@ impl App {
             .rejected()
             .await
             .filter(|r| r.fingerprint.eq_ignore_ascii_case(fingerprint.trim()))
-            .ok_or_else(|| {
-                HearthError::InvalidInput(
-                    "That is not the certificate the server presented; connect again to see it."
-                        .into(),
-                )
-            })?;
+            .ok_or_else(|| Problem::of(ErrorCode::CertificateNotPresented))?;
         let account = self.certificate_account().await?;
         let der = rejected.der.clone();
         self.db
@@ -95,11 +90,12 @@ impl App {
             .db
             .read(|s| s.pinned_certificates(&account))?
             .into_iter()
-            .map(|c| {
-                describe_certificate(&RejectedCertificate {
+            .map(|c| CertificateInfo {
+                fault: None,
+                ..describe_certificate(&RejectedCertificate {
                     fingerprint: c.fingerprint,
                     der: c.der,
-                    reason: String::new(),
+                    fault: CertificateFault::Other,
                     changed: false,
                 })
             })

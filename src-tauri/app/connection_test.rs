@@ -3,6 +3,7 @@
 
 use super::login::{parse_account, proxy_secret_key, LoginRequest};
 use super::App;
+pub use crate::connection::probe::StepFinding;
 use crate::connection::probe::{probe, ProbeRequest};
 pub use crate::connection::probe::{ConnectionReport, ConnectionStep, StepKind, StepOutcome};
 use crate::connection::Proxy;

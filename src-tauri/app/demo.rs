@@ -55,11 +55,10 @@ impl DemoProfile {
     }
 
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            HearthError::InvalidInput(format!("cannot read {}: {e}", path.display()))
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| HearthError::Internal(format!("cannot read {}: {e}", path.display())))?;
         serde_json::from_str(&text).map_err(|e| {
-            HearthError::InvalidInput(format!("{} is not a demo profile: {e}", path.display()))
+            HearthError::Internal(format!("{} is not a demo profile: {e}", path.display()))
         })
     }
 

@@ -9,7 +9,7 @@ use tokio_xmpp::jid::BareJid;
 use ts_rs::TS;
 
 use super::App;
-use crate::error::{HearthError, Result};
+use crate::error::{HearthError, InputField, Problem, Result};
 use std::time::Duration;
 
 use crate::connection::{ConnectionSettings, Proxy, ProxyKind, ServerAddress};
@@ -223,7 +223,7 @@ impl App {
             return self
                 .secret(key.to_owned())
                 .await
-                .ok_or_else(|| HearthError::InvalidInput("Enter your password.".into()));
+                .ok_or_else(|| Problem::invalid(InputField::Password).into());
         }
         let secrets = self.secrets.clone();
         let (k, p) = (key.to_owned(), req.password.clone());

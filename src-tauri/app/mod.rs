@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::Mutex as AsyncMutex;
 
-pub use connection_test::{ConnectionReport, ConnectionStep, StepKind, StepOutcome};
+pub use connection_test::{ConnectionReport, ConnectionStep, StepFinding, StepKind, StepOutcome};
 pub use demo::{pem_certificates, DemoProfile};
 pub use login::{LoginRequest, SavedLogin};
 pub use registration::{RegistrationRequest, RegistrationTarget, RegistrationValue};
@@ -23,7 +23,7 @@ pub use rooms::{InvitationAnswer, InviteArgs, Moderation, RoomListArgs};
 
 use crate::connection::NameServers;
 use crate::credentials::SecretStore;
-use crate::error::{HearthError, Result};
+use crate::error::{ErrorCode, HearthError, Problem, Result};
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::PresenceShow;
 use crate::session::{
@@ -241,9 +241,7 @@ impl App {
     /// script) cannot put arbitrary XML on the stream unseen.
     pub async fn send_raw(&self, xml: &str) -> Result<()> {
         if !self.console_open.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(HearthError::InvalidInput(
-                "Open the XML console to send XML.".into(),
-            ));
+            return Err(Problem::of(ErrorCode::ConsoleClosed).into());
         }
         self.session().await?.send_raw(xml).await
     }
@@ -290,11 +288,11 @@ mod tests {
         let stanza = "<message to='bob@example.com'><body>hi</body></message>";
         let code = |r: Result<()>| r.unwrap_err().code();
 
-        assert_eq!(code(app.send_raw(stanza).await), ErrorCode::InvalidInput);
+        assert_eq!(code(app.send_raw(stanza).await), ErrorCode::ConsoleClosed);
         // Open, the stanza goes to the session (here: none yet).
         app.set_console_open(true).await;
         assert_eq!(code(app.send_raw(stanza).await), ErrorCode::NotConnected);
         app.set_console_open(false).await;
-        assert_eq!(code(app.send_raw(stanza).await), ErrorCode::InvalidInput);
+        assert_eq!(code(app.send_raw(stanza).await), ErrorCode::ConsoleClosed);
     }
 }

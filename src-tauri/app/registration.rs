@@ -6,7 +6,7 @@ use ts_rs::TS;
 use super::App;
 use crate::connection::xep0077_registration::{fetch_form, submit};
 use crate::connection::{ConnectionSecurity, Proxy, ProxySettings, ServerAddress};
-use crate::error::{HearthError, Result};
+use crate::error::{ErrorCode, HearthError, Problem, Result};
 use crate::features::xep0077_register::form::RegistrationForm;
 
 /// Which server to create the account on, and how to reach it.
@@ -67,10 +67,9 @@ impl App {
     ) -> Result<(String, ServerAddress, Vec<String>)> {
         let domain = target.domain.trim().to_lowercase();
         if domain.is_empty() || domain.contains('@') || domain.contains(char::is_whitespace) {
-            return Err(HearthError::InvalidInput(format!(
-                "\u{201c}{}\u{201d} is not a server name such as company.com.",
-                target.domain
-            )));
+            return Err(Problem::of(ErrorCode::InvalidServerName)
+                .detail(target.domain.clone())
+                .into());
         }
         let pinned = self
             .db

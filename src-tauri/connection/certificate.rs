@@ -5,6 +5,7 @@ use ts_rs::TS;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
 use super::tls_trust::RejectedCertificate;
+use crate::error::CertificateFault;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -20,8 +21,8 @@ pub struct CertificateInfo {
     pub not_before: i64,
     #[ts(type = "number")]
     pub not_after: i64,
-    /// Why it was refused, as a sentence fragment.
-    pub reason: String,
+    /// Why it was refused; `null` for a certificate the user trusts.
+    pub fault: Option<CertificateFault>,
     /// The user had trusted another certificate for this account.
     pub changed: bool,
 }
@@ -34,7 +35,7 @@ pub fn describe(rejected: &RejectedCertificate) -> CertificateInfo {
         names: vec![],
         not_before: 0,
         not_after: 0,
-        reason: rejected.reason.clone(),
+        fault: Some(rejected.fault),
         changed: rejected.changed,
     };
     // An unparsable certificate still shows its fingerprint and reason.

@@ -17,7 +17,7 @@ use std::time::Duration;
 use futures::{SinkExt, StreamExt};
 use sasl::common::ChannelBinding;
 use tokio::io::BufStream;
-use tokio::net::TcpStream;
+use tokio::net::{lookup_host, TcpStream};
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 use tokio_xmpp::connect::ServerConnector;
@@ -57,7 +57,6 @@ pub struct ServerAddress {
 #[derive(Clone)]
 pub struct Connector {
     pub address: ServerAddress,
-    pub trust: Arc<TrustVerifier>,
     tls: Arc<rustls::ClientConfig>,
     /// For direct TLS: the same trust, with ALPN "xmpp-client" (XEP-0368).
     tls_direct: Arc<rustls::ClientConfig>,
@@ -84,13 +83,22 @@ impl std::fmt::Debug for Connector {
 #[error("the server does not offer an encrypted connection (STARTTLS)")]
 pub struct NoStartTls;
 
+/// The domain's SRV records say it offers no XMPP service (a lone `.`).
+#[derive(Debug, thiserror::Error)]
+#[error("the domain's DNS records say it offers no XMPP service")]
+pub struct NoXmppService;
+
+/// DNS has no address for this host name.
+#[derive(Debug, thiserror::Error)]
+#[error("no address found for {0}")]
+pub struct UnknownHost(pub String);
+
 impl Connector {
     pub fn new(address: ServerAddress, trust: Arc<TrustVerifier>, console: Console) -> Self {
         let tls = client_config(trust.clone(), &[]);
-        let tls_direct = client_config(trust.clone(), &[b"xmpp-client"]);
+        let tls_direct = client_config(trust, &[b"xmpp-client"]);
         Self {
             address,
-            trust,
             tls,
             tls_direct,
             console,
@@ -151,17 +159,31 @@ impl Connector {
     /// A TCP stream to the first candidate that answers (RFC 6120 §3.2.1),
     /// through the proxy when there is one.
     pub async fn reach(&self, resolution: &Resolution) -> io::Result<(TcpStream, Candidate)> {
-        let mut last = io::Error::new(
-            io::ErrorKind::NotFound,
-            "the domain's DNS records say it offers no XMPP service",
-        );
+        let mut last = io::Error::new(io::ErrorKind::NotFound, NoXmppService);
         for candidate in &resolution.candidates {
             let attempt = async {
                 match &self.address.proxy {
                     Some(proxy) => proxy.tunnel(&candidate.host, candidate.port).await,
                     None => {
-                        let s =
-                            TcpStream::connect((candidate.host.as_str(), candidate.port)).await?;
+                        // Looked up apart from connecting, so that "no such
+                        // host" is told apart from "host does not answer".
+                        let unknown = || {
+                            io::Error::new(
+                                io::ErrorKind::NotFound,
+                                UnknownHost(candidate.host.clone()),
+                            )
+                        };
+                        let addresses = lookup_host((candidate.host.as_str(), candidate.port))
+                            .await
+                            .map_err(|e| {
+                                log::info!("no address for {}: {e}", candidate.host);
+                                unknown()
+                            })?
+                            .collect::<Vec<_>>();
+                        if addresses.is_empty() {
+                            return Err(unknown());
+                        }
+                        let s = TcpStream::connect(&addresses[..]).await?;
                         s.set_nodelay(true)?;
                         Ok(s)
                     }

@@ -14,16 +14,20 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio_xmpp::connect::ServerConnector;
 use tokio_xmpp::jid::Jid;
+use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::ns;
 use tokio_xmpp::parsers::stream_error::{DefinedCondition, ReceivedStreamError};
+use tokio_xmpp::rustls;
 use tokio_xmpp::stanzastream::Connection;
 use tokio_xmpp::xmlstream::{StreamHeader, Timeouts};
 
 use super::backoff::Backoff;
-use super::connector::{proxy_error, Connector, NoStartTls};
+use super::connector::{proxy_error, Connector, NoStartTls, NoXmppService, UnknownHost};
+use super::proxy_error::ProxyError;
 use super::rfc6120_sasl::{authenticate, SaslError};
 use super::rfc6120_srv::Candidate;
 use super::settings::{ConnectionSecurity, SaslPolicy};
+use super::tls_trust::TrustRefusal;
 use crate::error::{ErrorCode, Problem};
 
 /// What the reconnector tells the session actor.
@@ -84,8 +88,7 @@ pub async fn attempt(cfg: &LinkConfig) -> Result<Connection, AttemptError> {
             }
             Err(Redirectable::Redirect(_)) => {
                 return Err(transient(
-                    ErrorCode::Protocol,
-                    "The server kept sending Hearth to other servers; giving up for now.",
+                    Problem::of(ErrorCode::TooManyRedirects).limit(MAX_REDIRECTS as u32),
                 ))
             }
             Err(Redirectable::Failed(e)) => return Err(e),
@@ -114,7 +117,7 @@ fn connect_failure(connector: &Connector, e: tokio_xmpp::Error) -> Redirectable 
             }
         }
     }
-    Redirectable::Failed(classify_connect(connector, e))
+    Redirectable::Failed(classify_connect(e))
 }
 
 async fn attempt_once(cfg: &LinkConfig) -> Result<Connection, Redirectable> {
@@ -125,13 +128,7 @@ async fn attempt_once(cfg: &LinkConfig) -> Result<Connection, Redirectable> {
     let (pending, binding) = match tokio::time::timeout(Duration::from_secs(30), connect).await {
         Ok(Ok(ok)) => ok,
         Ok(Err(e)) => return Err(connect_failure(&cfg.connector, e)),
-        Err(_) => {
-            return Err(transient(
-                ErrorCode::Timeout,
-                "The server did not answer within 30 seconds.",
-            )
-            .into())
-        }
+        Err(_) => return Err(transient(Problem::of(ErrorCode::Timeout)).into()),
     };
     let (features, stream) = pending
         .recv_features()
@@ -150,13 +147,7 @@ async fn attempt_once(cfg: &LinkConfig) -> Result<Connection, Redirectable> {
     let (restarted, _mechanism) = match tokio::time::timeout(Duration::from_secs(30), login).await {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => return Err(classify_sasl(e).into()),
-        Err(_) => {
-            return Err(transient(
-                ErrorCode::Timeout,
-                "The server did not finish the login within 30 seconds.",
-            )
-            .into())
-        }
+        Err(_) => return Err(transient(Problem::of(ErrorCode::Timeout)).into()),
     };
     cfg.connector.arm_console();
     let header = StreamHeader {
@@ -179,16 +170,16 @@ async fn attempt_once(cfg: &LinkConfig) -> Result<Connection, Redirectable> {
     })
 }
 
-fn transient(code: ErrorCode, message: impl Into<String>) -> AttemptError {
+fn transient(problem: Problem) -> AttemptError {
     AttemptError {
-        problem: Problem::new(code, message),
+        problem,
         terminal: false,
     }
 }
 
-fn terminal(code: ErrorCode, message: impl Into<String>) -> AttemptError {
+fn terminal(problem: Problem) -> AttemptError {
     AttemptError {
-        problem: Problem::new(code, message),
+        problem,
         terminal: true,
     }
 }
@@ -200,135 +191,140 @@ pub(super) fn classify_sasl(e: SaslError) -> AttemptError {
         // server's own words when it sent any.
         SaslError::Rejected {
             condition, text, ..
-        } if condition == "not-authorized" => terminal(ErrorCode::AuthFailed, text.unwrap_or_default()),
-        // Anything else is the server refusing for its own reason: shown as
-        // its condition and text. Retrying helps only a temporary failure.
+        } if condition == "not-authorized" => terminal(
+            Problem::of(ErrorCode::AuthFailed)
+                .condition(condition)
+                .server_text(text),
+        ),
+        // Anything else is the server refusing for its own reason, shown
+        // by its condition. Retrying helps only a temporary failure.
         SaslError::Rejected {
             condition,
             text,
             temporary,
         } => {
-            let detail = match text {
-                Some(text) => format!("{condition}: {text}"),
-                None => condition,
-            };
-            log::warn!("the server refused the login: {detail}");
+            log::warn!("the server refused the login: {condition} {text:?}");
+            let problem = Problem::of(ErrorCode::LoginRefused)
+                .condition(condition)
+                .server_text(text);
             if temporary {
-                transient(ErrorCode::LoginRefused, detail)
+                transient(problem)
             } else {
-                terminal(ErrorCode::LoginRefused, detail)
+                terminal(problem)
             }
         }
-        SaslError::NoAcceptableMechanism(offered) => terminal(
-            ErrorCode::Protocol,
-            format!(
-                "The server offers no login method that is safe and allowed in the connection settings (offered: {offered})."
-            ),
-        ),
-        SaslError::ServerNotAuthenticated => terminal(
-            ErrorCode::CertificateUntrusted,
-            "The server could not prove that it knows your password; the connection may be intercepted.",
-        ),
-        SaslError::Exchange(what) => transient(ErrorCode::Protocol, format!("The login failed: {what}.")),
-        SaslError::Io(e) => transient(ErrorCode::Network, network_sentence(&e)),
+        SaslError::NoAcceptableMechanism(offered) => {
+            terminal(Problem::of(ErrorCode::NoSafeMechanism).detail(offered))
+        }
+        SaslError::ServerNotAuthenticated => {
+            terminal(Problem::of(ErrorCode::ServerNotAuthenticated))
+        }
+        SaslError::Exchange(what) => transient(Problem::of(ErrorCode::Protocol).detail(what)),
+        SaslError::Io(e) => transient(network_problem(&e)),
     }
 }
 
-pub(super) fn classify_connect(connector: &Connector, e: tokio_xmpp::Error) -> AttemptError {
-    if let Some(rejected) = connector.trust.last_rejected() {
-        if let tokio_xmpp::Error::Io(io) = &e {
-            if io.to_string().contains(&rejected.reason) {
-                let message = if rejected.changed {
-                    format!(
-                        "The server's certificate has changed since you trusted it, so Hearth refused it \
-                         (the connection may be intercepted). New SHA-256 fingerprint: {}.",
-                        rejected.fingerprint
-                    )
-                } else {
-                    format!(
-                        "The server's certificate is not trusted: {}. SHA-256 fingerprint: {}.",
-                        rejected.reason, rejected.fingerprint
-                    )
-                };
-                return terminal(ErrorCode::CertificateUntrusted, message);
-            }
-        }
-    }
+pub(super) fn classify_connect(e: tokio_xmpp::Error) -> AttemptError {
     match e {
         tokio_xmpp::Error::Io(io) => {
+            if let Some(refusal) = trust_refusal(&io) {
+                return terminal(certificate_problem(refusal));
+            }
             if let Some(proxy) = proxy_error(&io) {
-                let sentence = format!("Could not connect through the proxy: {proxy}.");
-                return if proxy.is_terminal() {
-                    terminal(ErrorCode::AuthFailed, sentence)
-                } else {
-                    transient(ErrorCode::Network, sentence)
+                return match proxy {
+                    ProxyError::AuthRejected | ProxyError::AuthRequired => {
+                        terminal(Problem::of(ErrorCode::ProxyAuthFailed))
+                    }
+                    other => {
+                        transient(Problem::of(ErrorCode::ProxyFailed).detail(other.to_string()))
+                    }
                 };
             }
             if io.get_ref().is_some_and(|inner| inner.is::<NoStartTls>()) {
-                return terminal(
-                    ErrorCode::Protocol,
-                    "The server does not offer an encrypted connection; Hearth will not send your password in the clear.",
-                );
+                return terminal(Problem::of(ErrorCode::NoStartTls));
             }
-            transient(ErrorCode::Network, network_sentence(&io))
+            transient(network_problem(&io))
         }
-        other => transient(
-            ErrorCode::Protocol,
-            format!("The server sent something unexpected ({other})."),
-        ),
+        tokio_xmpp::Error::StreamError(ReceivedStreamError(se)) => stream_problem(&se),
+        tokio_xmpp::Error::Disconnected => transient(Problem::of(ErrorCode::ConnectionLost)),
+        other => transient(Problem::of(ErrorCode::Protocol).detail(other.to_string())),
     }
 }
 
-fn network_sentence(e: &io::Error) -> String {
+/// The certificate refusal our verifier put inside a TLS error.
+fn trust_refusal(io: &io::Error) -> Option<TrustRefusal> {
+    let tls = io.get_ref()?.downcast_ref::<rustls::Error>()?;
+    TrustRefusal::of(tls)
+}
+
+fn certificate_problem(refusal: TrustRefusal) -> Problem {
+    if refusal.changed {
+        Problem::of(ErrorCode::CertificateChanged)
+    } else {
+        Problem::of(ErrorCode::CertificateUntrusted).condition(refusal.fault.name())
+    }
+}
+
+/// A failure of the network (or the TLS below XMPP), by its kind.
+fn network_problem(e: &io::Error) -> Problem {
+    if let Some(host) = e.get_ref().and_then(|i| i.downcast_ref::<UnknownHost>()) {
+        return Problem::of(ErrorCode::UnknownHost).detail(host.0.clone());
+    }
+    if e.get_ref().is_some_and(|i| i.is::<NoXmppService>()) {
+        return Problem::of(ErrorCode::NoXmppService);
+    }
+    if let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        return Problem::of(ErrorCode::TlsFailed).detail(tls.to_string());
+    }
     match e.kind() {
-        io::ErrorKind::ConnectionRefused => {
-            "The server refused the connection (is it running?).".into()
-        }
-        io::ErrorKind::TimedOut => "The server stopped answering.".into(),
+        io::ErrorKind::ConnectionRefused => Problem::of(ErrorCode::ConnectionRefused),
+        io::ErrorKind::TimedOut => Problem::of(ErrorCode::Timeout),
         io::ErrorKind::UnexpectedEof
         | io::ErrorKind::ConnectionReset
-        | io::ErrorKind::BrokenPipe => "The connection to the server was lost.".into(),
-        // The XML parser's word for a stream cut off mid-element.
-        io::ErrorKind::InvalidData if e.to_string().contains("eof") => {
-            "The connection to the server was lost.".into()
-        }
-        _ => format!("Could not reach the server: {e}."),
+        | io::ErrorKind::ConnectionAborted
+        | io::ErrorKind::BrokenPipe => Problem::of(ErrorCode::ConnectionLost),
+        _ => Problem::of(ErrorCode::Network).detail(e.to_string()),
+    }
+}
+
+/// The stream error's condition by its XML name (RFC 6120 §4.9.3).
+pub fn stream_condition(c: &DefinedCondition) -> String {
+    Element::from(c.clone()).name().to_owned()
+}
+
+/// A stream error: which ones stop reconnecting, and what the user sees.
+fn stream_problem(se: &tokio_xmpp::parsers::stream_error::StreamError) -> AttemptError {
+    let problem = Problem::of(ErrorCode::StreamError)
+        .condition(stream_condition(&se.condition))
+        .server_text(se.texts.values().next().cloned());
+    match se.condition {
+        // Another client with our resource: reconnecting would make the
+        // two take turns throwing each other out.
+        DefinedCondition::Conflict
+        | DefinedCondition::PolicyViolation
+        | DefinedCondition::NotAuthorized => terminal(problem),
+        _ => transient(problem),
     }
 }
 
 /// Why an established link ended, from the error the stanza stream saw.
 pub fn classify_loss(reason: Option<&io::Error>) -> AttemptError {
     let Some(err) = reason else {
-        return transient(ErrorCode::Network, "The server closed the connection.");
+        return transient(Problem::of(ErrorCode::ConnectionLost));
     };
     if let Some(stream_error) = err
         .get_ref()
         .and_then(|i| i.downcast_ref::<ReceivedStreamError>())
     {
-        let text = stream_error.0.texts.values().next().cloned();
-        return match stream_error.0.condition {
-            DefinedCondition::Conflict => terminal(
-                ErrorCode::Protocol,
-                "Another client logged in with the same resource; Hearth stopped so the two do not keep disconnecting each other.",
-            ),
-            DefinedCondition::SeeOtherHost(_) => transient(
-                ErrorCode::Network,
-                "The server asked Hearth to continue on another server.",
-            ),
-            DefinedCondition::SystemShutdown => {
-                transient(ErrorCode::Network, "The server is shutting down.")
-            }
-            DefinedCondition::PolicyViolation | DefinedCondition::NotAuthorized => terminal(
-                ErrorCode::Protocol,
-                format!("The server ended the session: {}", text.unwrap_or_else(|| "policy violation".into())),
-            ),
-            _ => transient(
-                ErrorCode::Network,
-                format!("The server ended the connection ({}).", text.unwrap_or_else(|| format!("{:?}", stream_error.0.condition))),
-            ),
-        };
+        return stream_problem(&stream_error.0);
     }
-    transient(ErrorCode::Network, network_sentence(err))
+    // On a link that was up, anything else (the parser meeting the end of
+    // the data, a reset) is the connection getting lost.
+    let problem = network_problem(err);
+    if problem.code == ErrorCode::Network {
+        return transient(Problem::of(ErrorCode::ConnectionLost).detail(err.to_string()));
+    }
+    transient(problem)
 }
 
 /// Where a `see-other-host` stream error that ended the link points to.
@@ -447,26 +443,166 @@ mod tests {
         let wrong = refused("not-authorized", None);
         assert_eq!(wrong.problem.code, ErrorCode::AuthFailed);
         assert!(wrong.terminal);
-        // The sentence is the UI's; the message adds the server's words.
-        assert_eq!(wrong.problem.message, "");
+        assert_eq!(wrong.problem.server_text, None);
         let said = refused("not-authorized", Some("Invalid username or password"));
-        assert_eq!(said.problem.message, "Invalid username or password");
+        assert_eq!(
+            said.problem.server_text.as_deref(),
+            Some("Invalid username or password")
+        );
 
         let binding = refused("malformed-request", Some("Invalid channel binding"));
         assert_eq!(binding.problem.code, ErrorCode::LoginRefused);
         assert_eq!(
-            binding.problem.message,
-            "malformed-request: Invalid channel binding"
+            binding.problem.condition.as_deref(),
+            Some("malformed-request")
+        );
+        assert_eq!(
+            binding.problem.server_text.as_deref(),
+            Some("Invalid channel binding")
         );
         assert!(binding.terminal, "the same login would fail again");
-        let disabled = refused("account-disabled", None);
+        let disabled = refused("account-disabled", Some("  "));
         assert_eq!(
-            (disabled.problem.code, disabled.problem.message.as_str()),
-            (ErrorCode::LoginRefused, "account-disabled")
+            disabled.problem,
+            Problem::of(ErrorCode::LoginRefused).condition("account-disabled"),
+            "blank text is no text"
         );
         let busy = refused("temporary-auth-failure", None);
         assert_eq!(busy.problem.code, ErrorCode::LoginRefused);
         assert!(!busy.terminal, "a temporary failure is retried");
+    }
+
+    fn io_with(
+        kind: io::ErrorKind,
+        inner: impl std::error::Error + Send + Sync + 'static,
+    ) -> io::Error {
+        io::Error::new(kind, inner)
+    }
+
+    #[test]
+    fn network_failures_are_told_apart_by_kind_and_type() {
+        let code = |e: io::Error| network_problem(&e).code;
+        assert_eq!(
+            code(io::ErrorKind::ConnectionRefused.into()),
+            ErrorCode::ConnectionRefused
+        );
+        assert_eq!(code(io::ErrorKind::TimedOut.into()), ErrorCode::Timeout);
+        assert_eq!(
+            code(io::ErrorKind::ConnectionReset.into()),
+            ErrorCode::ConnectionLost
+        );
+        let unknown = network_problem(&io_with(
+            io::ErrorKind::NotFound,
+            UnknownHost("nowhere.invalid".into()),
+        ));
+        assert_eq!(
+            (unknown.code, unknown.detail.as_deref()),
+            (ErrorCode::UnknownHost, Some("nowhere.invalid"))
+        );
+        assert_eq!(
+            code(io_with(io::ErrorKind::NotFound, NoXmppService)),
+            ErrorCode::NoXmppService
+        );
+        let tls = io_with(
+            io::ErrorKind::InvalidData,
+            rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure),
+        );
+        assert_eq!(code(tls), ErrorCode::TlsFailed);
+        // Any other failure keeps the system's words as the detail.
+        let other = network_problem(&io::Error::other("no route to host"));
+        assert_eq!(
+            (other.code, other.detail.as_deref()),
+            (ErrorCode::Network, Some("no route to host"))
+        );
+    }
+
+    #[test]
+    fn a_certificate_refusal_is_terminal_and_says_why() {
+        let refusal = |changed| {
+            let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::Other(
+                rustls::OtherError(Arc::new(TrustRefusal {
+                    fault: crate::error::CertificateFault::Expired,
+                    changed,
+                })),
+            ));
+            tokio_xmpp::Error::Io(io_with(io::ErrorKind::InvalidData, tls))
+        };
+        let first = classify_connect(refusal(false));
+        assert!(first.terminal);
+        assert_eq!(
+            first.problem,
+            Problem::of(ErrorCode::CertificateUntrusted).condition("expired")
+        );
+        let changed = classify_connect(refusal(true));
+        assert_eq!(changed.problem.code, ErrorCode::CertificateChanged);
+        assert!(changed.terminal);
+    }
+
+    #[test]
+    fn proxy_and_starttls_failures() {
+        let io = |e: io::Error| tokio_xmpp::Error::Io(e);
+        let auth = classify_connect(io(ProxyError::AuthRejected.into_io()));
+        assert_eq!(auth.problem.code, ErrorCode::ProxyAuthFailed);
+        assert!(auth.terminal);
+        let garbled = classify_connect(io(ProxyError::Garbled("x".into()).into_io()));
+        assert_eq!(garbled.problem.code, ErrorCode::ProxyFailed);
+        assert!(!garbled.terminal);
+        let plain = classify_connect(io(io::Error::other(NoStartTls)));
+        assert_eq!(plain.problem.code, ErrorCode::NoStartTls);
+        assert!(plain.terminal);
+    }
+
+    fn stream_error(condition: DefinedCondition, text: Option<&str>) -> io::Error {
+        use tokio_xmpp::parsers::stream_error::StreamError;
+        let mut se = StreamError::new(condition, "en", text.unwrap_or_default());
+        if text.is_none() {
+            se.texts.clear();
+        }
+        io::Error::other(ReceivedStreamError(se))
+    }
+
+    #[test]
+    fn stream_errors_carry_their_condition_and_text() {
+        let conflict = classify_loss(Some(&stream_error(DefinedCondition::Conflict, None)));
+        assert!(
+            conflict.terminal,
+            "two clients must not keep replacing each other"
+        );
+        assert_eq!(
+            conflict.problem,
+            Problem::of(ErrorCode::StreamError).condition("conflict")
+        );
+        let policy = classify_loss(Some(&stream_error(
+            DefinedCondition::PolicyViolation,
+            Some("Too many messages"),
+        )));
+        assert!(policy.terminal);
+        assert_eq!(
+            policy.problem.condition.as_deref(),
+            Some("policy-violation")
+        );
+        assert_eq!(
+            policy.problem.server_text.as_deref(),
+            Some("Too many messages")
+        );
+        let shutdown = classify_loss(Some(&stream_error(DefinedCondition::SystemShutdown, None)));
+        assert!(!shutdown.terminal);
+        assert_eq!(
+            shutdown.problem.condition.as_deref(),
+            Some("system-shutdown")
+        );
+        let moved = classify_loss(Some(&stream_error(
+            DefinedCondition::SeeOtherHost("other.example".into()),
+            None,
+        )));
+        assert_eq!(moved.problem.condition.as_deref(), Some("see-other-host"));
+        // A lost link, whatever the parser called it, is a lost link.
+        let cut = classify_loss(Some(&io::Error::new(
+            io::ErrorKind::InvalidData,
+            "eof before XSO started",
+        )));
+        assert_eq!(cut.problem.code, ErrorCode::ConnectionLost);
+        assert_eq!(classify_loss(None).problem.code, ErrorCode::ConnectionLost);
     }
 
     #[test]

@@ -12,11 +12,11 @@ use ts_rs::TS;
 
 use super::connector::{Connector, ServerAddress};
 use super::link::{classify_connect, classify_sasl};
-use super::rfc6120_sasl::{authenticate, SaslError};
+use super::rfc6120_sasl::authenticate;
 use super::settings::SaslPolicy;
 use super::tls_trust::TrustVerifier;
 use super::xml_console::Console;
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Problem};
 
 const STEP_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -38,12 +38,49 @@ pub enum StepOutcome {
     Skipped,
 }
 
+/// What a step found, for the UI to phrase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum StepFinding {
+    /// A fixed host: no DNS lookup of SRV records.
+    FixedServer {
+        servers: Vec<String>,
+    },
+    SrvRecords {
+        domain: String,
+        servers: Vec<String>,
+    },
+    /// No SRV records: the domain itself on the default port.
+    NoSrvRecords {
+        domain: String,
+        servers: Vec<String>,
+    },
+    /// `proxy` is `host:port` when the connection went through one.
+    Connected {
+        server: String,
+        proxy: Option<String>,
+    },
+    /// Encrypted, and the certificate is trusted.
+    Encrypted,
+    /// Insecure plain TCP, as the settings say.
+    NotEncrypted,
+    /// No password was given, so the login was not tried.
+    NeedsPassword,
+    LoggedIn {
+        mechanism: String,
+    },
+    /// An earlier step failed.
+    NotTried,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ConnectionStep {
     pub step: StepKind,
     pub outcome: StepOutcome,
-    /// What was found or what went wrong, as a sentence.
-    pub detail: String,
+    /// What was found (a step that worked or was skipped).
+    pub finding: Option<StepFinding>,
+    /// Why the step failed.
+    pub problem: Option<Problem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -60,11 +97,21 @@ impl ConnectionReport {
                 .any(|s| s.step == StepKind::Auth && s.outcome == StepOutcome::Ok)
     }
 
-    fn push(&mut self, step: StepKind, outcome: StepOutcome, detail: impl Into<String>) {
+    fn push(&mut self, step: StepKind, outcome: StepOutcome, finding: StepFinding) {
         self.steps.push(ConnectionStep {
             step,
             outcome,
-            detail: detail.into(),
+            finding: Some(finding),
+            problem: None,
+        });
+    }
+
+    fn fail(&mut self, step: StepKind, problem: Problem) {
+        self.steps.push(ConnectionStep {
+            step,
+            outcome: StepOutcome::Failed,
+            finding: None,
+            problem: Some(problem),
         });
     }
 
@@ -72,7 +119,7 @@ impl ConnectionReport {
     fn skip_rest(mut self) -> Self {
         for step in [StepKind::Dns, StepKind::Tcp, StepKind::Tls, StepKind::Auth] {
             if !self.steps.iter().any(|s| s.step == step) {
-                self.push(step, StepOutcome::Skipped, "Not tried.");
+                self.push(step, StepOutcome::Skipped, StepFinding::NotTried);
             }
         }
         self
@@ -96,60 +143,57 @@ pub async fn probe(req: ProbeRequest) -> ConnectionReport {
         .address
         .proxy
         .as_ref()
-        .map(|p| format!(" through the proxy {}:{}", p.host, p.port))
-        .unwrap_or_default();
+        .map(|p| format!("{}:{}", p.host, p.port));
     let security = req.address.security;
     let fixed = req.address.host.is_some();
     let connector = Connector::new(req.address, TrustVerifier::new(req.pinned), console);
 
     let resolution = connector.resolve(&domain).await;
-    let list = |r: &super::rfc6120_srv::Resolution| {
-        r.candidates
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     if resolution.candidates.is_empty() {
-        report.push(
+        report.fail(
             StepKind::Dns,
-            StepOutcome::Failed,
-            format!("The DNS records of {domain} say it offers no XMPP service."),
+            Problem::of(ErrorCode::NoXmppService).detail(domain),
         );
         return report.skip_rest();
     }
-    let dns_detail = if fixed {
-        format!(
-            "Fixed server {} (no DNS lookup of SRV records).",
-            list(&resolution)
-        )
+    let servers = resolution
+        .candidates
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>();
+    let finding = if fixed {
+        StepFinding::FixedServer { servers }
     } else if resolution.from_srv {
-        format!("SRV records of {domain}: {}.", list(&resolution))
+        StepFinding::SrvRecords {
+            domain: domain.clone(),
+            servers,
+        }
     } else {
-        format!("{domain} has no SRV records; using {}.", list(&resolution))
+        StepFinding::NoSrvRecords {
+            domain: domain.clone(),
+            servers,
+        }
     };
-    report.push(StepKind::Dns, StepOutcome::Ok, dns_detail);
+    report.push(StepKind::Dns, StepOutcome::Ok, finding);
 
     let tcp = match tokio::time::timeout(STEP_TIMEOUT, connector.reach(&resolution)).await {
         Ok(Ok((tcp, reached))) => {
             report.push(
                 StepKind::Tcp,
                 StepOutcome::Ok,
-                format!("Connected to {reached}{via_proxy}."),
+                StepFinding::Connected {
+                    server: reached.to_string(),
+                    proxy: via_proxy,
+                },
             );
             tcp
         }
         Ok(Err(e)) => {
-            let problem = classify_connect(&connector, e.into()).problem;
-            report.push(StepKind::Tcp, StepOutcome::Failed, problem.message);
+            report.fail(StepKind::Tcp, classify_connect(e.into()).problem);
             return report.skip_rest();
         }
         Err(_) => {
-            report.push(
-                StepKind::Tcp,
-                StepOutcome::Failed,
-                "Nobody answered within 30 seconds.",
-            );
+            report.fail(StepKind::Tcp, Problem::of(ErrorCode::Timeout));
             return report.skip_rest();
         }
     };
@@ -168,30 +212,21 @@ pub async fn probe(req: ProbeRequest) -> ConnectionReport {
     let (features, stream, binding) = match tokio::time::timeout(STEP_TIMEOUT, negotiated).await {
         Ok(Ok(ok)) => ok,
         Ok(Err(e)) => {
-            let problem = classify_connect(&connector, e).problem;
-            report.push(StepKind::Tls, StepOutcome::Failed, problem.message);
+            report.fail(StepKind::Tls, classify_connect(e).problem);
             return report.skip_rest();
         }
         Err(_) => {
-            report.push(
-                StepKind::Tls,
-                StepOutcome::Failed,
-                "The server did not answer within 30 seconds.",
-            );
+            report.fail(StepKind::Tls, Problem::of(ErrorCode::Timeout));
             return report.skip_rest();
         }
     };
     if security.is_encrypted() {
-        report.push(
-            StepKind::Tls,
-            StepOutcome::Ok,
-            "Encrypted; the server's certificate is trusted.",
-        );
+        report.push(StepKind::Tls, StepOutcome::Ok, StepFinding::Encrypted);
     } else {
         report.push(
             StepKind::Tls,
             StepOutcome::Skipped,
-            "Not encrypted: the connection is set to insecure plain TCP.",
+            StepFinding::NotEncrypted,
         );
     }
 
@@ -199,7 +234,7 @@ pub async fn probe(req: ProbeRequest) -> ConnectionReport {
         report.push(
             StepKind::Auth,
             StepOutcome::Skipped,
-            "Enter the password to test the login as well.",
+            StepFinding::NeedsPassword,
         );
         return report;
     };
@@ -217,31 +252,12 @@ pub async fn probe(req: ProbeRequest) -> ConnectionReport {
         Ok(Ok((_stream, mechanism))) => report.push(
             StepKind::Auth,
             StepOutcome::Ok,
-            format!("Logged in with {mechanism}."),
+            StepFinding::LoggedIn {
+                mechanism: mechanism.to_string(),
+            },
         ),
-        Ok(Err(e)) => report.push(StepKind::Auth, StepOutcome::Failed, auth_sentence(e)),
-        Err(_) => report.push(
-            StepKind::Auth,
-            StepOutcome::Failed,
-            "The server did not finish the login within 30 seconds.",
-        ),
+        Ok(Err(e)) => report.fail(StepKind::Auth, classify_sasl(e).problem),
+        Err(_) => report.fail(StepKind::Auth, Problem::of(ErrorCode::Timeout)),
     }
     report
-}
-
-/// The report's sentence for a failed login (the login screen translates
-/// the code instead).
-fn auth_sentence(e: SaslError) -> String {
-    let problem = classify_sasl(e).problem;
-    match problem.code {
-        ErrorCode::AuthFailed if problem.message.is_empty() => {
-            "The server rejected the user name or password.".to_owned()
-        }
-        ErrorCode::AuthFailed => format!(
-            "The server rejected the user name or password: {}",
-            problem.message
-        ),
-        ErrorCode::LoginRefused => format!("The server refused the login: {}", problem.message),
-        _ => problem.message,
-    }
 }

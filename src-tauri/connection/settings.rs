@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{HearthError, Result};
+use crate::error::{HearthError, InputField, Problem, Result};
 
 /// How the connection is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -189,8 +189,8 @@ impl Default for ConnectionSettings {
     }
 }
 
-fn invalid(message: &str) -> HearthError {
-    HearthError::InvalidInput(message.to_owned())
+fn invalid(field: InputField) -> HearthError {
+    Problem::invalid(field).into()
 }
 
 /// A host name or IP literal as a user may type it.
@@ -203,21 +203,21 @@ fn valid_host(host: &str) -> bool {
 }
 
 impl ConnectionSettings {
-    /// Trim what the user typed and check it; the message says what to fix.
+    /// Trim what the user typed and check it; the error names what to fix.
     pub fn normalized(mut self) -> Result<Self> {
         self.host = self
             .host
             .map(|h| h.trim().to_owned())
             .filter(|h| !h.is_empty());
         if self.host.as_deref().is_some_and(|h| !valid_host(h)) {
-            return Err(invalid("The server host name is not valid."));
+            return Err(invalid(InputField::Host));
         }
         if self.host.is_none() {
             // Automatic mode finds the port in DNS.
             self.port = None;
         }
         if self.port == Some(0) {
-            return Err(invalid("The port must be between 1 and 65535."));
+            return Err(invalid(InputField::Port));
         }
         self.resource = self
             .resource
@@ -228,31 +228,29 @@ impl ConnectionSettings {
             .as_deref()
             .is_some_and(|r| r.len() > 1023 || r.contains(char::is_control))
         {
-            return Err(invalid("The resource name is not valid."));
+            return Err(invalid(InputField::Resource));
         }
         if !(1..=600).contains(&self.response_timeout_secs) {
-            return Err(invalid(
-                "The response timeout must be between 1 and 600 seconds.",
-            ));
+            return Err(invalid(InputField::Timeout));
         }
         let usable_sasl = self.sasl.scram_sha256
             || self.sasl.scram_sha1
             || (self.sasl.plain && self.security.is_encrypted());
         if !usable_sasl {
             return Err(invalid(if self.sasl.plain {
-                "Without encryption only SCRAM can be used: allow SCRAM-SHA-256 or SCRAM-SHA-1."
+                InputField::SaslInsecure
             } else {
-                "Allow at least one login method (SASL mechanism)."
+                InputField::SaslNone
             }));
         }
         self.proxy.host = self.proxy.host.trim().to_owned();
         self.proxy.user = self.proxy.user.trim().to_owned();
         if self.proxy.kind != ProxyKind::None {
             if !valid_host(&self.proxy.host) {
-                return Err(invalid("Enter the proxy's host name."));
+                return Err(invalid(InputField::ProxyHost));
             }
             if self.proxy.port == Some(0) {
-                return Err(invalid("The proxy port must be between 1 and 65535."));
+                return Err(invalid(InputField::ProxyPort));
             }
         }
         Ok(self)
@@ -267,6 +265,7 @@ impl ConnectionSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     #[test]
     fn sasl_policy_round_trips_and_covers_plus_variants() {
@@ -302,14 +301,14 @@ mod tests {
                     host: Some("bad host".into()),
                     ..Default::default()
                 },
-                "host name",
+                InputField::Host,
             ),
             (
                 ConnectionSettings {
                     response_timeout_secs: 0,
                     ..Default::default()
                 },
-                "timeout",
+                InputField::Timeout,
             ),
             (
                 ConnectionSettings {
@@ -321,7 +320,7 @@ mod tests {
                     security: ConnectionSecurity::PlainInsecure,
                     ..Default::default()
                 },
-                "Without encryption",
+                InputField::SaslInsecure,
             ),
             (
                 ConnectionSettings {
@@ -331,12 +330,26 @@ mod tests {
                     },
                     ..Default::default()
                 },
-                "proxy",
+                InputField::ProxyHost,
+            ),
+            (
+                ConnectionSettings {
+                    sasl: SaslPolicy {
+                        scram_sha256: false,
+                        scram_sha1: false,
+                        plain: false,
+                    },
+                    ..Default::default()
+                },
+                InputField::SaslNone,
             ),
         ];
-        for (settings, words) in cases {
-            let message = settings.normalized().unwrap_err().to_string();
-            assert!(message.contains(words), "{message}");
+        for (settings, field) in cases {
+            let problem = settings.normalized().unwrap_err().problem();
+            assert_eq!(
+                (problem.code, problem.field),
+                (ErrorCode::InvalidInput, Some(field))
+            );
         }
     }
 

@@ -12,8 +12,13 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, Error as TlsError, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, DigitallySignedStruct, Error as TlsError, OtherError, RootCertStore,
+    SignatureScheme,
+};
 use sha2::{Digest, Sha256};
+
+use crate::error::CertificateFault;
 
 /// SHA-256 over the DER of a certificate, as lowercase hex pairs joined by ':'.
 pub fn fingerprint(der: &[u8]) -> String {
@@ -29,7 +34,7 @@ pub fn fingerprint(der: &[u8]) -> String {
 pub struct RejectedCertificate {
     pub fingerprint: String,
     pub der: Vec<u8>,
-    pub reason: String,
+    pub fault: CertificateFault,
     /// The user had trusted a different certificate for this account: the
     /// server's certificate changed.
     pub changed: bool,
@@ -71,40 +76,64 @@ impl TrustVerifier {
         self.rejected.lock().ok().and_then(|r| r.clone())
     }
 
-    fn reject(&self, end_entity: &CertificateDer<'_>, reason: String) -> TlsError {
+    fn reject(&self, end_entity: &CertificateDer<'_>, err: &TlsError) -> TlsError {
+        let refusal = TrustRefusal {
+            fault: fault_of(err),
+            changed: !self.pinned.is_empty(),
+        };
+        log::warn!("certificate refused: {err}");
         let rejected = RejectedCertificate {
             fingerprint: fingerprint(end_entity.as_ref()),
             der: end_entity.as_ref().to_vec(),
-            reason: reason.clone(),
-            changed: !self.pinned.is_empty(),
+            fault: refusal.fault,
+            changed: refusal.changed,
         };
         if let Ok(mut slot) = self.rejected.lock() {
             *slot = Some(rejected);
         }
-        TlsError::General(reason)
+        TlsError::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(refusal))))
     }
 }
 
-/// A sentence for why rustls refused a certificate.
-fn explain(err: &TlsError) -> String {
-    use rustls::CertificateError as C;
+/// The verifier's refusal as it travels inside rustls' error (and then
+/// tokio-rustls' `io::Error`), so the connection code can tell it from any
+/// other TLS failure by its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("certificate not trusted ({fault:?}, changed: {changed})")]
+pub struct TrustRefusal {
+    pub fault: CertificateFault,
+    /// The account had pinned a different certificate.
+    pub changed: bool,
+}
+
+impl TrustRefusal {
+    /// The refusal inside a TLS error, if that is what it is.
+    pub fn of(err: &TlsError) -> Option<Self> {
+        match err {
+            TlsError::InvalidCertificate(CertificateError::Other(OtherError(inner))) => {
+                inner.downcast_ref::<Self>().copied()
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Why rustls refused a certificate.
+fn fault_of(err: &TlsError) -> CertificateFault {
+    use CertificateError as C;
     match err {
-        TlsError::InvalidCertificate(C::UnknownIssuer) => {
-            "it is not signed by an authority this computer trusts (self-signed or internal CA)"
-                .into()
+        TlsError::InvalidCertificate(C::UnknownIssuer) => CertificateFault::UnknownIssuer,
+        TlsError::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
+            CertificateFault::Expired
         }
-        TlsError::InvalidCertificate(C::Expired)
-        | TlsError::InvalidCertificate(C::ExpiredContext { .. }) => "it has expired".into(),
-        TlsError::InvalidCertificate(C::NotValidYet)
-        | TlsError::InvalidCertificate(C::NotValidYetContext { .. }) => {
-            "it is not valid yet".into()
+        TlsError::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
+            CertificateFault::NotValidYet
         }
-        TlsError::InvalidCertificate(C::NotValidForName)
-        | TlsError::InvalidCertificate(C::NotValidForNameContext { .. }) => {
-            "it was issued for a different server name".into()
+        TlsError::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            CertificateFault::WrongName
         }
-        TlsError::InvalidCertificate(C::Revoked) => "it has been revoked".into(),
-        other => format!("it could not be verified ({other})"),
+        TlsError::InvalidCertificate(C::Revoked) => CertificateFault::Revoked,
+        _ => CertificateFault::Other,
     }
 }
 
@@ -132,7 +161,7 @@ impl ServerCertVerifier for TrustVerifier {
                 if self.pinned.iter().any(|p| p.eq_ignore_ascii_case(&fp)) {
                     Ok(ServerCertVerified::assertion())
                 } else {
-                    Err(self.reject(end_entity, explain(&err)))
+                    Err(self.reject(end_entity, &err))
                 }
             }
         }
@@ -195,5 +224,28 @@ mod tests {
         let fp = fingerprint(b"abc");
         assert_eq!(fp.len(), 32 * 3 - 1);
         assert!(fp.starts_with("BA:78:16:BF"));
+    }
+
+    #[test]
+    fn a_refusal_is_recognised_by_its_type_and_keeps_its_fault() {
+        let verifier = TrustVerifier::new(vec!["AA:BB".into()]);
+        let der = CertificateDer::from(b"not a certificate".to_vec());
+        let err = verifier.reject(
+            &der,
+            &TlsError::InvalidCertificate(CertificateError::Expired),
+        );
+        assert_eq!(
+            TrustRefusal::of(&err),
+            Some(TrustRefusal {
+                fault: CertificateFault::Expired,
+                changed: true
+            })
+        );
+        let rejected = verifier.last_rejected().expect("recorded");
+        assert_eq!(rejected.fault, CertificateFault::Expired);
+        // Another TLS failure, even one about certificates, is not ours.
+        let other = TlsError::InvalidCertificate(CertificateError::UnknownIssuer);
+        assert_eq!(TrustRefusal::of(&other), None);
+        assert_eq!(TrustRefusal::of(&TlsError::General("x".into())), None);
     }
 }

@@ -11,7 +11,6 @@ use tokio_xmpp::jid::Jid;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::ns;
-use tokio_xmpp::parsers::stanza_error::DefinedCondition;
 use tokio_xmpp::xmlstream::{ReadError, Timeouts, XmppStream, XmppStreamElement};
 use tokio_xmpp::Stanza;
 
@@ -20,7 +19,7 @@ use super::link::classify_connect;
 use super::tls_trust::TrustVerifier;
 use super::xml_console::Console;
 use crate::error::{ErrorCode, Problem};
-use crate::features::rfc6121_messages::error_text;
+use crate::features::rfc6121_messages::remote_error;
 use crate::features::xep0077_register::{form, NS};
 
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
@@ -32,12 +31,9 @@ async fn open(
     address: ServerAddress,
     pinned: Vec<String>,
 ) -> Result<(Connector, Stream), Problem> {
-    let jid: Jid = domain.parse().map_err(|_| {
-        Problem::new(
-            ErrorCode::InvalidInput,
-            format!("\u{201c}{domain}\u{201d} is not a server name."),
-        )
-    })?;
+    let jid: Jid = domain
+        .parse()
+        .map_err(|_| Problem::of(ErrorCode::InvalidServerName).detail(domain))?;
     let (console, _unused) = Console::new();
     let connector = Connector::new(address, TrustVerifier::new(pinned), console);
     let timeouts = Timeouts {
@@ -51,23 +47,15 @@ async fn open(
     .await
     {
         Ok(Ok((pending, _binding))) => pending,
-        Ok(Err(e)) => return Err(classify_connect(&connector, e).problem),
-        Err(_) => {
-            return Err(Problem::new(
-                ErrorCode::Timeout,
-                "The server did not answer within 30 seconds.",
-            ))
-        }
+        Ok(Err(e)) => return Err(classify_connect(e).problem),
+        Err(_) => return Err(Problem::of(ErrorCode::Timeout)),
     };
     let (features, stream) = pending
         .recv_features()
         .await
-        .map_err(|e| classify_connect(&connector, e.into()).problem)?;
+        .map_err(|e| classify_connect(e.into()).problem)?;
     if !features.in_band_registration {
-        return Err(Problem::new(
-            ErrorCode::Protocol,
-            "This server does not allow creating accounts from a chat client. Ask your administrator for an account.",
-        ));
+        return Err(Problem::of(ErrorCode::RegistrationUnsupported));
     }
     Ok((connector, stream))
 }
@@ -75,7 +63,7 @@ async fn open(
 /// Send one IQ on the unauthenticated stream and wait for its answer.
 async fn ask(stream: &mut Stream, iq: Iq) -> Result<Option<Element>, Problem> {
     let id = iq.id().to_owned();
-    let lost = || Problem::new(ErrorCode::Network, "The server closed the connection.");
+    let lost = || Problem::of(ErrorCode::ConnectionLost);
     stream
         .send(&XmppStreamElement::Stanza(Stanza::Iq(iq)))
         .await
@@ -103,27 +91,15 @@ async fn ask(stream: &mut Stream, iq: Iq) -> Result<Option<Element>, Problem> {
     };
     tokio::time::timeout(ANSWER_TIMEOUT, wait)
         .await
-        .unwrap_or_else(|_| {
-            Err(Problem::new(
-                ErrorCode::Timeout,
-                "The server did not answer in time.",
-            ))
-        })
+        .unwrap_or_else(|_| Err(Problem::of(ErrorCode::Timeout)))
 }
 
+/// The server's refusal to create the account (`conflict`: the name is
+/// taken; `not-allowed`: no registration from clients; …).
 fn refusal(e: &tokio_xmpp::parsers::stanza_error::StanzaError) -> Problem {
-    let detail = error_text(e);
-    let sentence = match e.defined_condition {
-        DefinedCondition::Conflict => "That user name is already taken.".to_owned(),
-        DefinedCondition::NotAllowed | DefinedCondition::Forbidden => {
-            "This server does not allow creating accounts from a chat client.".to_owned()
-        }
-        DefinedCondition::NotAcceptable | DefinedCondition::BadRequest => {
-            format!("The server did not accept these details: {detail}.")
-        }
-        _ => format!("The server refused: {detail}."),
-    };
-    Problem::new(ErrorCode::InvalidInput, sentence)
+    remote_error(e)
+        .problem()
+        .recode(ErrorCode::RegistrationRefused)
 }
 
 /// The server's registration form.
@@ -145,7 +121,7 @@ pub async fn fetch_form(
     answer
         .filter(|q| q.is("query", NS))
         .map(|q| form::parse(&q))
-        .ok_or_else(|| Problem::new(ErrorCode::Protocol, "The server sent no registration form."))
+        .ok_or_else(|| Problem::of(ErrorCode::RegistrationUnsupported))
 }
 
 /// Submit the filled-in form; `Ok` means the account exists now.

@@ -6,12 +6,13 @@
 //! by best language, since servers stamp `xml:lang`.
 
 use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::message::{Lang, Message, MessageType};
 use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::parsers::stanza_id::OriginId;
 
 use super::{xep0203_delay, xep0359_stanza_ids};
-use crate::error::RemoteError;
+use crate::error::{ErrorCode, Problem, RemoteError};
 use crate::store::{DeliveryState, MessageDirection, MessageKind, NewMessage};
 
 /// Upper bound on a stored body; longer bodies are cut, not dropped.
@@ -25,7 +26,7 @@ pub enum Incoming {
     Error {
         peer: String,
         id: String,
-        text: String,
+        problem: Problem,
     },
     /// Nothing to show (chat states, receipts without body, groupchat...).
     Ignored,
@@ -47,19 +48,11 @@ fn truncate(s: &str) -> String {
     }
 }
 
-/// "condition: the server's text" (the condition alone when there is no
-/// text): callers and users can both tell what happened.
-pub fn error_text(e: &StanzaError) -> String {
-    remote_error(e).to_string()
-}
-
-/// The error stanza as a typed remote error.
+/// The error stanza as a typed remote error: its condition by the XML
+/// name RFC 6120 §8.3.3 gives it, and its text.
 pub fn remote_error(e: &StanzaError) -> RemoteError {
-    let variant = format!("{:?}", e.defined_condition);
-    // `Gone(Some(..))` and `Redirect(..)` carry a payload after the name.
-    let name = variant.split('(').next().unwrap_or_default();
     RemoteError {
-        condition: humanize(name).replace(' ', "-"),
+        condition: Element::from(e.defined_condition.clone()).name().to_owned(),
         text: e
             .texts
             .values()
@@ -67,18 +60,6 @@ pub fn remote_error(e: &StanzaError) -> RemoteError {
             .filter(|t| !t.trim().is_empty())
             .cloned(),
     }
-}
-
-/// `ServiceUnavailable` → "service unavailable".
-fn humanize(variant: &str) -> String {
-    let mut out = String::new();
-    for (i, ch) in variant.chars().enumerate() {
-        if ch.is_uppercase() && i > 0 {
-            out.push(' ');
-        }
-        out.extend(ch.to_lowercase());
-    }
-    out
 }
 
 /// Interpret a message addressed to `own` (the account's bare JID).
@@ -92,18 +73,18 @@ pub fn interpret(m: &Message, own: &BareJid, now_ms: i64) -> Incoming {
         MessageType::Normal => MessageKind::Normal,
         MessageType::Headline => MessageKind::Headline,
         MessageType::Error => {
-            let text = m
+            let problem = m
                 .payloads
                 .iter()
                 .find(|p| p.is("error", "jabber:client"))
                 .and_then(|p| StanzaError::try_from(p.clone()).ok())
-                .map(|e| error_text(&e))
-                .unwrap_or_else(|| "the message could not be delivered".into());
+                .map(|e| remote_error(&e).problem())
+                .unwrap_or_else(|| Problem::of(ErrorCode::RemoteError));
             return match &m.id {
                 Some(id) => Incoming::Error {
                     peer,
                     id: id.0.clone(),
-                    text,
+                    problem,
                 },
                 None => Incoming::Ignored,
             };
@@ -221,7 +202,7 @@ mod tests {
             Incoming::Error {
                 peer: "bob@x".into(),
                 id: "abc".into(),
-                text: "service unavailable".into()
+                problem: Problem::of(ErrorCode::RemoteError).condition("service-unavailable")
             }
         );
     }

@@ -14,12 +14,12 @@ use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::message::{Id, Lang, Message, MessageType};
 use tokio_xmpp::parsers::presence::{Presence, Show, Type as PresenceType};
-use tokio_xmpp::parsers::stanza_error::{DefinedCondition, StanzaError};
+use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::parsers::stanza_id::OriginId;
 use ts_rs::TS;
 
 use super::feature::Feature;
-use super::rfc6121_messages::{best_body, error_text};
+use super::rfc6121_messages::{best_body, remote_error};
 use super::rfc6121_presence::PresenceShow;
 use super::{xep0203_delay, xep0359_stanza_ids};
 use crate::error::{ErrorCode, Problem};
@@ -243,35 +243,15 @@ pub fn read_presence(p: &Presence) -> Option<OccupantUpdate> {
     })
 }
 
-/// The refusal of a join (or nick change) as a sentence (XEP-0045 §7.2).
+/// The refusal of a join (or nick change) (XEP-0045 §7.2): the condition
+/// says why (`conflict`: nick taken, `registration-required`: members
+/// only, `forbidden`: banned, `not-authorized`: password, …).
 pub fn join_problem(error: Option<&StanzaError>) -> Problem {
-    let Some(error) = error else {
-        return Problem::new(ErrorCode::Protocol, "The room refused to let you in.");
-    };
-    let sentence = match error.defined_condition {
-        DefinedCondition::Conflict => {
-            "That nickname is already taken in this room; choose another."
-        }
-        DefinedCondition::RegistrationRequired => {
-            "This room is for members only, and you are not a member."
-        }
-        DefinedCondition::Forbidden => "You are banned from this room.",
-        DefinedCondition::NotAuthorized => "This room needs a password, or the password is wrong.",
-        DefinedCondition::ItemNotFound => {
-            "This room does not exist, or it is locked while its owner sets it up."
-        }
-        DefinedCondition::NotAllowed => "You may not create rooms on this service.",
-        DefinedCondition::ServiceUnavailable => "The room is full.",
-        DefinedCondition::JidMalformed => "Enter a nickname for this room.",
-        DefinedCondition::NotAcceptable => "The room does not accept this nickname.",
-        _ => {
-            return Problem::new(
-                ErrorCode::Protocol,
-                format!("The room refused: {}.", error_text(error)),
-            )
-        }
-    };
-    Problem::new(ErrorCode::Protocol, sentence)
+    let problem = Problem::of(ErrorCode::RoomJoinRefused);
+    match error.map(remote_error) {
+        Some(e) => problem.condition(e.condition).server_text(e.text),
+        None => problem,
+    }
 }
 
 fn occupant_jid(room: &BareJid, nick: &str) -> Option<Jid> {
@@ -510,7 +490,7 @@ mod tests {
     }
 
     #[test]
-    fn join_errors_become_sentences() {
+    fn join_errors_carry_their_condition() {
         let p = presence(
             "<presence xmlns='jabber:client' type='error' from='team@conf.example/anna'>
                <error type='cancel'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>
@@ -519,7 +499,9 @@ mod tests {
         let Some(OccupantUpdate::Refused { problem, .. }) = read_presence(&p) else {
             panic!("not a refusal");
         };
-        assert!(problem.message.contains("nickname is already taken"));
+        assert_eq!(problem.code, ErrorCode::RoomJoinRefused);
+        assert_eq!(problem.condition.as_deref(), Some("conflict"));
+        assert_eq!(problem.server_text, None);
     }
 
     #[test]

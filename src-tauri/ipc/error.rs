@@ -1,22 +1,17 @@
-//! The error shape that crosses IPC: `{ code, message }`.
+//! The error shape that crosses IPC: the [`Problem`] itself (a code and
+//! its parameters), which the UI translates.
 
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::{ErrorCode, HearthError};
+use crate::error::{HearthError, Problem};
 
 #[derive(Debug, Clone, Serialize, TS)]
-pub struct IpcError {
-    pub code: ErrorCode,
-    pub message: String,
-}
+pub struct IpcError(pub Problem);
 
 impl From<HearthError> for IpcError {
     fn from(e: HearthError) -> Self {
-        Self {
-            code: e.code(),
-            message: e.to_string(),
-        }
+        Self(e.problem())
     }
 }
 

@@ -4,13 +4,14 @@
 
 use tokio_xmpp::stanzastream::{StanzaStage, StanzaState, StanzaToken};
 
+use crate::error::{ErrorCode, Problem};
 use crate::store::DeliveryState;
 
 /// Follow one outgoing message through the stream's queue; `report` hears
 /// each state it reaches.
 pub(super) async fn follow_delivery(
     mut token: StanzaToken,
-    report: impl Fn(DeliveryState, Option<String>),
+    report: impl Fn(DeliveryState, Option<Problem>),
 ) {
     match token.wait_for(StanzaStage::Sent).await {
         Some(StanzaState::Sent { .. }) => report(DeliveryState::Sent, None),
@@ -18,13 +19,16 @@ pub(super) async fn follow_delivery(
         Some(StanzaState::Failed { error }) => {
             return report(
                 DeliveryState::Failed,
-                Some(format!("Not sent: {}", error.into_io_error())),
+                Some(
+                    Problem::of(ErrorCode::MessageNotSent)
+                        .detail(error.into_io_error().to_string()),
+                ),
             )
         }
         Some(StanzaState::Dropped) | None => {
             return report(
                 DeliveryState::Failed,
-                Some("Not sent: the connection ended first.".into()),
+                Some(Problem::of(ErrorCode::MessageNotSent)),
             )
         }
         Some(StanzaState::Queued) => {}
@@ -33,14 +37,14 @@ pub(super) async fn follow_delivery(
         Some(StanzaState::Acked { .. }) => report(DeliveryState::Acked, None),
         Some(StanzaState::Failed { error }) => report(
             DeliveryState::Failed,
-            Some(format!(
-                "The server did not confirm this message: {}",
-                error.into_io_error()
-            )),
+            Some(
+                Problem::of(ErrorCode::MessageUnconfirmed)
+                    .detail(error.into_io_error().to_string()),
+            ),
         ),
         Some(StanzaState::Dropped) => report(
             DeliveryState::Failed,
-            Some("The server did not confirm this message before the connection ended.".into()),
+            Some(Problem::of(ErrorCode::MessageUnconfirmed)),
         ),
         // No stream management: "sent" is the best we will know.
         _ => {}

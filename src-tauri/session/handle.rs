@@ -12,7 +12,7 @@ use tokio_xmpp::Stanza;
 use super::command::{Command, RosterSnapshot};
 use super::state::ConnectionState;
 use crate::connection::{Console, TrustVerifier};
-use crate::error::{HearthError, Result};
+use crate::error::{ErrorCode, HearthError, InputField, Problem, Result};
 use crate::features::rfc6121_presence::PresenceShow;
 use crate::store::ChatMessage;
 
@@ -73,7 +73,7 @@ impl SessionHandle {
             .parse()
             .map_err(|_| HearthError::InvalidJid(to.to_owned()))?;
         if body.trim().is_empty() {
-            return Err(HearthError::InvalidInput("The message is empty.".into()));
+            return Err(Problem::invalid(InputField::Message).into());
         }
         let body = body.to_owned();
         self.ask(|reply| Command::SendMessage { to, body, reply })
@@ -113,9 +113,7 @@ impl SessionHandle {
     /// reconnects use the new one.
     pub async fn change_password(&self, new_password: &str) -> Result<()> {
         if new_password.is_empty() {
-            return Err(HearthError::InvalidInput(
-                "The new password is empty.".into(),
-            ));
+            return Err(Problem::invalid(InputField::NewPassword).into());
         }
         let new_password = new_password.to_owned();
         self.ask(|reply| Command::ChangePassword {
@@ -130,15 +128,14 @@ impl SessionHandle {
         // Checked before parsing: the parser recurses, and a paste thousands
         // of levels deep must not overflow the stack.
         if nesting_depth(xml) > MAX_TYPED_DEPTH {
-            return Err(HearthError::InvalidInput(format!(
-                "This XML is nested more than {MAX_TYPED_DEPTH} levels deep."
-            )));
+            return Err(Problem::of(ErrorCode::InvalidXml)
+                .limit(MAX_TYPED_DEPTH as u32)
+                .into());
         }
         let element = parse_typed(xml.trim())
-            .map_err(|e| HearthError::InvalidInput(format!("This is not well-formed XML: {e}")))?;
-        let stanza = Stanza::try_from(element).map_err(|e| {
-            HearthError::InvalidInput(format!("This is not a message, presence or iq stanza: {e}"))
-        })?;
+            .map_err(|e| Problem::of(ErrorCode::InvalidXml).detail(e.to_string()))?;
+        let stanza = Stanza::try_from(element)
+            .map_err(|e| Problem::of(ErrorCode::NotAStanza).detail(e.to_string()))?;
         let stanza = Box::new(stanza);
         self.ask(|reply| Command::SendRaw { stanza, reply }).await?
     }

@@ -13,7 +13,7 @@ use super::command::Command;
 use super::handle::SessionHandle;
 use super::handle_rooms::parse_room;
 use super::room_book::RoomSnapshot;
-use crate::error::{HearthError, Result};
+use crate::error::{ErrorCode, HearthError, Problem, RemoteError, Result};
 use crate::features::xep0004_data_forms::{self, DataForm, FormValue};
 use crate::features::xep0045_muc::{Affiliation, Role};
 use crate::features::xep0045_muc_admin::{self as admin, AffiliationEntry};
@@ -24,17 +24,6 @@ fn parse_bare(jid: &str) -> Result<BareJid> {
     jid.trim()
         .parse()
         .map_err(|_| HearthError::InvalidJid(jid.to_owned()))
-}
-
-/// A room's refusal (forbidden, not-allowed, …) as a sentence.
-fn refused(what: &str, e: HearthError) -> HearthError {
-    match e {
-        HearthError::Remote(text) => HearthError::Refused(crate::error::Problem::new(
-            crate::error::ErrorCode::Protocol,
-            format!("The room refused to {what}: {text}."),
-        )),
-        other => other,
-    }
 }
 
 impl SessionHandle {
@@ -71,7 +60,6 @@ impl SessionHandle {
         })
         .await
         .map(|_| ())
-        .map_err(|e| refused("change that role", e))
     }
 
     /// Ban, make member/admin/owner, or remove an affiliation — by JID.
@@ -90,7 +78,6 @@ impl SessionHandle {
         })
         .await
         .map(|_| ())
-        .map_err(|e| refused("change that affiliation", e))
     }
 
     /// The member, admin, owner or ban list.
@@ -103,8 +90,7 @@ impl SessionHandle {
         let to = Some(Jid::from(room.clone()));
         let answer = self
             .query(to, move |id| admin::list_request(id, &room, affiliation))
-            .await
-            .map_err(|e| refused("show that list", e))?;
+            .await?;
         Ok(admin::read_list(answer.as_ref()))
     }
 
@@ -114,12 +100,9 @@ impl SessionHandle {
         let to = Some(Jid::from(room.clone()));
         let answer = self
             .query(to, move |id| admin::config_request(id, &room))
-            .await
-            .map_err(|e| refused("show its configuration", e))?;
+            .await?;
         admin::read_config(answer.as_ref()).ok_or_else(|| {
-            HearthError::Remote(crate::error::RemoteError::unusable(
-                "the room sent no configuration form",
-            ))
+            HearthError::Remote(RemoteError::unusable("the room sent no configuration form"))
         })
     }
 
@@ -133,7 +116,6 @@ impl SessionHandle {
         self.query(to, move |id| admin::config_submit(id, &room, x))
             .await
             .map(|_| ())
-            .map_err(|e| refused("take this configuration", e))
     }
 
     pub async fn destroy_room(&self, room: &str, reason: Option<String>) -> Result<()> {
@@ -142,7 +124,6 @@ impl SessionHandle {
         self.query(to, move |id| admin::destroy(id, &room, reason.as_deref()))
             .await
             .map(|_| ())
-            .map_err(|e| refused("be destroyed", e))
     }
 
     /// Invite `who`: through the room (mediated) or directly (XEP-0249).
@@ -201,10 +182,7 @@ impl SessionHandle {
                 }
             }
         }
-        Err(HearthError::InvalidInput(
-            "This server does not say which service hosts its rooms; enter the service address."
-                .into(),
-        ))
+        Err(Problem::of(ErrorCode::NoRoomService).into())
     }
 
     /// One page of the rooms on `service` (the account's own when `None`),
@@ -225,8 +203,7 @@ impl SessionHandle {
             .query(Some(service.clone()), move |id| {
                 directory::items_request(id, &s, after.as_deref())
             })
-            .await
-            .map_err(|e| refused("list its rooms", e))?;
+            .await?;
         let (mut rooms, next) = directory::read_items(items.as_ref());
         // Ask the rooms for their details, a few at a time and no more than
         // a page's worth: a service that ignores paging may list thousands.

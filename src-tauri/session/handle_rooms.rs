@@ -5,7 +5,7 @@ use tokio_xmpp::jid::BareJid;
 use super::command::{BookmarkEdit, Command};
 use super::handle::SessionHandle;
 use super::room_book::RoomSnapshot;
-use crate::error::{HearthError, Result};
+use crate::error::{HearthError, InputField, Problem, Result};
 use crate::features::bookmark::BookmarkView;
 use crate::store::ChatMessage;
 
@@ -16,9 +16,7 @@ pub fn parse_room(room: &str) -> Result<BareJid> {
         .parse()
         .map_err(|_| HearthError::InvalidJid(room.to_owned()))?;
     if jid.node().is_none() {
-        return Err(HearthError::InvalidInput(format!(
-            "\u{201c}{room}\u{201d} is not a room address (room@conference.example.com)."
-        )));
+        return Err(Problem::invalid(InputField::Room).detail(room).into());
     }
     Ok(jid)
 }
@@ -26,9 +24,7 @@ pub fn parse_room(room: &str) -> Result<BareJid> {
 fn check_nick(nick: &str) -> Result<String> {
     let nick = nick.trim();
     if nick.is_empty() || nick.len() > 1023 || nick.contains(char::is_control) {
-        return Err(HearthError::InvalidInput(
-            "Enter a nickname for this room.".into(),
-        ));
+        return Err(Problem::invalid(InputField::Nick).into());
     }
     Ok(nick.to_owned())
 }
@@ -60,7 +56,7 @@ impl SessionHandle {
     pub async fn send_room_message(&self, room: &str, body: &str) -> Result<ChatMessage> {
         let room = parse_room(room)?;
         if body.trim().is_empty() {
-            return Err(HearthError::InvalidInput("The message is empty.".into()));
+            return Err(Problem::invalid(InputField::Message).into());
         }
         let body = body.to_owned();
         self.ask(|reply| Command::SendRoomMessage { room, body, reply })

@@ -114,19 +114,17 @@ pub(super) struct RoomBook {
     rooms: HashMap<BareJid, Room>,
 }
 
-fn departure_sentence(why: &Departure) -> Option<Problem> {
-    let with_reason = |base: &str, reason: &Option<String>| match reason {
-        Some(r) => format!("{base} Reason: {r}"),
-        None => base.to_owned(),
-    };
-    let text = match why {
+/// Why the room sent us away; the moderator's or owner's reason is their
+/// own text.
+fn departure_problem(why: &Departure) -> Option<Problem> {
+    let (code, reason) = match why {
         Departure::Left | Departure::NickChanged { .. } | Departure::Shutdown => return None,
-        Departure::Kicked { reason } => with_reason("You were removed from the room.", reason),
-        Departure::Banned { reason } => with_reason("You were banned from the room.", reason),
-        Departure::Removed => "You are no longer allowed in this room.".to_owned(),
-        Departure::Destroyed { reason } => with_reason("The room was destroyed.", reason),
+        Departure::Kicked { reason } => (ErrorCode::RoomKicked, reason),
+        Departure::Banned { reason } => (ErrorCode::RoomBanned, reason),
+        Departure::Removed => (ErrorCode::RoomMembershipLost, &None),
+        Departure::Destroyed { reason } => (ErrorCode::RoomDestroyed, reason),
     };
-    Some(Problem::new(ErrorCode::Protocol, text))
+    Some(Problem::of(code).server_text(reason.clone()))
 }
 
 impl RoomBook {
@@ -155,9 +153,7 @@ impl RoomBook {
             .get_mut(&room)
             .and_then(|r| r.pending_join.take())
         {
-            let _ = old.send(Err(HearthError::InvalidInput(
-                "A newer request to join this room replaced this one.".into(),
-            )));
+            let _ = old.send(Err(Problem::of(ErrorCode::RoomJoinSuperseded).into()));
         }
         self.rooms.insert(
             room.clone(),
@@ -308,16 +304,13 @@ impl RoomBook {
                     r.occupants.clear();
                     return RoomOutcome::Left(RoomLeft {
                         room: room.to_string(),
-                        reason: Some(Problem::new(
-                            ErrorCode::Network,
-                            "The room's server ended your presence; Hearth enters the room again when it can.",
-                        )),
+                        reason: Some(Problem::of(ErrorCode::RoomPresenceEnded)),
                     });
                 }
                 self.rooms.remove(room);
                 RoomOutcome::Left(RoomLeft {
                     room: room.to_string(),
-                    reason: departure_sentence(&why),
+                    reason: departure_problem(&why),
                 })
             }
             OccupantUpdate::Refused { nick, problem } => {
@@ -363,7 +356,7 @@ impl RoomBook {
         if waiting {
             if let Some(mut r) = self.rooms.remove(room) {
                 if let Some(reply) = r.pending_join.take() {
-                    let _ = reply.send(Err(HearthError::Timeout));
+                    let _ = reply.send(Err(Problem::of(ErrorCode::RoomJoinTimeout).into()));
                 }
             }
         }
@@ -468,7 +461,9 @@ mod tests {
         let RoomOutcome::Left(left) = outcome else {
             panic!("still in the room")
         };
-        assert!(left.reason.unwrap().message.contains("flooding"));
+        let reason = left.reason.unwrap();
+        assert_eq!(reason.code, ErrorCode::RoomKicked);
+        assert_eq!(reason.server_text.as_deref(), Some("flooding"));
         assert!(!book.contains(&room));
     }
 

@@ -7,7 +7,14 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Store;
-use crate::error::Result;
+use crate::error::{ErrorCode, Problem, Result};
+
+/// A failure reason as stored: the problem's JSON, or (rows written before
+/// reasons were data) a text kept as the detail.
+fn stored_problem(stored: &str) -> Problem {
+    serde_json::from_str(stored)
+        .unwrap_or_else(|_| Problem::of(ErrorCode::MessageNotSent).detail(stored))
+}
 
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -72,7 +79,8 @@ pub struct ChatMessage {
     pub stanza_id: Option<String>,
     pub origin_id: Option<String>,
     pub state: DeliveryState,
-    pub error: Option<String>,
+    /// Why a message failed.
+    pub error: Option<Problem>,
     /// In a room: the sender's nickname. `null` for 1:1 messages and for
     /// the room's own notices.
     pub sender: Option<String>,
@@ -130,7 +138,7 @@ fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
         stanza_id: r.get(7)?,
         origin_id: r.get(8)?,
         state: parse_of(&state).unwrap_or(DeliveryState::Failed),
-        error: r.get(10)?,
+        error: r.get::<_, Option<String>>(10)?.map(|e| stored_problem(&e)),
         sender: r.get(11)?,
     })
 }
@@ -227,7 +235,7 @@ impl Store {
         &self,
         id: i64,
         state: DeliveryState,
-        error: Option<&str>,
+        error: Option<&Problem>,
     ) -> Result<Option<ChatMessage>> {
         let rank = |s: DeliveryState| match s {
             DeliveryState::Queued => 0,
@@ -241,6 +249,9 @@ impl Store {
         if rank(state) <= rank(current.state) && state != DeliveryState::Failed {
             return Ok(Some(current));
         }
+        // Stored as the JSON of the problem, so the UI phrases it in the
+        // language of the day it is shown.
+        let error = error.and_then(|e| serde_json::to_string(e).ok());
         self.conn.execute(
             "UPDATE messages SET state = ?2, error = COALESCE(?3, error) WHERE id = ?1",
             params![id, text_of(state), error],
@@ -404,11 +415,25 @@ mod tests {
                 .state,
             DeliveryState::Acked
         );
+        let refused = Problem::of(ErrorCode::RemoteError).condition("recipient-unavailable");
         let failed = s
-            .set_delivery_state(id, DeliveryState::Failed, Some("recipient unavailable"))
+            .set_delivery_state(id, DeliveryState::Failed, Some(&refused))
             .unwrap()
             .unwrap();
-        assert_eq!(failed.error.as_deref(), Some("recipient unavailable"));
+        assert_eq!(failed.error, Some(refused));
+        // A row from before reasons were stored as data keeps its text as
+        // a detail.
+        s.conn
+            .execute(
+                "UPDATE messages SET error = 'Not sent: broken pipe' WHERE id = ?1",
+                params![id],
+            )
+            .unwrap();
+        let old = s.message(id).unwrap().unwrap().error.unwrap();
+        assert_eq!(
+            (old.code, old.detail.as_deref()),
+            (ErrorCode::MessageNotSent, Some("Not sent: broken pipe"))
+        );
     }
 
     #[test]

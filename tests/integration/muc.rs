@@ -138,11 +138,14 @@ async fn two_accounts_create_join_talk_and_change_subject_and_nick(kind: Kind) {
     bob.app.change_room_nick(&room, "Alice").await.unwrap();
     let problem = bob
         .wait_event(|e| match e {
-            SessionEvent::RoomProblem(p) => Some(p.problem.message.clone()),
+            SessionEvent::RoomProblem(p) => Some(p.problem.clone()),
             _ => None,
         })
         .await;
-    assert!(problem.contains("already taken"), "{problem}");
+    assert_eq!(
+        (problem.code, problem.condition.as_deref()),
+        (ErrorCode::RoomJoinRefused, Some("conflict"))
+    );
     assert_eq!(bob.app.rooms().await[0].nick, "Robert");
 
     // A private message through the room is its own conversation.
@@ -166,10 +169,10 @@ async fn a_taken_nickname_is_refused_in_words_and_leaving_is_seen(kind: Kind) {
     joined(&mut alice, &room, "Sam").await;
 
     let err = bob.app.join_room(&room, "Sam", None).await.unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Protocol);
-    assert!(
-        err.to_string().contains("nickname is already taken"),
-        "{err}"
+    let taken = err.problem();
+    assert_eq!(
+        (taken.code, taken.condition.as_deref()),
+        (ErrorCode::RoomJoinRefused, Some("conflict"))
     );
 
     joined(&mut bob, &room, "Bob").await;

@@ -4,6 +4,7 @@
 
 use crate::support::{Client, Kind, Server};
 use hearth::app::{InvitationAnswer, InviteArgs, Moderation, RoomListArgs};
+use hearth::error::ErrorCode;
 use hearth::features::xep0004_data_forms::FormValue;
 use hearth::features::xep0045_muc::{Affiliation, Role};
 use hearth::session::{RoomLeft, SessionEvent};
@@ -61,10 +62,10 @@ async fn owners_kick_ban_promote_and_keep_lists(kind: Kind) {
         .await
         .unwrap();
     let kicked = left(&mut bob, &room).await;
-    let reason = kicked.reason.expect("a reason").message;
-    assert!(
-        reason.contains("removed") && reason.contains("cool down"),
-        "{reason}"
+    let reason = kicked.reason.expect("a reason");
+    assert_eq!(
+        (reason.code, reason.server_text.as_deref()),
+        (ErrorCode::RoomKicked, Some("cool down"))
     );
 
     // A ban removes Bob, keeps him out, and shows on the ban list; so does
@@ -82,20 +83,18 @@ async fn owners_kick_ban_promote_and_keep_lists(kind: Kind) {
             .await
             .unwrap();
     }
-    assert!(left(&mut bob, &room)
-        .await
-        .reason
-        .unwrap()
-        .message
-        .contains("banned"));
+    assert_eq!(
+        left(&mut bob, &room).await.reason.unwrap().code,
+        ErrorCode::RoomBanned
+    );
     let mut dave = Client::new(&server, "dave");
     dave.login(&server).await;
     let err = dave.app.join_room(&room, "Dave", None).await.unwrap_err();
-    assert!(err.to_string().contains("banned"), "{err}");
+    assert_eq!(refusal(&err), "forbidden", "{err}");
     match kind {
         Kind::Prosody => {
             let err = bob.app.join_room(&room, "Bob", None).await.unwrap_err();
-            assert!(err.to_string().contains("banned"), "{err}");
+            assert_eq!(refusal(&err), "forbidden", "{err}");
         }
         // ejabberd 23.01 remembers the moderator role granted above across
         // the kick (Bob came back a moderator), and a remembered role lets
@@ -148,7 +147,8 @@ async fn owners_kick_ban_promote_and_keep_lists(kind: Kind) {
         })
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("The room refused"), "{err}");
+    assert_eq!(err.code(), ErrorCode::RemoteError, "{err}");
+    assert!(err.problem().condition.is_some(), "{err}");
 }
 
 async fn configuration_form_browser_invitations_and_destroy(kind: Kind) {
@@ -282,7 +282,11 @@ async fn configuration_form_browser_invitations_and_destroy(kind: Kind) {
         .await
         .unwrap();
     let gone = left(&mut carol, &room).await;
-    assert!(gone.reason.unwrap().message.contains("destroyed"));
+    let why = gone.reason.unwrap();
+    assert_eq!(
+        (why.code, why.server_text.as_deref()),
+        (ErrorCode::RoomDestroyed, Some("done"))
+    );
     assert!(carol.app.rooms().await.is_empty());
 }
 
@@ -312,13 +316,13 @@ async fn password_and_members_only_rooms_refuse_in_words(kind: Kind) {
         .await
         .unwrap();
     let err = bob.app.join_room(&secret, "Bob", None).await.unwrap_err();
-    assert!(err.to_string().contains("needs a password"), "{err}");
+    assert_eq!(refusal(&err), "not-authorized", "{err}");
     let err = bob
         .app
         .join_room(&secret, "Bob", Some("wrong".into()))
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("password is wrong"), "{err}");
+    assert_eq!(refusal(&err), "not-authorized", "{err}");
     bob.app
         .join_room(&secret, "Bob", Some("open sesame".into()))
         .await
@@ -338,7 +342,14 @@ async fn password_and_members_only_rooms_refuse_in_words(kind: Kind) {
         .await
         .unwrap();
     let err = bob.app.join_room(&club, "Bob", None).await.unwrap_err();
-    assert!(err.to_string().contains("members only"), "{err}");
+    assert_eq!(refusal(&err), "registration-required", "{err}");
+}
+
+/// The condition a room refused a join with.
+fn refusal(err: &hearth::error::HearthError) -> String {
+    let p = err.problem();
+    assert_eq!(p.code, ErrorCode::RoomJoinRefused, "{p:?}");
+    p.condition.unwrap_or_default()
 }
 
 crate::on_both_servers!(

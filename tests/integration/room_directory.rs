@@ -234,8 +234,11 @@ async fn joining_a_room_still_locked_by_its_creator_is_refused_in_words() {
     }
     let refusal = alice.app.join_room(&room, "Alice", None).await.err();
     let refusal = refusal.expect("refused");
-    assert!(refusal.to_string().contains("locked"), "{refusal}");
-    assert_eq!(refusal.code(), ErrorCode::Protocol);
+    let why = refusal.problem();
+    assert_eq!(
+        (why.code, why.condition.as_deref()),
+        (ErrorCode::RoomJoinRefused, Some("item-not-found"))
+    );
     assert!(alice.app.rooms().await.is_empty());
 }
 

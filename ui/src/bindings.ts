@@ -16,6 +16,8 @@ password: string | null, };
 
 export type BookmarkView = { jid: string, name: string | null, nick: string | null, autojoin: boolean, hasPassword: boolean, };
 
+export type CertificateFault = "unknown-issuer" | "expired" | "not-valid-yet" | "wrong-name" | "revoked" | "other";
+
 export type CertificateInfo = { 
 /**
  * SHA-256 of the DER, colon-separated hex.
@@ -30,9 +32,9 @@ names: Array<string>,
  */
 notBefore: number, notAfter: number, 
 /**
- * Why it was refused, as a sentence fragment.
+ * Why it was refused; `null` for a certificate the user trusts.
  */
-reason: string, 
+fault: CertificateFault | null, 
 /**
  * The user had trusted another certificate for this account.
  */
@@ -44,7 +46,11 @@ export type ChatMessage = { id: number, peer: string, direction: MessageDirectio
 /**
  * Milliseconds since the Unix epoch.
  */
-timestamp: number, stanzaId: string | null, originId: string | null, state: DeliveryState, error: string | null, 
+timestamp: number, stanzaId: string | null, originId: string | null, state: DeliveryState, 
+/**
+ * Why a message failed.
+ */
+error: Problem | null, 
 /**
  * In a room: the sender's nickname. `null` for 1:1 messages and for
  * the room's own notices.
@@ -86,9 +92,13 @@ newSessionAfterLoss: boolean, } | { "state": "reconnecting", reason: Problem, re
 
 export type ConnectionStep = { step: StepKind, outcome: StepOutcome, 
 /**
- * What was found or what went wrong, as a sentence.
+ * What was found (a step that worked or was skipped).
  */
-detail: string, };
+finding: StepFinding | null, 
+/**
+ * Why the step failed.
+ */
+problem: Problem | null, };
 
 export type ConsoleDirection = "in" | "out";
 
@@ -128,7 +138,7 @@ export type DeliveryState = "queued" | "sent" | "acked" | "received" | "failed";
 
 export type DestroyRoomArgs = { room: string, reason: string | null, };
 
-export type ErrorCode = "authFailed" | "loginRefused" | "certificateUntrusted" | "network" | "timeout" | "protocol" | "notConnected" | "invalidInput" | "storage" | "keychain" | "internal";
+export type ErrorCode = "authFailed" | "loginRefused" | "noSafeMechanism" | "serverNotAuthenticated" | "noStartTls" | "certificateUntrusted" | "certificateChanged" | "proxyAuthFailed" | "proxyFailed" | "unknownHost" | "noXmppService" | "connectionRefused" | "connectionLost" | "tlsFailed" | "network" | "timeout" | "tooManyRedirects" | "streamError" | "protocol" | "notConnected" | "remoteError" | "roomJoinRefused" | "roomJoinTimeout" | "roomJoinSuperseded" | "roomKicked" | "roomBanned" | "roomMembershipLost" | "roomDestroyed" | "roomPresenceEnded" | "notInRoom" | "noRoomService" | "invitationAnswered" | "messageNotSent" | "messageUnconfirmed" | "registrationRefused" | "registrationUnsupported" | "invalidInput" | "invalidAddress" | "invalidServerName" | "invalidXml" | "notAStanza" | "consoleClosed" | "certificateNotPresented" | "noAccountYet" | "storage" | "keychain" | "internal";
 
 export type FieldKind = "text" | "password" | "boolean" | "fixed" | "hidden";
 
@@ -160,6 +170,8 @@ messages: Array<ChatMessage>,
  */
 complete: boolean, };
 
+export type InputField = "host" | "port" | "resource" | "timeout" | "saslNone" | "saslInsecure" | "proxyHost" | "proxyPort" | "password" | "newPassword" | "nick" | "message" | "room";
+
 export type Invitation = { id: string, room: string, from: string, reason: string | null, hasPassword: boolean, 
 /**
  * XEP-0249: declining sends nothing (the protocol has no decline).
@@ -178,7 +190,7 @@ export type InviteArgs = { room: string, jid: string, reason: string | null,
  */
 direct: boolean, };
 
-export type IpcError = { code: ErrorCode, message: string, };
+export type IpcError = Problem;
 
 export type JoinRoomArgs = { room: string, nick: string, password: string | null, };
 
@@ -214,7 +226,31 @@ export type OccupantsChanged = { room: string, present: Array<Occupant>, gone: A
 
 export type PresenceShow = "available" | "chat" | "away" | "xa" | "dnd" | "offline";
 
-export type Problem = { code: ErrorCode, message: string, };
+export type Problem = { code: ErrorCode, 
+/**
+ * The defined condition by its XML name (`not-authorized`,
+ * `conflict`, …): of the SASL failure, stream error or error stanza
+ * the code names; for certificates a [`CertificateFault`] name.
+ */
+condition: string | null, 
+/**
+ * The other side's own words (an error's `<text/>`, a kick reason):
+ * shown quoted, never translated.
+ */
+serverText: string | null, 
+/**
+ * The input at fault, for `invalidInput`.
+ */
+field: InputField | null, 
+/**
+ * A technical detail in no particular language (the system's I/O
+ * error, a parser's complaint, a host name, what was typed).
+ */
+detail: string | null, 
+/**
+ * A number the sentence needs (a limit).
+ */
+limit: number | null, };
 
 export type ProxyKind = "none" | "socks5" | "httpConnect";
 
@@ -322,6 +358,8 @@ export type SendRawArgs = { xml: string, };
 
 export type SetPresenceArgs = { show: PresenceShow, status: string | null, };
 
+export type StepFinding = { "kind": "fixedServer", servers: Array<string>, } | { "kind": "srvRecords", domain: string, servers: Array<string>, } | { "kind": "noSrvRecords", domain: string, servers: Array<string>, } | { "kind": "connected", server: string, proxy: string | null, } | { "kind": "encrypted" } | { "kind": "notEncrypted" } | { "kind": "needsPassword" } | { "kind": "loggedIn", mechanism: string, } | { "kind": "notTried" };
+
 export type StepKind = "dns" | "tcp" | "tls" | "auth";
 
 export type StepOutcome = "ok" | "failed" | "skipped";
@@ -337,7 +375,7 @@ export type UiProbeReport = {
 maxStallMs: number, windowMs: number, };
 
 /** Every error code, for telling an IpcError from anything else. */
-export const ERROR_CODES: readonly ErrorCode[] = ["authFailed", "loginRefused", "certificateUntrusted", "network", "timeout", "protocol", "notConnected", "invalidInput", "storage", "keychain", "internal"];
+export const ERROR_CODES: readonly ErrorCode[] = ["authFailed", "loginRefused", "noSafeMechanism", "serverNotAuthenticated", "noStartTls", "certificateUntrusted", "certificateChanged", "proxyAuthFailed", "proxyFailed", "unknownHost", "noXmppService", "connectionRefused", "connectionLost", "tlsFailed", "network", "timeout", "tooManyRedirects", "streamError", "protocol", "notConnected", "remoteError", "roomJoinRefused", "roomJoinTimeout", "roomJoinSuperseded", "roomKicked", "roomBanned", "roomMembershipLost", "roomDestroyed", "roomPresenceEnded", "notInRoom", "noRoomService", "invitationAnswered", "messageNotSent", "messageUnconfirmed", "registrationRefused", "registrationUnsupported", "invalidInput", "invalidAddress", "invalidServerName", "invalidXml", "notAStanza", "consoleClosed", "certificateNotPresented", "noAccountYet", "storage", "keychain", "internal"];
 
 /** Every command: its argument object and its result. */
 export interface Commands {

@@ -1,5 +1,6 @@
 // Demo data for running the UI in a plain browser (`npm run dev`). Not used in the app.
 import type { ChatMessage, ContactPresence, HistoryCursor, Occupant, PresenceShow, RoomListing, RoomSnapshot, RosterItem } from "./bindings";
+import { problemOf } from "./errors";
 import { MockBackend } from "./mockBackend";
 import { fallbackConnectionSettings } from "./settingsDefaults";
 
@@ -140,10 +141,10 @@ export function createDemoBackend(): MockBackend {
   });
   mock.on("change_room_nick", ({ args }) => {
     const snapshot = joined.get(args.room);
-    if (!snapshot) throw { code: "invalidInput", message: "You are not in this room." };
+    if (!snapshot) throw problemOf("notInRoom");
     if (args.text.toLowerCase() === "anna") {
       // The room refuses while we stay in it.
-      later(200, () => mock.emit("room-problem", { room: args.room, problem: { code: "protocol", message: "That nickname is already taken in this room; choose another." } }));
+      later(200, () => mock.emit("room-problem", { room: args.room, problem: { ...problemOf("roomJoinRefused"), condition: "conflict" } }));
       return null;
     }
     const old = snapshot.nick;
@@ -202,7 +203,7 @@ export function createDemoBackend(): MockBackend {
   });
   mock.on("destroy_room", ({ args }) => {
     joined.delete(args.room);
-    later(200, () => mock.emit("room-left", { room: args.room, reason: { code: "protocol", message: `The room was destroyed${args.reason ? `: ${args.reason}` : "."}` } }));
+    later(200, () => mock.emit("room-left", { room: args.room, reason: { ...problemOf("roomDestroyed"), serverText: args.reason } }));
     return null;
   });
   mock.on("answer_invitation", ({ answer }) => {
@@ -227,21 +228,25 @@ export function createDemoBackend(): MockBackend {
     const wrong = request.password === "wrong";
     return new Promise((resolve) => later(700, () => resolve({
       steps: [
-        { step: "dns", outcome: "ok", detail: fixed ? `Using the fixed host ${fixed}.` : `Found xmpp.${DOMAIN} port 5222 in DNS.` },
-        { step: "tcp", outcome: "ok", detail: "Connected to 192.0.2.10 port 5222." },
+        fixed
+          ? { step: "dns", outcome: "ok", finding: { kind: "fixedServer", servers: [`${fixed}:5222`] }, problem: null }
+          : { step: "dns", outcome: "ok", finding: { kind: "srvRecords", domain: DOMAIN, servers: [`xmpp.${DOMAIN}:5222`] }, problem: null },
+        { step: "tcp", outcome: "ok", finding: { kind: "connected", server: `xmpp.${DOMAIN}:5222`, proxy: null }, problem: null },
         request.connection?.security === "plainInsecure"
-          ? { step: "tls", outcome: "skipped", detail: "Plain TCP: no encryption was asked for." }
-          : { step: "tls", outcome: "ok", detail: "TLS 1.3; the certificate is trusted." },
+          ? { step: "tls", outcome: "skipped", finding: { kind: "notEncrypted" }, problem: null }
+          : { step: "tls", outcome: "ok", finding: { kind: "encrypted" }, problem: null },
         request.password === ""
-          ? { step: "auth", outcome: "skipped", detail: "Enter the password to test the login as well." }
-          : { step: "auth", outcome: wrong ? "failed" : "ok", detail: wrong ? "The server said: not-authorized." : "Logged in with SCRAM-SHA-256." },
+          ? { step: "auth", outcome: "skipped", finding: { kind: "needsPassword" }, problem: null }
+          : wrong
+            ? { step: "auth", outcome: "failed", finding: null, problem: { ...problemOf("authFailed"), condition: "not-authorized" } }
+            : { step: "auth", outcome: "ok", finding: { kind: "loggedIn", mechanism: "SCRAM-SHA-256" }, problem: null },
       ],
     })));
   });
   mock.on("login", ({ request }) => {
     later(600, () => {
       if (request.password === "wrong") {
-        mock.emit("connection-state", { state: "offline", reason: { code: "authFailed", message: "not-authorized" } });
+        mock.emit("connection-state", { state: "offline", reason: { ...problemOf("authFailed"), condition: "not-authorized" } });
         return;
       }
       online = true;
@@ -289,7 +294,7 @@ export function createDemoBackend(): MockBackend {
   mock.on("send_message", ({ args }) => {
     const sent = message(args.to, 0, { direction: "out", body: args.body, timestamp: Date.now(), state: "queued" });
     const fail = args.body.toLowerCase().includes("fail");
-    later(300, () => mock.emit("message-updated", { ...sent, state: fail ? "failed" : "sent", error: fail ? "recipient-unavailable" : null }));
+    later(300, () => mock.emit("message-updated", { ...sent, state: fail ? "failed" : "sent", error: fail ? { ...problemOf("remoteError"), condition: "recipient-unavailable" } : null }));
     if (!fail) later(900, () => mock.emit("message-updated", { ...sent, state: "acked" }));
     return sent;
   });

@@ -113,7 +113,7 @@ export class MockBackend implements Backend {
       saved_login: () => null,
       login: () => null,
       test_connection: () => ({
-        steps: (["dns", "tcp", "tls", "auth"] as const).map((step) => ({ step, outcome: "skipped", detail: "Not tried." })),
+        steps: (["dns", "tcp", "tls", "auth"] as const).map((step) => ({ step, outcome: "skipped", finding: { kind: "notTried" }, problem: null })),
       }),
       default_connection_settings: () => fallbackConnectionSettings(),
       logout: () => null,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BookmarkView, RoomSnapshot } from "../src/bindings";
-import { all, bootOnline, check, get, occ, q, settle, typeInto } from "./helpers";
+import { all, bootOnline, check, get, occ, problem, q, settle, typeInto } from "./helpers";
 
 const TEAM = "team@conference.company.com";
 const LOCKED = "board@conference.company.com";
@@ -50,7 +50,7 @@ describe("bookmarks sidebar", () => {
     const { mock } = await bootOnline((m) => m.on("bookmarks", () => [bm(TEAM, { name: "Team" })]));
     expect(rowJids()).toEqual([TEAM]);
     mock.on("bookmarks", () => [bm(TEAM, { name: "Team" }), bm(LOCKED)]);
-    mock.emit("connection-state", { state: "reconnecting", reason: { code: "network", message: "" }, retryInSecs: 3 });
+    mock.emit("connection-state", { state: "reconnecting", reason: problem("network"), retryInSecs: 3 });
     mock.emit("connection-state", { state: "online", jid: "me@company.com/hearth", newSessionAfterLoss: false });
     await settle();
     expect(mock.callsOf("bookmarks")).toHaveLength(2);
@@ -82,7 +82,7 @@ describe("bookmarks sidebar", () => {
     const { mock } = await bootOnline((m) => {
       m.bookmarkList = [bm(LOCKED, { nick: "boss", hasPassword: true })];
       m.on("join_room", ({ args }) => {
-        if (args.password !== "s3cret") throw { code: "protocol", message: "This room needs a password, or the password is wrong." };
+        if (args.password !== "s3cret") throw problem("roomJoinRefused", { condition: "not-authorized" });
         return snapshot(args.room, args.nick);
       });
     });
@@ -181,7 +181,7 @@ describe("bookmark form", () => {
     let refuse = true;
     const { mock } = await bootOnline((m) =>
       m.on("set_bookmark", () => {
-        if (refuse) throw { code: "protocol", message: "The server refused: <not-allowed/>." };
+        if (refuse) throw problem("remoteError", { condition: "not-allowed", serverText: "<not-allowed/>" });
         return null;
       }),
     );
@@ -198,7 +198,7 @@ describe("bookmark form", () => {
     await settle();
     expect(mock.callsOf("set_bookmark")).toEqual([{ bookmark: { jid: TEAM, name: null, nick: null, autojoin: false, password: null } }]);
     expect(get("bookmark-error").hidden).toBe(false);
-    expect(get("bookmark-error").textContent).toBe("Could not save the bookmark. The server refused: <not-allowed/>.");
+    expect(get("bookmark-error").textContent).toBe("Could not save the bookmark. That is not allowed. The server said: “<not-allowed/>”");
     expect(get("bookmark-form").hidden).toBe(false);
     expect(button("bookmark-save").disabled).toBe(false);
 
@@ -237,7 +237,7 @@ describe("removing a bookmark", () => {
     const { mock } = await bootOnline((m) => {
       m.bookmarkList = [bm(TEAM)];
       m.on("remove_bookmark", () => {
-        throw { code: "notConnected", message: "" };
+        throw problem("notConnected");
       });
     });
     button("bookmark-remove", row(TEAM)).click();

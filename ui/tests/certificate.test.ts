@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CertificateInfo } from "../src/bindings";
-import { boot, get, settle } from "./helpers";
+import { boot, get, problem, settle } from "./helpers";
 
 const info = (changed: boolean): CertificateInfo => ({
   fingerprint: "AB:CD:EF",
@@ -9,11 +9,11 @@ const info = (changed: boolean): CertificateInfo => ({
   names: ["chat.company.com"],
   notBefore: Date.UTC(2026, 0, 1),
   notAfter: Date.UTC(2027, 0, 1),
-  reason: "it is not signed by an authority this computer trusts",
+  fault: "unknown-issuer",
   changed,
 });
 
-const refused = { state: "offline" as const, reason: { code: "certificateUntrusted" as const, message: "not trusted" } };
+const refused = { state: "offline" as const, reason: problem("certificateUntrusted", { condition: "unknown-issuer" }) };
 
 describe("certificate check", () => {
   it("shows who the certificate is for and trusts exactly its fingerprint", async () => {
@@ -25,6 +25,7 @@ describe("certificate check", () => {
     expect(get("cert-subject").textContent).toBe("CN=chat.company.com");
     expect(get("cert-fingerprint").textContent).toBe("AB:CD:EF");
     expect(get("cert-names").textContent).toBe("chat.company.com");
+    expect(get("cert-reason").textContent).toContain("not signed by an authority this computer trusts");
     expect(get("cert-changed").textContent).not.toContain("NOT");
     get("cert-trust").click();
     await settle();

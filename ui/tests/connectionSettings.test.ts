@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConnectionReport } from "../src/bindings";
-import { boot, check, choose, get, q, savedLogin, settings, settle, typeInto } from "./helpers";
+import { boot, check, choose, get, problem, q, savedLogin, settings, settle, typeInto } from "./helpers";
 
 const input = (id: string) => get<HTMLInputElement>(id);
 const dialog = () => get("login-server-toggle").closest("details")!;
@@ -250,10 +250,10 @@ describe("connection dialog: reset and test", () => {
 
     answer({
       steps: [
-        { step: "dns", outcome: "ok", detail: "Using the fixed host xmpp.company.com." },
-        { step: "tcp", outcome: "ok", detail: "Connected to 192.0.2.1 port 5222." },
-        { step: "tls", outcome: "failed", detail: "<b>certificate</b> expired" },
-        { step: "auth", outcome: "skipped", detail: "Not tried." },
+        { step: "dns", outcome: "ok", finding: { kind: "fixedServer", servers: ["xmpp.company.com:5222"] }, problem: null },
+        { step: "tcp", outcome: "ok", finding: { kind: "connected", server: "xmpp.company.com:5222", proxy: "proxy.company.com:1080" }, problem: null },
+        { step: "tls", outcome: "failed", finding: null, problem: problem("tlsFailed", { detail: "<b>certificate</b> expired" }) },
+        { step: "auth", outcome: "skipped", finding: { kind: "notTried" }, problem: null },
       ],
     });
     await settle();
@@ -263,7 +263,10 @@ describe("connection dialog: reset and test", () => {
     const tls = get("connection-step-tls");
     expect(tls.textContent).toContain("Encryption (TLS)");
     expect(tls.textContent).toContain("Failed");
-    expect(tls.querySelector(".step-detail")!.textContent).toBe("<b>certificate</b> expired");
+    expect(tls.querySelector(".step-detail")!.textContent).toBe("The encrypted connection to the server could not be set up. Details: <b>certificate</b> expired");
+    expect(get("connection-step-dns").textContent).toContain("Fixed server xmpp.company.com:5222 (no DNS lookup of SRV records).");
+    expect(get("connection-step-tcp").textContent).toContain("Connected to xmpp.company.com:5222 through the proxy proxy.company.com:1080.");
+    expect(get("connection-step-auth").textContent).toContain("Not tried.");
     expect(tls.querySelector("b")).toBeNull(); // text, never markup
     expect(get("connection-step-auth").textContent).toContain("Skipped");
     expect(get("test-connection").matches(":disabled")).toBe(false);
@@ -274,7 +277,7 @@ describe("connection dialog: reset and test", () => {
   it("checks the form before testing, and shows a refused test in the error box", async () => {
     const { mock } = await bootForm((m) =>
       m.on("test_connection", () => {
-        throw { code: "network", message: "no route to host" };
+        throw problem("network", { detail: "no route to host" });
       }),
     );
     choose(get<HTMLSelectElement>("login-proxy-kind"), "socks5");
@@ -315,7 +318,7 @@ describe("after logging in", () => {
     const badge = get("insecure-badge");
     expect(badge.hidden).toBe(false);
     expect(badge.textContent).toBe("Not encrypted");
-    mock.emit("connection-state", { state: "reconnecting", reason: { code: "network", message: "" }, retryInSecs: 3 });
+    mock.emit("connection-state", { state: "reconnecting", reason: problem("connectionLost"), retryInSecs: 3 });
     expect(get("insecure-badge").hidden).toBe(false);
   });
 
@@ -345,7 +348,7 @@ describe("after logging in", () => {
     await settle();
     expect(get("session-restarted-notice").hidden).toBe(true);
 
-    mock.emit("connection-state", { state: "reconnecting", reason: { code: "network", message: "" }, retryInSecs: 0 });
+    mock.emit("connection-state", { state: "reconnecting", reason: problem("connectionLost"), retryInSecs: 0 });
     mock.emit("connection-state", { state: "online", jid: "anna@company.com/pc", newSessionAfterLoss: true });
     const notice = get("session-restarted-notice");
     expect(notice.hidden).toBe(false);
@@ -368,7 +371,7 @@ describe("after logging in", () => {
 
     // Only on start: closing it stays closed across a reconnection.
     get("console-toggle").click();
-    mock.emit("connection-state", { state: "reconnecting", reason: { code: "network", message: "" }, retryInSecs: 0 });
+    mock.emit("connection-state", { state: "reconnecting", reason: problem("connectionLost"), retryInSecs: 0 });
     mock.emit("connection-state", { state: "online", jid: "anna@company.com/pc", newSessionAfterLoss: false });
     await settle();
     expect(get("console-panel").hidden).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ConsoleEntry } from "../src/bindings";
 import { prettyXml } from "../src/views/xmlConsole";
-import { all, bootOnline, get, settle, typeInto } from "./helpers";
+import { all, bootOnline, get, problem, settle, typeInto } from "./helpers";
 
 const entry = (direction: "in" | "out", xml: string): ConsoleEntry => ({ direction, timestamp: 1_700_000_000_000, xml });
 
@@ -41,7 +41,7 @@ describe("XML console", () => {
   it("sends raw XML and shows why the backend refused it", async () => {
     const { mock } = await bootOnline((m) =>
       m.on("send_raw", () => {
-        throw { code: "invalidInput", message: "This is not well-formed XML" };
+        throw problem("invalidXml", { detail: "unexpected end of input" });
       }),
     );
     get("console-toggle").click();

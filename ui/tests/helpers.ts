@@ -1,6 +1,6 @@
 import { afterEach } from "vitest";
 import { startApp, type App } from "../src/app";
-import type { ChatMessage, ConnectionSettings, ContactPresence, Occupant, RosterItem, SavedLogin } from "../src/bindings";
+import type { ChatMessage, ConnectionSettings, ContactPresence, ErrorCode, Occupant, Problem, RosterItem, SavedLogin } from "../src/bindings";
 import { initI18n } from "../src/i18n";
 import { MockBackend } from "../src/mockBackend";
 import { fallbackConnectionSettings } from "../src/settingsDefaults";
@@ -127,4 +127,9 @@ export function savedLogin(partial: Partial<SavedLogin> & { jid: string }): Save
 /** A room occupant: an available participant unless told otherwise. */
 export function occ(nick: string, partial: Partial<Occupant> = {}): Occupant {
   return { nick, role: "participant", affiliation: "none", realJid: null, show: "available", status: null, ...partial };
+}
+
+/** A problem as the core sends it: a code and, optionally, its parameters. */
+export function problem(code: ErrorCode, partial: Partial<Problem> = {}): Problem {
+  return { code, condition: null, serverText: null, field: null, detail: null, limit: null, ...partial };
 }

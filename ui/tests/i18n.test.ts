@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { en } from "../src/i18n/en";
 import { zhCN } from "../src/i18n/zh-CN";
-import { detectLang, getLang, initI18n } from "../src/i18n";
+import { detectLang, getLang, initI18n, setLang, t } from "../src/i18n";
 import { boot, bootOnline, choose, contact, dblclick, get, msg, settle, typeInto } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
@@ -10,8 +10,24 @@ describe("i18n", () => {
   it("has the same keys, all non-empty, in both dictionaries", () => {
     expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort());
     for (const [key, value] of [...Object.entries(en), ...Object.entries(zhCN)]) {
-      expect(value.trim(), key).not.toBe("");
+      for (const form of typeof value === "string" ? [value] : Object.values(value)) expect(form.trim(), key).not.toBe("");
     }
+    // English counts have two forms; Chinese needs one.
+    for (const value of Object.values(en)) {
+      if (typeof value !== "string") expect(Object.keys(value).sort()).toEqual(["one", "other"]);
+    }
+  });
+
+  it("picks the plural form by the count: no more “1 people”", () => {
+    expect(t("occupants.count", { count: 1 })).toBe("1 person");
+    expect(t("occupants.count", { count: 0 })).toBe("0 people");
+    expect(t("occupants.count", { count: 2 })).toBe("2 people");
+    expect(t("room.mentions", { count: 1 })).toBe("1 unread mention of you");
+    expect(t("tabs.unread", { count: 3 })).toBe("3 unread messages");
+    setLang("zh-CN");
+    expect(t("occupants.count", { count: 1 })).toBe("1 人");
+    expect(t("occupants.count", { count: 5 })).toBe("5 人");
+    setLang("en");
   });
 
   it("follows navigator.language the first time and the stored choice afterwards", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boot, check, choose, get, q, savedLogin, settings, settle, typeInto } from "./helpers";
+import { boot, check, choose, get, problem, q, savedLogin, settings, settle, typeInto } from "./helpers";
 
 const input = (id: string) => get<HTMLInputElement>(id);
 
@@ -81,13 +81,14 @@ describe("login screen", () => {
     typeInto(input("login-password"), "wrong");
     get("login-submit").click();
     await settle();
-    mock.emit("connection-state", { state: "offline", reason: { code: "authFailed", message: "not-authorized" } });
+    mock.emit("connection-state", { state: "offline", reason: problem("authFailed", { condition: "not-authorized", serverText: "Invalid username or password" }) });
     await settle();
 
     const error = get("login-error");
     expect(error.hidden).toBe(false);
     expect(error.querySelector(".problem-text")?.textContent).toBe("The server rejected the user name or password.");
-    expect(error.textContent).toContain("not-authorized");
+    // The server's own words once, quoted after the sentence; no condition name.
+    expect(error.textContent).toBe("The server rejected the user name or password. The server said: “Invalid username or password”");
     expect(input("login-jid").matches(":disabled")).toBe(false);
     expect(get("login-submit").matches(":disabled")).toBe(false);
     expect(get("login-submit").textContent).toBe("Log in");
@@ -100,20 +101,21 @@ describe("login screen", () => {
     typeInto(input("login-password"), "right");
     get("login-submit").click();
     await settle();
-    const reason = { code: "loginRefused", message: "malformed-request: Invalid channel binding" } as const;
+    const reason = problem("loginRefused", { condition: "malformed-request", serverText: "Invalid channel binding" });
     mock.emit("connection-state", { state: "offline", reason });
     await settle();
 
     const error = get("login-error");
-    expect(error.querySelector(".problem-text")?.textContent).toBe("The server refused the login.");
+    expect(error.querySelector(".problem-text")?.textContent).toBe("The server found the login request malformed.");
     expect(error.textContent).not.toContain("user name or password");
-    expect(error.textContent).toContain("malformed-request: Invalid channel binding");
+    expect(error.textContent).toContain("“Invalid channel binding”");
+    expect(error.textContent).not.toContain("malformed-request");
     expect(get("login-submit").matches(":disabled")).toBe(false);
 
     choose(get<HTMLSelectElement>("language-select"), "zh-CN");
     mock.emit("connection-state", { state: "offline", reason });
     await settle();
-    expect(get("login-error").querySelector(".problem-text")?.textContent).toBe("服务器拒绝了登录。");
+    expect(get("login-error").querySelector(".problem-text")?.textContent).toBe("服务器认为登录请求格式有误。");
     expect(get("login-error").textContent).toContain("Invalid channel binding");
     choose(get<HTMLSelectElement>("language-select"), "en");
   });
@@ -121,7 +123,7 @@ describe("login screen", () => {
   it("shows a rejected login command as a translated error", async () => {
     const { mock } = await boot((m) =>
       m.on("login", () => {
-        throw { code: "network", message: "dns lookup failed" };
+        throw problem("network", { detail: "dns lookup failed" });
       }),
     );
     typeInto(input("login-jid"), "anna@company.com");
@@ -152,7 +154,7 @@ describe("login screen", () => {
     const { mock } = await boot((m) =>
       m.on("saved_login", () => savedLogin({ jid: "anna@company.com", remember: true, autoLogin: true, hasPassword: true })),
     );
-    mock.emit("connection-state", { state: "offline", reason: { code: "authFailed", message: "" } });
+    mock.emit("connection-state", { state: "offline", reason: problem("authFailed", { condition: "not-authorized" }) });
     await settle();
     expect(input("login-jid").value).toBe("anna@company.com");
     expect(get("login-error").textContent).toBe("The server rejected the user name or password.");

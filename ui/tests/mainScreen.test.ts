@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { boot, bootOnline, choose, get, msg, press, q, savedLogin, settle, typeInto } from "./helpers";
+import { boot, bootOnline, choose, get, msg, press, problem, q, savedLogin, settle, typeInto } from "./helpers";
 
 afterEach(() => vi.useRealTimers());
 
@@ -39,11 +39,11 @@ describe("main screen", () => {
     const { mock } = await bootOnline();
     const banner = get("status-banner");
     expect(banner.hidden).toBe(true);
-    mock.emit("connection-state", { state: "reconnecting", reason: { code: "network", message: "connection reset" }, retryInSecs: 5 });
+    mock.emit("connection-state", { state: "reconnecting", reason: problem("connectionLost", { detail: "connection reset" }), retryInSecs: 5 });
     expect(banner.hidden).toBe(false);
     expect(document.body.dataset.connection).toBe("reconnecting");
     expect(banner.textContent).toContain("Retrying in 5 s.");
-    expect(banner.textContent).toContain("Cannot reach the server.");
+    expect(banner.textContent).toContain("Retrying in 5 s. The connection to the server was lost. Details: connection reset");
     vi.advanceTimersByTime(2000);
     expect(banner.textContent).toContain("Retrying in 3 s.");
     mock.emit("connection-state", { state: "online", jid: "me@company.com/hearth", newSessionAfterLoss: false });
@@ -86,7 +86,7 @@ describe("add contact", () => {
     let fail = true;
     const { mock } = await bootOnline((m) =>
       m.on("add_contact", () => {
-        if (fail) throw { code: "notConnected", message: "" };
+        if (fail) throw problem("notConnected");
         return null;
       }),
     );

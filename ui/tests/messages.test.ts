@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { all, bootOnline, contact, dblclick, get, msg, press, settle } from "./helpers";
+import { all, bootOnline, contact, dblclick, get, msg, press, problem, settle } from "./helpers";
 
 const ANNA = "anna@company.com";
 const HOSTILE = "<img src=x onerror=alert(1)>";
@@ -37,14 +37,14 @@ describe("messages and composer", () => {
 
     const id = Number(sent?.dataset.id);
     mock.emit("messages-added", [msg({ peer: ANNA, id, direction: "out", body: "first line\nsecond line", state: "sent" })]);
-    mock.emit("message-updated", msg({ peer: ANNA, id, direction: "out", body: "first line\nsecond line", state: "failed", error: "recipient-unavailable" }));
+    mock.emit("message-updated", msg({ peer: ANNA, id, direction: "out", body: "first line\nsecond line", state: "failed", error: problem("remoteError", { condition: "recipient-unavailable" }) }));
     await settle();
     expect(mock.callsOf("send_message")).toHaveLength(1);
     const messages = all("message");
     expect(messages).toHaveLength(1);
     expect(messages[0]?.dataset.state).toBe("failed");
     expect(messages[0]?.querySelector(".message-state")?.textContent).toBe("⚠");
-    expect(get("message-error", "", messages[0]).textContent).toBe("recipient-unavailable");
+    expect(get("message-error", "", messages[0]).textContent).toBe("The recipient is not available.");
 
     mock.emit("message-updated", msg({ peer: ANNA, id, direction: "out", state: "acked" }));
     expect(all("message")[0]?.dataset.state).toBe("acked");
@@ -54,7 +54,7 @@ describe("messages and composer", () => {
   it("shows a translated error in the tab when sending is rejected and keeps the text", async () => {
     const { mock } = await openAnna((m) =>
       m.on("send_message", () => {
-        throw { code: "notConnected", message: "stream closed" };
+        throw problem("notConnected");
       }),
     );
     composer().value = "hello";
@@ -64,7 +64,7 @@ describe("messages and composer", () => {
     const error = get("composer-error");
     expect(error.hidden).toBe(false);
     expect(error.textContent).toContain("You are not connected to the server.");
-    expect(error.textContent).toContain("stream closed");
+    expect(error.textContent).toContain("You are not connected to the server.");
     expect(composer().value).toBe("hello");
     expect(all("message")).toHaveLength(0);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Occupant, RoomSnapshot } from "../src/bindings";
 import type { MockBackend } from "../src/mockBackend";
-import { all, bootOnline, check, contact, get, occ, press, q, settle, typeInto } from "./helpers";
+import { all, bootOnline, check, contact, get, occ, press, problem, q, settle, typeInto } from "./helpers";
 
 const ROOM = "team@conference.company.com";
 
@@ -55,7 +55,7 @@ describe("occupant actions", () => {
     let refuse = true;
     const { mock } = await inRoom({ role: "moderator" }, [occ("bob")], (m) =>
       m.on("moderate", () => {
-        if (refuse) throw { code: "protocol", message: "The room refused to change that role: not-allowed <b>" };
+        if (refuse) throw problem("remoteError", { condition: "not-allowed", serverText: "Only moderators <b>" });
         return null;
       }),
     );
@@ -66,7 +66,7 @@ describe("occupant actions", () => {
     get("moderation-confirm").click();
     await settle();
     expect(mock.callsOf("moderate")).toEqual([{ request: { kind: "role", room: ROOM, nick: "bob", role: "none", reason: "spam" } }]);
-    expect(get("moderation-error").textContent).toBe("The room refused. The room refused to change that role: not-allowed <b>");
+    expect(get("moderation-error").textContent).toBe("The room refused. That is not allowed. The server said: “Only moderators <b>”");
     expect(get("moderation-error").querySelector("b")).toBeNull();
     refuse = false;
     get("moderation-confirm").click();
@@ -144,7 +144,7 @@ describe("invitations", () => {
   it("shows a refused invitation as text", async () => {
     await inRoom({}, [], (m) =>
       m.on("invite", () => {
-        throw { code: "notConnected", message: "" };
+        throw problem("notConnected");
       }),
     );
     get("room-invite").click();
@@ -200,7 +200,7 @@ describe("invitations", () => {
   it("keeps the notice with the refusal when joining fails, and joins on the next try", async () => {
     const { mock } = await bootOnline((m) =>
       m.on("answer_invitation", () => {
-        throw { code: "protocol", message: "That nickname is already taken in this room; choose another." };
+        throw problem("roomJoinRefused", { condition: "conflict" });
       }),
     );
     mock.emit("room-invitation", { id: "i1", room: ROOM, from: "anna@company.com", reason: null, hasPassword: false, direct: false });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RoomListing } from "../src/bindings";
-import { all, bootOnline, check, get, q, settle, typeInto } from "./helpers";
+import { all, bootOnline, check, get, problem, q, settle, typeInto } from "./helpers";
 
 const listing = (jid: string, partial: Partial<RoomListing> = {}): RoomListing => ({
   jid, name: null, description: null, occupants: null, membersOnly: false, passwordProtected: false, ...partial,
@@ -49,7 +49,7 @@ describe("room browser", () => {
   it("asks another service when one is typed, and shows a refusal as text", async () => {
     const { mock } = await bootOnline((m) =>
       m.on("list_rooms", ({ args }) => {
-        if (args.service === null) throw { code: "invalidInput", message: "This server does not say which service hosts its rooms; enter the service address." };
+        if (args.service === null) throw problem("noRoomService");
         return { rooms: [listing(`a@${args.service}`)], next: null };
       }),
     );

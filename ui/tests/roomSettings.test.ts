@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DataForm, RoomSnapshot } from "../src/bindings";
 import type { MockBackend } from "../src/mockBackend";
-import { all, bootOnline, check, choose, get, occ, q, settle, typeInto } from "./helpers";
+import { all, bootOnline, check, choose, get, occ, problem, q, settle, typeInto } from "./helpers";
 
 const ROOM = "team@conference.company.com";
 
@@ -112,7 +112,7 @@ describe("room settings", () => {
     const { mock } = await inRoom({ affiliation: "owner", role: "moderator" }, (m) => {
       m.on("room_config", () => FORM);
       m.on("configure_room", () => {
-        throw { code: "protocol", message: "The room refused to take this configuration: not-acceptable" };
+        throw problem("remoteError", { condition: "not-acceptable" });
       });
     });
     get("room-settings").click();
@@ -128,7 +128,7 @@ describe("room settings", () => {
     get("room-config-save").click();
     await settle();
     expect(mock.callsOf("configure_room")).toHaveLength(1);
-    expect(get("room-config-error").textContent).toBe("The room did not take the configuration. The room refused to take this configuration: not-acceptable");
+    expect(get("room-config-error").textContent).toBe("The room did not take the configuration. That was not accepted.");
     expect(get("room-settings-panel").hidden).toBe(false);
     get("room-config-cancel").click();
     expect(get("room-settings-panel").hidden).toBe(true);
@@ -170,7 +170,7 @@ describe("room settings", () => {
   it("shows a refused affiliation change as text", async () => {
     await inRoom({ affiliation: "owner", role: "moderator" }, (m) =>
       m.on("moderate", () => {
-        throw { code: "protocol", message: "The room refused to change that affiliation: not-allowed" };
+        throw problem("remoteError", { condition: "not-allowed" });
       }),
     );
     get("room-settings").click();
@@ -180,7 +180,7 @@ describe("room settings", () => {
     typeInto(get<HTMLInputElement>("affiliation-add-jid", "", get("affiliation-list")), "x@company.com");
     get("affiliation-add").click();
     await settle();
-    expect(get("affiliation-error").textContent).toContain("The room refused to change that affiliation: not-allowed");
+    expect(get("affiliation-error").textContent).toContain("The room refused. That is not allowed.");
   });
 
   it("destroys the room only after confirmation, with the reason", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RoomSnapshot } from "../src/bindings";
 import { mentionsNick } from "../src/state/rooms";
-import { all, badgesDrawn, bootOnline, get, msg, occ, press, q, settle, typeInto } from "./helpers";
+import { all, badgesDrawn, bootOnline, get, msg, occ, press, problem, q, settle, typeInto } from "./helpers";
 
 const ROOM = "team@conference.company.com";
 
@@ -29,7 +29,7 @@ describe("join room dialog", () => {
     let refuse = true;
     const { mock } = await bootOnline((m) =>
       m.on("join_room", ({ args }) => {
-        if (refuse) throw { code: "protocol", message: "That nickname is already taken in this room; choose another." };
+        if (refuse) throw problem("roomJoinRefused", { condition: "conflict" });
         return snapshot({ room: args.room, nick: args.nick });
       }),
     );
@@ -91,7 +91,7 @@ describe("room tab", () => {
 
   it("asks for rooms again when the connection comes back online", async () => {
     const { mock } = await inRoom();
-    mock.emit("connection-state", { state: "reconnecting", reason: { code: "network", message: "" }, retryInSecs: 3 });
+    mock.emit("connection-state", { state: "reconnecting", reason: problem("connectionLost"), retryInSecs: 3 });
     mock.emit("connection-state", { state: "online", jid: "me@company.com/hearth", newSessionAfterLoss: true });
     await settle();
     expect(mock.callsOf("rooms")).toHaveLength(2);
@@ -217,9 +217,9 @@ describe("room tab", () => {
     press(nick, "Enter");
     await settle();
     expect(mock.callsOf("change_room_nick")).toEqual([{ args: { room: ROOM, text: "anna" } }]);
-    mock.emit("room-problem", { room: ROOM, problem: { code: "protocol", message: "That nickname is already taken in this room; choose another. <b>x</b>" } });
+    mock.emit("room-problem", { room: ROOM, problem: problem("roomJoinRefused", { condition: "conflict", serverText: "<b>x</b>" }) });
     expect(get("room-problem").hidden).toBe(false);
-    expect(get("room-problem").textContent).toContain("The room refused. That nickname is already taken in this room; choose another. <b>x</b>");
+    expect(get("room-problem").textContent).toContain("The room refused. That nickname is already taken in this room; choose another. The server said: “<b>x</b>”");
     expect(get("room-problem").querySelector("b")).toBeNull();
     expect(get("room-nick-change").textContent).toBe("me");
 
@@ -227,9 +227,9 @@ describe("room tab", () => {
     expect(get("room-problem").hidden).toBe(true);
 
     // A problem for another room does not show here; the next action clears ours.
-    mock.emit("room-problem", { room: "other@conference.company.com", problem: { code: "protocol", message: "nope" } });
+    mock.emit("room-problem", { room: "other@conference.company.com", problem: problem("remoteError") });
     expect(get("room-problem").hidden).toBe(true);
-    mock.emit("room-problem", { room: ROOM, problem: { code: "protocol", message: "The room does not accept this nickname." } });
+    mock.emit("room-problem", { room: ROOM, problem: problem("roomJoinRefused", { condition: "not-acceptable" }) });
     expect(get("room-problem").hidden).toBe(false);
     get("room-subject").click();
     const subject = get<HTMLInputElement>("room-subject-input");
@@ -242,10 +242,10 @@ describe("room tab", () => {
   it("shows why we were removed, keeps the history and can join again", async () => {
     const { mock } = await inRoom();
     mock.emit("messages-added", [msg({ peer: ROOM, id: 20, kind: "groupchat", sender: "anna", body: "bye" })]);
-    mock.emit("room-left", { room: ROOM, reason: { code: "protocol", message: "You were kicked from the room: <i>spam</i>" } });
+    mock.emit("room-left", { room: ROOM, reason: problem("roomKicked", { serverText: "<i>spam</i>" }) });
     await settle();
     expect(get("room-left").hidden).toBe(false);
-    expect(get("room-left-reason").textContent).toBe("You are no longer in this room. You were kicked from the room: <i>spam</i>");
+    expect(get("room-left-reason").textContent).toBe("You are no longer in this room. You were removed from the room. The server said: “<i>spam</i>”");
     expect(get("message-body").textContent).toBe("bye");
     expect(all("occupant-row")).toHaveLength(0);
     expect(get<HTMLTextAreaElement>("composer-input").closest("form")?.hidden).toBe(true);

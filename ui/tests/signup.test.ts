@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RegistrationForm } from "../src/bindings";
-import { all, boot, check, choose, get, settle, typeInto } from "./helpers";
+import { all, boot, check, choose, get, problem, settle, typeInto } from "./helpers";
 
 const form: RegistrationForm = {
   instructions: "Choose a user name and password",
@@ -49,7 +49,7 @@ describe("create account", () => {
     await boot((m) => {
       m.on("registration_form", () => form);
       m.on("register", () => {
-        throw { code: "invalidInput", message: "That user name is already taken." };
+        throw problem("registrationRefused", { condition: "conflict" });
       });
     });
     const panel = get<HTMLDetailsElement>("signup-panel");

@@ -49,7 +49,7 @@ impl Actor {
                                 stanza_id: m.stanza_id.map(|s| s.0),
                                 origin_id: m.origin_id,
                                 state: m.state,
-                                error: Some(e.to_string()),
+                                error: Some(e.problem()),
                                 sender: m.sender,
                             })
                             .collect();

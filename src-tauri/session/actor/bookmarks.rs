@@ -321,10 +321,6 @@ async fn reply_when_stored(
         (None, Some(pep)) => pep,
         (None, None) => Ok(()),
     };
-    let _ = reply.send(result.map_err(|e| {
-        HearthError::Refused(crate::error::Problem::new(
-            e.code(),
-            format!("The server did not store the bookmark: {e}"),
-        ))
-    }));
+    // The UI says the bookmark was not stored; the error says why.
+    let _ = reply.send(result);
 }

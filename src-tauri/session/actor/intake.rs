@@ -148,13 +148,15 @@ impl Actor {
                 }
                 self.take(new)
             }
-            Incoming::Error { peer, id, text } if inbound.via == Via::Live => {
+            Incoming::Error { peer, id, problem } if inbound.via == Via::Live => {
                 // Find the message it answers and mark it failed, in one job.
                 let account = self.own.to_string();
                 let sink = self.sink.clone();
                 self.db.submit(
                     move |s| match s.outgoing_by_message_id(&account, &peer, &id)? {
-                        Some(row) => s.set_delivery_state(row, DeliveryState::Failed, Some(&text)),
+                        Some(row) => {
+                            s.set_delivery_state(row, DeliveryState::Failed, Some(&problem))
+                        }
                         None => {
                             log::info!("error reply for an unknown message from {peer}");
                             Ok(None)

@@ -85,7 +85,7 @@ pub(super) enum Internal {
     Delivery {
         id: i64,
         state: DeliveryState,
-        error: Option<String>,
+        error: Option<Problem>,
     },
     /// An outgoing message is stored: send it now.
     OutgoingStored {
@@ -378,9 +378,10 @@ impl Actor {
                 }
             }
             Event::Stream(StreamEvent::Suspended) => {
-                let reason = self.lost_reason.clone().unwrap_or_else(|| {
-                    Problem::new(ErrorCode::Network, "The connection to the server was lost.")
-                });
+                let reason = self
+                    .lost_reason
+                    .clone()
+                    .unwrap_or_else(|| Problem::of(ErrorCode::ConnectionLost));
                 self.set_state(ConnectionState::Reconnecting {
                     reason,
                     retry_in_secs: 0,
@@ -438,7 +439,7 @@ impl Actor {
             Internal::Delivery { id, state, error } => {
                 let sink = self.sink.clone();
                 self.db.submit(
-                    move |s| s.set_delivery_state(id, state, error.as_deref()),
+                    move |s| s.set_delivery_state(id, state, error.as_ref()),
                     move |updated| match updated {
                         Ok(Some(m)) => sink.emit(SessionEvent::MessageUpdated(m)),
                         Ok(None) => {}

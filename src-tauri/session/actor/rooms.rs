@@ -12,7 +12,7 @@ use tokio_xmpp::Stanza;
 
 use super::intake::{Inbound, Via};
 use super::{Actor, Internal, IQ_TIMEOUT};
-use crate::error::{HearthError, Result};
+use crate::error::{ErrorCode, HearthError, InputField, Problem, Result};
 use crate::features::xep0045_muc::{self, RoomMessage};
 use crate::features::xep0045_muc_invite;
 use crate::features::xep0410_self_ping;
@@ -41,9 +41,7 @@ impl Actor {
         let nick = nick.trim().to_owned();
         let since = self.latest_in(&room);
         let Some(presence) = xep0045_muc::join(&room, &nick, password.as_deref(), since) else {
-            let _ = reply.send(Err(HearthError::InvalidInput(
-                "Enter a nickname for this room.".into(),
-            )));
+            let _ = reply.send(Err(Problem::invalid(InputField::Nick).into()));
             return;
         };
         self.rooms
@@ -96,18 +94,14 @@ impl Actor {
             .then(|| self.rooms.nick(&room).map(str::to_owned))
             .flatten()
         else {
-            return Err(HearthError::InvalidInput(
-                "You are not in this room.".into(),
-            ));
+            return Err(Problem::of(ErrorCode::NotInRoom).into());
         };
         Ok(xep0045_muc::groupchat(&room, &body, now_ms(), &nick))
     }
 
     pub(super) async fn set_room_subject(&mut self, room: BareJid, subject: String) -> Result<()> {
         if !self.rooms.is_joined(&room) {
-            return Err(HearthError::InvalidInput(
-                "You are not in this room.".into(),
-            ));
+            return Err(Problem::of(ErrorCode::NotInRoom).into());
         }
         self.send(Stanza::Message(xep0045_muc::set_subject(&room, &subject)))
             .await
@@ -117,12 +111,10 @@ impl Actor {
 
     pub(super) async fn change_room_nick(&mut self, room: BareJid, nick: String) -> Result<()> {
         if !self.rooms.is_joined(&room) {
-            return Err(HearthError::InvalidInput(
-                "You are not in this room.".into(),
-            ));
+            return Err(Problem::of(ErrorCode::NotInRoom).into());
         }
         let presence = xep0045_muc::change_nick(&room, nick.trim())
-            .ok_or_else(|| HearthError::InvalidInput("That nickname cannot be used.".into()))?;
+            .ok_or_else(|| HearthError::from(Problem::invalid(InputField::Nick)))?;
         self.send(Stanza::Presence(presence))
             .await
             .ok_or(HearthError::NotConnected)?;
@@ -257,9 +249,7 @@ impl Actor {
         reply: oneshot::Sender<Result<Option<RoomSnapshot>>>,
     ) {
         let Some(invite) = self.invitations.remove(&id) else {
-            let _ = reply.send(Err(HearthError::InvalidInput(
-                "This invitation was already answered.".into(),
-            )));
+            let _ = reply.send(Err(Problem::of(ErrorCode::InvitationAnswered).into()));
             return;
         };
         match accept {

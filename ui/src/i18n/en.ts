@@ -1,4 +1,8 @@
+import { enReasons } from "./reasons-en";
+
+/** A string, or plural forms chosen by `Intl.PluralRules` for `{count}`. */
 export const en = {
+  ...enReasons,
   "app.name": "Hearth",
   "lang.label": "Language",
   "lang.en": "English",
@@ -74,17 +78,6 @@ export const en = {
   "validation.password": "Enter your password.",
   "validation.port": "Server port: enter a number from 1 to 65535, or leave it empty for the default.",
 
-  "error.authFailed": "The server rejected the user name or password.",
-  "error.loginRefused": "The server refused the login.",
-  "error.certificateUntrusted": "The server's security certificate is not trusted.",
-  "error.network": "Cannot reach the server. Check your network connection.",
-  "error.timeout": "The server did not answer in time.",
-  "error.protocol": "The server sent something Hearth does not understand.",
-  "error.notConnected": "You are not connected to the server.",
-  "error.invalidInput": "The request was not valid.",
-  "error.storage": "Hearth could not read or write its local data.",
-  "error.keychain": "Hearth could not use the system keychain.",
-  "error.internal": "Something went wrong inside Hearth.",
 
   "status.connecting": "Connecting…",
   "status.reconnecting": "Connection lost. Retrying in {secs} s.",
@@ -127,7 +120,7 @@ export const en = {
 
   "tabs.label": "Conversations",
   "tabs.close": "Close conversation",
-  "tabs.unread": "{count} unread",
+  "tabs.unread": { one: "{count} unread message", other: "{count} unread messages" },
   "tabs.none": "Double-click a contact to start a conversation.",
 
   "messages.loading": "Loading earlier messages…",
@@ -146,7 +139,6 @@ export const en = {
   "composer.placeholder": "Write a message. Enter sends, Shift+Enter adds a line.",
   "composer.send": "Send",
   "composer.error": "The message could not be sent.",
-  "error.detail": "Details: {detail}",
 
   "login.serverMode": "Server",
   "login.serverAutomatic": "Automatic (DNS)",
@@ -211,7 +203,7 @@ export const en = {
   "validation.room": "Enter the room address as room@domain, for example team@conference.company.com.",
   "validation.nick": "Enter a nickname.",
   "room.marker": "Group chat",
-  "room.mentions": "{count} unread mentions of you",
+  "room.mentions": { one: "{count} unread mention of you", other: "{count} unread mentions of you" },
   "room.privateTitle": "{nick} ({room})",
   "room.subject": "Subject",
   "room.noSubject": "No subject. Click to set one.",
@@ -254,7 +246,7 @@ export const en = {
   "bookmarkForm.cancel": "Cancel",
   "bookmarkForm.error": "Could not save the bookmark.",
   "occupants.label": "People in the room",
-  "occupants.count": "{count} people",
+  "occupants.count": { one: "{count} person", other: "{count} people" },
   "occupants.moderator": "Moderators",
   "occupants.participant": "Participants",
   "occupants.visitor": "Visitors",

@@ -1,12 +1,13 @@
 import { el, type Attrs } from "../dom";
 import { en } from "./en";
+import { pick, type Entry } from "./plural";
 import { zhCN } from "./zh-CN";
 
 export type Key = keyof typeof en;
 export type Lang = "en" | "zh-CN";
 export const LANGS: readonly Lang[] = ["en", "zh-CN"];
 
-const dictionaries: Record<Lang, Record<Key, string>> = { en, "zh-CN": zhCN };
+const dictionaries: Record<Lang, Record<Key, Entry>> = { en, "zh-CN": zhCN };
 const STORAGE_KEY = "hearth.lang";
 const listeners = new Set<() => void>();
 let current: Lang = "en";
@@ -61,8 +62,18 @@ export function onLangChange(fn: () => void): () => void {
   return () => listeners.delete(fn);
 }
 
+/** Whether the dictionaries have `key` (for keys built from codes). */
+export function isKey(key: string): key is Key {
+  return Object.hasOwn(en, key);
+}
+
+/**
+ * The text of `key` in the current language with `{name}` replaced by
+ * `params`; a numeric `count` also picks the plural form.
+ */
 export function t(key: Key, params?: Record<string, string | number>): string {
-  const text = dictionaries[current][key] ?? en[key];
+  const count = typeof params?.count === "number" ? params.count : undefined;
+  const text = pick(dictionaries[current][key] ?? en[key], current, count);
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,

@@ -1,6 +1,10 @@
 import type { en } from "./en";
+import type { Entry } from "./plural";
+import { zhCNReasons } from "./reasons-zh-CN";
 
-export const zhCN: Record<keyof typeof en, string> = {
+// Chinese has one plural form: a plain string serves every count.
+export const zhCN: Record<keyof typeof en, Entry> = {
+  ...zhCNReasons,
   "app.name": "Hearth",
   "lang.label": "语言",
   "lang.en": "English",
@@ -76,17 +80,6 @@ export const zhCN: Record<keyof typeof en, string> = {
   "validation.password": "请输入密码。",
   "validation.port": "服务器端口：请输入 1 到 65535 之间的数字，或留空使用默认端口。",
 
-  "error.authFailed": "服务器拒绝了用户名或密码。",
-  "error.loginRefused": "服务器拒绝了登录。",
-  "error.certificateUntrusted": "服务器的安全证书不受信任。",
-  "error.network": "无法连接到服务器，请检查网络连接。",
-  "error.timeout": "服务器未及时响应。",
-  "error.protocol": "服务器发送了 Hearth 无法理解的内容。",
-  "error.notConnected": "尚未连接到服务器。",
-  "error.invalidInput": "请求无效。",
-  "error.storage": "Hearth 无法读写本地数据。",
-  "error.keychain": "Hearth 无法使用系统钥匙串。",
-  "error.internal": "Hearth 内部出现错误。",
 
   "status.connecting": "正在连接…",
   "status.reconnecting": "连接已断开，{secs} 秒后重试。",
@@ -148,7 +141,6 @@ export const zhCN: Record<keyof typeof en, string> = {
   "composer.placeholder": "输入消息。Enter 发送，Shift+Enter 换行。",
   "composer.send": "发送",
   "composer.error": "消息发送失败。",
-  "error.detail": "详情：{detail}",
 
   "login.serverMode": "服务器",
   "login.serverAutomatic": "自动（DNS）",

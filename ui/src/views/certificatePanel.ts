@@ -2,7 +2,7 @@ import { toIpcError } from "../backend";
 import type { CertificateInfo, ConnectionState } from "../bindings";
 import { Disposer, el, setHidden } from "../dom";
 import { problemNodes } from "../errors";
-import { getLang, type Key, tx } from "../i18n";
+import { getLang, type Key, t, tx } from "../i18n";
 import type { ConnectionStore } from "../state/connection";
 import { formatFull } from "../time";
 import { viewOf, type Calls, type View } from "./view";
@@ -61,7 +61,7 @@ export function createCertificatePanel(ctx: CertificatePanelContext): View {
       ...row("cert.names", info.names.join(", ")),
       ...row("cert.validity", validity),
       ...row("cert.fingerprint", info.fingerprint),
-      ...row("cert.reason", info.reason),
+      ...row("cert.reason", info.fault === null ? "" : t(`error.certificateUntrusted.${info.fault}`)),
     );
     warning.replaceChildren(tx("span", info.changed ? "cert.changedWarning" : "cert.firstContact"));
     setHidden(warning, false);
@@ -89,7 +89,7 @@ export function createCertificatePanel(ctx: CertificatePanelContext): View {
   }
 
   const onState = (s: ConnectionState): void => {
-    if (s.state === "offline" && s.reason?.code === "certificateUntrusted") {
+    if (s.state === "offline" && (s.reason?.code === "certificateUntrusted" || s.reason?.code === "certificateChanged")) {
       void ctx.backend
         .invoke("untrusted_certificate", {})
         .then((info) => (info ? render(info) : hide()))

@@ -1,7 +1,8 @@
 import { toIpcError } from "../backend";
-import type { ConnectionReport, ConnectionStep, IpcError, LoginRequest, StepOutcome } from "../bindings";
+import type { ConnectionReport, ConnectionStep, IpcError, LoginRequest, StepFinding, StepOutcome } from "../bindings";
 import { el, setHidden } from "../dom";
-import { retranslate, tx } from "../i18n";
+import { problemNodes } from "../errors";
+import { retranslate, t, tx } from "../i18n";
 import type { Calls, View } from "./view";
 
 export interface ConnectionTestContext {
@@ -23,9 +24,31 @@ function stepRow(s: ConnectionStep): HTMLElement {
     el("span", { class: "step-icon", "aria-hidden": "true" }, ICONS[s.outcome]),
     tx("span", `report.${s.step}`, { class: "step-name" }),
     tx("span", `report.${s.outcome}`, { class: "step-outcome" }),
-    // The backend's sentence, as text.
-    el("span", { class: "step-detail" }, s.detail),
+    el("span", { class: "step-detail" }, ...stepDetail(s)),
   );
+}
+
+/** What the step found, or why it failed, in the current language (all as text). */
+function stepDetail(s: ConnectionStep): Node[] {
+  if (s.problem !== null) return problemNodes(s.problem);
+  return s.finding === null ? [] : [document.createTextNode(findingText(s.finding))];
+}
+
+function findingText(f: StepFinding): string {
+  switch (f.kind) {
+    case "fixedServer":
+      return t("report.fixedServer", { servers: f.servers.join(", ") });
+    case "srvRecords":
+      return t("report.srvRecords", { domain: f.domain, servers: f.servers.join(", ") });
+    case "noSrvRecords":
+      return t("report.noSrvRecords", { domain: f.domain, servers: f.servers.join(", ") });
+    case "connected":
+      return f.proxy === null ? t("report.connected", { server: f.server }) : t("report.connectedProxy", { server: f.server, proxy: f.proxy });
+    case "loggedIn":
+      return t("report.loggedIn", { mechanism: f.mechanism });
+    default:
+      return t(`report.${f.kind}`);
+  }
 }
 
 /**

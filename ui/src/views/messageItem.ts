@@ -1,5 +1,6 @@
 import type { ChatMessage, DeliveryState } from "../bindings";
 import { el } from "../dom";
+import { problemNodes } from "../errors";
 import { getLang, t, tx } from "../i18n";
 import { formatClock, formatFull, toDate } from "../time";
 
@@ -25,7 +26,7 @@ export function renderMessage(m: ChatMessage, mention = false): HTMLLIElement {
     m.subject ? el("strong", { class: "message-subject" }, m.subject) : null,
     el("div", { class: "message-body", "data-testid": "message-body" }, m.body),
     m.state === "failed" && m.direction === "out"
-      ? el("div", { class: "message-error", "data-testid": "message-error", role: "alert" }, m.error ?? t("state.failed"))
+      ? el("div", { class: "message-error", "data-testid": "message-error", role: "alert" }, ...failureNodes(m))
       : null,
   );
   const state =
@@ -52,6 +53,11 @@ export function renderMessage(m: ChatMessage, mention = false): HTMLLIElement {
   );
 }
 
+/** Why an outgoing message failed, in the current language. */
+function failureNodes(m: ChatMessage): Node[] {
+  return m.error === null ? [document.createTextNode(t("state.failed"))] : problemNodes(m.error);
+}
+
 /** Refreshes the language-dependent attributes of a rendered message. */
 export function relabelMessage(item: HTMLElement, m: ChatMessage): void {
   item.querySelector("time")?.setAttribute("title", formatFull(toDate(m.timestamp), getLang()));
@@ -60,6 +66,5 @@ export function relabelMessage(item: HTMLElement, m: ChatMessage): void {
     state.setAttribute("title", t(`state.${m.state}`));
     state.setAttribute("aria-label", t(`state.${m.state}`));
   }
-  const error = item.querySelector('[data-testid="message-error"]');
-  if (error && m.error === null) error.textContent = t("state.failed");
+  item.querySelector('[data-testid="message-error"]')?.replaceChildren(...failureNodes(m));
 }

@@ -145,7 +145,7 @@ export function createRoomBrowser(ctx: RoomBrowserContext, joinBox: ListedRoomJo
   });
   // Occupant counts carry a number: relabel them by hand.
   disposer.add(onLangChange(() => {
-    for (const node of list.querySelectorAll<HTMLElement>("[data-count]")) node.textContent = t("roomBrowser.occupants", { count: node.dataset.count ?? "" });
+    for (const node of list.querySelectorAll<HTMLElement>("[data-count]")) node.textContent = t("roomBrowser.occupants", { count: Number(node.dataset.count) });
   }));
   return { el: dialog, open, dispose: () => disposer.dispose() };
 }

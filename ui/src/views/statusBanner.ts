@@ -40,13 +40,14 @@ export function createStatusBanner(ctx: ConnectionContext): View {
       case "reconnecting":
         banner.replaceChildren(
           el("span", { class: "status-text" }, secs > 0 ? t("status.reconnecting", { secs }) : t("status.reconnectingNow")),
+          document.createTextNode(" "),
           ...problemNodes(s.reason),
         );
         break;
       case "offline":
         banner.replaceChildren(
           el("span", { class: "status-text" }, t("status.offline")),
-          ...(s.reason ? problemNodes(s.reason) : []),
+          ...(s.reason ? [document.createTextNode(" "), ...problemNodes(s.reason)] : []),
         );
         break;
     }

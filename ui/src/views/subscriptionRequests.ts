@@ -1,5 +1,6 @@
 import { toIpcError } from "../backend";
 import { Disposer, el, setHidden, setText } from "../dom";
+import { problemNodes } from "../errors";
 import { onLangChange, t, tx } from "../i18n";
 import type { RosterStore } from "../state/roster";
 import { viewOf, type Calls, type View } from "./view";
@@ -39,7 +40,7 @@ export function createSubscriptionRequests(ctx: SubscriptionRequestsContext): Vi
       try {
         await ctx.backend.invoke("answer_subscription", { answer: { jid, accept } });
       } catch (e) {
-        setText(error, toIpcError(e).message || t("requests.failed"));
+        error.replaceChildren(el("span", { class: "problem-text" }, t("requests.failed")), document.createTextNode(" "), ...problemNodes(toIpcError(e)));
         setHidden(error, false);
       }
     };
