@@ -7,6 +7,7 @@
 mod backoff;
 mod certificate;
 mod connector;
+pub mod failure;
 pub mod link;
 pub mod probe;
 mod proxy;

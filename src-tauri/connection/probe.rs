@@ -11,7 +11,7 @@ use tokio_xmpp::xmlstream::Timeouts;
 use ts_rs::TS;
 
 use super::connector::{Connector, ServerAddress};
-use super::link::{classify_connect, classify_sasl};
+use super::failure::{classify_connect, classify_sasl};
 use super::rfc6120_sasl::authenticate;
 use super::settings::SaslPolicy;
 use super::tls_trust::TrustVerifier;

@@ -15,7 +15,7 @@ use tokio_xmpp::xmlstream::{ReadError, Timeouts, XmppStream, XmppStreamElement};
 use tokio_xmpp::Stanza;
 
 use super::connector::{Connector, ServerAddress};
-use super::link::classify_connect;
+use super::failure::classify_connect;
 use super::tls_trust::TrustVerifier;
 use super::xml_console::Console;
 use crate::error::{ErrorCode, Problem};
