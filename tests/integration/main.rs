@@ -6,6 +6,7 @@
 mod support;
 
 mod bookmarks;
+mod certificates;
 mod chat;
 mod connection_security;
 mod connection_settings;

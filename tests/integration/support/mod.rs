@@ -6,6 +6,8 @@ pub mod bench;
 pub mod component;
 pub mod dns;
 pub mod ejabberd;
+pub mod own_process;
+pub mod pki;
 pub mod prosody;
 pub mod proxies;
 pub mod relay;
