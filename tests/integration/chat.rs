@@ -71,18 +71,7 @@ async fn roster_groups_and_presence_between_two_accounts(kind: Kind) {
 
     // Bob logs out: alice sees him offline.
     bob.app.logout(false).await.unwrap();
-    alice
-        .wait_event(|e| match e {
-            SessionEvent::Presence(list)
-                if list
-                    .iter()
-                    .any(|c| c.jid == "bob@localhost" && c.resources.is_empty()) =>
-            {
-                Some(())
-            }
-            _ => None,
-        })
-        .await;
+    alice.wait_presence("bob@localhost", false).await;
 }
 
 async fn messages_both_ways_are_stored_once_with_ids(kind: Kind) {
@@ -108,17 +97,7 @@ async fn messages_both_ways_are_stored_once_with_ids(kind: Kind) {
             .unwrap();
     }
     for me in [&mut alice, &mut bob] {
-        let mut received = 0;
-        me.wait_event(|e| {
-            if let SessionEvent::MessagesAdded { messages: list, .. } = e {
-                received += list
-                    .iter()
-                    .filter(|m| m.direction == MessageDirection::In)
-                    .count();
-            }
-            (received >= N).then_some(())
-        })
-        .await;
+        me.count_incoming(N).await;
     }
     // Outgoing messages get acknowledged by the server (stream management).
     alice
@@ -217,18 +196,7 @@ async fn a_stranger_asks_to_see_our_presence_and_the_user_decides(kind: Kind) {
         .answer_subscription("carol@localhost", true)
         .await
         .unwrap();
-    carol
-        .wait_event(|e| match e {
-            SessionEvent::Presence(list)
-                if list
-                    .iter()
-                    .any(|c| c.jid == "alice@localhost" && !c.resources.is_empty()) =>
-            {
-                Some(())
-            }
-            _ => None,
-        })
-        .await;
+    carol.wait_presence("alice@localhost", true).await;
 
     // Refusing leaves dave without alice's presence and clears the request.
     alice

@@ -6,16 +6,7 @@ use crate::support::{Client, Kind, Server};
 use hearth::app::{InvitationAnswer, InviteArgs, Moderation, RoomListArgs};
 use hearth::features::xep0004_data_forms::FormValue;
 use hearth::features::xep0045_muc::{Affiliation, Role};
-use hearth::session::{RoomLeft, SessionEvent};
-
-async fn left(client: &mut Client, room: &str) -> RoomLeft {
-    client
-        .wait_event(|e| match e {
-            SessionEvent::RoomLeft(l) if l.room == room => Some(l.clone()),
-            _ => None,
-        })
-        .await
-}
+use hearth::session::SessionEvent;
 
 async fn owners_kick_ban_promote_and_keep_lists(kind: Kind) {
     let server = Server::start_on(kind, &["alice", "bob", "carol", "dave"]);
@@ -60,7 +51,7 @@ async fn owners_kick_ban_promote_and_keep_lists(kind: Kind) {
         })
         .await
         .unwrap();
-    let kicked = left(&mut bob, &room).await;
+    let kicked = bob.wait_left(&room).await;
     let reason = kicked.reason.expect("a reason").message;
     assert!(
         reason.contains("removed") && reason.contains("cool down"),
@@ -82,7 +73,8 @@ async fn owners_kick_ban_promote_and_keep_lists(kind: Kind) {
             .await
             .unwrap();
     }
-    assert!(left(&mut bob, &room)
+    assert!(bob
+        .wait_left(&room)
         .await
         .reason
         .unwrap()
@@ -219,12 +211,7 @@ async fn configuration_form_browser_invitations_and_destroy(kind: Kind) {
         })
         .await
         .unwrap();
-    let invitation = carol
-        .wait_event(|e| match e {
-            SessionEvent::Invitation(i) => Some(i.clone()),
-            _ => None,
-        })
-        .await;
+    let invitation = carol.wait_invitation().await;
     assert_eq!(invitation.room, room);
     // The inviter: real JID, or occupant JID in a semi-anonymous room.
     assert!(
@@ -256,12 +243,7 @@ async fn configuration_form_browser_invitations_and_destroy(kind: Kind) {
         })
         .await
         .unwrap();
-    let invitation = bob
-        .wait_event(|e| match e {
-            SessionEvent::Invitation(i) => Some(i.clone()),
-            _ => None,
-        })
-        .await;
+    let invitation = bob.wait_invitation().await;
     assert!(invitation.direct);
     let declined = bob
         .app
@@ -281,7 +263,7 @@ async fn configuration_form_browser_invitations_and_destroy(kind: Kind) {
         .destroy_room(&room, Some("done".into()))
         .await
         .unwrap();
-    let gone = left(&mut carol, &room).await;
+    let gone = carol.wait_left(&room).await;
     assert!(gone.reason.unwrap().message.contains("destroyed"));
     assert!(carol.app.rooms().await.is_empty());
 }

@@ -110,16 +110,7 @@ async fn server_restart_reconnects_and_restores_presence(kind: Kind) {
         .add_contact("alice@localhost", None, vec![])
         .await
         .unwrap();
-    bob.wait_event(|e| match e {
-        SessionEvent::Presence(p)
-            if p.iter()
-                .any(|c| c.jid == "alice@localhost" && !c.resources.is_empty()) =>
-        {
-            Some(())
-        }
-        _ => None,
-    })
-    .await;
+    bob.wait_presence("alice@localhost", true).await;
 
     server.restart();
 
@@ -145,16 +136,7 @@ async fn server_restart_reconnects_and_restores_presence(kind: Kind) {
     );
     bob.wait_state(|s| s.is_online()).await;
     // Presence is announced again: bob sees alice available after the restart.
-    bob.wait_event(|e| match e {
-        SessionEvent::Presence(p)
-            if p.iter()
-                .any(|c| c.jid == "alice@localhost" && !c.resources.is_empty()) =>
-        {
-            Some(())
-        }
-        _ => None,
-    })
-    .await;
+    bob.wait_presence("alice@localhost", true).await;
 }
 
 /// A machine without a usable keychain (no Secret Service running).
