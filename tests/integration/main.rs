@@ -13,6 +13,7 @@ mod connection_settings;
 mod console;
 mod hostile;
 mod keychain;
+mod logs;
 mod muc;
 mod muc_admin;
 mod password_change;
