@@ -143,6 +143,122 @@ async fn owners_kick_ban_promote_and_keep_lists(kind: Kind) {
     assert!(err.to_string().contains("The room refused"), "{err}");
 }
 
+/// Waits until `client` sees `nick`'s role in `room` become `role`.
+async fn role_seen(client: &mut Client, nick: &str, role: Role) {
+    client
+        .wait_event(|e| match e {
+            SessionEvent::Occupants(c) => c
+                .iter()
+                .flat_map(|c| &c.present)
+                .any(|o| o.nick == nick && o.role == role)
+                .then_some(()),
+            _ => None,
+        })
+        .await;
+}
+
+/// Voice taken and given back in a moderated room, as the occupant sees
+/// it; an admin made by the owner can run the member list; a second owner.
+async fn voice_admin_and_owner_take_effect(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob", "carol"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    let room = server.room("stage");
+    alice.app.join_room(&room, "Alice", None).await.unwrap();
+    alice
+        .app
+        .configure_room(
+            &room,
+            vec![FormValue {
+                var: "muc#roomconfig_moderatedroom".into(),
+                values: vec!["1".into()],
+            }],
+        )
+        .await
+        .unwrap();
+    bob.app.join_room(&room, "Bob", None).await.unwrap();
+    for role in [Role::Visitor, Role::Participant] {
+        alice
+            .app
+            .moderate(Moderation::Role {
+                room: room.clone(),
+                nick: "Bob".into(),
+                role,
+                reason: None,
+            })
+            .await
+            .unwrap();
+        role_seen(&mut bob, "Bob", role).await;
+    }
+
+    // Not yet an admin, Bob may not make members; made one, he may.
+    let make_carol_member = Moderation::Affiliation {
+        room: room.clone(),
+        jid: "carol@localhost".into(),
+        affiliation: Affiliation::Member,
+        reason: None,
+    };
+    let err = bob
+        .app
+        .moderate(make_carol_member.clone())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("The room refused"), "{err}");
+    alice
+        .app
+        .moderate(Moderation::Affiliation {
+            room: room.clone(),
+            jid: "bob@localhost".into(),
+            affiliation: Affiliation::Admin,
+            reason: None,
+        })
+        .await
+        .unwrap();
+    let admins = alice
+        .app
+        .affiliation_list(&room, Affiliation::Admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        admins.iter().map(|a| a.jid.as_str()).collect::<Vec<_>>(),
+        ["bob@localhost"]
+    );
+    bob.app.moderate(make_carol_member).await.unwrap();
+    let members = alice
+        .app
+        .affiliation_list(&room, Affiliation::Member)
+        .await
+        .unwrap();
+    assert!(
+        members.iter().any(|m| m.jid == "carol@localhost"),
+        "{members:?}"
+    );
+
+    // A second owner.
+    alice
+        .app
+        .moderate(Moderation::Affiliation {
+            room: room.clone(),
+            jid: "carol@localhost".into(),
+            affiliation: Affiliation::Owner,
+            reason: None,
+        })
+        .await
+        .unwrap();
+    let mut owners: Vec<_> = alice
+        .app
+        .affiliation_list(&room, Affiliation::Owner)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.jid)
+        .collect();
+    owners.sort();
+    assert_eq!(owners, ["alice@localhost", "carol@localhost"]);
+}
+
 async fn configuration_form_browser_invitations_and_destroy(kind: Kind) {
     let server = Server::start_on(kind, &["alice", "bob", "carol"]);
     let mut alice = Client::new(&server, "alice");
@@ -325,6 +441,7 @@ async fn password_and_members_only_rooms_refuse_in_words(kind: Kind) {
 
 crate::on_both_servers!(
     owners_kick_ban_promote_and_keep_lists,
+    voice_admin_and_owner_take_effect,
     configuration_form_browser_invitations_and_destroy,
     password_and_members_only_rooms_refuse_in_words,
 );
