@@ -6,7 +6,6 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -175,8 +174,7 @@ async fn a_wrong_scram_server_signature_stops_the_login_for_good() {
     assert_eq!(connections.load(Ordering::SeqCst), 1);
 
     // With the remembered password (as at start-up), a network failure
-    // would be retried after the first backoff delay (at most 1.25 s);
-    // this one is not.
+    // would be retried; this one is not.
     alice
         .app
         .login(LoginRequest {
@@ -187,7 +185,7 @@ async fn a_wrong_scram_server_signature_stops_the_login_for_good() {
         .unwrap();
     let reason = alice.wait_offline_reason().await;
     assert_eq!(reason.code, ErrorCode::CertificateUntrusted, "{reason:?}");
-    let later = alice.events_during(Duration::from_millis(2500)).await;
+    let later = alice.events_while_a_retry_would_come().await;
     assert!(later.is_empty(), "{later:?}");
     assert_eq!(connections.load(Ordering::SeqCst), 2);
 }

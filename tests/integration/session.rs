@@ -1,8 +1,6 @@
 //! Logging in, failing to, and staying connected — against real Prosody
 //! and ejabberd servers.
 
-use std::time::Duration;
-
 use crate::support::{Client, Kind, Server};
 use hearth::error::ErrorCode;
 use hearth::session::{ConnectionState, SessionEvent};
@@ -48,7 +46,7 @@ async fn wrong_password_reports_auth_error_once_and_stops(kind: Kind) {
         reason.message
     );
     // No retry: nothing happens afterwards, and the server saw one attempt.
-    let later = alice.events_during(Duration::from_secs(4)).await;
+    let later = alice.events_while_a_retry_would_come().await;
     assert!(
         later.is_empty(),
         "unexpected events after auth failure: {later:?}"
@@ -199,7 +197,7 @@ async fn resource_conflict_stops_without_fighting_the_other_client(kind: Kind) {
             break;
         }
     }
-    let later = first.events_during(Duration::from_secs(3)).await;
+    let later = first.events_while_a_retry_would_come().await;
     assert!(
         !later
             .iter()
@@ -226,7 +224,7 @@ async fn a_changed_certificate_is_refused_with_an_explanation(kind: Kind) {
         hearth::session::fingerprint(&server.certificate_der())
     );
     // Nothing retries behind the user's back.
-    let later = alice.events_during(Duration::from_secs(3)).await;
+    let later = alice.events_while_a_retry_would_come().await;
     assert!(
         !later
             .iter()

@@ -258,6 +258,13 @@ impl Client {
         chunk[start..end].to_owned()
     }
 
+    /// The events of the time in which a reconnect would have begun: the
+    /// first backoff delay is at most 1.25 s (1 s ± 25 %). A session that
+    /// stopped for good shows nothing here.
+    pub async fn events_while_a_retry_would_come(&mut self) -> Vec<SessionEvent> {
+        self.events_during(Duration::from_millis(1500)).await
+    }
+
     /// Collect events for `d` (used to show that something does NOT happen).
     pub async fn events_during(&mut self, d: Duration) -> Vec<SessionEvent> {
         let deadline = tokio::time::Instant::now() + d;
