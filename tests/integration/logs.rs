@@ -76,12 +76,7 @@ async fn logging_in_at_trace_level() {
     let plain = Server::start_with(
         &["alice"],
         Options {
-            disabled_sasl: &[
-                "SCRAM-SHA-1",
-                "SCRAM-SHA-1-PLUS",
-                "SCRAM-SHA-256",
-                "SCRAM-SHA-256-PLUS",
-            ],
+            disabled_sasl: crate::support::server::ALL_SCRAM,
             ..Options::default()
         },
     );

@@ -11,6 +11,13 @@ use super::{ejabberd, prosody};
 
 pub const DOMAIN: &str = "localhost";
 pub const COMPONENT_SECRET: &str = "bench-component";
+/// Every SCRAM mechanism: disabled, the server offers PLAIN alone.
+pub const ALL_SCRAM: &[&str] = &[
+    "SCRAM-SHA-1",
+    "SCRAM-SHA-1-PLUS",
+    "SCRAM-SHA-256",
+    "SCRAM-SHA-256-PLUS",
+];
 
 /// Which server software.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
