@@ -4,7 +4,7 @@ use crate::support::{Client, Kind, Server};
 use hearth::features::rfc6121_presence::PresenceShow;
 use hearth::features::rfc6121_roster::Subscription;
 use hearth::session::SessionEvent;
-use hearth::store::{DeliveryState, MessageDirection};
+use hearth::store::{ChatMessage, DeliveryState, HistoryCursor, MessageDirection, MessageKind};
 
 async fn befriend(alice: &mut Client, bob: &mut Client) {
     alice
@@ -71,18 +71,7 @@ async fn roster_groups_and_presence_between_two_accounts(kind: Kind) {
 
     // Bob logs out: alice sees him offline.
     bob.app.logout(false).await.unwrap();
-    alice
-        .wait_event(|e| match e {
-            SessionEvent::Presence(list)
-                if list
-                    .iter()
-                    .any(|c| c.jid == "bob@localhost" && c.resources.is_empty()) =>
-            {
-                Some(())
-            }
-            _ => None,
-        })
-        .await;
+    alice.wait_presence("bob@localhost", false).await;
 }
 
 async fn messages_both_ways_are_stored_once_with_ids(kind: Kind) {
@@ -108,17 +97,7 @@ async fn messages_both_ways_are_stored_once_with_ids(kind: Kind) {
             .unwrap();
     }
     for me in [&mut alice, &mut bob] {
-        let mut received = 0;
-        me.wait_event(|e| {
-            if let SessionEvent::MessagesAdded { messages: list, .. } = e {
-                received += list
-                    .iter()
-                    .filter(|m| m.direction == MessageDirection::In)
-                    .count();
-            }
-            (received >= N).then_some(())
-        })
-        .await;
+        me.count_incoming(N).await;
     }
     // Outgoing messages get acknowledged by the server (stream management).
     alice
@@ -137,6 +116,7 @@ async fn messages_both_ways_are_stored_once_with_ids(kind: Kind) {
         .history_page("bob@localhost", None, 100)
         .await
         .unwrap();
+    let all = page.clone();
     assert_eq!(page.messages.len(), 2 * N, "each message stored once");
     assert!(page.complete);
     let incoming: Vec<_> = page
@@ -149,14 +129,82 @@ async fn messages_both_ways_are_stored_once_with_ids(kind: Kind) {
         incoming.iter().all(|m| m.origin_id.is_some()),
         "origin-id kept"
     );
-    // Paging back from the latest message works from the UI's cursor.
-    let newest = alice
+    // Scrolling up: pages of 10 from the newest, each older than the one
+    // before, until the first message, every message shown once in order.
+    let mut shown: Vec<ChatMessage> = vec![];
+    let mut before = None;
+    for _ in 0..=2 * N / 10 {
+        let page = alice
+            .app
+            .history_page("bob@localhost", before, 10)
+            .await
+            .unwrap();
+        let oldest = page.messages.first().expect("a page").clone();
+        before = Some(HistoryCursor {
+            timestamp: oldest.timestamp,
+            id: oldest.id,
+        });
+        shown.splice(0..0, page.messages);
+        if page.complete {
+            break;
+        }
+    }
+    let ids = |l: &[ChatMessage]| l.iter().map(|m| m.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&shown),
+        ids(&all.messages),
+        "paging back shows the whole history"
+    );
+}
+
+/// `normal` messages are conversation like `chat`; a `headline` is a
+/// notice with its subject (RFC 6121 §5.2.2).
+async fn normal_and_headline_messages_are_shown_for_what_they_are(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    bob.app
+        .send_raw(
+            "<message xmlns='jabber:client' to='alice@localhost' type='normal'>\
+             <subject>Minutes</subject><body>see the notes</body></message>",
+        )
+        .await
+        .unwrap();
+    bob.app
+        .send_raw(
+            "<message xmlns='jabber:client' to='alice@localhost' type='headline'>\
+             <subject>Maintenance</subject><body>down at six</body></message>",
+        )
+        .await
+        .unwrap();
+    let normal = alice.received("see the notes").await;
+    assert_eq!(
+        (normal.kind, normal.peer.as_str()),
+        (MessageKind::Normal, "bob@localhost")
+    );
+    let headline = alice.received("down at six").await;
+    assert_eq!(headline.kind, MessageKind::Headline);
+    assert_eq!(headline.subject.as_deref(), Some("Maintenance"));
+    // Both are kept with the conversation, under their kinds.
+    let page = alice
         .app
         .history_page("bob@localhost", None, 10)
         .await
         .unwrap();
-    assert_eq!(newest.messages.len(), 10);
-    assert!(!newest.complete);
+    let kinds: Vec<_> = page
+        .messages
+        .iter()
+        .map(|m| (m.body.as_str(), m.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("see the notes", MessageKind::Normal),
+            ("down at six", MessageKind::Headline)
+        ]
+    );
 }
 
 async fn message_to_unknown_user_is_marked_failed_with_the_reason(kind: Kind) {
@@ -217,18 +265,7 @@ async fn a_stranger_asks_to_see_our_presence_and_the_user_decides(kind: Kind) {
         .answer_subscription("carol@localhost", true)
         .await
         .unwrap();
-    carol
-        .wait_event(|e| match e {
-            SessionEvent::Presence(list)
-                if list
-                    .iter()
-                    .any(|c| c.jid == "alice@localhost" && !c.resources.is_empty()) =>
-            {
-                Some(())
-            }
-            _ => None,
-        })
-        .await;
+    carol.wait_presence("alice@localhost", true).await;
 
     // Refusing leaves dave without alice's presence and clears the request.
     alice
@@ -404,5 +441,6 @@ crate::on_both_servers!(
     roster_groups_and_presence_between_two_accounts,
     messages_both_ways_are_stored_once_with_ids,
     message_to_unknown_user_is_marked_failed_with_the_reason,
+    normal_and_headline_messages_are_shown_for_what_they_are,
     a_stranger_asks_to_see_our_presence_and_the_user_decides,
 );

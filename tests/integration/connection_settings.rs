@@ -304,12 +304,7 @@ async fn plain_sasl_turned_off_is_never_used(kind: Kind) {
     let server = Server::start_with(
         &["alice"],
         Options {
-            disabled_sasl: &[
-                "SCRAM-SHA-1",
-                "SCRAM-SHA-1-PLUS",
-                "SCRAM-SHA-256",
-                "SCRAM-SHA-256-PLUS",
-            ],
+            disabled_sasl: crate::support::server::ALL_SCRAM,
             ..Options::on(kind)
         },
     );

@@ -6,12 +6,14 @@
 mod support;
 
 mod bookmarks;
+mod certificates;
 mod chat;
 mod connection_security;
 mod connection_settings;
 mod console;
 mod hostile;
 mod keychain;
+mod logs;
 mod muc;
 mod muc_admin;
 mod password_change;

@@ -7,16 +7,7 @@ use hearth::app::{InvitationAnswer, InviteArgs, Moderation, RoomListArgs};
 use hearth::error::ErrorCode;
 use hearth::features::xep0004_data_forms::FormValue;
 use hearth::features::xep0045_muc::{Affiliation, Role};
-use hearth::session::{RoomLeft, SessionEvent};
-
-async fn left(client: &mut Client, room: &str) -> RoomLeft {
-    client
-        .wait_event(|e| match e {
-            SessionEvent::RoomLeft(l) if l.room == room => Some(l.clone()),
-            _ => None,
-        })
-        .await
-}
+use hearth::session::SessionEvent;
 
 async fn owners_kick_ban_promote_and_keep_lists(kind: Kind) {
     let server = Server::start_on(kind, &["alice", "bob", "carol", "dave"]);
@@ -61,7 +52,7 @@ async fn owners_kick_ban_promote_and_keep_lists(kind: Kind) {
         })
         .await
         .unwrap();
-    let kicked = left(&mut bob, &room).await;
+    let kicked = bob.wait_left(&room).await;
     let reason = kicked.reason.expect("a reason");
     assert_eq!(
         (reason.code, reason.server_text.as_deref()),
@@ -84,7 +75,7 @@ async fn owners_kick_ban_promote_and_keep_lists(kind: Kind) {
             .unwrap();
     }
     assert_eq!(
-        left(&mut bob, &room).await.reason.unwrap().code,
+        bob.wait_left(&room).await.reason.unwrap().code,
         ErrorCode::RoomBanned
     );
     let mut dave = Client::new(&server, "dave");
@@ -149,6 +140,122 @@ async fn owners_kick_ban_promote_and_keep_lists(kind: Kind) {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::RemoteError, "{err}");
     assert!(err.problem().condition.is_some(), "{err}");
+}
+
+/// Waits until `client` sees `nick`'s role in `room` become `role`.
+async fn role_seen(client: &mut Client, nick: &str, role: Role) {
+    client
+        .wait_event(|e| match e {
+            SessionEvent::Occupants(c) => c
+                .iter()
+                .flat_map(|c| &c.present)
+                .any(|o| o.nick == nick && o.role == role)
+                .then_some(()),
+            _ => None,
+        })
+        .await;
+}
+
+/// Voice taken and given back in a moderated room, as the occupant sees
+/// it; an admin made by the owner can run the member list; a second owner.
+async fn voice_admin_and_owner_take_effect(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob", "carol"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    let room = server.room("stage");
+    alice.app.join_room(&room, "Alice", None).await.unwrap();
+    alice
+        .app
+        .configure_room(
+            &room,
+            vec![FormValue {
+                var: "muc#roomconfig_moderatedroom".into(),
+                values: vec!["1".into()],
+            }],
+        )
+        .await
+        .unwrap();
+    bob.app.join_room(&room, "Bob", None).await.unwrap();
+    for role in [Role::Visitor, Role::Participant] {
+        alice
+            .app
+            .moderate(Moderation::Role {
+                room: room.clone(),
+                nick: "Bob".into(),
+                role,
+                reason: None,
+            })
+            .await
+            .unwrap();
+        role_seen(&mut bob, "Bob", role).await;
+    }
+
+    // Not yet an admin, Bob may not make members; made one, he may.
+    let make_carol_member = Moderation::Affiliation {
+        room: room.clone(),
+        jid: "carol@localhost".into(),
+        affiliation: Affiliation::Member,
+        reason: None,
+    };
+    let err = bob
+        .app
+        .moderate(make_carol_member.clone())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("The room refused"), "{err}");
+    alice
+        .app
+        .moderate(Moderation::Affiliation {
+            room: room.clone(),
+            jid: "bob@localhost".into(),
+            affiliation: Affiliation::Admin,
+            reason: None,
+        })
+        .await
+        .unwrap();
+    let admins = alice
+        .app
+        .affiliation_list(&room, Affiliation::Admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        admins.iter().map(|a| a.jid.as_str()).collect::<Vec<_>>(),
+        ["bob@localhost"]
+    );
+    bob.app.moderate(make_carol_member).await.unwrap();
+    let members = alice
+        .app
+        .affiliation_list(&room, Affiliation::Member)
+        .await
+        .unwrap();
+    assert!(
+        members.iter().any(|m| m.jid == "carol@localhost"),
+        "{members:?}"
+    );
+
+    // A second owner.
+    alice
+        .app
+        .moderate(Moderation::Affiliation {
+            room: room.clone(),
+            jid: "carol@localhost".into(),
+            affiliation: Affiliation::Owner,
+            reason: None,
+        })
+        .await
+        .unwrap();
+    let mut owners: Vec<_> = alice
+        .app
+        .affiliation_list(&room, Affiliation::Owner)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.jid)
+        .collect();
+    owners.sort();
+    assert_eq!(owners, ["alice@localhost", "carol@localhost"]);
 }
 
 async fn configuration_form_browser_invitations_and_destroy(kind: Kind) {
@@ -219,12 +326,7 @@ async fn configuration_form_browser_invitations_and_destroy(kind: Kind) {
         })
         .await
         .unwrap();
-    let invitation = carol
-        .wait_event(|e| match e {
-            SessionEvent::Invitation(i) => Some(i.clone()),
-            _ => None,
-        })
-        .await;
+    let invitation = carol.wait_invitation().await;
     assert_eq!(invitation.room, room);
     // The inviter: real JID, or occupant JID in a semi-anonymous room.
     assert!(
@@ -256,12 +358,7 @@ async fn configuration_form_browser_invitations_and_destroy(kind: Kind) {
         })
         .await
         .unwrap();
-    let invitation = bob
-        .wait_event(|e| match e {
-            SessionEvent::Invitation(i) => Some(i.clone()),
-            _ => None,
-        })
-        .await;
+    let invitation = bob.wait_invitation().await;
     assert!(invitation.direct);
     let declined = bob
         .app
@@ -281,7 +378,7 @@ async fn configuration_form_browser_invitations_and_destroy(kind: Kind) {
         .destroy_room(&room, Some("done".into()))
         .await
         .unwrap();
-    let gone = left(&mut carol, &room).await;
+    let gone = carol.wait_left(&room).await;
     let why = gone.reason.unwrap();
     assert_eq!(
         (why.code, why.server_text.as_deref()),
@@ -354,6 +451,7 @@ fn refusal(err: &hearth::error::HearthError) -> String {
 
 crate::on_both_servers!(
     owners_kick_ban_promote_and_keep_lists,
+    voice_admin_and_owner_take_effect,
     configuration_form_browser_invitations_and_destroy,
     password_and_members_only_rooms_refuse_in_words,
 );

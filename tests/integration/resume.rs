@@ -1,6 +1,12 @@
-//! Losing the link while messages flow both ways: after stream management
-//! (XEP-0198) resumes the session, every message is stored exactly once on
-//! both sides, and outgoing ones end up acknowledged.
+//! Losing the link: while messages flow both ways, stream management
+//! (XEP-0198) resumes the session (not a new one), every message is stored
+//! exactly once on both sides, and outgoing ones end up acknowledged; a
+//! dead link is noticed; an unreachable server is tried again after
+//! growing, jittered delays.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use crate::support::relay::Relay;
 use crate::support::{password, Client, Kind, Server};
@@ -8,26 +14,6 @@ use hearth::session::{ConnectionState, SessionEvent};
 use hearth::store::{DeliveryState, MessageDirection};
 
 const N: usize = 30;
-
-async fn count_incoming(client: &mut Client, n: usize) {
-    let incoming = |e: &SessionEvent| match e {
-        SessionEvent::MessagesAdded { messages: l, .. } => l
-            .iter()
-            .filter(|m| m.direction == MessageDirection::In)
-            .count(),
-        _ => 0,
-    };
-    let mut received: usize = client.seen.iter().map(incoming).sum();
-    if received >= n {
-        return;
-    }
-    client
-        .wait_event(|e| {
-            received += incoming(e);
-            (received >= n).then_some(())
-        })
-        .await;
-}
 
 async fn messages_in_flight_survive_a_cut_link_exactly_once(kind: Kind) {
     let server = Server::start_on(kind, &["alice", "bob"]);
@@ -55,16 +41,27 @@ async fn messages_in_flight_survive_a_cut_link_exactly_once(kind: Kind) {
             .await
             .unwrap();
     }
-    // The link was lost and came back without a new session.
+    // The link was lost and came back without a new session: the server
+    // resumed it, so the user is not told of one.
     alice
         .seen_or_wait(|e| {
             matches!(e, SessionEvent::State(ConnectionState::Reconnecting { .. })).then_some(())
         })
         .await;
-    alice.wait_state(|s| s.is_online()).await;
+    let back = alice.wait_state(|s| s.is_online()).await;
+    assert!(
+        matches!(
+            back,
+            ConnectionState::Online {
+                new_session_after_loss: false,
+                ..
+            }
+        ),
+        "{back:?}"
+    );
 
-    count_incoming(&mut alice, N).await;
-    count_incoming(&mut bob, N).await;
+    alice.count_incoming(N).await;
+    bob.count_incoming(N).await;
     for (who, peer) in [(&alice, "bob@localhost"), (&bob, "alice@localhost")] {
         let page = who.app.history_page(peer, None, 500).await.unwrap();
         let mut bodies: Vec<_> = page.messages.iter().map(|m| m.body.clone()).collect();
@@ -82,27 +79,30 @@ async fn messages_in_flight_survive_a_cut_link_exactly_once(kind: Kind) {
         );
     }
     // Every message alice sent across the cut is eventually acknowledged.
-    let deadline = tokio::time::Instant::now() + crate::support::WAIT;
-    loop {
-        let page = alice
-            .app
-            .history_page("bob@localhost", None, 500)
-            .await
-            .unwrap();
-        let unacked: Vec<_> = page
-            .messages
+    let unacked = |page: &hearth::store::HistoryPage| -> Vec<String> {
+        page.messages
             .iter()
             .filter(|m| m.direction == MessageDirection::Out && m.state != DeliveryState::Acked)
-            .map(|m| (m.body.clone(), m.state))
-            .collect();
-        if unacked.is_empty() {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not acknowledged: {unacked:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            .map(|m| m.body.clone())
+            .collect()
+    };
+    let page = alice
+        .app
+        .history_page("bob@localhost", None, 500)
+        .await
+        .unwrap();
+    let mut waiting = unacked(&page);
+    if !waiting.is_empty() {
+        alice
+            .wait_event(|e| {
+                if let SessionEvent::MessageUpdated(m) = e {
+                    if m.state == DeliveryState::Acked {
+                        waiting.retain(|b| *b != m.body);
+                    }
+                }
+                waiting.is_empty().then_some(())
+            })
+            .await;
     }
 }
 
@@ -135,3 +135,87 @@ crate::on_both_servers!(
     messages_in_flight_survive_a_cut_link_exactly_once,
     a_silently_dead_link_is_noticed_by_keepalive_and_replaced,
 );
+
+/// The delays before each attempt, as `Reconnecting { retryInSecs }` shows
+/// them and as measured between the attempts' reports.
+async fn delays_until_three_attempts(client: &mut Client) -> Vec<(u32, Duration)> {
+    let mut out: Vec<(u32, Duration)> = vec![];
+    let mut last: Option<Instant> = None;
+    while out.len() < 3 {
+        let shown =
+            client
+                .wait_event(|e| match e {
+                    SessionEvent::State(ConnectionState::Reconnecting {
+                        retry_in_secs, ..
+                    }) if *retry_in_secs > 0 => Some(*retry_in_secs),
+                    _ => None,
+                })
+                .await;
+        let now = Instant::now();
+        if let Some(before) = last.replace(now) {
+            if let Some(previous) = out.last_mut() {
+                previous.1 = now - before;
+            }
+        }
+        out.push((shown, Duration::ZERO));
+    }
+    out
+}
+
+/// While the server stays unreachable, each attempt waits longer than the
+/// one before (the user sees how long), and clients that lost the server
+/// together do not all come back at the same instant (jitter).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnect_delays_grow_and_differ_between_clients() {
+    let users = ["alice", "bob", "carol", "dave"];
+    let server = Server::start(&users);
+    let relay = Relay::start(server.port).await;
+    let mut clients = vec![];
+    for user in users {
+        let mut client = Client::new(&server, user);
+        let mut request = client.request(&server, &password(user));
+        crate::support::settings(&mut request).port = Some(relay.port);
+        client.app.login(request).await.unwrap();
+        client.wait_state(|s| s.is_online()).await;
+        clients.push(client);
+    }
+    relay.refuse_new();
+    relay.cut();
+    let [a, b, c, d] = &mut clients[..] else {
+        unreachable!()
+    };
+    let (a, b, c, d) = tokio::join!(
+        delays_until_three_attempts(a),
+        delays_until_three_attempts(b),
+        delays_until_three_attempts(c),
+        delays_until_three_attempts(d),
+    );
+    let all = [a, b, c, d];
+    for delays in &all {
+        let shown: Vec<u32> = delays.iter().map(|(s, _)| *s).collect();
+        // 1 s, 2 s, 4 s, each ±25 %, rounded up for the user.
+        assert!(
+            (1..=2).contains(&shown[0])
+                && (2..=3).contains(&shown[1])
+                && (3..=5).contains(&shown[2]),
+            "{delays:?}"
+        );
+        for (shown, waited) in &delays[..2] {
+            // The wait is what was announced (rounded up), plus a failed
+            // loopback attempt.
+            let announced = Duration::from_secs((*shown).into());
+            assert!(
+                *waited <= announced + Duration::from_millis(300)
+                    && *waited > announced - Duration::from_secs(1),
+                "{delays:?}"
+            );
+        }
+        assert!(delays[1].1 > delays[0].1, "{delays:?}");
+    }
+    let firsts: Vec<Duration> = all.iter().map(|d| d[0].1).collect();
+    let spread = *firsts.iter().max().unwrap() - *firsts.iter().min().unwrap();
+    assert!(
+        spread > Duration::from_millis(20),
+        "four clients came back in step: {firsts:?}"
+    );
+}

@@ -1,8 +1,6 @@
 //! Logging in, failing to, and staying connected — against real Prosody
 //! and ejabberd servers.
 
-use std::time::Duration;
-
 use crate::support::{Client, Kind, Server};
 use hearth::error::ErrorCode;
 use hearth::session::{ConnectionState, SessionEvent};
@@ -45,7 +43,7 @@ async fn wrong_password_reports_auth_error_once_and_stops(kind: Kind) {
     assert_eq!(reason.condition.as_deref(), Some("not-authorized"));
     assert!(reason.detail.is_none(), "{reason:?}");
     // No retry: nothing happens afterwards, and the server saw one attempt.
-    let later = alice.events_during(Duration::from_secs(4)).await;
+    let later = alice.events_while_a_retry_would_come().await;
     assert!(
         later.is_empty(),
         "unexpected events after auth failure: {later:?}"
@@ -110,16 +108,7 @@ async fn server_restart_reconnects_and_restores_presence(kind: Kind) {
         .add_contact("alice@localhost", None, vec![])
         .await
         .unwrap();
-    bob.wait_event(|e| match e {
-        SessionEvent::Presence(p)
-            if p.iter()
-                .any(|c| c.jid == "alice@localhost" && !c.resources.is_empty()) =>
-        {
-            Some(())
-        }
-        _ => None,
-    })
-    .await;
+    bob.wait_presence("alice@localhost", true).await;
 
     server.restart();
 
@@ -145,16 +134,7 @@ async fn server_restart_reconnects_and_restores_presence(kind: Kind) {
     );
     bob.wait_state(|s| s.is_online()).await;
     // Presence is announced again: bob sees alice available after the restart.
-    bob.wait_event(|e| match e {
-        SessionEvent::Presence(p)
-            if p.iter()
-                .any(|c| c.jid == "alice@localhost" && !c.resources.is_empty()) =>
-        {
-            Some(())
-        }
-        _ => None,
-    })
-    .await;
+    bob.wait_presence("alice@localhost", true).await;
 }
 
 /// A machine without a usable keychain (no Secret Service running).
@@ -216,7 +196,7 @@ async fn resource_conflict_stops_without_fighting_the_other_client(kind: Kind) {
             break;
         }
     }
-    let later = first.events_during(Duration::from_secs(3)).await;
+    let later = first.events_while_a_retry_would_come().await;
     assert!(
         !later
             .iter()
@@ -242,7 +222,7 @@ async fn a_changed_certificate_is_refused_with_an_explanation(kind: Kind) {
         hearth::connection::fingerprint(&server.certificate_der())
     );
     // Nothing retries behind the user's back.
-    let later = alice.events_during(Duration::from_secs(3)).await;
+    let later = alice.events_while_a_retry_would_come().await;
     assert!(
         !later
             .iter()

@@ -6,6 +6,8 @@ pub mod bench;
 pub mod component;
 pub mod dns;
 pub mod ejabberd;
+pub mod own_process;
+pub mod pki;
 pub mod prosody;
 pub mod proxies;
 pub mod relay;
@@ -17,7 +19,8 @@ use std::time::Duration;
 use hearth::app::{App, LoginRequest};
 use hearth::connection::ConnectionSettings;
 use hearth::credentials::{MemorySecrets, SecretStore};
-use hearth::session::{ConnectionState, SessionEvent};
+use hearth::session::{ConnectionState, Invitation, RoomLeft, SessionEvent};
+use hearth::store::{ChatMessage, MessageDirection};
 use tokio::sync::mpsc;
 
 #[allow(unused_imports)] // the benchmarks use a subset
@@ -60,15 +63,32 @@ impl Client {
         secrets: Arc<dyn SecretStore>,
         dir: tempfile::TempDir,
     ) -> Self {
+        let client = Self::open(&server.jid(user), secrets, dir);
+        client
+            .app
+            .pin_certificate(&client.jid, &server.certificate_der())
+            .unwrap();
+        client
+    }
+
+    /// A fresh profile for `jid` that trusts nothing of its own, for
+    /// servers a test fakes.
+    pub fn for_account(jid: &str) -> Self {
+        Self::open(
+            jid,
+            Arc::new(MemorySecrets::default()),
+            tempfile::tempdir().unwrap(),
+        )
+    }
+
+    fn open(jid: &str, secrets: Arc<dyn SecretStore>, dir: tempfile::TempDir) -> Self {
         // RUST_LOG=hearth=debug shows the core's log under the test.
         let _ = env_logger::builder().is_test(true).try_init();
         let (tx, rx) = mpsc::unbounded_channel();
         let app = App::open(dir.path(), secrets, Arc::new(tx), None).unwrap();
-        app.pin_certificate(&server.jid(user), &server.certificate_der())
-            .unwrap();
         Self {
             app: Arc::new(app),
-            jid: server.jid(user),
+            jid: jid.to_owned(),
             dir,
             events: rx,
             seen: vec![],
@@ -138,6 +158,72 @@ impl Client {
         }
     }
 
+    /// The incoming message with `body`, already seen or yet to come.
+    pub async fn received(&mut self, body: &str) -> ChatMessage {
+        self.seen_or_wait(|e| match e {
+            SessionEvent::MessagesAdded { messages, .. } => messages
+                .iter()
+                .find(|m| m.body == body && m.direction == MessageDirection::In)
+                .cloned(),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Wait until `n` incoming messages have been announced in all.
+    pub async fn count_incoming(&mut self, n: usize) {
+        let incoming = |e: &SessionEvent| match e {
+            SessionEvent::MessagesAdded { messages, .. } => messages
+                .iter()
+                .filter(|m| m.direction == MessageDirection::In)
+                .count(),
+            _ => 0,
+        };
+        let mut received: usize = self.seen.iter().map(incoming).sum();
+        if received >= n {
+            return;
+        }
+        self.wait_event(|e| {
+            received += incoming(e);
+            (received >= n).then_some(())
+        })
+        .await;
+    }
+
+    /// Wait for a presence update that shows `jid` available (`true`, with
+    /// at least one resource) or gone (`false`).
+    pub async fn wait_presence(&mut self, jid: &str, available: bool) {
+        self.wait_event(|e| match e {
+            SessionEvent::Presence(list)
+                if list
+                    .iter()
+                    .any(|c| c.jid == jid && c.resources.is_empty() != available) =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await
+    }
+
+    /// The next invitation to a room.
+    pub async fn wait_invitation(&mut self) -> Invitation {
+        self.wait_event(|e| match e {
+            SessionEvent::Invitation(i) => Some(i.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Wait until we are out of `room`, and say why.
+    pub async fn wait_left(&mut self, room: &str) -> RoomLeft {
+        self.wait_event(|e| match e {
+            SessionEvent::RoomLeft(l) if l.room == room => Some(l.clone()),
+            _ => None,
+        })
+        .await
+    }
+
     /// Send raw XML as "another client" would, and return the incoming
     /// stanza (as the XML console shows it) that contains `needle`, e.g.
     /// "id='r1'" for the answer to an IQ (the console must be open:
@@ -171,6 +257,13 @@ impl Client {
             (None, None) => chunk.len(),
         };
         chunk[start..end].to_owned()
+    }
+
+    /// The events of the time in which a reconnect would have begun: the
+    /// first backoff delay is at most 1.25 s (1 s ± 25 %). A session that
+    /// stopped for good shows nothing here.
+    pub async fn events_while_a_retry_would_come(&mut self) -> Vec<SessionEvent> {
+        self.events_during(Duration::from_millis(1500)).await
     }
 
     /// Collect events for `d` (used to show that something does NOT happen).

@@ -105,6 +105,16 @@ pub(super) fn register(s: &Server, user: &str, password: &str) {
         .args(["register", user, s.domain, password]));
 }
 
+/// Whether Prosody, started `launches` times, bound its client port each
+/// time (a port someone else holds is logged as "no ports", and a TCP
+/// connect alone would reach the other one).
+pub(super) fn listening(s: &Server, launches: usize) -> bool {
+    let line = format!("Activated service 'c2s' on [127.0.0.1]:{}", s.port);
+    std::fs::read_to_string(s.path().join("prosody.log"))
+        .map(|log| log.matches(&line).count() >= launches)
+        .unwrap_or(false)
+}
+
 pub(super) fn spawn(s: &Server) -> Child {
     let log = std::fs::File::create(s.path().join("stdout.log")).unwrap();
     Command::new("prosody")

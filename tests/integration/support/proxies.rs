@@ -1,6 +1,7 @@
 //! Real proxies from Debian on free loopback ports: microsocks (SOCKS5)
 //! and tinyproxy (HTTP CONNECT), both with a user and password.
 
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -15,60 +16,78 @@ pub struct ProxyProcess {
 
 impl ProxyProcess {
     pub fn microsocks(user: &str, pass: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let log = std::fs::File::create(dir.path().join("log")).unwrap();
-        let child = Command::new("microsocks")
-            .args([
-                "-i",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-                "-u",
-                user,
-                "-P",
-                pass,
-            ])
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("microsocks is installed (apt-get install microsocks)");
-        Self::ready(port, child, dir)
+        Self::start(|port, dir| {
+            let log = std::fs::File::create(dir.join("log")).unwrap();
+            Command::new("microsocks")
+                .args([
+                    "-i",
+                    "127.0.0.1",
+                    "-p",
+                    &port.to_string(),
+                    "-u",
+                    user,
+                    "-P",
+                    pass,
+                ])
+                .stdout(log.try_clone().unwrap())
+                .stderr(log)
+                .spawn()
+                .expect("microsocks is installed (apt-get install microsocks)")
+        })
     }
 
     pub fn tinyproxy(user: &str, pass: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let d = dir.path().display();
-        std::fs::write(
-            dir.path().join("tinyproxy.conf"),
-            format!(
-                "Port {port}\nListen 127.0.0.1\nTimeout 60\nLogFile \"{d}/log\"\nLogLevel Info\n\
-                 PidFile \"{d}/pid\"\nMaxClients 10\nBasicAuth {user} {pass}\n"
-            ),
-        )
-        .unwrap();
-        let child = Command::new("tinyproxy")
-            .arg("-d")
-            .arg("-c")
-            .arg(dir.path().join("tinyproxy.conf"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tinyproxy is installed (apt-get install tinyproxy)");
-        Self::ready(port, child, dir)
+        Self::start(|port, dir| {
+            let d = dir.display();
+            std::fs::write(
+                dir.join("tinyproxy.conf"),
+                format!(
+                    "Port {port}\nListen 127.0.0.1\nTimeout 60\nLogFile \"{d}/log\"\nLogLevel Info\n\
+                     PidFile \"{d}/pid\"\nMaxClients 10\nBasicAuth {user} {pass}\n"
+                ),
+            )
+            .unwrap();
+            Command::new("tinyproxy")
+                .arg("-d")
+                .arg("-c")
+                .arg(dir.join("tinyproxy.conf"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("tinyproxy is installed (apt-get install tinyproxy)")
+        })
     }
 
-    fn ready(port: u16, mut child: Child, dir: tempfile::TempDir) -> Self {
+    /// Spawns the proxy on a free port, and on another one if it exits
+    /// because that port was taken meanwhile (see [`free_port`]).
+    fn start(spawn: impl Fn(u16, &Path) -> Child) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        for _ in 0..4 {
+            let port = free_port();
+            let mut child = spawn(port, dir.path());
+            if Self::listening(port, &mut child) {
+                return Self { port, child, dir };
+            }
+        }
+        panic!("the proxy found no free port")
+    }
+
+    /// Waits until the proxy listens; false if it exited first.
+    fn listening(port: u16, child: &mut Child) -> bool {
         let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("the proxy exited ({status})");
+        loop {
+            if let Ok(Some(_)) = child.try_wait() {
+                return false;
+            }
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                // The one answering may be whoever took the port, which
+                // our proxy then leaves by exiting.
+                std::thread::sleep(Duration::from_millis(50));
+                return !matches!(child.try_wait(), Ok(Some(_)));
             }
             assert!(Instant::now() < deadline, "the proxy did not listen");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Self { port, child, dir }
     }
 
     pub fn log(&self) -> String {

@@ -1,6 +1,9 @@
 //! A loopback TCP relay in front of the server that a test can sever, to
 //! lose the link mid-conversation the way a flaky network does.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use tokio::io::copy_bidirectional;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -12,6 +15,8 @@ pub struct Relay {
     /// Each increment freezes every open connection: nothing passes any
     /// more, nothing is closed (a dead network, not a closed socket).
     stalls: watch::Sender<u64>,
+    /// New connections are closed at once (the server is unreachable).
+    refusing: Arc<AtomicBool>,
 }
 
 impl Relay {
@@ -22,8 +27,13 @@ impl Relay {
         let (stalls, _) = watch::channel(0u64);
         let cuts_for_task = cuts.clone();
         let stalls_for_task = stalls.clone();
+        let refusing = Arc::new(AtomicBool::new(false));
+        let refusing_for_task = refusing.clone();
         tokio::spawn(async move {
             while let Ok((mut client, _)) = listener.accept().await {
+                if refusing_for_task.load(Ordering::SeqCst) {
+                    continue; // dropped: closed
+                }
                 let mut cut = cuts_for_task.subscribe();
                 cut.borrow_and_update();
                 let mut stall = stalls_for_task.subscribe();
@@ -45,12 +55,22 @@ impl Relay {
                 });
             }
         });
-        Relay { port, cuts, stalls }
+        Relay {
+            port,
+            cuts,
+            stalls,
+            refusing,
+        }
     }
 
     /// Freeze every open connection (new ones are accepted and work).
     pub fn stall(&self) {
         self.stalls.send_modify(|n| *n += 1);
+    }
+
+    /// From now on, close every new connection at once.
+    pub fn refuse_new(&self) {
+        self.refusing.store(true, Ordering::SeqCst);
     }
 
     /// Sever every connection through the relay (new ones are accepted).

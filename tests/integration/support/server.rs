@@ -11,6 +11,13 @@ use super::{ejabberd, prosody};
 
 pub const DOMAIN: &str = "localhost";
 pub const COMPONENT_SECRET: &str = "bench-component";
+/// Every SCRAM mechanism: disabled, the server offers PLAIN alone.
+pub const ALL_SCRAM: &[&str] = &[
+    "SCRAM-SHA-1",
+    "SCRAM-SHA-1-PLUS",
+    "SCRAM-SHA-256",
+    "SCRAM-SHA-256-PLUS",
+];
 
 /// Which server software.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,12 +93,19 @@ impl Options {
     }
 }
 
+/// A loopback port that was free a moment ago. Nothing holds it: another
+/// test, or any outgoing connection's ephemeral port, may take it before
+/// the server binds it, so whoever binds it must notice a refusal and ask
+/// again ([`Server::start_with`] does).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("no free loopback port")
 }
+
+/// How often a server start is tried on new ports when one was taken.
+const PORT_ATTEMPTS: usize = 4;
 
 pub(super) fn run(cmd: &mut Command) -> String {
     let out = cmd
@@ -122,34 +136,64 @@ impl Server {
         let mut s = Server {
             kind: options.kind,
             dir,
-            port: free_port(),
-            direct_tls_port: options.direct_tls.then(free_port),
-            component_port: options.component.then(free_port),
-            admin_port: free_port(),
-            dist_port: free_port(),
+            port: 0,
+            direct_tls_port: None,
+            component_port: None,
+            admin_port: 0,
+            dist_port: 0,
             domain: options.domain,
             options,
             child: None,
             launches: 0,
         };
         s.make_certificate();
-        match s.kind {
-            Kind::Prosody => {
-                prosody::prepare(&s);
-                for u in users {
-                    s.register(u, &password(u));
-                }
-                s.launch();
+        for attempt in 1..=PORT_ATTEMPTS {
+            s.choose_ports();
+            match s.kind {
+                Kind::Prosody => prosody::prepare(&s),
+                Kind::Ejabberd => ejabberd::prepare(&s),
             }
-            Kind::Ejabberd => {
-                ejabberd::prepare(&s);
-                s.launch();
+            if s.kind == Kind::Prosody && attempt == 1 {
+                // Users live in the data folder, whatever the ports.
                 for u in users {
                     s.register(u, &password(u));
                 }
+            }
+            match s.try_launch() {
+                Ok(()) => break,
+                Err(taken) if attempt < PORT_ATTEMPTS => {
+                    eprintln!("{:?}: {taken}; trying other ports", s.kind);
+                    s.stop();
+                    if s.kind == Kind::Ejabberd {
+                        ejabberd::reap(&s);
+                    }
+                }
+                Err(taken) => panic!("{:?}: {taken}\n{}", s.kind, s.logs()),
+            }
+        }
+        if s.kind == Kind::Ejabberd {
+            for u in users {
+                s.register(u, &password(u));
             }
         }
         s
+    }
+
+    fn choose_ports(&mut self) {
+        self.port = free_port();
+        self.direct_tls_port = self.options.direct_tls.then(free_port);
+        self.component_port = self.options.component.then(free_port);
+        self.admin_port = free_port();
+        self.dist_port = free_port();
+    }
+
+    /// Whether the server's log says one of its ports was already taken.
+    fn port_taken(&self) -> bool {
+        let logs = self.logs_now();
+        match self.kind {
+            Kind::Prosody => logs.contains("Failed to open server port"),
+            Kind::Ejabberd => logs.contains("eaddrinuse") || logs.contains("already in use"),
+        }
     }
 
     /// A handle on a Prosody another process started (no ownership: not
@@ -219,6 +263,16 @@ impl Server {
         }
     }
 
+    /// Serve `issued` from now on (the server restarts to load it).
+    pub fn use_certificate(&mut self, issued: &super::pki::Issued) {
+        std::fs::write(self.cert_path(), &issued.cert_pem).unwrap();
+        std::fs::write(self.key_path(), &issued.key_pem).unwrap();
+        if self.kind == Kind::Ejabberd {
+            ejabberd::own_files(self);
+        }
+        self.restart();
+    }
+
     /// Runs Lua inside Prosody through its admin shell, for server-side
     /// events a client cannot cause (e.g. a room forgetting an occupant
     /// without telling anyone). Returns the shell's output.
@@ -234,7 +288,17 @@ impl Server {
         }
     }
 
+    /// Start the server on the ports it has (a restart keeps them).
     fn launch(&mut self) {
+        if let Err(e) = self.try_launch() {
+            panic!("{:?}: {e}\n{}", self.kind, self.logs());
+        }
+    }
+
+    /// Start the server and wait until it listens. Fails when it reports a
+    /// port already taken: then whatever answers on the port may be another
+    /// test's server.
+    fn try_launch(&mut self) -> Result<(), String> {
         let child = match self.kind {
             Kind::Prosody => prosody::spawn(self),
             Kind::Ejabberd => ejabberd::spawn(self),
@@ -242,8 +306,17 @@ impl Server {
         self.child = Some(child);
         self.launches += 1;
         let deadline = Instant::now() + Duration::from_secs(40);
-        while !self.ready() {
+        loop {
+            if self.port_taken() {
+                return Err(format!("a port was taken (c2s {})", self.port));
+            }
+            if self.ready() {
+                return Ok(());
+            }
             if let Some(Ok(Some(status))) = self.child.as_mut().map(|c| c.try_wait()) {
+                if self.port_taken() {
+                    return Err(format!("a port was taken (c2s {})", self.port));
+                }
                 let stdout = std::fs::read_to_string(self.path().join("stdout.log"));
                 panic!(
                     "{:?} exited ({status}): {stdout:?}\n{}",
@@ -264,7 +337,8 @@ impl Server {
     fn ready(&self) -> bool {
         TcpStream::connect(("127.0.0.1", self.port)).is_ok()
             && match self.kind {
-                Kind::Prosody => true,
+                // Someone answers; whether it is this Prosody, its log says.
+                Kind::Prosody => prosody::listening(self, self.launches),
                 Kind::Ejabberd => ejabberd::started(self, self.launches),
             }
     }
@@ -274,6 +348,11 @@ impl Server {
         if self.kind == Kind::Ejabberd && self.child.is_some() {
             ejabberd::settle_log(self);
         }
+        self.logs_now()
+    }
+
+    /// The logs as written so far (ejabberd writes a moment after the fact).
+    fn logs_now(&self) -> String {
         let files: &[&str] = match self.kind {
             Kind::Prosody => &["stdout.log", "prosody.err", "prosody.log"],
             // Its console output repeats this log.
