@@ -165,6 +165,7 @@ async fn normal_and_headline_messages_are_shown_for_what_they_are(kind: Kind) {
     let mut bob = Client::new(&server, "bob");
     alice.login(&server).await;
     bob.login(&server).await;
+    bob.app.set_console_open(true).await;
     bob.app
         .send_raw(
             "<message xmlns='jabber:client' to='alice@localhost' type='normal'>\

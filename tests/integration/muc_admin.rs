@@ -204,7 +204,12 @@ async fn voice_admin_and_owner_take_effect(kind: Kind) {
         .moderate(make_carol_member.clone())
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("The room refused"), "{err}");
+    // The room's refusal, with its condition, for the UI to phrase.
+    assert_eq!(
+        err.problem().condition.as_deref(),
+        Some("not-allowed"),
+        "{err}"
+    );
     alice
         .app
         .moderate(Moderation::Affiliation {

@@ -127,7 +127,14 @@ async fn a_silently_dead_link_is_noticed_by_keepalive_and_replaced(kind: Kind) {
     let ConnectionState::Reconnecting { reason, .. } = lost else {
         unreachable!()
     };
-    assert_eq!(reason.code, hearth::error::ErrorCode::Network, "{reason:?}");
+    // Lost (Prosody closes our half) or timed out (ejabberd says nothing).
+    assert!(
+        matches!(
+            reason.code,
+            hearth::error::ErrorCode::ConnectionLost | hearth::error::ErrorCode::Timeout
+        ),
+        "{reason:?}"
+    );
     alice.wait_state(|s| s.is_online()).await;
 }
 
@@ -202,10 +209,11 @@ async fn reconnect_delays_grow_and_differ_between_clients() {
         );
         for (shown, waited) in &delays[..2] {
             // The wait is what was announced (rounded up), plus a failed
-            // loopback attempt.
+            // loopback attempt; generous above, since a busy machine may
+            // run the attempt late (this is about the policy, not speed).
             let announced = Duration::from_secs((*shown).into());
             assert!(
-                *waited <= announced + Duration::from_millis(300)
+                *waited <= announced + Duration::from_secs(2)
                     && *waited > announced - Duration::from_secs(1),
                 "{delays:?}"
             );

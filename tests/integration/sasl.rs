@@ -183,7 +183,7 @@ async fn a_wrong_scram_server_signature_stops_the_login_for_good() {
         .await
         .unwrap();
     let reason = alice.wait_offline_reason().await;
-    assert_eq!(reason.code, ErrorCode::CertificateUntrusted, "{reason:?}");
+    assert_eq!(reason.code, ErrorCode::ServerNotAuthenticated, "{reason:?}");
     let later = alice.events_while_a_retry_would_come().await;
     assert!(later.is_empty(), "{later:?}");
     assert_eq!(connections.load(Ordering::SeqCst), 2);
