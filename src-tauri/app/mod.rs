@@ -261,10 +261,13 @@ impl App {
         before: Option<HistoryCursor>,
         limit: u32,
     ) -> Result<HistoryPage> {
-        let account = self.session().await?.account().to_string();
-        let peer = peer.to_owned();
-        self.db
-            .read(|s| s.history_page(&account, &peer, before, limit))
+        let session = self.session().await?;
+        let account = session.account().to_string();
+        let mut page = self
+            .db
+            .read(|s| s.history_page(&account, peer, before, limit))?;
+        session.mark_mentions(peer, &mut page.messages).await;
+        Ok(page)
     }
 }
 

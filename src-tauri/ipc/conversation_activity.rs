@@ -32,10 +32,8 @@ pub struct ConversationActivity {
 /// activity summary per other conversation, in order of first appearance.
 pub fn split(
     messages: Vec<ChatMessage>,
-    mentions: &[i64],
     shown: &HashSet<String>,
 ) -> (Vec<ChatMessage>, Vec<ConversationActivity>) {
-    let mentions: HashSet<i64> = mentions.iter().copied().collect();
     let mut whole = Vec::new();
     let mut activity: Vec<ConversationActivity> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -61,7 +59,7 @@ pub fn split(
             continue;
         }
         entry.incoming += 1;
-        if mentions.contains(&m.id) {
+        if m.mentions_me {
             entry.mentions += 1;
             entry.latest_mention = Some(m.clone());
         }
@@ -89,6 +87,7 @@ mod tests {
             state: DeliveryState::Received,
             error: None,
             sender: None,
+            mentions_me: false,
         }
     }
 
@@ -105,8 +104,12 @@ mod tests {
             message(6, "room@conf.x", In, Groupchat),
             message(7, "bob@x", In, Chat),
         ];
+        let mut batch = batch;
+        for m in batch.iter_mut().filter(|m| [2, 4].contains(&m.id)) {
+            m.mentions_me = true;
+        }
         let shown: HashSet<String> = ["anna@x".to_string()].into();
-        let (whole, activity) = split(batch, &[2, 4], &shown);
+        let (whole, activity) = split(batch, &shown);
 
         assert_eq!(whole.iter().map(|m| m.id).collect::<Vec<_>>(), [3]);
         assert_eq!(activity.len(), 2);
@@ -131,7 +134,7 @@ mod tests {
             MessageDirection::Out,
             MessageKind::Chat,
         )];
-        let (whole, activity) = split(batch, &[], &HashSet::new());
+        let (whole, activity) = split(batch, &HashSet::new());
         assert!(whole.is_empty());
         assert_eq!(activity.len(), 1);
         assert_eq!(

@@ -93,9 +93,9 @@ impl WindowSink {
             return;
         };
         let event = match event {
-            SessionEvent::MessagesAdded { messages, mentions } => {
+            SessionEvent::MessagesAdded { messages } => {
                 let (whole, activity) = match self.shown.lock() {
-                    Ok(shown) => split(messages, &mentions, &shown),
+                    Ok(shown) => split(messages, &shown),
                     Err(_) => (messages, Vec::new()),
                 };
                 if !whole.is_empty() {

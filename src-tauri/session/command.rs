@@ -94,6 +94,11 @@ pub(crate) enum Command {
     Rooms {
         reply: oneshot::Sender<Vec<RoomSnapshot>>,
     },
+    /// Our nick in `room`, if we are in it.
+    RoomNick {
+        room: BareJid,
+        reply: oneshot::Sender<Option<String>>,
+    },
     SetBookmark {
         edit: BookmarkEdit,
         reply: oneshot::Sender<Result<()>>,

@@ -15,11 +15,9 @@ pub enum SessionEvent {
     State(ConnectionState),
     Roster(Vec<RosterItem>),
     Presence(Vec<ContactPresence>),
-    /// Stored messages, and the ids among them of room messages that name
-    /// our nick there (decided here, where the nick is known).
+    /// Stored messages (room messages that name our nick are marked).
     MessagesAdded {
         messages: Vec<ChatMessage>,
-        mentions: Vec<i64>,
     },
     MessageUpdated(ChatMessage),
     /// XML console lines (only while the console is open).

@@ -105,4 +105,22 @@ impl SessionHandle {
             .await
             .unwrap_or_default()
     }
+
+    /// Mark the messages of `page` that name our nick, when `peer` is a
+    /// room we are in (the same rule as for new messages).
+    pub async fn mark_mentions(&self, peer: &str, page: &mut [ChatMessage]) {
+        let Ok(room) = peer.parse::<BareJid>() else {
+            return;
+        };
+        let nick = self
+            .ask(|reply| Command::RoomNick { room, reply })
+            .await
+            .ok()
+            .flatten();
+        if let Some(nick) = nick {
+            for m in page.iter_mut() {
+                m.mentions_me = super::mention::names_us(m, &nick);
+            }
+        }
+    }
 }

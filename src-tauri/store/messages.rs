@@ -84,6 +84,11 @@ pub struct ChatMessage {
     /// In a room: the sender's nickname. `null` for 1:1 messages and for
     /// the room's own notices.
     pub sender: Option<String>,
+    /// A room message that names our nick there (`session/mention.rs`).
+    /// Not stored: decided when the message is announced or a page of
+    /// history is read, with the nick we have in the room then.
+    #[serde(default)]
+    pub mentions_me: bool,
 }
 
 /// A message about to be stored.
@@ -140,6 +145,7 @@ fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
         state: parse_of(&state).unwrap_or(DeliveryState::Failed),
         error: r.get::<_, Option<String>>(10)?.map(|e| stored_problem(&e)),
         sender: r.get(11)?,
+        mentions_me: false,
     })
 }
 
@@ -190,6 +196,7 @@ impl Store {
                         state: m.state,
                         error: None,
                         sender: m.sender.clone(),
+                        mentions_me: false,
                     });
                 }
             }

@@ -91,18 +91,33 @@ async fn two_accounts_create_join_talk_and_change_subject_and_nick(kind: Kind) {
 
     // Hearth marks the message that names Alice (her tab shows a mention)
     // and not the one that does not.
+    // Chinese needs no space after a name.
     bob.app.send_room_message(&room, "lunch?").await.unwrap();
+    bob.app.send_room_message(&room, "Alice你好").await.unwrap();
     let mentions_of = |body: &'static str| {
         move |e: &SessionEvent| match e {
-            SessionEvent::MessagesAdded { messages, mentions } => messages
+            SessionEvent::MessagesAdded { messages } => messages
                 .iter()
                 .find(|m| m.body == body)
-                .map(|m| mentions.contains(&m.id)),
+                .map(|m| m.mentions_me),
             _ => None,
         }
     };
     assert!(alice.seen_or_wait(mentions_of("hi Alice")).await);
     assert!(!alice.seen_or_wait(mentions_of("lunch?")).await);
+    assert!(alice.seen_or_wait(mentions_of("Alice你好")).await);
+    // History pages carry the same marks.
+    let page = alice.app.history_page(&room, None, 50).await.unwrap();
+    let marked: Vec<(&str, bool)> = page
+        .messages
+        .iter()
+        .filter(|m| m.direction == MessageDirection::In)
+        .map(|m| (m.body.as_str(), m.mentions_me))
+        .collect();
+    assert_eq!(
+        marked,
+        [("hi Alice", true), ("lunch?", false), ("Alice你好", true)]
+    );
 
     alice
         .app

@@ -55,7 +55,13 @@ error: Problem | null,
  * In a room: the sender's nickname. `null` for 1:1 messages and for
  * the room's own notices.
  */
-sender: string | null, };
+sender: string | null, 
+/**
+ * A room message that names our nick there (`session/mention.rs`).
+ * Not stored: decided when the message is announced or a page of
+ * history is read, with the nick we have in the room then.
+ */
+mentionsMe: boolean, };
 
 export type ConfigureRoomArgs = { room: string, values: Array<FormValue>, };
 

@@ -3,7 +3,7 @@ import type { ChatMessage, ConversationActivity } from "./bindings";
 import { t } from "./i18n";
 import type { ConversationStore } from "./state/conversations";
 import type { RosterStore } from "./state/roster";
-import { mentionsNick, type RoomStore } from "./state/rooms";
+import type { RoomStore } from "./state/rooms";
 
 /** Messages older than this when they arrive (offline storage, room
  * history on join) are history, not news: no notification. */
@@ -133,8 +133,7 @@ export class Notifier {
   private worthNotifying(m: ChatMessage): boolean {
     if (!this.isNews(m)) return false;
     if (m.kind === "groupchat") {
-      const room = this.rooms.get(m.peer);
-      return room !== undefined && mentionsNick(m.body, room.nick);
+      return this.rooms.get(m.peer) !== undefined && m.mentionsMe;
     }
     return true;
   }

@@ -116,7 +116,7 @@ describe("desktop notifications", () => {
     const { mock, notifier } = setup(false);
     notifier.onMessagesAdded([
       msg({ peer: "team@conf.example", kind: "groupchat", sender: "bob", body: "lunch?", timestamp: NOW }),
-      msg({ peer: "team@conf.example", kind: "groupchat", sender: "carl", body: "Anna, can you review?", timestamp: NOW }),
+      msg({ peer: "team@conf.example", kind: "groupchat", sender: "carl", body: "Anna, can you review?", timestamp: NOW, mentionsMe: true }),
     ]);
     await settle();
     expect(mock.callsOf("notify")).toEqual([

@@ -9,7 +9,7 @@ use tokio_xmpp::jid::BareJid;
 
 use super::Actor;
 use crate::session::event::SessionEvent;
-use crate::store::{ChatMessage, MessageDirection, MessageKind, NewMessage};
+use crate::store::{ChatMessage, MessageKind, NewMessage};
 
 impl Actor {
     /// Write and announce what accumulated. The messages are written on the
@@ -24,18 +24,15 @@ impl Actor {
             self.db.submit(
                 move |s| s.insert_messages(&account, &batch).map_err(|e| (e, batch)),
                 move |stored| match stored {
-                    Ok(added) if !added.is_empty() => {
-                        let mentions = mentions(&added, &nicks);
-                        sink.emit(SessionEvent::MessagesAdded {
-                            messages: added,
-                            mentions,
-                        })
+                    Ok(mut added) if !added.is_empty() => {
+                        mark_mentions(&mut added, &nicks);
+                        sink.emit(SessionEvent::MessagesAdded { messages: added })
                     }
                     Ok(_) => {}
                     Err((e, batch)) => {
                         // Keep the messages visible even if the disk refused them.
                         log::error!("could not store {} messages: {e}", batch.len());
-                        let shown: Vec<ChatMessage> = batch
+                        let mut shown: Vec<ChatMessage> = batch
                             .into_iter()
                             .enumerate()
                             .map(|(i, m)| ChatMessage {
@@ -51,13 +48,11 @@ impl Actor {
                                 state: m.state,
                                 error: Some(e.problem()),
                                 sender: m.sender,
+                                mentions_me: false,
                             })
                             .collect();
-                        let mentions = mentions(&shown, &nicks);
-                        sink.emit(SessionEvent::MessagesAdded {
-                            messages: shown,
-                            mentions,
-                        });
+                        mark_mentions(&mut shown, &nicks);
+                        sink.emit(SessionEvent::MessagesAdded { messages: shown });
                     }
                 },
             );
@@ -102,17 +97,11 @@ impl Actor {
     }
 }
 
-/// Incoming room messages that name our nick (`nicks`: room → nick).
-fn mentions(messages: &[ChatMessage], nicks: &HashMap<String, String>) -> Vec<i64> {
-    messages
-        .iter()
-        .filter(|m| m.kind == MessageKind::Groupchat && m.direction == MessageDirection::In)
-        .filter(|m| {
-            nicks.get(&m.peer).is_some_and(|nick| {
-                m.sender.as_deref() != Some(nick.as_str())
-                    && crate::session::mention::mentions_nick(&m.body, nick)
-            })
-        })
-        .map(|m| m.id)
-        .collect()
+/// Mark the room messages that name our nick (`nicks`: room → nick).
+fn mark_mentions(messages: &mut [ChatMessage], nicks: &HashMap<String, String>) {
+    for m in messages.iter_mut() {
+        if let Some(nick) = nicks.get(&m.peer) {
+            m.mentions_me = crate::session::mention::names_us(m, nick);
+        }
+    }
 }

@@ -99,6 +99,9 @@ impl Actor {
             Command::Rooms { reply } => {
                 let _ = reply.send(self.rooms.snapshots());
             }
+            Command::RoomNick { room, reply } => {
+                let _ = reply.send(self.rooms.nick(&room).map(str::to_owned));
+            }
             Command::SetBookmark { edit, reply } => self.set_bookmark(edit, reply).await,
             Command::RemoveBookmark { room, reply } => self.remove_bookmark(room, reply).await,
             Command::Bookmarks { reply } => {

@@ -28,27 +28,6 @@ export interface OccupantChange {
   gone: string[];
 }
 
-const WORD = /[\p{L}\p{N}_]/u;
-
-/**
- * `body` names `nick` as a word of its own (case-insensitive): "hi Anna!"
- * mentions anna, "annabelle" does not. Edges that are not letters in the
- * nick itself (e.g. "[bot]") need no boundary.
- */
-export function mentionsNick(body: string, nick: string): boolean {
-  const n = nick.trim().toLocaleLowerCase();
-  if (n === "") return false;
-  const b = body.toLocaleLowerCase();
-  const needStart = WORD.test(n.charAt(0));
-  const needEnd = WORD.test(n.charAt(n.length - 1));
-  for (let i = b.indexOf(n); i >= 0; i = b.indexOf(n, i + 1)) {
-    if (needStart && i > 0 && WORD.test(b.charAt(i - 1))) continue;
-    if (needEnd && WORD.test(b.charAt(i + n.length))) continue;
-    return true;
-  }
-  return false;
-}
-
 /** The rooms we are in (or were thrown out of while their tab is still open). */
 export class RoomStore {
   private readonly rooms = new Map<string, Room>();
@@ -117,11 +96,10 @@ export class RoomStore {
     }
   }
 
-  /** A groupchat message from someone else that names our nick. */
+  /** A groupchat message from someone else that names our nick (the core
+   * decides, with the one mention rule, and marks the message). */
   isMention(m: ChatMessage): boolean {
-    if (m.kind !== "groupchat" || m.direction !== "in") return false;
-    const r = this.rooms.get(m.peer);
-    return r !== undefined && m.sender !== r.nick && mentionsNick(m.body, r.nick);
+    return m.mentionsMe;
   }
 
   clear(): void {
