@@ -2,10 +2,11 @@
 //! pipeline, in the style of Dino's `MessageProcessor`.
 //!
 //! Messages:
-//! 1. **unwrap** — carbons lose their wrapper, but only when our own
-//!    account wrapped them (`xep0280_carbons::unwrap`); a forged wrapper
-//!    is dropped and logged. What comes out is an [`Inbound`]: the message
-//!    and how it reached us ([`Via`]).
+//! 1. **unwrap** — archive results (`xep0313_mam::unwrap`: only from the
+//!    archive a query of ours went to, for that query) and carbons
+//!    (`xep0280_carbons::unwrap`: only from our own account) lose their
+//!    wrapper; a forged wrapper is dropped and logged. What comes out is an
+//!    [`Inbound`]: the message and how it reached us ([`Via`]).
 //! 2. **route** — the handlers of [`MESSAGE_HANDLERS`], in order; the first
 //!    that takes the message ends the routing. Each checks who the message
 //!    is from before believing it (the room, the inviter, our own PEP
@@ -21,7 +22,7 @@
 //! are answered here; every other request is answered from the feature
 //! registry (`features::registry`), which also builds disco#info.
 
-use tokio_xmpp::jid::Jid;
+use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::message::Message;
@@ -32,12 +33,13 @@ use crate::error::HearthError;
 use crate::features::feature::IqKind;
 use crate::features::rfc6121_messages::{self, Incoming};
 use crate::features::xep0280_carbons::{self, Unwrapped};
+use crate::features::xep0313_mam;
 use crate::features::{registry, rfc6121_roster, xep0402_bookmarks};
 use crate::session::event::SessionEvent;
 use crate::store::{now_ms, DeliveryState, NewMessage};
 
 /// How a message reached us.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Via {
     /// Addressed to this connection.
     Live,
@@ -45,6 +47,13 @@ pub(super) enum Via {
     CarbonReceived,
     /// A carbon of a message another of our devices sent.
     CarbonSent,
+    /// From `archive` (our account's or a room's), stored there under `id`
+    /// at `stamp_ms`, in answer to a query of ours.
+    Archive {
+        archive: BareJid,
+        id: String,
+        stamp_ms: Option<i64>,
+    },
 }
 
 /// A message after the unwrap stage.
@@ -66,6 +75,26 @@ const MESSAGE_HANDLERS: &[(&str, MessageHandler)] = &[
 
 impl Actor {
     pub(super) fn on_message(&mut self, m: Message) {
+        let queries = &self.archive_queries;
+        let m = match xep0313_mam::unwrap(m, &self.own, |q| queries.get(q).cloned()) {
+            xep0313_mam::Unwrapped::Plain(m) => m,
+            xep0313_mam::Unwrapped::Archived(a) => {
+                let inbound = Inbound {
+                    message: a.message,
+                    via: Via::Archive {
+                        archive: a.archive,
+                        id: a.id,
+                        stamp_ms: a.stamp_ms,
+                    },
+                };
+                return self.route(inbound);
+            }
+            xep0313_mam::Unwrapped::Forged { from } => {
+                let from = from.unwrap_or_default();
+                log::warn!("dropped an archive result from {from} that no query of ours asked for");
+                return;
+            }
+        };
         let inbound = match xep0280_carbons::unwrap(m, &self.own) {
             Unwrapped::Plain(message) => Inbound {
                 message,
@@ -85,6 +114,10 @@ impl Actor {
                 return;
             }
         };
+        self.route(inbound);
+    }
+
+    fn route(&mut self, inbound: Inbound) {
         for (name, handler) in MESSAGE_HANDLERS {
             if handler(self, &inbound) {
                 log::trace!("message taken by {name}");
@@ -126,22 +159,27 @@ impl Actor {
     /// error replies to what we sent. Takes every message it is offered.
     fn on_conversation_message(&mut self, inbound: &Inbound) -> bool {
         let m = &inbound.message;
-        let interpreted = match inbound.via {
+        // Our own archive's copy of what we sent reads like a sent carbon.
+        let ours = m.from.as_ref().is_some_and(|f| f.to_bare() == self.own);
+        let interpreted = match &inbound.via {
             Via::CarbonSent => xep0280_carbons::interpret_sent(m, &self.own, now_ms()),
-            Via::Live | Via::CarbonReceived => rfc6121_messages::interpret(m, &self.own, now_ms()),
+            Via::Archive { archive, .. } if *archive != self.own => return false,
+            Via::Archive { .. } if ours => xep0280_carbons::interpret_sent(m, &self.own, now_ms()),
+            Via::Live | Via::CarbonReceived | Via::Archive { .. } => {
+                rfc6121_messages::interpret(m, &self.own, now_ms())
+            }
         };
         match interpreted {
             Incoming::Message(mut new) => {
+                archived(&mut new, &inbound.via);
+                let sent = inbound.via == Via::CarbonSent || ours;
                 // A private message through a room belongs to that occupant,
                 // not to the room.
-                let occupant = match inbound.via {
-                    Via::CarbonSent => m.to.as_ref(),
-                    _ => m.from.as_ref(),
-                };
+                let occupant = if sent { m.to.as_ref() } else { m.from.as_ref() };
                 if let Some(occupant) = occupant {
                     if self.rooms.contains(&occupant.to_bare()) {
                         new.peer = occupant.to_string();
-                        if inbound.via != Via::CarbonSent {
+                        if !sent {
                             new.sender = occupant.resource().map(|r| r.to_string());
                         }
                     }
@@ -204,5 +242,22 @@ impl Actor {
         }
         let reply = registry::answer(from, id, kind, &payload);
         self.send(Stanza::Iq(reply)).await;
+    }
+}
+
+/// An archived message keeps the archive's id and time: the deduplication
+/// stage then knows it from its live copy, and history shows when it was
+/// sent.
+pub(super) fn archived(new: &mut NewMessage, via: &Via) {
+    if let Via::Archive {
+        archive,
+        id,
+        stamp_ms,
+    } = via
+    {
+        new.stanza_id = Some((id.clone(), archive.to_string()));
+        if let Some(stamp) = stamp_ms {
+            new.timestamp = (*stamp).min(now_ms());
+        }
     }
 }

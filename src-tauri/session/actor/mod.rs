@@ -167,6 +167,7 @@ fn start_on(
         own_status: None,
         batch: Vec::new(),
         recent: RecentIds::default(),
+        archive_queries: Default::default(),
         presence_batch: Vec::new(),
         rooms: RoomBook::default(),
         room_quiet_before_ping: cfg.room_quiet_before_ping,
@@ -205,6 +206,9 @@ struct Actor {
     batch: Vec<NewMessage>,
     /// The deduplication stage's memory.
     recent: RecentIds,
+    /// Archive queries running (XEP-0313 `queryid` → the archive asked):
+    /// results are believed only for these.
+    archive_queries: std::collections::HashMap<String, BareJid>,
     presence_batch: Vec<ContactPresence>,
     rooms: RoomBook,
     room_quiet_before_ping: Duration,

@@ -165,20 +165,26 @@ impl Actor {
     /// A groupchat message, or a private message through a room. Returns
     /// false when `m` is not from one of our rooms.
     pub(super) fn on_room_message(&mut self, inbound: &Inbound) -> bool {
-        if inbound.via != Via::Live {
-            return false;
-        }
         let m = &inbound.message;
         let Some(from) = m.from.as_ref() else {
             return false;
         };
         let room = from.to_bare();
+        match &inbound.via {
+            Via::Live => {}
+            // The room's own archive, answering a query we sent it.
+            Via::Archive { archive, .. } if *archive == room => {}
+            _ => return false,
+        }
         let Some(nick) = self.rooms.nick(&room).map(str::to_owned) else {
             return false;
         };
         self.rooms.heard(&room);
         match xep0045_muc::read_message(m, &room, &nick, now_ms()) {
-            RoomMessage::Message(new) => self.take(new),
+            RoomMessage::Message(mut new) => {
+                super::intake::archived(&mut new, &inbound.via);
+                self.take(new)
+            }
             RoomMessage::Subject { subject, by } => {
                 self.rooms.set_subject(&room, &subject);
                 self.sink.emit(SessionEvent::RoomSubject(RoomSubject {

@@ -437,3 +437,33 @@ async fn an_invitation_is_believed_as_mediated_only_from_the_room() {
     assert_eq!(invitation.from, "carol@example.org");
     assert_eq!(invitation.reason.as_deref(), Some("plans"));
 }
+
+#[tokio::test]
+async fn an_archive_result_no_query_of_ours_asked_for_is_dropped() {
+    let mut s = Scripted::online().await;
+    // Even from our own archive's address: we sent no query.
+    for from in [
+        format!("from='{ACCOUNT}'"),
+        "from='bob@example.org'".to_owned(),
+    ] {
+        s.send(&format!(
+            "<message xmlns='jabber:client' {from} to='{BOUND}'>\
+               <result xmlns='urn:xmpp:mam:2' queryid='made-up' id='X1'>\
+               <forwarded xmlns='urn:xmpp:forward:0'>\
+               <delay xmlns='urn:xmpp:delay' stamp='2001-01-01T00:00:00Z'/>\
+               <message xmlns='jabber:client' type='chat' from='bob@example.org/phone' \
+                 to='{ACCOUNT}'><body>planted in history</body></message>\
+               </forwarded></result></message>"
+        ))
+        .await;
+    }
+    s.send(&chat("bob@example.org/phone", "live", "")).await;
+    let bodies: Vec<String> = s.added().await.into_iter().map(|m| m.body).collect();
+    assert_eq!(bodies, ["live"]);
+    let stored: Vec<String> = s
+        .history("bob@example.org")
+        .into_iter()
+        .map(|m| m.body)
+        .collect();
+    assert_eq!(stored, ["live"]);
+}
