@@ -12,18 +12,20 @@ use crate::error::{CertificateFault, ErrorCode, Problem, Result};
 
 impl App {
     /// Trust exactly this certificate (DER) for `account` from now on.
-    pub fn pin_certificate(&self, account: &str, der: &[u8]) -> Result<String> {
+    pub async fn pin_certificate(&self, account: &str, der: &[u8]) -> Result<String> {
         let account = parse_account(account)?.to_string();
         let der = der.to_vec();
         self.db
-            .write_blocking(move |s| s.pin_certificate(&account, &der))
+            .write(move |s| s.pin_certificate(&account, &der))
+            .await
     }
 
-    pub fn forget_certificate(&self, account: &str, fingerprint: &str) -> Result<()> {
+    pub async fn forget_certificate(&self, account: &str, fingerprint: &str) -> Result<()> {
         let account = parse_account(account)?.to_string();
         let fingerprint = fingerprint.to_owned();
         self.db
-            .write_blocking(move |s| s.unpin_certificate(&account, &fingerprint))
+            .write(move |s| s.unpin_certificate(&account, &fingerprint))
+            .await
     }
 
     /// The account the certificate settings apply to: the current session's,
@@ -33,7 +35,8 @@ impl App {
             return Ok(s.account().to_string());
         }
         self.db
-            .read(|s| s.last_account())?
+            .read(|s| s.last_account())
+            .await?
             .map(|a| a.jid)
             .ok_or_else(|| Problem::of(ErrorCode::NoAccountYet).into())
     }
@@ -74,21 +77,22 @@ impl App {
     /// Certificates trusted for the current (or last) account.
     pub async fn pinned_certificates(&self) -> Result<Vec<CertificateInfo>> {
         let account = self.certificate_account().await?;
-        self.pinned_certificates_of(&account)
+        self.pinned_certificates_of(&account).await
     }
 
     /// Stop trusting a certificate for the current (or last) account.
     pub async fn forget_pinned_certificate(&self, fingerprint: &str) -> Result<()> {
         let account = self.certificate_account().await?;
-        self.forget_certificate(&account, fingerprint)
+        self.forget_certificate(&account, fingerprint).await
     }
 
     /// Certificates trusted for the account.
-    pub fn pinned_certificates_of(&self, account: &str) -> Result<Vec<CertificateInfo>> {
+    pub async fn pinned_certificates_of(&self, account: &str) -> Result<Vec<CertificateInfo>> {
         let account = parse_account(account)?.to_string();
         Ok(self
             .db
-            .read(|s| s.pinned_certificates(&account))?
+            .read(move |s| s.pinned_certificates(&account))
+            .await?
             .into_iter()
             .map(|c| CertificateInfo {
                 fault: None,

@@ -14,7 +14,7 @@ impl App {
         let account = parse_account(&req.jid)?;
         let key = account.to_string();
         // The settings a login would use (nothing is saved here).
-        let settings = self.settings_for(&key, &req)?;
+        let settings = self.settings_for(&key, &req).await?;
         let password = if req.password.is_empty() {
             self.secret(key.clone()).await
         } else {
@@ -29,7 +29,7 @@ impl App {
         };
         let proxy = Proxy::from_settings(&settings.proxy, proxy_password);
         Ok(probe(ProbeRequest {
-            pinned: self.pinned_for(&key)?,
+            pinned: self.pinned_for(&key).await?,
             address: self.server_address(&settings, proxy),
             account,
             password,

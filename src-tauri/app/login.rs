@@ -102,7 +102,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'sta
 
 impl App {
     pub async fn saved_login(&self) -> Result<Option<SavedLogin>> {
-        let saved = self.db.read(|s| s.last_account())?;
+        let saved = self.db.read(|s| s.last_account()).await?;
         let Some(a) = saved else {
             return Ok(self.demo.as_ref().map(|d| SavedLogin {
                 jid: d.jid.clone(),
@@ -141,8 +141,13 @@ impl App {
 
     /// The connection settings a login uses: what the user sent, else what
     /// the account has saved, else the defaults; checked, with a resource.
-    pub(super) fn settings_for(&self, key: &str, req: &LoginRequest) -> Result<ConnectionSettings> {
-        let known = self.db.read(|s| s.account(key))?;
+    pub(super) async fn settings_for(
+        &self,
+        key: &str,
+        req: &LoginRequest,
+    ) -> Result<ConnectionSettings> {
+        let lookup = key.to_owned();
+        let known = self.db.read(move |s| s.account(&lookup)).await?;
         let mut settings = match (&req.connection, &known) {
             (Some(c), _) => c.clone(),
             (None, Some(a)) => a.connection.clone(),
@@ -203,10 +208,12 @@ impl App {
         }
     }
 
-    pub(super) fn pinned_for(&self, key: &str) -> Result<Vec<String>> {
+    pub(super) async fn pinned_for(&self, key: &str) -> Result<Vec<String>> {
+        let key = key.to_owned();
         Ok(self
             .db
-            .read(|s| s.pinned_certificates(key))?
+            .read(move |s| s.pinned_certificates(&key))
+            .await?
             .into_iter()
             .map(|c| c.fingerprint)
             .collect())
@@ -215,9 +222,11 @@ impl App {
     /// The login password: typed (and then remembered or forgotten as the
     /// user asked) or, when empty, the one in the keychain.
     async fn password_for(&self, key: &str, req: &LoginRequest) -> Result<String> {
+        let lookup = key.to_owned();
         let was_remembered = self
             .db
-            .read(|s| s.account(key))?
+            .read(move |s| s.account(&lookup))
+            .await?
             .is_some_and(|a| a.remember);
         if req.password.is_empty() {
             return self
@@ -254,7 +263,7 @@ impl App {
                 }
             }
         }
-        let settings = self.settings_for(&key, &req)?;
+        let settings = self.settings_for(&key, &req).await?;
         let using_saved = req.password.is_empty();
         let password = self.password_for(&key, &req).await?;
         let proxy = self
@@ -267,7 +276,7 @@ impl App {
             connection: settings.clone(),
         };
         self.db.write(move |s| s.save_account(&saved)).await?;
-        let pinned = self.pinned_for(&key)?;
+        let pinned = self.pinned_for(&key).await?;
         self.stop_session().await;
         let handle = session::start(
             SessionConfig {
@@ -339,9 +348,11 @@ impl App {
                 req.password = new_password.to_owned();
             }
         }
+        let lookup = account.clone();
         let remembered = self
             .db
-            .read(|s| s.account(&account))?
+            .read(move |s| s.account(&lookup))
+            .await?
             .is_some_and(|a| a.remember);
         if remembered {
             let (secrets, p) = (self.secrets.clone(), new_password.to_owned());
@@ -366,7 +377,7 @@ impl App {
             .map(|s| s.account().to_string());
         self.stop_session().await;
         if forget_password {
-            let saved = self.db.read(|s| s.last_account())?;
+            let saved = self.db.read(|s| s.last_account()).await?;
             if let Some(mut a) = saved {
                 let secrets = self.secrets.clone();
                 let k = a.jid.clone();

@@ -265,7 +265,11 @@ impl App {
         let account = session.account().to_string();
         let mut page = self
             .db
-            .read(|s| s.history_page(&account, peer, before, limit))?;
+            .read({
+                let peer = peer.to_owned();
+                move |s| s.history_page(&account, &peer, before, limit)
+            })
+            .await?;
         session.mark_mentions(peer, &mut page.messages).await;
         Ok(page)
     }

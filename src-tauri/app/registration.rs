@@ -61,7 +61,7 @@ impl std::fmt::Debug for RegistrationRequest {
 }
 
 impl App {
-    fn registration_route(
+    async fn registration_route(
         &self,
         target: &RegistrationTarget,
     ) -> Result<(String, ServerAddress, Vec<String>)> {
@@ -71,9 +71,11 @@ impl App {
                 .detail(target.domain.clone())
                 .into());
         }
+        let lookup = domain.clone();
         let pinned = self
             .db
-            .read(|s| s.pinned_for_domain(&domain))?
+            .read(move |s| s.pinned_for_domain(&lookup))
+            .await?
             .into_iter()
             .map(|c| c.fingerprint)
             .collect();
@@ -94,14 +96,14 @@ impl App {
     }
 
     pub async fn registration_form(&self, target: &RegistrationTarget) -> Result<RegistrationForm> {
-        let (domain, address, pinned) = self.registration_route(target)?;
+        let (domain, address, pinned) = self.registration_route(target).await?;
         fetch_form(&domain, address, pinned)
             .await
             .map_err(HearthError::Refused)
     }
 
     pub async fn register(&self, request: &RegistrationRequest) -> Result<()> {
-        let (domain, address, pinned) = self.registration_route(&request.target)?;
+        let (domain, address, pinned) = self.registration_route(&request.target).await?;
         let values: Vec<(String, String)> = request
             .values
             .iter()

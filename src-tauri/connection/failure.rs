@@ -140,7 +140,7 @@ fn network_problem(e: &io::Error) -> Problem {
 }
 
 /// The stream error's condition by its XML name (RFC 6120 §4.9.3).
-pub fn stream_condition(c: &DefinedCondition) -> String {
+fn stream_condition(c: &DefinedCondition) -> String {
     Element::from(c.clone()).name().to_owned()
 }
 

@@ -45,24 +45,31 @@ pub fn caps() -> Option<Caps> {
 /// answers gets `service-unavailable`, so the asker is not left waiting
 /// and no feature is implied.
 pub fn answer(from: Option<Jid>, id: String, kind: IqKind, payload: &Element) -> Iq {
-    let route = FEATURES
-        .iter()
-        .flat_map(|f| f.iq.iter())
-        .find(|r| r.kind == kind && payload.is(r.element, r.ns));
+    let route = FEATURES.iter().find_map(|f| {
+        f.iq.iter()
+            .find(|r| r.kind == kind && payload.is(r.element, r.ns))
+            .map(|r| (f.name, r))
+    });
     let reply = match route {
-        Some(route) => match (route.answer)(&IqRequest {
+        Some((name, route)) => match (route.answer)(&IqRequest {
             payload,
             features: FEATURES,
         }) {
-            Ok(payload) => Iq::Result {
-                from: None,
-                to: None,
-                id,
-                payload,
-            },
+            Ok(payload) => {
+                log::debug!("answered {} {} ({name})", route.ns, route.element);
+                Iq::Result {
+                    from: None,
+                    to: None,
+                    id,
+                    payload,
+                }
+            }
             Err(condition) => error(id, condition),
         },
-        None => error(id, DefinedCondition::ServiceUnavailable),
+        None => {
+            log::debug!("no feature answers {} {:?}", payload.ns(), payload.name());
+            error(id, DefinedCondition::ServiceUnavailable)
+        }
     };
     match from {
         Some(to) => reply.with_to(to),

@@ -114,13 +114,21 @@ impl Database {
     }
 
     /// Read through the read-only connection: sees every committed write,
-    /// never waits for one in progress.
-    pub fn read<T>(&self, query: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-        let reader = self
-            .reader
-            .lock()
-            .map_err(|_| HearthError::Internal("the history reader lock is poisoned".into()))?;
-        query(&reader)
+    /// never waits for one in progress. The query runs on the runtime's
+    /// blocking pool, so a long one holds up no async task.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        query: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let reader = self.reader.clone();
+        tokio::task::spawn_blocking(move || {
+            let reader = reader
+                .lock()
+                .map_err(|_| HearthError::Internal("the history reader lock is poisoned".into()))?;
+            query(&reader)
+        })
+        .await
+        .map_err(|e| HearthError::Internal(format!("a history read failed: {e}")))?
     }
 }
 
@@ -170,34 +178,40 @@ mod tests {
         assert_eq!(order, ["one", "two", "three"]);
         let page = db
             .read(|s| s.history_page("me@x", "bob@y", None, 10))
+            .await
             .unwrap();
         assert_eq!(page.messages.len(), 3);
         // The reader cannot write.
         assert!(db
             .read(|s| s.pin_certificate("me@x", b"not a certificate"))
+            .await
             .is_err());
         let _ = std::fs::remove_dir_all(dir);
     }
 
-    #[test]
-    fn a_long_read_does_not_hold_up_writes() {
+    #[tokio::test]
+    async fn a_long_read_does_not_hold_up_writes() {
         let dir = std::env::temp_dir().join(format!("hearth-db2-{}", std::process::id()));
         let db = Database::open(&dir.join("t.sqlite3")).unwrap();
         db.write_blocking(|s| s.insert_messages("me@x", &[message("first")]))
             .unwrap();
         // A read transaction stays open while a write commits.
+        let writer = db.clone();
         let wrote = db
-            .read(|reader| {
+            .read(move |reader| {
                 reader.conn.execute_batch("BEGIN")?;
                 let _ = reader.history_page("me@x", "bob@y", None, 10)?;
-                let wrote = db.write_blocking(|s| s.insert_messages("me@x", &[message("second")]));
+                let wrote =
+                    writer.write_blocking(|s| s.insert_messages("me@x", &[message("second")]));
                 reader.conn.execute_batch("COMMIT")?;
                 wrote
             })
+            .await
             .unwrap();
         assert_eq!(wrote.len(), 1);
         let page = db
             .read(|s| s.history_page("me@x", "bob@y", None, 10))
+            .await
             .unwrap();
         assert_eq!(page.messages.len(), 2);
         let _ = std::fs::remove_dir_all(dir);

@@ -199,7 +199,54 @@ async fn a_forged_mediated_invitation_is_not_believed(kind: Kind) {
     );
 }
 
+/// Bob wraps words in a carbon copy (as if alice's own server copied them
+/// from another of her devices) and in an archive result (as if from her
+/// archive): through a real server, neither reaches her history.
+async fn forged_carbons_and_archive_results_are_dropped(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    alice.login(&server).await;
+    bob.login(&server).await;
+    bob.app.set_console_open(true).await;
+    let inner = |from: &str, to: &str, body: &str| {
+        format!(
+            "<forwarded xmlns='urn:xmpp:forward:0'><message xmlns='jabber:client'              type='chat' from='{from}' to='{to}'><body>{body}</body></message></forwarded>"
+        )
+    };
+    for forged in [
+        format!(
+            "<message xmlns='jabber:client' to='alice@localhost' type='chat'>             <received xmlns='urn:xmpp:carbons:2'>{}</received></message>",
+            inner("carol@localhost/x", "alice@localhost", "carol never said this")
+        ),
+        format!(
+            "<message xmlns='jabber:client' to='alice@localhost' type='chat'>             <sent xmlns='urn:xmpp:carbons:2'>{}</sent></message>",
+            inner("alice@localhost/x", "carol@localhost", "alice never said this")
+        ),
+        format!(
+            "<message xmlns='jabber:client' to='alice@localhost'>             <result xmlns='urn:xmpp:mam:2' queryid='q' id='1'>{}</result></message>",
+            inner("carol@localhost/x", "alice@localhost", "never archived")
+        ),
+    ] {
+        bob.app.send_raw(&forged).await.unwrap();
+    }
+    bob.app
+        .send_message("alice@localhost", "after the forgeries")
+        .await
+        .unwrap();
+    alice.received("after the forgeries").await;
+    for peer in ["carol@localhost", "bob@localhost"] {
+        let page = alice.app.history_page(peer, None, 50).await.unwrap();
+        let bodies: Vec<&str> = page.messages.iter().map(|m| m.body.as_str()).collect();
+        assert!(
+            bodies.iter().all(|b| b.contains("after the forgeries")),
+            "{peer}: {bodies:?}"
+        );
+    }
+}
+
 crate::on_both_servers!(
+    forged_carbons_and_archive_results_are_dropped,
     a_forged_mediated_invitation_is_not_believed,
     delays_are_believed_only_from_the_server_and_never_in_the_future,
     deep_huge_and_junk_stanzas_never_cost_the_connection,

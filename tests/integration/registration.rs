@@ -66,6 +66,7 @@ async fn a_new_account_is_created_and_can_log_in(kind: Kind) {
     carol
         .app
         .pin_certificate("carol@localhost", &server.certificate_der())
+        .await
         .unwrap();
     carol.login(&server).await;
 

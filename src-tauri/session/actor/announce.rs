@@ -4,12 +4,14 @@
 //! UI updates.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tokio_xmpp::jid::BareJid;
 
 use super::Actor;
-use crate::session::event::SessionEvent;
-use crate::store::{ChatMessage, MessageKind, NewMessage};
+use crate::error::Result;
+use crate::session::event::{EventSink, SessionEvent};
+use crate::store::{ChatMessage, Database, MessageKind, NewMessage, Store};
 
 impl Actor {
     /// Write and announce what accumulated. The messages are written on the
@@ -104,4 +106,19 @@ fn mark_mentions(messages: &mut [ChatMessage], nicks: &HashMap<String, String>) 
             m.mentions_me = crate::session::mention::names_us(m, nick);
         }
     }
+}
+
+/// Change one stored message on the store thread (`job` answers the new
+/// row, or `None` when there is nothing to change) and announce it. Used by
+/// the actor and by the tasks that follow a message's delivery.
+pub(super) fn update_and_announce(
+    db: &Database,
+    sink: Arc<dyn EventSink>,
+    job: impl FnOnce(&mut Store) -> Result<Option<ChatMessage>> + Send + 'static,
+) {
+    db.submit(job, move |updated| match updated {
+        Ok(Some(m)) => sink.emit(SessionEvent::MessageUpdated(m)),
+        Ok(None) => {}
+        Err(e) => log::error!("could not update a stored message: {e}"),
+    });
 }

@@ -175,7 +175,7 @@ impl Actor {
                 continue;
             }
             let nick = b.nick.clone().unwrap_or_else(|| default_nick.clone());
-            let since = self.latest_in(&room);
+            let since = self.latest_in(&room).await;
             if let Some(p) = xep0045_muc::join(&room, &nick, b.password.as_deref(), since) {
                 self.rooms.begin_join(room, nick, b.password.clone(), None);
                 self.send(Stanza::Presence(p)).await;

@@ -5,6 +5,7 @@ use tokio_xmpp::jid::Jid;
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::Stanza;
 
+use super::announce::update_and_announce;
 use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
 use crate::features::registry;
@@ -191,10 +192,11 @@ impl Actor {
             let _ = reply.send(Err(HearthError::NotConnected));
             return;
         };
-        let internal = self.internal.clone();
-        let id = stored.id;
+        let (db, sink, id) = (self.db.clone(), self.sink.clone(), stored.id);
         tokio::spawn(follow_delivery(token, move |state, error| {
-            let _ = internal.send(Internal::Delivery { id, state, error });
+            update_and_announce(&db, sink.clone(), move |s| {
+                s.set_delivery_state(id, state, error.as_ref())
+            });
         }));
         let _ = reply.send(Ok(stored));
     }

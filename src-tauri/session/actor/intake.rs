@@ -28,6 +28,7 @@ use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::Stanza;
 
+use super::announce::update_and_announce;
 use super::Actor;
 use crate::error::HearthError;
 use crate::features::feature::IqKind;
@@ -35,7 +36,6 @@ use crate::features::rfc6121_messages::{self, Incoming};
 use crate::features::xep0280_carbons::{self, Unwrapped};
 use crate::features::xep0313_mam;
 use crate::features::{registry, rfc6121_roster, xep0402_bookmarks};
-use crate::session::event::SessionEvent;
 use crate::store::{now_ms, DeliveryState, NewMessage};
 
 /// How a message reached us.
@@ -189,9 +189,8 @@ impl Actor {
             Incoming::Error { peer, id, problem } if inbound.via == Via::Live => {
                 // Find the message it answers and mark it failed, in one job.
                 let account = self.own.to_string();
-                let sink = self.sink.clone();
-                self.db.submit(
-                    move |s| match s.outgoing_by_message_id(&account, &peer, &id)? {
+                update_and_announce(&self.db, self.sink.clone(), move |s| {
+                    match s.outgoing_by_message_id(&account, &peer, &id)? {
                         Some(row) => {
                             s.set_delivery_state(row, DeliveryState::Failed, Some(&problem))
                         }
@@ -199,13 +198,8 @@ impl Actor {
                             log::info!("error reply for an unknown message from {peer}");
                             Ok(None)
                         }
-                    },
-                    move |updated| match updated {
-                        Ok(Some(m)) => sink.emit(SessionEvent::MessageUpdated(m)),
-                        Ok(None) => {}
-                        Err(e) => log::error!("could not mark a message failed: {e}"),
-                    },
-                );
+                    }
+                });
             }
             Incoming::Error { .. } | Incoming::Ignored => {}
         }

@@ -47,7 +47,7 @@ use crate::session::iq_tracker::{IqAnswer, IqTracker};
 use crate::session::recent_ids::RecentIds;
 use crate::session::room_book::RoomBook;
 use crate::session::state::ConnectionState;
-use crate::store::{Database, DeliveryState, NewMessage};
+use crate::store::{Database, NewMessage};
 
 /// Most incoming stanzas handled before the batch is written and announced.
 const BATCH: usize = 500;
@@ -82,11 +82,6 @@ pub struct SessionConfig {
 /// Results that come back to the actor from helper tasks.
 pub(super) enum Internal {
     RosterLoaded(IqAnswer),
-    Delivery {
-        id: i64,
-        state: DeliveryState,
-        error: Option<Problem>,
-    },
     /// An outgoing message is stored: send it now.
     OutgoingStored {
         stanza: Box<tokio_xmpp::parsers::message::Message>,
@@ -323,7 +318,7 @@ impl Actor {
             self.stopped.clone().or(self.lost_reason.clone())
         };
         self.set_state(ConnectionState::Offline { reason });
-        // Late delivery reports (messages failed at shutdown) still count.
+        // Messages stored but not yet handed over are answered (failed).
         while let Ok(msg) = internal.try_recv() {
             self.on_internal(msg).await;
         }
@@ -440,17 +435,6 @@ impl Actor {
                 self.sink.emit(SessionEvent::Roster(self.roster.items()))
             }
             Internal::RosterLoaded(Err(e)) => log::warn!("roster request failed: {e}"),
-            Internal::Delivery { id, state, error } => {
-                let sink = self.sink.clone();
-                self.db.submit(
-                    move |s| s.set_delivery_state(id, state, error.as_ref()),
-                    move |updated| match updated {
-                        Ok(Some(m)) => sink.emit(SessionEvent::MessageUpdated(m)),
-                        Ok(None) => {}
-                        Err(e) => log::error!("could not record delivery state: {e}"),
-                    },
-                );
-            }
             Internal::OutgoingStored {
                 stanza,
                 stored,

@@ -39,7 +39,7 @@ impl Actor {
             return;
         }
         let nick = nick.trim().to_owned();
-        let since = self.latest_in(&room);
+        let since = self.latest_in(&room).await;
         let Some(presence) = xep0045_muc::join(&room, &nick, password.as_deref(), since) else {
             let _ = reply.send(Err(Problem::invalid(InputField::Nick).into()));
             return;
@@ -56,11 +56,12 @@ impl Actor {
 
     /// The time of the newest stored message of `room`: history from the
     /// room starts there, so a rejoin does not fetch what we have.
-    pub(super) fn latest_in(&self, room: &BareJid) -> Option<i64> {
+    pub(super) async fn latest_in(&self, room: &BareJid) -> Option<i64> {
         let account = self.own.to_string();
         let room = room.to_string();
         self.db
-            .read(|s| s.latest_timestamp(&account, &room))
+            .read(move |s| s.latest_timestamp(&account, &room))
+            .await
             .ok()
             .flatten()
     }
@@ -202,7 +203,7 @@ impl Actor {
     /// them again, asking only for history we have not stored.
     pub(super) async fn rejoin_rooms(&mut self) {
         for (room, nick, password) in self.rooms.for_rejoin() {
-            let since = self.latest_in(&room);
+            let since = self.latest_in(&room).await;
             if let Some(p) = xep0045_muc::join(&room, &nick, password.as_deref(), since) {
                 self.send(Stanza::Presence(p)).await;
             }
@@ -213,8 +214,10 @@ impl Actor {
 impl Actor {
     /// An invitation (mediated or direct) in `m`: shown to the user.
     pub(super) fn on_invitation(&mut self, inbound: &Inbound) -> bool {
-        if inbound.via == Via::CarbonSent {
-            return false; // one we sent from another device
+        // Live, or one another of our devices received: an invitation we
+        // sent, or one kept in an archive, is no question for the user now.
+        if !matches!(inbound.via, Via::Live | Via::CarbonReceived) {
+            return false;
         }
         let Some(invite) = xep0045_muc_invite::read(&inbound.message) else {
             return false;
@@ -320,7 +323,7 @@ impl Actor {
                 let Some((nick, password)) = self.rooms.dropped(&room) else {
                     return;
                 };
-                let since = self.latest_in(&room);
+                let since = self.latest_in(&room).await;
                 if let Some(p) = xep0045_muc::join(&room, &nick, password.as_deref(), since) {
                     self.send(Stanza::Presence(p)).await;
                 }

@@ -228,9 +228,11 @@ impl Scripted {
         }
     }
 
-    fn history(&self, peer: &str) -> Vec<ChatMessage> {
+    async fn history(&self, peer: &str) -> Vec<ChatMessage> {
+        let peer = peer.to_owned();
         self.db
-            .read(|s| s.history_page(ACCOUNT, peer, None, 100))
+            .read(move |s| s.history_page(ACCOUNT, &peer, None, 100))
+            .await
             .unwrap()
             .messages
     }
@@ -260,6 +262,7 @@ async fn a_message_delivered_twice_is_stored_and_announced_once() {
     assert_eq!(bodies, ["once", "after"]);
     let stored: Vec<String> = s
         .history("bob@example.org")
+        .await
         .into_iter()
         .map(|m| m.body)
         .collect();
@@ -330,7 +333,7 @@ async fn a_carbon_is_believed_only_from_our_own_account() {
         ]
     );
     assert_eq!(
-        s.history("bob@example.org").len(),
+        s.history("bob@example.org").await.len(),
         2,
         "nothing forged stored"
     );
@@ -462,6 +465,7 @@ async fn an_archive_result_no_query_of_ours_asked_for_is_dropped() {
     assert_eq!(bodies, ["live"]);
     let stored: Vec<String> = s
         .history("bob@example.org")
+        .await
         .into_iter()
         .map(|m| m.body)
         .collect();

@@ -53,7 +53,8 @@ impl Client {
     pub fn untrusting(server: &Server, user: &str) -> Self {
         let client = Self::new(server, user);
         let pinned = hearth::connection::fingerprint(&server.certificate_der());
-        client.app.forget_certificate(&client.jid, &pinned).unwrap();
+        // The store thread answers whatever runs the future.
+        futures::executor::block_on(client.app.forget_certificate(&client.jid, &pinned)).unwrap();
         client
     }
 
@@ -64,10 +65,12 @@ impl Client {
         dir: tempfile::TempDir,
     ) -> Self {
         let client = Self::open(&server.jid(user), secrets, dir);
-        client
-            .app
-            .pin_certificate(&client.jid, &server.certificate_der())
-            .unwrap();
+        futures::executor::block_on(
+            client
+                .app
+                .pin_certificate(&client.jid, &server.certificate_der()),
+        )
+        .unwrap();
         client
     }
 
