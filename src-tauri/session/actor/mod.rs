@@ -343,10 +343,15 @@ impl Actor {
             }
             LinkStatus::Waiting { reason, delay } => {
                 self.lost_reason = Some(reason.clone());
-                self.set_state(ConnectionState::Reconnecting {
+                // Every wait is announced, even one as long as the last
+                // (jitter can round two to the same seconds): the UI's
+                // countdown starts again from it.
+                let s = ConnectionState::Reconnecting {
                     reason,
                     retry_in_secs: delay.as_secs_f64().ceil() as u32,
-                });
+                };
+                self.state.send_replace(s.clone());
+                self.sink.emit(SessionEvent::State(s));
             }
             LinkStatus::Stopped(problem) => {
                 self.stopped = Some(problem.clone());
