@@ -4,8 +4,8 @@
 //! believed only when the account itself sent it (no `from`, or our bare
 //! JID, §11): anyone else could use it to put words in our mouth or in a
 //! contact's (CVE-2017-5589). Enabling carbons at login belongs to history
-//! sync; unwrapping with this check is part of intake whatever the server
-//! does.
+//! sync (`session/actor/sync.rs`); unwrapping with this check is part of
+//! intake whatever the server does.
 
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::parsers::carbons::{Received, Sent};
@@ -18,6 +18,12 @@ use crate::store::{DeliveryState, MessageDirection};
 pub const NS: &str = "urn:xmpp:carbons:2";
 
 pub const FEATURE: Feature = Feature::advertised("XEP-0280 Message Carbons", &[NS]);
+
+/// Ask the server to copy this resource on what the account's other
+/// resources send and receive (§4).
+pub fn enable(id: &str) -> tokio_xmpp::parsers::iq::Iq {
+    tokio_xmpp::parsers::iq::Iq::from_set(id, tokio_xmpp::parsers::carbons::Enable)
+}
 
 /// A message with any carbon wrapper taken off.
 #[derive(Debug, PartialEq)]

@@ -8,8 +8,11 @@
 //! words into history under anyone's name, with any date. Querying (catch-up,
 //! paging back) belongs to history sync; the check stands for every message.
 
-use tokio_xmpp::jid::BareJid;
+use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::minidom::rxml::xml_ncname;
+use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::forwarding::Forwarded;
+use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::message::Message;
 
 pub const NS: &str = "urn:xmpp:mam:2";
@@ -18,6 +21,8 @@ pub const NS: &str = "urn:xmpp:mam:2";
 #[derive(Debug, PartialEq)]
 pub struct Archived {
     pub archive: BareJid,
+    /// The query it answers.
+    pub query: String,
     pub id: String,
     /// When the archive stored it (ms since the epoch), from the result's
     /// own `<delay/>`, which the archive adds.
@@ -64,9 +69,105 @@ pub fn unwrap(m: Message, own: &BareJid, asked: impl Fn(&str) -> Option<BareJid>
     };
     Unwrapped::Archived(Archived {
         archive,
+        query: query.to_owned(),
         id: id.to_owned(),
         stamp_ms: forwarded.delay.map(|d| d.stamp.0.timestamp_millis()),
         message: forwarded.message,
+    })
+}
+
+const NS_RSM: &str = "http://jabber.org/protocol/rsm";
+
+/// Which page of an archive to ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Page {
+    /// What came after the archive id (forward, oldest first): catching up
+    /// from the last message we hold.
+    After(String),
+    /// The newest page, or the page before an archive id (backward): a new
+    /// profile's recent window, and scrolling back.
+    Before(Option<String>),
+}
+
+/// One archive query: the page, at most `max` results, none older than
+/// `start_ms` (ms since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub page: Page,
+    pub max: usize,
+    pub start_ms: Option<i64>,
+    /// Only the conversation with this address (scrolling back in one chat).
+    pub with: Option<BareJid>,
+}
+
+/// The IQ that asks `archive` (our own account's when `None`) for `query`;
+/// its results carry `queryid`.
+pub fn request(iq_id: &str, queryid: &str, archive: Option<&BareJid>, query: &Query) -> Iq {
+    let mut fields = vec![field("FORM_TYPE", NS).attr(xml_ncname!("type").to_owned(), "hidden")];
+    if let Some(start) = query
+        .start_ms
+        .and_then(chrono::DateTime::from_timestamp_millis)
+    {
+        let stamp = start.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+        fields.push(field("start", &stamp));
+    }
+    if let Some(with) = &query.with {
+        fields.push(field("with", with.as_str()));
+    }
+    let form = Element::builder("x", "jabber:x:data")
+        .attr(xml_ncname!("type").to_owned(), "submit")
+        .append_all(fields.into_iter().map(|f| f.build()))
+        .build();
+    let mut set = Element::builder("set", NS_RSM)
+        .append(Element::builder("max", NS_RSM).append(query.max.to_string()));
+    set = match &query.page {
+        Page::After(id) => set.append(Element::builder("after", NS_RSM).append(id.as_str())),
+        Page::Before(Some(id)) => {
+            set.append(Element::builder("before", NS_RSM).append(id.as_str()))
+        }
+        Page::Before(None) => set.append(Element::builder("before", NS_RSM)),
+    };
+    let payload = Element::builder("query", NS)
+        .attr(xml_ncname!("queryid").to_owned(), queryid)
+        .append(form)
+        .append(set)
+        .build();
+    Iq::Set {
+        from: None,
+        to: archive.cloned().map(Jid::from),
+        id: iq_id.to_owned(),
+        payload,
+    }
+}
+
+fn field(var: &str, value: &str) -> tokio_xmpp::minidom::ElementBuilder {
+    Element::builder("field", "jabber:x:data")
+        .attr(xml_ncname!("var").to_owned(), var)
+        .append(Element::builder("value", "jabber:x:data").append(value))
+}
+
+/// The end of one page (`<fin/>`): whether the archive has nothing more in
+/// the direction asked, and the first and last archive ids of the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fin {
+    pub complete: bool,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
+/// Read the `<fin/>` that ends a query's answer.
+pub fn fin(payload: Option<&Element>) -> Option<Fin> {
+    let fin = payload.filter(|p| p.is("fin", NS))?;
+    let set = fin.get_child("set", NS_RSM);
+    let text = |name: &str| {
+        set.and_then(|s| s.get_child(name, NS_RSM))
+            .map(|e| e.text())
+            .filter(|t| !t.is_empty())
+    };
+    Some(Fin {
+        complete: matches!(fin.attr("complete"), Some("true" | "1")),
+        first: text("first"),
+        last: text("last"),
     })
 }
 
@@ -99,6 +200,76 @@ mod tests {
             "r1" => Some("team@rooms.x".parse().unwrap()),
             _ => None,
         }
+    }
+
+    #[test]
+    fn catching_up_asks_for_what_came_after_and_reads_where_the_page_ended() {
+        let query = Query {
+            page: Page::After("A7".into()),
+            max: 250,
+            start_ms: Some(1_767_323_045_000),
+            with: None,
+        };
+        let iq: Element = request("i1", "q1", None, &query).into();
+        let q = iq.get_child("query", NS).unwrap();
+        assert_eq!(q.attr("queryid"), Some("q1"));
+        assert_eq!(iq.attr("to"), None, "our own archive is the account");
+        let set = q.get_child("set", NS_RSM).unwrap();
+        assert_eq!(set.get_child("after", NS_RSM).unwrap().text(), "A7");
+        assert_eq!(set.get_child("max", NS_RSM).unwrap().text(), "250");
+        let start = q
+            .get_child("x", "jabber:x:data")
+            .unwrap()
+            .children()
+            .find(|f| f.attr("var") == Some("start"))
+            .unwrap();
+        assert_eq!(
+            start.children().next().unwrap().text(),
+            "2026-01-02T03:04:05.000Z"
+        );
+
+        let room: BareJid = "team@rooms.x".parse().unwrap();
+        let newest = Query {
+            page: Page::Before(None),
+            max: 50,
+            start_ms: None,
+            with: None,
+        };
+        let iq: Element = request("i2", "r1", Some(&room), &newest).into();
+        assert_eq!(iq.attr("to"), Some("team@rooms.x"));
+        let before = iq
+            .get_child("query", NS)
+            .unwrap()
+            .get_child("set", NS_RSM)
+            .unwrap();
+        assert_eq!(before.get_child("before", NS_RSM).unwrap().text(), "");
+
+        let end: Element = "<fin xmlns='urn:xmpp:mam:2' complete='true'>\
+            <set xmlns='http://jabber.org/protocol/rsm'><first index='0'>A8</first>\
+            <last>A9</last></set></fin>"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            fin(Some(&end)),
+            Some(Fin {
+                complete: true,
+                first: Some("A8".into()),
+                last: Some("A9".into())
+            })
+        );
+        let empty: Element =
+            "<fin xmlns='urn:xmpp:mam:2'><set xmlns='http://jabber.org/protocol/rsm'/></fin>"
+                .parse()
+                .unwrap();
+        assert_eq!(
+            fin(Some(&empty)),
+            Some(Fin {
+                complete: false,
+                first: None,
+                last: None
+            })
+        );
+        assert_eq!(fin(None), None);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::connection::ConsoleEntry;
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::ContactPresence;
 use crate::features::rfc6121_roster::RosterItem;
+use crate::session::history_sync::HistorySync;
 use crate::session::{
     ConnectionState, EventSink, Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot,
     RoomSubject, SessionEvent,
@@ -42,6 +43,7 @@ window_events! {
     Invitation("room-invitation", Invitation),
     SubscriptionRequests("subscription-requests", Vec<String>),
     Bookmarks("bookmarks-changed", Vec<BookmarkView>),
+    HistorySync("history-sync", HistorySync),
 }
 
 /// Events kept while the UI is not listening yet. Beyond this, older events
@@ -119,6 +121,7 @@ impl WindowSink {
             SessionEvent::Invitation(i) => WindowEvent::Invitation(i),
             SessionEvent::SubscriptionRequests(r) => WindowEvent::SubscriptionRequests(r),
             SessionEvent::Bookmarks(b) => WindowEvent::Bookmarks(b),
+            SessionEvent::HistorySync(h) => WindowEvent::HistorySync(h),
         };
         send(handle, event);
     }

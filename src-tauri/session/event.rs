@@ -4,6 +4,7 @@ use crate::connection::ConsoleEntry;
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::ContactPresence;
 use crate::features::rfc6121_roster::RosterItem;
+pub use crate::session::history_sync::HistorySync;
 use crate::session::room_book::{
     Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
 };
@@ -34,6 +35,8 @@ pub enum SessionEvent {
     SubscriptionRequests(Vec<String>),
     /// The account's room bookmarks (all of them, after any change).
     Bookmarks(Vec<BookmarkView>),
+    /// How catching up from the server archive goes.
+    HistorySync(HistorySync),
 }
 
 /// Where session events go (the IPC layer, or a test).

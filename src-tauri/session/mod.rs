@@ -10,6 +10,7 @@ mod event;
 mod handle;
 mod handle_muc;
 mod handle_rooms;
+pub mod history_sync;
 mod iq_tracker;
 mod mention;
 mod recent_ids;

@@ -224,8 +224,16 @@ impl RoomBook {
         Some((r.nick.clone(), r.password.clone()))
     }
 
+    /// Forget `room` (we left it). A join still waiting is answered: the
+    /// user left before the room let them in.
     pub fn remove(&mut self, room: &BareJid) {
-        self.rooms.remove(room);
+        if let Some(reply) = self
+            .rooms
+            .remove(room)
+            .and_then(|mut r| r.pending_join.take())
+        {
+            let _ = reply.send(Err(Problem::of(ErrorCode::RoomJoinSuperseded).into()));
+        }
     }
 
     pub fn snapshots(&self) -> Vec<RoomSnapshot> {
@@ -307,10 +315,21 @@ impl RoomBook {
                         reason: Some(Problem::of(ErrorCode::RoomPresenceEnded)),
                     });
                 }
-                self.rooms.remove(room);
+                let reason = departure_problem(&why);
+                if let Some(reply) = self
+                    .rooms
+                    .remove(room)
+                    .and_then(|mut r| r.pending_join.take())
+                {
+                    // Sent away while entering: the join fails with why.
+                    let problem = reason
+                        .clone()
+                        .unwrap_or_else(|| Problem::of(ErrorCode::RoomPresenceEnded));
+                    let _ = reply.send(Err(HearthError::Refused(problem)));
+                }
                 RoomOutcome::Left(RoomLeft {
                     room: room.to_string(),
-                    reason: departure_problem(&why),
+                    reason,
                 })
             }
             OccupantUpdate::Refused { nick, problem } => {

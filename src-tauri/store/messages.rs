@@ -109,6 +109,10 @@ pub struct NewMessage {
     pub sender: Option<String>,
 }
 
+/// How far apart in time two copies of one message without an origin-id may
+/// be stamped (offline storage and the archive stamp each on their own).
+const TWIN_WINDOW_MS: i64 = 10 * 60 * 1000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct HistoryCursor {
     #[ts(type = "number")]
@@ -157,9 +161,34 @@ impl Store {
         account: &str,
         batch: &[NewMessage],
     ) -> Result<Vec<ChatMessage>> {
+        self.insert_messages_to(account, batch, &[])
+    }
+
+    /// `insert_messages`, and in the same transaction record how far
+    /// `reached` archives have been read: a crash cannot leave the record
+    /// ahead of the messages (a gap) or behind them (they dedupe).
+    pub fn insert_messages_to(
+        &mut self,
+        account: &str,
+        batch: &[NewMessage],
+        reached: &[super::SyncPoint],
+    ) -> Result<Vec<ChatMessage>> {
         let tx = self.conn.transaction()?;
         let mut added = Vec::with_capacity(batch.len());
         {
+            let mut twin = tx.prepare_cached(
+                "SELECT id, stanza_id FROM messages INDEXED BY messages_by_message_id
+                 WHERE account = ?1 AND message_id = ?2 AND peer = ?3 AND direction = ?4
+                   AND body = ?5 AND sender IS ?6 AND ts BETWEEN ?7 - ?8 AND ?7 + ?8
+                 LIMIT 1",
+            )?;
+            let mut same_second = tx.prepare_cached(
+                "SELECT max(ts) FROM messages
+                 WHERE account = ?1 AND peer = ?2 AND ts >= ?3 AND ts < ?3 + 1000",
+            )?;
+            let mut adopt = tx.prepare_cached(
+                "UPDATE OR IGNORE messages SET stanza_id = ?2, stanza_id_by = ?3 WHERE id = ?1",
+            )?;
             let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO messages (account, peer, direction, kind, message_id,
                      origin_id, stanza_id, stanza_id_by, body, subject, ts, state, sender)
@@ -167,6 +196,45 @@ impl Store {
             )?;
             for m in batch {
                 let (sid, sid_by) = m.stanza_id.clone().unzip();
+                if let Some(message_id) = m.message_id.as_deref().filter(|_| m.origin_id.is_none())
+                {
+                    // Without an origin-id, the same message reaching us twice
+                    // (offline storage and the archive; a resend after the
+                    // link came back) is known by sender, id and body close
+                    // in time. The copy that has an archive id lends it to
+                    // the stored one, so later copies dedupe by that id.
+                    let found: Option<(i64, Option<String>)> = twin
+                        .query_row(
+                            params![
+                                account,
+                                message_id,
+                                m.peer,
+                                text_of(m.direction),
+                                m.body,
+                                m.sender,
+                                m.timestamp,
+                                TWIN_WINDOW_MS
+                            ],
+                            |r| Ok((r.get(0)?, r.get(1)?)),
+                        )
+                        .optional()?;
+                    if let Some((row, stored_sid)) = found {
+                        if stored_sid.is_none() && sid.is_some() {
+                            adopt.execute(params![row, sid, sid_by])?;
+                        }
+                        continue;
+                    }
+                }
+                // A stamp in whole seconds (offline storage, Prosody's
+                // archive) says only "within this second": a message of that
+                // second already held came first, so this one goes after it
+                // instead of before (arrival order where times tie).
+                let mut timestamp = m.timestamp;
+                if timestamp % 1000 == 0 {
+                    let held: Option<i64> =
+                        same_second.query_row(params![account, m.peer, timestamp], |r| r.get(0))?;
+                    timestamp = timestamp.max(held.unwrap_or(timestamp));
+                }
                 let changed = insert.execute(params![
                     account,
                     m.peer,
@@ -178,7 +246,7 @@ impl Store {
                     sid_by,
                     m.body,
                     m.subject,
-                    m.timestamp,
+                    timestamp,
                     text_of(m.state),
                     m.sender,
                 ])?;
@@ -190,7 +258,7 @@ impl Store {
                         kind: m.kind,
                         body: m.body.clone(),
                         subject: m.subject.clone(),
-                        timestamp: m.timestamp,
+                        timestamp,
                         stanza_id: sid,
                         origin_id: m.origin_id.clone(),
                         state: m.state,
@@ -201,6 +269,7 @@ impl Store {
                 }
             }
         }
+        super::archive_sync::record(&tx, account, reached)?;
         tx.commit()?;
         Ok(added)
     }
@@ -456,5 +525,30 @@ mod tests {
         .unwrap();
         assert_eq!(s.search_messages("me@x", "lunch", 10).unwrap().len(), 1);
         assert_eq!(s.search_messages("me@x", "OR", 10).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_stamp_in_whole_seconds_goes_after_what_that_second_already_holds() {
+        let mut s = Store::open_in_memory().unwrap();
+        // Live, stamped by our clock in ms; then two messages the server
+        // delayed, stamped in whole seconds of that same second.
+        s.insert_messages("me@x", &[msg("live", 5_400, None)])
+            .unwrap();
+        s.insert_messages(
+            "me@x",
+            &[msg("delayed 1", 5_000, None), msg("delayed 2", 5_000, None)],
+        )
+        .unwrap();
+        // One from an earlier second keeps its place.
+        s.insert_messages("me@x", &[msg("earlier", 4_000, None)])
+            .unwrap();
+        let order: Vec<String> = s
+            .history_page("me@x", "bob@example.org", None, 10)
+            .unwrap()
+            .messages
+            .into_iter()
+            .map(|m| m.body)
+            .collect();
+        assert_eq!(order, ["earlier", "live", "delayed 1", "delayed 2"]);
     }
 }

@@ -71,6 +71,15 @@ const STEPS: &[&str] = &[
      ALTER TABLE accounts ADD COLUMN proxy_user TEXT NOT NULL DEFAULT '';",
     // 5: who in a room sent a message (the occupant's nickname).
     "ALTER TABLE messages ADD COLUMN sender TEXT;",
+    // 6: how far each archive (the account's, each room's) has been read,
+    // written in the same transaction as the messages it covers.
+    "CREATE TABLE archive_sync (
+        account     TEXT NOT NULL,
+        archive     TEXT NOT NULL,
+        last_id     TEXT NOT NULL,
+        last_ts     INTEGER NOT NULL,
+        PRIMARY KEY (account, archive)
+    );",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -3,6 +3,7 @@
 //! Only this module writes SQL.
 
 mod accounts;
+mod archive_sync;
 mod database;
 mod messages;
 mod migrations;
@@ -13,6 +14,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 pub use accounts::AccountSettings;
+pub use archive_sync::SyncPoint;
 pub use database::Database;
 pub use messages::now_ms;
 pub use messages::{

@@ -22,3 +22,4 @@ mod resume;
 mod room_directory;
 mod sasl;
 mod session;
+mod sync;

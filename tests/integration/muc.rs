@@ -8,7 +8,11 @@ use hearth::session::{ConnectionState, RoomSnapshot, SessionEvent};
 use hearth::store::{MessageDirection, MessageKind};
 
 async fn joined(client: &mut Client, room: &str, nick: &str) -> RoomSnapshot {
-    let snapshot = client.app.join_room(room, nick, None).await.unwrap();
+    let snapshot = match client.app.join_room(room, nick, None).await {
+        Ok(snapshot) => snapshot,
+        // What the client went through says why (state changes, refusals).
+        Err(e) => panic!("{nick} could not join: {e:?}; events: {:#?}", client.seen),
+    };
     assert_eq!(snapshot.nick, nick);
     snapshot
 }

@@ -176,6 +176,25 @@ messages: Array<ChatMessage>,
  */
 complete: boolean, };
 
+export type HistorySync = { 
+/**
+ * Still reading the archive.
+ */
+running: boolean, 
+/**
+ * Pages read so far in this catch-up.
+ */
+pages: number, 
+/**
+ * Archived messages received so far (some may have been held already).
+ */
+messages: number, 
+/**
+ * Why catch-up stopped early (what we hold stays; the next session
+ * tries again from the same point).
+ */
+problem: Problem | null, };
+
 export type InputField = "host" | "port" | "resource" | "timeout" | "saslNone" | "saslInsecure" | "proxyHost" | "proxyPort" | "password" | "newPassword" | "nick" | "message" | "room";
 
 export type Invitation = { id: string, room: string, from: string, reason: string | null, hasPassword: boolean, 
@@ -447,4 +466,5 @@ export interface Events {
   "room-invitation": Invitation;
   "subscription-requests": Array<string>;
   "bookmarks-changed": Array<BookmarkView>;
+  "history-sync": HistorySync;
 }

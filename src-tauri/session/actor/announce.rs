@@ -18,13 +18,17 @@ impl Actor {
     /// store thread, which announces them once they are stored; the actor
     /// goes on meanwhile.
     pub(super) fn flush(&mut self) {
-        if !self.batch.is_empty() {
+        if !self.batch.is_empty() || !self.sync_marks.is_empty() {
             let batch = std::mem::take(&mut self.batch);
+            let reached = std::mem::take(&mut self.sync_marks);
             let account = self.own.to_string();
             let nicks = self.nicks_in(&batch);
             let sink = self.sink.clone();
             self.db.submit(
-                move |s| s.insert_messages(&account, &batch).map_err(|e| (e, batch)),
+                move |s| {
+                    s.insert_messages_to(&account, &batch, &reached)
+                        .map_err(|e| (e, batch))
+                },
                 move |stored| match stored {
                     Ok(mut added) if !added.is_empty() => {
                         mark_mentions(&mut added, &nicks);

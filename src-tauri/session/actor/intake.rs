@@ -79,6 +79,7 @@ impl Actor {
         let m = match xep0313_mam::unwrap(m, &self.own, |q| queries.get(q).cloned()) {
             xep0313_mam::Unwrapped::Plain(m) => m,
             xep0313_mam::Unwrapped::Archived(a) => {
+                self.archive_result(&a.query, a.stamp_ms);
                 let inbound = Inbound {
                     message: a.message,
                     via: Via::Archive {
@@ -130,6 +131,14 @@ impl Actor {
     /// unless the same message was already taken.
     pub(super) fn take(&mut self, new: NewMessage) {
         if self.recent.take(&new) {
+            if let Some((id, _)) = new
+                .stanza_id
+                .as_ref()
+                .filter(|(_, by)| by == self.own.as_str())
+            {
+                let (id, at) = (id.clone(), new.timestamp);
+                self.passed(&id, at);
+            }
             self.batch.push(new);
         } else {
             log::debug!("a message from {} arrived twice", new.peer);

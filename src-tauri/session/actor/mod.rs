@@ -28,6 +28,7 @@ mod contacts;
 mod intake;
 mod pep_bookmarks;
 mod rooms;
+mod sync;
 #[cfg(test)]
 mod tests;
 
@@ -103,6 +104,15 @@ pub(super) enum Internal {
     SelfPing(BareJid, IqAnswer),
     /// Accepting failed: the invitation stays answerable.
     KeepInvitation(String, crate::features::xep0045_muc_invite::Invite),
+    /// A step before history catch-up was answered.
+    Sync(sync::SyncStep, IqAnswer),
+    /// Where the account's archive was last read (none: a new profile).
+    SyncFrom(Option<crate::store::SyncPoint>),
+    /// The end of one page of an archive query.
+    ArchivePage {
+        queryid: String,
+        answer: IqAnswer,
+    },
 }
 
 /// What gives the stream a new connection whenever it needs one.
@@ -163,6 +173,8 @@ fn start_on(
         batch: Vec::new(),
         recent: RecentIds::default(),
         archive_queries: Default::default(),
+        sync: Default::default(),
+        sync_marks: Vec::new(),
         presence_batch: Vec::new(),
         rooms: RoomBook::default(),
         room_quiet_before_ping: cfg.room_quiet_before_ping,
@@ -204,6 +216,9 @@ struct Actor {
     /// Archive queries running (XEP-0313 `queryid` → the archive asked):
     /// results are believed only for these.
     archive_queries: std::collections::HashMap<String, BareJid>,
+    sync: sync::Sync,
+    /// How far archives have been read, written with the next batch.
+    sync_marks: Vec<crate::store::SyncPoint>,
     presence_batch: Vec<ContactPresence>,
     rooms: RoomBook,
     room_quiet_before_ping: Duration,
@@ -287,6 +302,7 @@ impl Actor {
                 self.flush();
             } else if flush_at.is_none()
                 && (!self.batch.is_empty()
+                    || !self.sync_marks.is_empty()
                     || !self.presence_batch.is_empty()
                     || self.requests_changed
                     || self.rooms.has_changes())
@@ -428,6 +444,8 @@ impl Actor {
             jid: bound.to_string(),
             new_session_after_loss: after_loss,
         });
+        // After "online": catching up never holds up the start.
+        self.start_sync().await;
     }
 
     async fn on_internal(&mut self, msg: Internal) {
@@ -461,6 +479,11 @@ impl Actor {
             }
             Internal::BookmarksFetched(source, answer) => {
                 self.on_bookmarks_fetched(source, answer).await
+            }
+            Internal::Sync(step, answer) => self.on_sync_step(step, answer).await,
+            Internal::SyncFrom(point) => self.on_sync_from(point).await,
+            Internal::ArchivePage { queryid, answer } => {
+                self.on_archive_page(queryid, answer).await
             }
         }
     }

@@ -30,7 +30,7 @@ https_ports = {{ }}
 plugin_paths = {{ "/usr/lib/prosody/modules" }}
 modules_enabled = {{
     "disco"; "roster"; "saslauth"; {tls_module} "smacks"; "ping"; "version";
-    "offline"; "posix"; "register"; "mam"; "private"; "pep"; "admin_shell"; {bookmarks_module}
+    "offline"; "posix"; "register"; "mam"; "carbons"; "private"; "pep"; "admin_shell"; {bookmarks_module}
 }}
 modules_disabled = {{ "s2s"; "dialback"; "limits"; "admin_telnet"; }}
 authentication = "internal_hashed"

@@ -22,6 +22,8 @@ use tokio_xmpp::xmlstream::{
 };
 use tokio_xmpp::Stanza;
 
+mod sync;
+
 use super::{start_on, Reconnect, SessionConfig};
 use crate::connection::{ConnectionSecurity, SaslPolicy, ServerAddress};
 use crate::session::event::SessionEvent;
@@ -97,8 +99,12 @@ fn stanza(xml: &str) -> Stanza {
 impl Scripted {
     /// A session that has bound its resource and reports online.
     async fn online() -> Self {
+        Self::online_with(Database::in_memory().unwrap()).await
+    }
+
+    /// `online`, with the profile's database `db`.
+    async fn online_with(db: Database) -> Self {
         let (connect, mut accepted) = piped();
-        let db = Database::in_memory().unwrap();
         let (sink, events) = mpsc::unbounded_channel();
         let cfg = SessionConfig {
             jid: ACCOUNT.parse().unwrap(),
@@ -229,6 +235,8 @@ impl Scripted {
     }
 
     async fn history(&self, peer: &str) -> Vec<ChatMessage> {
+        // Writes run in order: once this one ran, those before it are done.
+        self.db.write(|_| Ok(())).await.unwrap();
         let peer = peer.to_owned();
         self.db
             .read(move |s| s.history_page(ACCOUNT, &peer, None, 100))

@@ -1,0 +1,317 @@
+//! History sync after every fresh session (not after a resumed one, which
+//! lost nothing): carbons (XEP-0280) so that what the account's other
+//! devices send and receive reaches us too, then catch-up from the account's
+//! archive (XEP-0313) from the newest archive id we hold, page by page until
+//! the archive says it is complete. A new profile reads a bounded recent
+//! window instead of the whole archive.
+//!
+//! Every page's results pass through intake like live messages (unwrapped
+//! only for the query we sent, deduplicated, stored); the sync point moves in
+//! the same transaction as the messages it covers, so a crash or a cut link
+//! leaves neither a gap nor doubles. Catch-up starts after "online" and never
+//! holds up the UI; it reports its progress as `SessionEvent::HistorySync`.
+
+use tokio_xmpp::jid::Jid;
+use tokio_xmpp::Stanza;
+
+use super::{Actor, Internal, IQ_TIMEOUT};
+use crate::error::{ErrorCode, HearthError, Problem};
+use crate::features::xep0313_mam::{self, Page, Query};
+use crate::features::{xep0030_disco, xep0280_carbons, xep0359_stanza_ids};
+use crate::session::event::SessionEvent;
+use crate::session::history_sync::HistorySync;
+use crate::session::iq_tracker::IqAnswer;
+use crate::store::{now_ms, SyncPoint};
+
+/// Results asked for per page.
+const PAGE: usize = 250;
+/// A new profile reads at most this many recent messages …
+const FIRST_WINDOW: usize = 1_000;
+/// … from at most this far back.
+const FIRST_WINDOW_MS: i64 = 7 * 24 * 3600 * 1000;
+/// Pages one catch-up reads at most (250,000 messages): a server that never
+/// says "complete" cannot keep us asking.
+const MAX_PAGES: u32 = 1_000;
+
+/// The steps before catch-up, each waiting for the server's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SyncStep {
+    ServerDisco,
+    CarbonsEnabled,
+    AccountDisco,
+}
+
+/// Which way a catch-up reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// From our sync point to the newest message.
+    Forward,
+    /// A new profile: from the newest message back, up to the window.
+    Backward,
+}
+
+struct CatchUp {
+    queryid: String,
+    direction: Direction,
+    /// The archive id of the last query's `after` (a server repeating it
+    /// would loop).
+    after: Option<String>,
+    pages: u32,
+    messages: usize,
+    /// The newest stamp among this page's results.
+    newest_stamp: Option<i64>,
+}
+
+/// What the actor knows about history sync in this session.
+#[derive(Default)]
+pub(super) struct Sync {
+    running: Option<CatchUp>,
+    /// Catch-up finished in this session: a live message with an archive id
+    /// moves the sync point (nothing before it can be missing).
+    caught_up: bool,
+}
+
+impl Actor {
+    /// A fresh session began: ask what the server offers (carbons), then
+    /// what the account offers (its archive). In that order: with carbons
+    /// on before the archive is read, nothing another device sends falls in
+    /// between.
+    pub(super) async fn start_sync(&mut self) {
+        if let Some(old) = self.sync.running.take() {
+            self.archive_queries.remove(&old.queryid);
+        }
+        self.sync.caught_up = false;
+        match self.own.domain().as_str().parse::<Jid>() {
+            Ok(domain) => self.ask_disco(domain, SyncStep::ServerDisco).await,
+            Err(_) => {
+                self.ask_disco(Jid::from(self.own.clone()), SyncStep::AccountDisco)
+                    .await
+            }
+        }
+    }
+
+    async fn ask_disco(&mut self, to: Jid, step: SyncStep) {
+        let (id, answer) = self.tracker.register(Some(to.clone()), IQ_TIMEOUT);
+        self.send(Stanza::Iq(xep0030_disco::info_request(&id, to)))
+            .await;
+        self.await_sync_step(step, answer);
+    }
+
+    fn await_sync_step(&self, step: SyncStep, answer: tokio::sync::oneshot::Receiver<IqAnswer>) {
+        let internal = self.internal.clone();
+        tokio::spawn(async move {
+            let answer = answer.await.unwrap_or(Err(HearthError::NotConnected));
+            let _ = internal.send(Internal::Sync(step, answer));
+        });
+    }
+
+    pub(super) async fn on_sync_step(&mut self, step: SyncStep, answer: IqAnswer) {
+        if !self.state.borrow().is_online() {
+            return;
+        }
+        let offers = |ns: &str| match &answer {
+            Ok(payload) => xep0030_disco::features_of(payload.as_ref())
+                .iter()
+                .any(|f| f == ns),
+            Err(_) => false,
+        };
+        match step {
+            SyncStep::ServerDisco if offers(xep0280_carbons::NS) => {
+                let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
+                self.send(Stanza::Iq(xep0280_carbons::enable(&id))).await;
+                self.await_sync_step(SyncStep::CarbonsEnabled, answer);
+            }
+            SyncStep::ServerDisco | SyncStep::CarbonsEnabled => {
+                if let (SyncStep::CarbonsEnabled, Err(e)) = (step, &answer) {
+                    log::warn!("the server refused to enable carbons: {e}");
+                }
+                self.ask_disco(Jid::from(self.own.clone()), SyncStep::AccountDisco)
+                    .await;
+            }
+            SyncStep::AccountDisco if offers(xep0313_mam::NS) => {
+                let account = self.own.to_string();
+                let db = self.db.clone();
+                let internal = self.internal.clone();
+                tokio::spawn(async move {
+                    let archive = account.clone();
+                    let point = db
+                        .read(move |s| s.sync_point(&account, &archive))
+                        .await
+                        .unwrap_or_else(|e| {
+                            log::warn!("could not read the archive sync point: {e}");
+                            None
+                        });
+                    let _ = internal.send(Internal::SyncFrom(point));
+                });
+            }
+            SyncStep::AccountDisco => {
+                log::info!("the account has no archive (XEP-0313): nothing to catch up");
+            }
+        }
+    }
+
+    /// Begin catch-up from `point` (or, for a new profile, the recent window).
+    pub(super) async fn on_sync_from(&mut self, point: Option<SyncPoint>) {
+        if !self.state.borrow().is_online() || self.sync.running.is_some() {
+            return;
+        }
+        let (direction, query) = match point {
+            Some(p) => (
+                Direction::Forward,
+                Query {
+                    page: Page::After(p.id),
+                    max: PAGE,
+                    start_ms: None,
+                    with: None,
+                },
+            ),
+            None => (
+                Direction::Backward,
+                Query {
+                    page: Page::Before(None),
+                    max: PAGE,
+                    start_ms: Some(now_ms() - FIRST_WINDOW_MS),
+                    with: None,
+                },
+            ),
+        };
+        self.sync.running = Some(CatchUp {
+            queryid: String::new(),
+            direction,
+            after: None,
+            pages: 0,
+            messages: 0,
+            newest_stamp: None,
+        });
+        self.ask_archive(query).await;
+    }
+
+    /// Send the next query of the running catch-up.
+    async fn ask_archive(&mut self, query: Query) {
+        let Some(run) = self.sync.running.as_mut() else {
+            return;
+        };
+        let queryid = xep0359_stanza_ids::new_id();
+        run.queryid = queryid.clone();
+        run.after = match &query.page {
+            Page::After(id) => Some(id.clone()),
+            _ => None,
+        };
+        run.newest_stamp = None;
+        self.archive_queries
+            .insert(queryid.clone(), self.own.clone());
+        let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
+        self.send(Stanza::Iq(xep0313_mam::request(
+            &id, &queryid, None, &query,
+        )))
+        .await;
+        let internal = self.internal.clone();
+        tokio::spawn(async move {
+            let answer = answer.await.unwrap_or(Err(HearthError::NotConnected));
+            let _ = internal.send(Internal::ArchivePage { queryid, answer });
+        });
+    }
+
+    /// Intake took an archived message of `query` stamped `stamp_ms`.
+    pub(super) fn archive_result(&mut self, query: &str, stamp_ms: Option<i64>) {
+        if let Some(run) = self.sync.running.as_mut().filter(|r| r.queryid == query) {
+            run.messages += 1;
+            run.newest_stamp = run.newest_stamp.max(stamp_ms);
+        }
+    }
+
+    /// The archive finished a page (`<fin/>`), or refused the query.
+    pub(super) async fn on_archive_page(&mut self, queryid: String, answer: IqAnswer) {
+        // Results after the end are not believed any more.
+        self.archive_queries.remove(&queryid);
+        let Some(run) = self.sync.running.as_mut().filter(|r| r.queryid == queryid) else {
+            return;
+        };
+        run.pages += 1;
+        let (direction, pages, messages) = (run.direction, run.pages, run.messages);
+        let (newest_stamp, after) = (run.newest_stamp, run.after.clone());
+        let fin = match answer {
+            Ok(payload) => xep0313_mam::fin(payload.as_ref()),
+            Err(e) => {
+                log::warn!("archive catch-up stopped: {e}");
+                return self.end_sync(Some(e.problem()));
+            }
+        };
+        let Some(fin) = fin else {
+            log::warn!("the archive answered a query without <fin/>");
+            return self.end_sync(Some(Problem::of(ErrorCode::Protocol)));
+        };
+        // The point moves with this page's messages (they are in the batch
+        // or already written: results come before the answer). Reading
+        // backward, only the first page holds the newest.
+        if direction == Direction::Forward || pages == 1 {
+            if let Some(last) = fin.last.clone() {
+                self.sync_marks.push(SyncPoint {
+                    archive: self.own.to_string(),
+                    id: last,
+                    timestamp: newest_stamp.unwrap_or_else(now_ms),
+                });
+            }
+        }
+        let next = match direction {
+            Direction::Forward => fin
+                .last
+                .filter(|last| !fin.complete && after.as_ref() != Some(last))
+                .map(Page::After),
+            Direction::Backward => fin
+                .first
+                .filter(|_| !fin.complete && messages < FIRST_WINDOW)
+                .map(|first| Page::Before(Some(first))),
+        };
+        match next {
+            Some(page) if pages < MAX_PAGES => {
+                self.sink
+                    .emit(SessionEvent::HistorySync(self.sync_progress(true, None)));
+                let start_ms =
+                    (direction == Direction::Backward).then(|| now_ms() - FIRST_WINDOW_MS);
+                self.ask_archive(Query {
+                    page,
+                    max: PAGE,
+                    start_ms,
+                    with: None,
+                })
+                .await;
+            }
+            _ => self.end_sync(None),
+        }
+    }
+
+    fn end_sync(&mut self, problem: Option<Problem>) {
+        // Write the last page and the point now, not at the next flush.
+        self.flush();
+        let done = self.sync_progress(false, problem.clone());
+        self.sync.running = None;
+        self.sync.caught_up = problem.is_none();
+        self.sink.emit(SessionEvent::HistorySync(done));
+    }
+
+    fn sync_progress(&self, running: bool, problem: Option<Problem>) -> HistorySync {
+        let run = self.sync.running.as_ref();
+        HistorySync {
+            running,
+            pages: run.map_or(0, |r| r.pages),
+            messages: run.map_or(0, |r| r.messages as u32),
+            problem,
+        }
+    }
+
+    /// A live message with our archive's id was stored: once caught up,
+    /// nothing before it is missing, so the next catch-up starts there.
+    pub(super) fn passed(&mut self, id: &str, timestamp: i64) {
+        let own = self.own.as_str();
+        let newer = |p: &SyncPoint| p.archive == own && p.timestamp > timestamp;
+        if self.sync.caught_up && !self.sync_marks.iter().any(newer) {
+            self.sync_marks.retain(|p| p.archive != own);
+            self.sync_marks.push(SyncPoint {
+                archive: self.own.to_string(),
+                id: id.to_owned(),
+                timestamp,
+            });
+        }
+    }
+}
