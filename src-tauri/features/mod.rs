@@ -20,6 +20,7 @@ pub mod xep0048_bookmarks;
 pub mod xep0077_register;
 pub mod xep0092_version;
 pub mod xep0115_caps;
+pub mod xep0184_receipts;
 pub mod xep0199_ping;
 pub mod xep0203_delay;
 pub mod xep0280_carbons;

@@ -10,8 +10,9 @@ use tokio_xmpp::parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError
 
 use super::feature::{Feature, IqKind, IqRequest};
 use super::{
-    xep0030_disco, xep0045_muc, xep0045_muc_invite, xep0092_version, xep0115_caps, xep0199_ping,
-    xep0280_carbons, xep0359_stanza_ids, xep0402_bookmarks, xep0410_self_ping,
+    xep0030_disco, xep0045_muc, xep0045_muc_invite, xep0092_version, xep0115_caps,
+    xep0184_receipts, xep0199_ping, xep0280_carbons, xep0359_stanza_ids, xep0402_bookmarks,
+    xep0410_self_ping,
 };
 
 pub const FEATURES: &[&Feature] = &[
@@ -20,6 +21,7 @@ pub const FEATURES: &[&Feature] = &[
     &xep0045_muc_invite::FEATURE,
     &xep0092_version::FEATURE,
     &xep0115_caps::FEATURE,
+    &xep0184_receipts::FEATURE,
     &xep0199_ping::FEATURE,
     &xep0280_carbons::FEATURE,
     &xep0359_stanza_ids::FEATURE,

@@ -48,6 +48,8 @@ pub enum DeliveryState {
     Queued,
     Sent,
     Acked,
+    /// The contact's client confirmed it (XEP-0184).
+    Delivered,
     Received,
     Failed,
 }
@@ -318,11 +320,20 @@ impl Store {
             DeliveryState::Sent => 1,
             DeliveryState::Acked | DeliveryState::Received => 2,
             DeliveryState::Failed => 3,
+            DeliveryState::Delivered => 4,
         };
         let Some(current) = self.message(id)? else {
             return Ok(None);
         };
-        if rank(state) <= rank(current.state) && state != DeliveryState::Failed {
+        // A failure shows even over an ack that comes later; but once the
+        // contact's client confirmed the message, it was delivered, whatever
+        // the link reported (and a receipt beats an earlier failure).
+        let moves = match (current.state, state) {
+            (DeliveryState::Delivered, _) => false,
+            (_, DeliveryState::Failed) => true,
+            _ => rank(state) > rank(current.state),
+        };
+        if !moves {
             return Ok(Some(current));
         }
         // Stored as the JSON of the problem, so the UI phrases it in the

@@ -6,7 +6,7 @@ use hearth::features::rfc6121_roster::Subscription;
 use hearth::session::SessionEvent;
 use hearth::store::{ChatMessage, DeliveryState, HistoryCursor, MessageDirection, MessageKind};
 
-async fn befriend(alice: &mut Client, bob: &mut Client) {
+pub(crate) async fn befriend(alice: &mut Client, bob: &mut Client) {
     alice
         .app
         .add_contact("bob@localhost", Some("Bob".into()), vec!["Team".into()])

@@ -182,7 +182,55 @@ async fn what_the_phone_received_while_the_desk_was_closed_reaches_the_desk(kind
     .await;
 }
 
+async fn a_contact_confirms_delivery_and_a_stranger_learns_nothing(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob", "eve"]);
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    let mut eve = Client::new(&server, "eve");
+    for c in [&mut alice, &mut bob, &mut eve] {
+        c.login(&server).await;
+    }
+    crate::chat::befriend(&mut alice, &mut bob).await;
+
+    alice
+        .app
+        .send_message("bob@localhost", "did you get this?")
+        .await
+        .unwrap();
+    bob.received("did you get this?").await;
+    alice
+        .seen_or_wait(|e| match e {
+            SessionEvent::MessageUpdated(m)
+                if m.body == "did you get this?" && m.state == DeliveryState::Delivered =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+
+    // Eve is no contact of bob's: her request goes unanswered. Bob's
+    // reply after it proves that a receipt would have come by then.
+    eve.app
+        .send_message("bob@localhost", "are you there?")
+        .await
+        .unwrap();
+    bob.received("are you there?").await;
+    bob.app
+        .send_message("eve@localhost", "who is this?")
+        .await
+        .unwrap();
+    eve.received("who is this?").await;
+    let asked = conversation(&eve, "bob@localhost")
+        .await
+        .into_iter()
+        .find(|m| m.body == "are you there?")
+        .unwrap();
+    assert_ne!(asked.state, DeliveryState::Delivered, "bob told a stranger");
+}
+
 crate::on_both_servers!(
+    a_contact_confirms_delivery_and_a_stranger_learns_nothing,
     another_device_of_ours_shows_both_directions_once,
     what_arrived_while_we_were_away_is_there_once_in_order,
     what_the_phone_received_while_the_desk_was_closed_reaches_the_desk,

@@ -140,7 +140,7 @@ latestMention: ChatMessage | null, };
 
 export type DataForm = { title: string | null, instructions: string | null, fields: Array<FormField>, };
 
-export type DeliveryState = "queued" | "sent" | "acked" | "received" | "failed";
+export type DeliveryState = "queued" | "sent" | "acked" | "delivered" | "received" | "failed";
 
 export type DestroyRoomArgs = { room: string, reason: string | null, };
 

@@ -132,7 +132,10 @@ impl Actor {
 
     /// A one-to-one message to `to` and the history row it makes.
     fn chat_message(&self, to: Jid, body: String) -> (Message, NewMessage) {
-        let (mut stanza, mut record) = rfc6121_messages::outgoing(&to, &body, now_ms());
+        let (stanza, mut record) = rfc6121_messages::outgoing(&to, &body, now_ms());
+        // Delivered, not only received by the server, once the contact's
+        // client says so.
+        let mut stanza = crate::features::xep0184_receipts::with_request(stanza);
         if self.rooms.contains(&to.to_bare()) && to.resource().is_some() {
             // A private message to a room occupant (XEP-0045 §7.5): its own
             // conversation, marked so the room relays it.

@@ -35,7 +35,7 @@ use crate::features::feature::IqKind;
 use crate::features::rfc6121_messages::{self, Incoming};
 use crate::features::xep0280_carbons::{self, Unwrapped};
 use crate::features::xep0313_mam;
-use crate::features::{registry, rfc6121_roster, xep0402_bookmarks};
+use crate::features::{registry, rfc6121_roster, xep0184_receipts, xep0402_bookmarks};
 use crate::store::{now_ms, DeliveryState, NewMessage};
 
 /// How a message reached us.
@@ -70,6 +70,7 @@ const MESSAGE_HANDLERS: &[(&str, MessageHandler)] = &[
     ("XEP-0045 room message", Actor::on_room_message),
     ("XEP-0045/XEP-0249 invitation", Actor::on_invitation),
     ("XEP-0163 PEP event", Actor::on_pep_event),
+    ("XEP-0184 delivery receipt", Actor::on_receipt),
     ("RFC 6121 conversation", Actor::on_conversation_message),
 ];
 
@@ -164,6 +165,50 @@ impl Actor {
         true
     }
 
+    /// A contact's client confirms one of our messages (XEP-0184). Believed
+    /// from the contact it was sent to, directly or through a carbon of
+    /// what another device of ours received.
+    fn on_receipt(&mut self, inbound: &Inbound) -> bool {
+        let m = &inbound.message;
+        let Some(id) = xep0184_receipts::confirms(m) else {
+            return false;
+        };
+        let (Via::Live | Via::CarbonReceived) = inbound.via else {
+            return true;
+        };
+        let Some(peer) = m.from.as_ref().map(|f| f.to_bare().to_string()) else {
+            return true;
+        };
+        let account = self.own.to_string();
+        update_and_announce(&self.db, self.sink.clone(), move |s| {
+            match s.outgoing_by_message_id(&account, &peer, &id)? {
+                Some(row) => s.set_delivery_state(row, DeliveryState::Delivered, None),
+                None => Ok(None),
+            }
+        });
+        // A receipt may ride on a message with a body (rare): that body is
+        // read as a message too.
+        m.bodies.is_empty()
+    }
+
+    /// Answer a receipt request on a message just taken, if the sender is
+    /// a contact (a stranger does not learn that we are here).
+    fn acknowledge(&mut self, inbound: &Inbound) {
+        if inbound.via != Via::Live {
+            return;
+        }
+        let m = &inbound.message;
+        let known = m
+            .from
+            .as_ref()
+            .is_some_and(|f| self.roster.contains(&f.to_bare().to_string()));
+        if let Some(receipt) = xep0184_receipts::answer(m).filter(|_| known) {
+            let _ = self
+                .internal
+                .send(super::Internal::Send(Box::new(Stanza::Message(receipt))));
+        }
+    }
+
     /// One-to-one messages (RFC 6121 §5): chat, normal, headline, and the
     /// error replies to what we sent. Takes every message it is offered.
     fn on_conversation_message(&mut self, inbound: &Inbound) -> bool {
@@ -193,7 +238,8 @@ impl Actor {
                         }
                     }
                 }
-                self.take(new)
+                self.take(new);
+                self.acknowledge(inbound);
             }
             Incoming::Error { peer, id, problem } if inbound.via == Via::Live => {
                 // Find the message it answers and mark it failed, in one job.

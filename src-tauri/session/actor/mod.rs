@@ -104,6 +104,9 @@ pub(super) enum Internal {
     SelfPing(BareJid, IqAnswer),
     /// Accepting failed: the invitation stays answerable.
     KeepInvitation(String, crate::features::xep0045_muc_invite::Invite),
+    /// A stanza decided on where the actor cannot wait for the stream
+    /// (an answer to a receipt request).
+    Send(Box<Stanza>),
     /// A step before history catch-up was answered.
     Sync(sync::SyncStep, IqAnswer),
     /// Where the account's archive was last read (none: a new profile).
@@ -479,6 +482,9 @@ impl Actor {
             }
             Internal::BookmarksFetched(source, answer) => {
                 self.on_bookmarks_fetched(source, answer).await
+            }
+            Internal::Send(stanza) => {
+                self.send(*stanza).await;
             }
             Internal::Sync(step, answer) => self.on_sync_step(step, answer).await,
             Internal::SyncFrom(point) => self.on_sync_from(point).await,

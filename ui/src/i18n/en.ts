@@ -132,6 +132,7 @@ export const en = {
   "state.queued": "Waiting to be sent",
   "state.sent": "Sent",
   "state.acked": "Received by the server",
+  "state.delivered": "Delivered to their device",
   "state.received": "Delivered",
   "state.failed": "Not delivered",
 
