@@ -48,7 +48,13 @@ describe("messages and composer", () => {
 
     mock.emit("message-updated", msg({ peer: ANNA, id, direction: "out", state: "acked" }));
     expect(all("message")[0]?.dataset.state).toBe("acked");
-    expect(all("message")[0]?.querySelector(".message-state")?.textContent).toBe("✓✓");
+    const state = () => all("message")[0]?.querySelector(".message-state");
+    expect(state()?.textContent).toBe("✓");
+    expect(state()?.getAttribute("aria-label")).toBe("Received by the server");
+    // The contact's client confirmed it: distinct from the server's ack.
+    mock.emit("message-updated", msg({ peer: ANNA, id, direction: "out", state: "delivered" }));
+    expect(state()?.textContent).toBe("✓✓");
+    expect(state()?.getAttribute("aria-label")).toBe("Delivered to their device");
   });
 
   it("shows a translated error in the tab when sending is rejected and keeps the text", async () => {
