@@ -20,7 +20,7 @@ use crate::features::rfc6121_presence::ContactPresence;
 use crate::features::rfc6121_roster::RosterItem;
 use crate::session::{
     ConnectionState, EventSink, Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot,
-    RoomSubject, SessionEvent,
+    RoomSubject, SessionEvent, SubscriptionRequests,
 };
 use crate::store::ChatMessage;
 
@@ -40,7 +40,7 @@ window_events! {
     RoomSubject("room-subject", RoomSubject),
     RoomProblem("room-problem", RoomProblem),
     Invitation("room-invitation", Invitation),
-    SubscriptionRequests("subscription-requests", Vec<String>),
+    SubscriptionRequests("subscription-requests", SubscriptionRequests),
     Bookmarks("bookmarks-changed", Vec<BookmarkView>),
 }
 

@@ -4,6 +4,7 @@ use crate::connection::ConsoleEntry;
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::ContactPresence;
 use crate::features::rfc6121_roster::RosterItem;
+use crate::session::requests::SubscriptionRequests;
 use crate::session::room_book::{
     Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
 };
@@ -30,8 +31,8 @@ pub enum SessionEvent {
     RoomProblem(RoomProblem),
     Invitation(Invitation),
     /// Everyone (not in the roster) waiting for us to answer their request
-    /// to see our presence.
-    SubscriptionRequests(Vec<String>),
+    /// to see our presence, up to a bound, and how many more wait.
+    SubscriptionRequests(SubscriptionRequests),
     /// The account's room bookmarks (all of them, after any change).
     Bookmarks(Vec<BookmarkView>),
 }

@@ -251,14 +251,13 @@ async fn a_stranger_asks_to_see_our_presence_and_the_user_decides(kind: Kind) {
         .unwrap();
     alice
         .wait_event(|e| match e {
-            SessionEvent::SubscriptionRequests(list) if list.len() == 2 => Some(()),
+            SessionEvent::SubscriptionRequests(r) if r.jids.len() == 2 => Some(()),
             _ => None,
         })
         .await;
-    assert_eq!(
-        alice.app.roster_snapshot().await.requests,
-        ["carol@localhost", "dave@localhost"]
-    );
+    let requests = alice.app.roster_snapshot().await.requests;
+    assert_eq!(requests.jids, ["carol@localhost", "dave@localhost"]);
+    assert_eq!(requests.more, 0);
 
     // Accepting lets carol see alice online (and asks carol back).
     alice
@@ -276,7 +275,7 @@ async fn a_stranger_asks_to_see_our_presence_and_the_user_decides(kind: Kind) {
         .unwrap();
     alice
         .wait_event(|e| match e {
-            SessionEvent::SubscriptionRequests(list) if list.is_empty() => Some(()),
+            SessionEvent::SubscriptionRequests(r) if r.jids.is_empty() => Some(()),
             _ => None,
         })
         .await;
@@ -339,7 +338,8 @@ async fn roster_pushes_from_anyone_but_the_server_are_refused(kind: Kind) {
 
 /// A flood of strangers asking to see our presence (here 150 addresses of
 /// the test server's component) is bounded: at most 100 wait in the list,
-/// and the list goes to the window in a few events, not one per request.
+/// the user learns how many more wait, and the list goes to the window in a
+/// few events, not one per request.
 async fn a_flood_of_subscription_requests_is_bounded_and_batched(kind: Kind) {
     use std::io::Write;
     let server = Server::start_with(
@@ -358,27 +358,36 @@ async fn a_flood_of_subscription_requests_is_bounded_and_batched(kind: Kind) {
         })
         .collect();
     bots.write_all(flood.as_bytes()).unwrap();
+    // The last request makes the last change: every event is seen by then.
     let shown = alice
         .wait_event(|e| match e {
-            SessionEvent::SubscriptionRequests(list) if list.len() == 100 => Some(list.clone()),
+            SessionEvent::SubscriptionRequests(r) if r.more == 50 => Some(r.clone()),
             _ => None,
         })
         .await;
-    assert!(shown.iter().all(|j| j.ends_with("@bots.localhost")));
-    alice
-        .events_during(std::time::Duration::from_millis(500))
-        .await;
-    let lists: Vec<usize> = alice
+    assert_eq!(shown.jids.len(), 100);
+    assert!(shown.jids.iter().all(|j| j.ends_with("@bots.localhost")));
+    let lists: Vec<(usize, u32)> = alice
         .seen
         .iter()
         .filter_map(|e| match e {
-            SessionEvent::SubscriptionRequests(list) => Some(list.len()),
+            SessionEvent::SubscriptionRequests(r) => Some((r.jids.len(), r.more)),
             _ => None,
         })
         .collect();
-    assert!(lists.iter().all(|n| *n <= 100), "{lists:?}");
+    assert!(lists.iter().all(|(n, _)| *n <= 100), "{lists:?}");
     assert!(lists.len() <= 10, "one event per request: {lists:?}");
-    assert_eq!(alice.app.roster_snapshot().await.requests.len(), 100);
+    assert_eq!(alice.app.roster_snapshot().await.requests, shown);
+
+    // Answering one of the listed requests lists one of those waiting.
+    alice
+        .app
+        .answer_subscription(&shown.jids[0], false)
+        .await
+        .unwrap();
+    let after = alice.app.roster_snapshot().await.requests;
+    assert_eq!((after.jids.len(), after.more), (100, 49));
+    assert!(!after.jids.contains(&shown.jids[0]));
 }
 
 /// Invitations from strangers (80 rooms, one of them five times, sent
