@@ -35,11 +35,7 @@ async fn befriend(alice: &mut Client, bob: &mut Client) {
 }
 
 async fn roster_groups_and_presence_between_two_accounts(kind: Kind) {
-    let server = Server::start_on(kind, &["alice", "bob"]);
-    let mut alice = Client::new(&server, "alice");
-    let mut bob = Client::new(&server, "bob");
-    alice.login(&server).await;
-    bob.login(&server).await;
+    let (_server, [mut alice, mut bob]) = Server::with_online(kind, ["alice", "bob"]).await;
     befriend(&mut alice, &mut bob).await;
 
     let roster = alice.app.roster_snapshot().await;
@@ -75,11 +71,7 @@ async fn roster_groups_and_presence_between_two_accounts(kind: Kind) {
 }
 
 async fn messages_both_ways_are_stored_once_with_ids(kind: Kind) {
-    let server = Server::start_on(kind, &["alice", "bob"]);
-    let mut alice = Client::new(&server, "alice");
-    let mut bob = Client::new(&server, "bob");
-    alice.login(&server).await;
-    bob.login(&server).await;
+    let (_server, [mut alice, mut bob]) = Server::with_online(kind, ["alice", "bob"]).await;
     befriend(&mut alice, &mut bob).await;
 
     const N: usize = 20;
@@ -160,11 +152,7 @@ async fn messages_both_ways_are_stored_once_with_ids(kind: Kind) {
 /// `normal` messages are conversation like `chat`; a `headline` is a
 /// notice with its subject (RFC 6121 §5.2.2).
 async fn normal_and_headline_messages_are_shown_for_what_they_are(kind: Kind) {
-    let server = Server::start_on(kind, &["alice", "bob"]);
-    let mut alice = Client::new(&server, "alice");
-    let mut bob = Client::new(&server, "bob");
-    alice.login(&server).await;
-    bob.login(&server).await;
+    let (_server, [mut alice, bob]) = Server::with_online(kind, ["alice", "bob"]).await;
     bob.app.set_console_open(true).await;
     bob.app
         .send_raw(
@@ -209,9 +197,7 @@ async fn normal_and_headline_messages_are_shown_for_what_they_are(kind: Kind) {
 }
 
 async fn message_to_unknown_user_is_marked_failed_with_the_reason(kind: Kind) {
-    let server = Server::start_on(kind, &["alice"]);
-    let mut alice = Client::new(&server, "alice");
-    alice.login(&server).await;
+    let (_server, [mut alice]) = Server::with_online(kind, ["alice"]).await;
     let sent = alice
         .app
         .send_message("nobody@localhost", "hello?")
@@ -231,13 +217,8 @@ async fn message_to_unknown_user_is_marked_failed_with_the_reason(kind: Kind) {
 }
 
 async fn a_stranger_asks_to_see_our_presence_and_the_user_decides(kind: Kind) {
-    let server = Server::start_on(kind, &["alice", "carol", "dave"]);
-    let mut alice = Client::new(&server, "alice");
-    let mut carol = Client::new(&server, "carol");
-    let mut dave = Client::new(&server, "dave");
-    alice.login(&server).await;
-    carol.login(&server).await;
-    dave.login(&server).await;
+    let (_server, [mut alice, mut carol, mut dave]) =
+        Server::with_online(kind, ["alice", "carol", "dave"]).await;
 
     // Neither is in alice's roster: nothing is approved behind her back.
     carol
