@@ -152,7 +152,7 @@ impl App {
             Err(_) => RosterSnapshot {
                 items: vec![],
                 presences: vec![],
-                requests: vec![],
+                requests: Default::default(),
             },
         }
     }

@@ -21,7 +21,7 @@ use crate::features::rfc6121_roster::RosterItem;
 use crate::session::history_sync::HistorySync;
 use crate::session::{
     ConnectionState, EventSink, Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot,
-    RoomSubject, SessionEvent,
+    RoomSubject, SessionEvent, SubscriptionRequests,
 };
 use crate::store::ChatMessage;
 
@@ -41,7 +41,7 @@ window_events! {
     RoomSubject("room-subject", RoomSubject),
     RoomProblem("room-problem", RoomProblem),
     Invitation("room-invitation", Invitation),
-    SubscriptionRequests("subscription-requests", Vec<String>),
+    SubscriptionRequests("subscription-requests", SubscriptionRequests),
     Bookmarks("bookmarks-changed", Vec<BookmarkView>),
     HistorySync("history-sync", HistorySync),
 }

@@ -13,6 +13,7 @@ use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::{ContactPresence, PresenceShow};
 use crate::features::rfc6121_roster::RosterItem;
 use crate::session::iq_tracker::IqAnswer;
+use crate::session::requests::SubscriptionRequests;
 use crate::session::room_book::RoomSnapshot;
 use crate::store::ChatMessage;
 
@@ -21,7 +22,7 @@ pub struct RosterSnapshot {
     pub items: Vec<RosterItem>,
     pub presences: Vec<ContactPresence>,
     /// Who asked to see our presence and waits for an answer.
-    pub requests: Vec<String>,
+    pub requests: SubscriptionRequests,
 }
 
 /// What the user edits. `password: None` keeps the stored one.

@@ -5,6 +5,7 @@ use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::ContactPresence;
 use crate::features::rfc6121_roster::RosterItem;
 pub use crate::session::history_sync::HistorySync;
+use crate::session::requests::SubscriptionRequests;
 use crate::session::room_book::{
     Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
 };
@@ -31,8 +32,8 @@ pub enum SessionEvent {
     RoomProblem(RoomProblem),
     Invitation(Invitation),
     /// Everyone (not in the roster) waiting for us to answer their request
-    /// to see our presence.
-    SubscriptionRequests(Vec<String>),
+    /// to see our presence, up to a bound, and how many more wait.
+    SubscriptionRequests(SubscriptionRequests),
     /// The account's room bookmarks (all of them, after any change).
     Bookmarks(Vec<BookmarkView>),
     /// How catching up from the server archive goes.

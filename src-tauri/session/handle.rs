@@ -157,7 +157,7 @@ impl SessionHandle {
             .unwrap_or(RosterSnapshot {
                 items: vec![],
                 presences: vec![],
-                requests: vec![],
+                requests: Default::default(),
             })
     }
 

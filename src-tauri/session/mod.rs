@@ -14,6 +14,7 @@ pub mod history_sync;
 mod iq_tracker;
 mod mention;
 mod recent_ids;
+mod requests;
 pub mod room_book;
 mod state;
 
@@ -22,6 +23,7 @@ pub use command::{BookmarkEdit, RosterSnapshot};
 pub use event::{EventSink, SessionEvent};
 pub use handle::SessionHandle;
 pub use handle_rooms::parse_room;
+pub use requests::SubscriptionRequests;
 pub use room_book::{
     Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
 };

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end test of the real Hearth window: log in (trusting the server's
-certificate), open a chat, send and receive a message, then log in again
+certificate), check that the page may call only the commands its capability
+grants, open a chat, send and receive a message, then log in again
 through the advanced connection dialog (test connection, fixed server,
 resource, console on start) — against a private Prosody and a slixmpp peer.
 
@@ -248,6 +249,36 @@ def ask_backend(driver, command: str, summary: str = "r") -> str:
         return bounded(command, lambda: driver.execute_async_script(script), 10)
     except Exception as e:
         return f"(cannot ask: {e})"
+
+
+def invoke_from_page(driver, command: str) -> tuple[str, str]:
+    """What the page gets from invoking `command`: ("resolved", the result
+    as JSON) or ("rejected", the error as text)."""
+    script = f"""
+        const done = arguments[arguments.length - 1];
+        window.__TAURI_INTERNALS__.invoke({json.dumps(command)}, {{}})
+          .then((r) => done(["resolved", JSON.stringify(r)]), (e) => done(["rejected", String(e)]));
+    """
+    outcome, value = bounded(command, lambda: driver.execute_async_script(script), 10)
+    return outcome, value
+
+
+def only_granted_commands_run(driver) -> None:
+    """The window's capability grants Hearth's own commands and nothing
+    else, and the app manifest makes Tauri check every call against it: a
+    script in the page (say, one slipped in through a rendering bug) can
+    reach neither Tauri's own commands nor a command the capability does
+    not name."""
+    outcome, value = invoke_from_page(driver, "connection_state")
+    if outcome != "resolved" or '"state":"online"' not in value:
+        raise Failure(f"connection_state, which the capability grants, gave {outcome}: {value}")
+    # Core plugin commands the capability does not grant (it has only
+    # core:event:default), and a name no capability mentions.
+    for command in ("plugin:window|title", "plugin:app|version", "delete_account"):
+        outcome, value = invoke_from_page(driver, command)
+        if outcome != "rejected" or "not allowed" not in value:
+            raise Failure(f"{command} is not granted, yet the page's call {outcome}: {value}")
+    step("a command the capability does not grant is refused; a granted one runs")
 
 
 def backend_roster(driver) -> str:
@@ -566,6 +597,7 @@ def main() -> int:
             raise Failure(f"{e}; the UI shows {driver.execute_script('return document.body.dataset.connection')!r}, "
                           f"the backend's connection_state says: {ask_backend(driver, 'connection_state')}") from None
         step("online")
+        only_granted_commands_run(driver)
 
         bob_row = css("roster-contact", f'[data-jid="{BOB}"]')
         for attempt in range(5):  # the roster may re-render under our feet (stale rows)

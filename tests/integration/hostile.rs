@@ -22,11 +22,7 @@ fn nested(depth: usize) -> String {
 }
 
 async fn deep_huge_and_junk_stanzas_never_cost_the_connection(kind: Kind) {
-    let server = Server::start_on(kind, &["alice", "bob"]);
-    let mut alice = Client::new(&server, "alice");
-    let mut bob = Client::new(&server, "bob");
-    alice.login(&server).await;
-    bob.login(&server).await;
+    let (_server, [mut alice, bob]) = Server::with_online(kind, ["alice", "bob"]).await;
     // Raw XML goes out only while the XML console is open.
     bob.app.set_console_open(true).await;
 
@@ -78,9 +74,7 @@ async fn deep_huge_and_junk_stanzas_never_cost_the_connection(kind: Kind) {
 }
 
 async fn console_input_that_is_not_a_stanza_is_refused_clearly(kind: Kind) {
-    let server = Server::start_on(kind, &["bob"]);
-    let mut bob = Client::new(&server, "bob");
-    bob.login(&server).await;
+    let (_server, [bob]) = Server::with_online(kind, ["bob"]).await;
     // Raw XML goes out only while the XML console is open.
     bob.app.set_console_open(true).await;
     let err = bob
@@ -166,11 +160,7 @@ async fn delays_are_believed_only_from_the_server_and_never_in_the_future(kind: 
 /// invitation sent right after it is the first alice sees, with bob as its
 /// sender.
 async fn a_forged_mediated_invitation_is_not_believed(kind: Kind) {
-    let server = Server::start_on(kind, &["alice", "bob"]);
-    let mut alice = Client::new(&server, "alice");
-    let mut bob = Client::new(&server, "bob");
-    alice.login(&server).await;
-    bob.login(&server).await;
+    let (server, [mut alice, bob]) = Server::with_online(kind, ["alice", "bob"]).await;
     // Raw XML goes out only while the XML console is open.
     bob.app.set_console_open(true).await;
     bob.app
@@ -203,11 +193,7 @@ async fn a_forged_mediated_invitation_is_not_believed(kind: Kind) {
 /// from another of her devices) and in an archive result (as if from her
 /// archive): through a real server, neither reaches her history.
 async fn forged_carbons_and_archive_results_are_dropped(kind: Kind) {
-    let server = Server::start_on(kind, &["alice", "bob"]);
-    let mut alice = Client::new(&server, "alice");
-    let mut bob = Client::new(&server, "bob");
-    alice.login(&server).await;
-    bob.login(&server).await;
+    let (_server, [mut alice, bob]) = Server::with_online(kind, ["alice", "bob"]).await;
     bob.app.set_console_open(true).await;
     let inner = |from: &str, to: &str, body: &str| {
         format!(

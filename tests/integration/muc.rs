@@ -30,11 +30,7 @@ async fn room_message(client: &mut Client, body: &str) -> hearth::store::ChatMes
 }
 
 async fn two_accounts_create_join_talk_and_change_subject_and_nick(kind: Kind) {
-    let server = Server::start_on(kind, &["alice", "bob"]);
-    let mut alice = Client::new(&server, "alice");
-    let mut bob = Client::new(&server, "bob");
-    alice.login(&server).await;
-    bob.login(&server).await;
+    let (server, [mut alice, mut bob]) = Server::with_online(kind, ["alice", "bob"]).await;
     let room = server.room("team");
 
     // Alice creates the room by joining it; Hearth unlocks it (instant room).
@@ -179,11 +175,7 @@ async fn two_accounts_create_join_talk_and_change_subject_and_nick(kind: Kind) {
 }
 
 async fn a_taken_nickname_is_refused_in_words_and_leaving_is_seen(kind: Kind) {
-    let server = Server::start_on(kind, &["alice", "bob"]);
-    let mut alice = Client::new(&server, "alice");
-    let mut bob = Client::new(&server, "bob");
-    alice.login(&server).await;
-    bob.login(&server).await;
+    let (server, [mut alice, mut bob]) = Server::with_online(kind, ["alice", "bob"]).await;
     let room = server.room("lobby");
     joined(&mut alice, &room, "Sam").await;
 
@@ -209,11 +201,7 @@ async fn a_taken_nickname_is_refused_in_words_and_leaving_is_seen(kind: Kind) {
 }
 
 async fn after_a_server_restart_rooms_are_rejoined_without_duplicate_history(kind: Kind) {
-    let mut server = Server::start_on(kind, &["alice", "bob"]);
-    let mut alice = Client::new(&server, "alice");
-    let mut bob = Client::new(&server, "bob");
-    alice.login(&server).await;
-    bob.login(&server).await;
+    let (mut server, [mut alice, mut bob]) = Server::with_online(kind, ["alice", "bob"]).await;
     let room = server.room("ops");
     joined(&mut alice, &room, "Alice").await;
     // Keep the room after everyone leaves (the restart empties it).

@@ -119,7 +119,7 @@ export class App {
       b.listen("room-problem", (e) => this.roomActions.onProblem(e)),
       b.listen("bookmarks-changed", (list) => this.bookmarks.set(list)),
       b.listen("room-invitation", (i) => this.roomAdmin.onInvitation(i)),
-      b.listen("subscription-requests", (list) => this.roster.setRequests(list)),
+      b.listen("subscription-requests", (r) => this.roster.setRequests(r)),
     ]);
   }
 

@@ -353,7 +353,7 @@ export type RosterSnapshot = { items: Array<RosterItem>, presences: Array<Contac
 /**
  * Who asked to see our presence and waits for an answer.
  */
-requests: Array<string>, };
+requests: SubscriptionRequests, };
 
 export type SaslPolicy = { scramSha256: boolean, scramSha1: boolean, 
 /**
@@ -392,6 +392,17 @@ export type StepOutcome = "ok" | "failed" | "skipped";
 export type Subscription = "none" | "to" | "from" | "both";
 
 export type SubscriptionAnswer = { jid: string, accept: boolean, };
+
+export type SubscriptionRequests = { 
+/**
+ * Who asked to see our presence and waits for an answer.
+ */
+jids: Array<string>, 
+/**
+ * Requests beyond the list. The server keeps every unanswered request
+ * and delivers it again at the next login, so none of them is lost.
+ */
+more: number, };
 
 export type UiProbeReport = { 
 /**
@@ -464,7 +475,7 @@ export interface Events {
   "room-subject": RoomSubject;
   "room-problem": RoomProblem;
   "room-invitation": Invitation;
-  "subscription-requests": Array<string>;
+  "subscription-requests": SubscriptionRequests;
   "bookmarks-changed": Array<BookmarkView>;
   "history-sync": HistorySync;
 }

@@ -280,7 +280,7 @@ export function createDemoBackend(): MockBackend {
   });
   mock.on("roster_snapshot", () => {
     const items = roster();
-    return { items, presences: items.map((item, i) => presence(item.jid, i)), requests: ["carla@hearth.example"] };
+    return { items, presences: items.map((item, i) => presence(item.jid, i)), requests: { jids: ["carla@hearth.example"], more: 0 } };
   });
   mock.on("history_page", ({ args }) => {
     const all = history(args.peer);

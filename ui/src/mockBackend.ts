@@ -118,7 +118,7 @@ export class MockBackend implements Backend {
       default_connection_settings: () => fallbackConnectionSettings(),
       logout: () => null,
       connection_state: () => ({ state: "offline", reason: null }),
-      roster_snapshot: () => ({ items: [], presences: [], requests: [] }),
+      roster_snapshot: () => ({ items: [], presences: [], requests: { jids: [], more: 0 } }),
       set_presence: () => null,
       add_contact: () => null,
       untrusted_certificate: () => null,

@@ -60,7 +60,7 @@ describe("i18n", () => {
   });
 
   it("relabels the main screen while keeping tabs and messages", async () => {
-    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items: [contact("anna@company.com", null)], presences: [], requests: [] })));
+    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items: [contact("anna@company.com", null)], presences: [], requests: { jids: [], more: 0 } })));
     dblclick(get("roster-contact"));
     mock.emit("messages-added", [msg({ peer: "anna@company.com", id: 5, body: "hi" })]);
     await settle();

@@ -20,7 +20,7 @@ function storeListeners(app: App): Map<string, number> {
 describe("view lifecycle", () => {
   it("disposing the main screen, with chat and room tabs open, leaves no store, language or backend listener behind", async () => {
     const { app, mock } = await bootOnline((m) => {
-      m.on("roster_snapshot", () => ({ items: [contact(ANNA, "Anna")], presences: [], requests: ["x@elsewhere.org"] }));
+      m.on("roster_snapshot", () => ({ items: [contact(ANNA, "Anna")], presences: [], requests: { jids: ["x@elsewhere.org"], more: 0 } }));
       m.on("join_room", ({ args }) => ({ room: args.room, nick: "me", subject: null, occupants: [occ("me"), occ("bob")] }));
     });
     // What is subscribed with no screen at all: the controllers' own listeners.
@@ -54,7 +54,7 @@ describe("view lifecycle", () => {
   });
 
   it("switching screens back and forth does not grow the listeners", async () => {
-    const { app } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items: [contact(ANNA, "Anna")], presences: [], requests: [] })));
+    const { app } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items: [contact(ANNA, "Anna")], presences: [], requests: { jids: [], more: 0 } })));
     app.showLogin();
     app.showMain();
     await settle();

@@ -6,7 +6,7 @@ const HOSTILE = "<img src=x onerror=alert(1)>";
 
 async function openAnna(setup?: Parameters<typeof bootOnline>[0]) {
   const booted = await bootOnline((m) => {
-    m.on("roster_snapshot", () => ({ items: [contact(ANNA, "Anna")], presences: [], requests: [] }));
+    m.on("roster_snapshot", () => ({ items: [contact(ANNA, "Anna")], presences: [], requests: { jids: [], more: 0 } }));
     setup?.(m);
   });
   dblclick(get("roster-contact", `[data-jid="${ANNA}"]`));
@@ -96,7 +96,7 @@ describe("messages and composer", () => {
 
   it("renders a hostile body and a hostile contact name as literal text", async () => {
     const { mock } = await bootOnline((m) =>
-      m.on("roster_snapshot", () => ({ items: [contact(ANNA, "<b>Anna</b><script>alert(1)</script>")], presences: [], requests: [] })),
+      m.on("roster_snapshot", () => ({ items: [contact(ANNA, "<b>Anna</b><script>alert(1)</script>")], presences: [], requests: { jids: [], more: 0 } })),
     );
     mock.emit("messages-added", [msg({ peer: ANNA, id: 9, body: HOSTILE })]);
     get("tab", `[data-jid="${ANNA}"]`).click();

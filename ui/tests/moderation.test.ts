@@ -123,7 +123,7 @@ describe("occupant actions", () => {
 
 describe("invitations", () => {
   it("invites someone through the room or directly", async () => {
-    const { mock } = await inRoom({}, [], (m) => m.on("roster_snapshot", () => ({ items: [contact("dora@company.com", "Dora")], presences: [], requests: [] })));
+    const { mock } = await inRoom({}, [], (m) => m.on("roster_snapshot", () => ({ items: [contact("dora@company.com", "Dora")], presences: [], requests: { jids: [], more: 0 } })));
     get("room-invite").click();
     const jid = get<HTMLInputElement>("invite-jid");
     expect(document.getElementById(jid.getAttribute("list")!)?.querySelector("option")?.getAttribute("value")).toBe("dora@company.com");
@@ -159,7 +159,7 @@ describe("invitations", () => {
   });
 
   it("shows an incoming invitation and accepts it with the nick, opening the room", async () => {
-    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items: [contact("anna@company.com", "Anna")], presences: [], requests: [] })));
+    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items: [contact("anna@company.com", "Anna")], presences: [], requests: { jids: [], more: 0 } })));
     mock.emit("room-invitation", { id: "i1", room: ROOM, from: "anna@company.com", reason: "<b>come</b>", hasPassword: false, direct: false });
     const notice = get("invitation", `[data-room="${ROOM}"]`);
     expect(notice.textContent).toContain(`Anna invites you to the room ${ROOM}.`);

@@ -26,7 +26,7 @@ const row = (group: string, jid: string) => get("roster-contact", `[data-jid="${
 
 describe("roster", () => {
   it("groups contacts, sorts online first then by name and shows the best resource", async () => {
-    await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences, requests: [] })));
+    await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences, requests: { jids: [], more: 0 } })));
     const groups = all("roster-group").map((g) => [g.dataset.group, g.querySelector(".group-name")?.textContent]);
     expect(groups).toEqual([["Engineering", "Engineering"], ["Sales", "Sales"], ["", "Contacts"]]);
     expect(names("Engineering")).toEqual(["Anna", "Zoe", "Bob", "carl@company.com"]);
@@ -43,7 +43,7 @@ describe("roster", () => {
   });
 
   it("updates only the changed contact's rows on presence-changed", async () => {
-    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences, requests: [] })));
+    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences, requests: { jids: [], more: 0 } })));
     const before = new Map(all("roster-contact").map((r) => [r, r.querySelector(".contact-name")]));
     const bobRows = all("roster-contact", '[data-jid="bob@company.com"]');
     expect(bobRows).toHaveLength(2);
@@ -91,13 +91,13 @@ describe("roster", () => {
     mock.emit("roster-changed", items);
     await settle();
     // ...then the snapshot, taken before the roster was loaded, comes back empty.
-    answer({ items: [], presences: [], requests: [] });
+    answer({ items: [], presences: [], requests: { jids: [], more: 0 } });
     await settle();
     expect(names("Engineering")).toContain("Bob");
   });
 
   it("filters by name or JID and replaces the list on roster-changed", async () => {
-    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences, requests: [] })));
+    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences, requests: { jids: [], more: 0 } })));
     typeInto(get<HTMLInputElement>("roster-filter"), "CARL@");
     const visible = () => all("roster-contact").filter((r) => !r.hidden).map((r) => r.dataset.jid);
     expect(visible()).toEqual(["carl@company.com"]);
@@ -111,7 +111,7 @@ describe("roster", () => {
   });
 
   it("collapses a group and opens a tab on double-click or Enter", async () => {
-    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences, requests: [] })));
+    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences, requests: { jids: [], more: 0 } })));
     const engineering = get("roster-group", '[data-group="Engineering"]');
     const toggle = engineering.querySelector("button")!;
     toggle.click();
@@ -134,7 +134,7 @@ describe("roster", () => {
 describe("contact requests", () => {
   it("shows who asked to see our presence and sends the answer", async () => {
     const { mock } = await bootOnline((m) =>
-      m.on("roster_snapshot", () => ({ items: [], presences: [], requests: ["stranger@elsewhere.org"] })),
+      m.on("roster_snapshot", () => ({ items: [], presences: [], requests: { jids: ["stranger@elsewhere.org"], more: 0 } })),
     );
     const row = get("subscription-request");
     expect(row.dataset.jid).toBe("stranger@elsewhere.org");
@@ -143,7 +143,7 @@ describe("contact requests", () => {
     await settle();
     expect(mock.callsOf("answer_subscription")).toEqual([{ answer: { jid: "stranger@elsewhere.org", accept: false } }]);
     // The backend's updated list removes it.
-    mock.emit("subscription-requests", []);
+    mock.emit("subscription-requests", { jids: [], more: 0 });
     await settle();
     expect(all("subscription-request")).toHaveLength(0);
   });

@@ -2,12 +2,11 @@ import { describe, expect, it } from "vitest";
 import { setLang } from "../src/i18n";
 import { STRANGER_TABS } from "../src/state/strangers";
 import { STRANGERS_SHOWN } from "../src/views/strangers";
-import { REQUESTS_KEPT } from "../src/views/subscriptionRequests";
 import { all, bootOnline, contact, get, msg, q, settle } from "./helpers";
 
 const ANNA = "anna@company.com";
 const stranger = (i: number) => `spam${i}@elsewhere.org`;
-const roster = { items: [contact(ANNA, "Anna")], presences: [], requests: [] };
+const roster = { items: [contact(ANNA, "Anna")], presences: [], requests: { jids: [], more: 0 } };
 
 describe("conversations opened by strangers", () => {
   it("a flood from 1,000 strangers opens 20 tabs and one entry that lists the rest; their histories are not read", async () => {
@@ -78,19 +77,34 @@ describe("conversations opened by strangers", () => {
   });
 });
 
-describe("contact requests at the core's limit", () => {
-  it("says that more may wait when the list is full, and nothing when it is not", async () => {
-    const requests = Array.from({ length: REQUESTS_KEPT }, (_, i) => stranger(i));
-    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items: [], presences: [], requests })));
-    expect(all("subscription-request")).toHaveLength(REQUESTS_KEPT);
-    const hint = get("subscription-requests-limit");
-    expect(hint.hidden).toBe(false);
-    expect(hint.textContent).toContain(`These are the first ${REQUESTS_KEPT} requests. More may be waiting`);
-    setLang("zh-CN");
-    expect(hint.textContent).toContain(`这里是前 ${REQUESTS_KEPT} 个请求`);
+describe("contact requests past the core's list", () => {
+  it("says how many more wait, in the user's language, and nothing when none do", async () => {
+    // The core lists 100 and counts the rest.
+    const listed = Array.from({ length: 100 }, (_, i) => stranger(i));
+    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items: [], presences: [], requests: { jids: listed, more: 42 } })));
+    expect(all("subscription-request")).toHaveLength(100);
+    const more = get("subscription-requests-more");
+    expect(more.hidden).toBe(false);
+    expect(more.textContent).toBe("and 42 more requests waiting");
 
-    mock.emit("subscription-requests", requests.slice(1));
+    mock.emit("subscription-requests", { jids: listed.slice(1), more: 1 });
     await settle();
-    expect(hint.hidden).toBe(true);
+    expect(more.textContent).toBe("and 1 more request waiting");
+    setLang("zh-CN");
+    expect(more.textContent).toBe("还有 1 个请求在等待");
+
+    mock.emit("subscription-requests", { jids: listed.slice(2), more: 0 });
+    await settle();
+    expect(more.hidden).toBe(true);
+    expect(all("subscription-request")).toHaveLength(98);
+  });
+
+  it("shows the count even when every listed request is answered before the next arrives", async () => {
+    const { mock } = await bootOnline((m) => m.on("roster_snapshot", () => ({ items: [], presences: [], requests: { jids: [], more: 0 } })));
+    expect(get("subscription-requests").hidden).toBe(true);
+    mock.emit("subscription-requests", { jids: [], more: 3 });
+    await settle();
+    expect(get("subscription-requests").hidden).toBe(false);
+    expect(get("subscription-requests-more").textContent).toBe("and 3 more requests waiting");
   });
 });

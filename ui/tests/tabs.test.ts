@@ -6,7 +6,7 @@ import { all, badgesDrawn, bootOnline, contact, dblclick, get, msg, press, q, se
 
 const ANNA = "anna@company.com";
 const BOB = "bob@company.com";
-const roster = { items: [contact(ANNA, "Anna"), contact(BOB, "Bob")], presences: [], requests: [] };
+const roster = { items: [contact(ANNA, "Anna"), contact(BOB, "Bob")], presences: [], requests: { jids: [], more: 0 } };
 
 /** 120 messages with Anna; history_page serves them 50 at a time, newest page first. */
 function annaHistory() {

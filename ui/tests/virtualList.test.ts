@@ -9,7 +9,7 @@ const ids = () => all("message").map((m) => Number(m.dataset.id));
 /** Anna's tab, open and shown, holding `n` messages with ids 1..n. */
 async function bigConversation(n: number) {
   const booted = await bootOnline((m) => {
-    m.on("roster_snapshot", () => ({ items: [contact(ANNA, "Anna")], presences: [], requests: [] }));
+    m.on("roster_snapshot", () => ({ items: [contact(ANNA, "Anna")], presences: [], requests: { jids: [], more: 0 } }));
     m.on("history_page", () => ({ messages: [], complete: true }));
   });
   dblclick(get("roster-contact", `[data-jid="${ANNA}"]`));
@@ -56,7 +56,7 @@ describe("virtualised message list", () => {
 
   it("moves through 20,000 contacts with the arrow keys, drawing only the rows in view", async () => {
     const items = Array.from({ length: 20_000 }, (_, i) => contact(`c${String(i).padStart(5, "0")}@company.com`, null));
-    await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences: [], requests: [] })));
+    await bootOnline((m) => m.on("roster_snapshot", () => ({ items, presences: [], requests: { jids: [], more: 0 } })));
     expect(all("roster-contact").length).toBeLessThan(60);
     let row = get("roster-contact", '[data-jid="c00000@company.com"]');
     for (let i = 0; i < 40; i++) {

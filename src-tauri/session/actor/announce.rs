@@ -78,7 +78,7 @@ impl Actor {
         }
         if std::mem::take(&mut self.requests_changed) {
             self.sink
-                .emit(SessionEvent::SubscriptionRequests(self.request_list()));
+                .emit(SessionEvent::SubscriptionRequests(self.requests.view()));
         }
     }
 

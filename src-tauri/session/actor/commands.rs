@@ -66,7 +66,7 @@ impl Actor {
                 let _ = reply.send(RosterSnapshot {
                     items: self.roster.items(),
                     presences: self.presence.all(),
-                    requests: self.request_list(),
+                    requests: self.requests.view(),
                 });
             }
             Command::Logout { reply } => {

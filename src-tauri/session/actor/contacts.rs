@@ -13,10 +13,6 @@ use crate::error::{HearthError, Result};
 use crate::features::{registry, rfc6121_roster};
 use crate::session::event::SessionEvent;
 
-/// Subscription requests waiting for the user at most: strangers can send
-/// any number.
-const MAX_REQUESTS: usize = 100;
-
 impl Actor {
     pub(super) async fn on_roster_push(&mut self, from: Option<Jid>, id: String, payload: Element) {
         if !rfc6121_roster::push_allowed(from.as_ref(), &self.own) {
@@ -66,13 +62,7 @@ impl Actor {
                     if self.roster.contains(&bare.to_string()) {
                         let ok = Presence::new(PresenceType::Subscribed).with_to(Jid::from(bare));
                         self.send(Stanza::Presence(ok)).await;
-                    } else if bare != self.own && self.requests.len() >= MAX_REQUESTS {
-                        // Not lost: the server keeps an unanswered request
-                        // and delivers it again at the next login.
-                        log::debug!(
-                            "subscription request from {bare} not shown: {MAX_REQUESTS} waiting"
-                        );
-                    } else if bare != self.own && self.requests.insert(bare.to_string()) {
+                    } else if bare != self.own && self.requests.add(bare.to_string()) {
                         self.requests_changed = true;
                     }
                 }
@@ -91,10 +81,6 @@ impl Actor {
                 }
             }
         }
-    }
-
-    pub(super) fn request_list(&self) -> Vec<String> {
-        self.requests.iter().cloned().collect()
     }
 
     /// Let `jid` see our presence (and ask to see theirs), or refuse.
@@ -118,7 +104,7 @@ impl Actor {
             .await;
         }
         self.sink
-            .emit(SessionEvent::SubscriptionRequests(self.request_list()));
+            .emit(SessionEvent::SubscriptionRequests(self.requests.view()));
         Ok(())
     }
 

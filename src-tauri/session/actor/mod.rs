@@ -228,7 +228,7 @@ struct Actor {
     bookmarks: bookmark_state::Bookmarks,
     invitations: std::collections::HashMap<String, crate::features::xep0045_muc_invite::Invite>,
     /// Subscription requests from people not in the roster, unanswered.
-    requests: std::collections::BTreeSet<String>,
+    requests: crate::session::requests::Requests,
     /// The requests changed since the UI was last told (a burst of them is
     /// one event, not one list per request).
     requests_changed: bool,

@@ -13,6 +13,7 @@ pub mod proxies;
 pub mod relay;
 pub mod server;
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,6 +29,24 @@ pub use server::{jid, password, Kind, Options, Server};
 
 /// Generous bound for anything over loopback; tests wait *up to* this.
 pub const WAIT: Duration = Duration::from_secs(20);
+
+impl Server {
+    /// A server with `users`, each logged in with a fresh profile, in the
+    /// order given.
+    pub async fn with_online<const N: usize>(kind: Kind, users: [&str; N]) -> (Self, [Client; N]) {
+        let server = Self::start_on(kind, &users);
+        let mut clients = Vec::with_capacity(N);
+        for user in users {
+            let mut client = Client::new(&server, user);
+            client.login(&server).await;
+            clients.push(client);
+        }
+        let Ok(clients) = clients.try_into() else {
+            unreachable!("one client per user")
+        };
+        (server, clients)
+    }
+}
 
 pub struct Client {
     pub app: Arc<App>,
@@ -267,6 +286,23 @@ impl Client {
     /// stopped for good shows nothing here.
     pub async fn events_while_a_retry_would_come(&mut self) -> Vec<SessionEvent> {
         self.events_during(Duration::from_millis(1500)).await
+    }
+
+    /// Returns once this session has handled everything `from` sent it
+    /// before the call: `from` sends a message to this session's full JID,
+    /// and it is announced here. A server relays one sender's stanzas to a
+    /// session in the order sent, and the session handles and announces
+    /// them in that order, so the effect of anything earlier (an event, a
+    /// changed list) is there by now. A test that something did NOT happen
+    /// checks right after this, instead of waiting for a guessed time.
+    pub async fn handled_from(&mut self, from: &Client) {
+        static BARRIERS: AtomicU32 = AtomicU32::new(0);
+        let body = format!("barrier {}", BARRIERS.fetch_add(1, Ordering::Relaxed));
+        let ConnectionState::Online { jid: full, .. } = self.app.connection_state().await else {
+            panic!("{} is not online", self.jid)
+        };
+        from.app.send_message(&full, &body).await.unwrap();
+        self.received(&body).await;
     }
 
     /// Collect events for `d` (used to show that something does NOT happen).

@@ -364,5 +364,5 @@ export const en = {
   "strangers.messages": "{count} new messages",
   "strangers.unlisted": "and {count} more",
   "strangers.unnamed": "and {count} more messages from other people not in your contacts",
-  "requests.atLimit": "These are the first {count} requests. More may be waiting: the server keeps them and delivers them again when you next log in.",
+  "requests.more": { one: "and {count} more request waiting", other: "and {count} more requests waiting" },
 } as const;

@@ -366,5 +366,5 @@ export const zhCN: Record<keyof typeof en, Entry> = {
   "strangers.messages": "{count} 条新消息",
   "strangers.unlisted": "还有 {count} 个",
   "strangers.unnamed": "还有 {count} 条来自其他非联系人的消息",
-  "requests.atLimit": "这里是前 {count} 个请求。可能还有更多请求在等待：服务器会保留它们，并在你下次登录时再次送达。",
+  "requests.more": "还有 {count} 个请求在等待",
 };

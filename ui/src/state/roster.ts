@@ -1,4 +1,4 @@
-import type { ContactPresence, PresenceShow, ResourcePresence, RosterItem, RosterSnapshot } from "../bindings";
+import type { ContactPresence, PresenceShow, ResourcePresence, RosterItem, RosterSnapshot, SubscriptionRequests } from "../bindings";
 import { Emitter } from "./emitter";
 
 const SHOW_RANK: Record<PresenceShow, number> = { available: 0, chat: 0, away: 1, xa: 2, dnd: 3, offline: 4 };
@@ -28,6 +28,8 @@ export class RosterStore {
   readonly presenceChanged = new Emitter<string[]>();
   /** People outside the roster who asked to see our presence. */
   requests: string[] = [];
+  /** How many more asked than the core lists (it keeps a bounded list). */
+  moreRequests = 0;
   readonly requestsChanged = new Emitter<void>();
 
   /**
@@ -36,8 +38,9 @@ export class RosterStore {
    */
   version = 0;
 
-  setRequests(jids: string[]): void {
+  setRequests({ jids, more }: SubscriptionRequests): void {
     this.requests = [...jids];
+    this.moreRequests = more;
     this.requestsChanged.emit();
   }
 

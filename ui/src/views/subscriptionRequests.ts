@@ -5,13 +5,6 @@ import { onLangChange, t, tx } from "../i18n";
 import type { RosterStore } from "../state/roster";
 import { viewOf, type Calls, type View } from "./view";
 
-/**
- * The most requests the core keeps for the user to answer (`MAX_REQUESTS`
- * in src-tauri/session/actor/contacts.rs). It sends no count of the ones it
- * left with the server, so a full list says that more may wait.
- */
-export const REQUESTS_KEPT = 100;
-
 export interface SubscriptionRequestsContext {
   readonly roster: RosterStore;
   readonly backend: Calls<"answer_subscription">;
@@ -25,13 +18,14 @@ export interface SubscriptionRequestsContext {
 export function createSubscriptionRequests(ctx: SubscriptionRequestsContext): View {
   const disposer = new Disposer();
   const list = el("ul", { class: "subscription-requests-list" });
-  const atLimit = el("p", { class: "hint", "data-testid": "subscription-requests-limit", hidden: true });
+  // The core lists a bounded number of requests and counts the rest.
+  const more = el("p", { class: "hint", "data-testid": "subscription-requests-more", hidden: true });
   const box = el(
     "section",
     { class: "subscription-requests", "data-testid": "subscription-requests", hidden: true },
     tx("h2", "requests.heading"),
     list,
-    atLimit,
+    more,
   );
 
   function row(jid: string): HTMLElement {
@@ -57,10 +51,11 @@ export function createSubscriptionRequests(ctx: SubscriptionRequestsContext): Vi
   }
 
   const render = (): void => {
-    list.replaceChildren(...ctx.roster.requests.map(row));
-    setHidden(box, ctx.roster.requests.length === 0);
-    setText(atLimit, t("requests.atLimit", { count: ctx.roster.requests.length }));
-    setHidden(atLimit, ctx.roster.requests.length < REQUESTS_KEPT);
+    const { requests, moreRequests } = ctx.roster;
+    list.replaceChildren(...requests.map(row));
+    setHidden(box, requests.length === 0 && moreRequests === 0);
+    setText(more, t("requests.more", { count: moreRequests }));
+    setHidden(more, moreRequests === 0);
   };
   render();
   disposer.add(ctx.roster.requestsChanged.on(render));

@@ -42,7 +42,7 @@ struct Scripted {
     server: ServerStream,
     events: mpsc::UnboundedReceiver<SessionEvent>,
     db: Database,
-    _handle: SessionHandle,
+    handle: SessionHandle,
     barriers: u32,
 }
 
@@ -150,7 +150,7 @@ impl Scripted {
             server,
             events,
             db,
-            _handle: handle,
+            handle,
             barriers: 0,
         };
         let bind = s
@@ -478,4 +478,61 @@ async fn an_archive_result_no_query_of_ours_asked_for_is_dropped() {
         .map(|m| m.body)
         .collect();
     assert_eq!(stored, ["live"]);
+}
+
+#[tokio::test]
+async fn requests_past_the_list_are_counted_and_take_the_place_of_answered_ones() {
+    let mut s = Scripted::online().await;
+    let asker = |i: usize| format!("stranger{i:03}@elsewhere.example");
+    let subscribe = |i: usize| {
+        format!(
+            "<presence xmlns='jabber:client' type='subscribe' from='{}/x' to='{ACCOUNT}'/>",
+            asker(i)
+        )
+    };
+    for i in 0..103 {
+        s.send(&subscribe(i)).await;
+    }
+    // Asking again is still one request.
+    s.send(&subscribe(102)).await;
+    s.barrier().await;
+    let requests = |e: SessionEvent| match e {
+        SessionEvent::SubscriptionRequests(r) => r,
+        _ => unreachable!(),
+    };
+    // What the UI is told, and what it reads when it starts.
+    let told = requests(
+        s.event(|e| matches!(e, SessionEvent::SubscriptionRequests(r) if r.more > 0))
+            .await,
+    );
+    let shown = s.handle.roster().await.requests;
+    assert_eq!((shown.jids.len(), shown.more), (100, 3));
+    assert_eq!(shown.jids.first(), Some(&asker(0)));
+    assert!(!shown.jids.contains(&asker(100)));
+    assert!(told.more <= 3, "{}", told.more);
+
+    // Answering one lists the next in its place.
+    s.handle
+        .answer_subscription(&asker(5), false)
+        .await
+        .unwrap();
+    let shown = requests(
+        s.event(
+            |e| matches!(e, SessionEvent::SubscriptionRequests(r) if !r.jids.contains(&asker(5))),
+        )
+        .await,
+    );
+    assert_eq!((shown.jids.len(), shown.more), (100, 2));
+    assert!(shown.jids.contains(&asker(100)));
+    // A request withdrawn before it was listed no longer counts.
+    s.send(&format!(
+        "<presence xmlns='jabber:client' type='unsubscribe' from='{}' to='{ACCOUNT}'/>",
+        asker(102)
+    ))
+    .await;
+    let shown = requests(
+        s.event(|e| matches!(e, SessionEvent::SubscriptionRequests(r) if r.more < 2))
+            .await,
+    );
+    assert_eq!((shown.jids.len(), shown.more), (100, 1));
 }
