@@ -10,6 +10,7 @@ import { fallbackConnectionSettings } from "./settingsDefaults";
 import { BookmarkStore } from "./state/bookmarks";
 import { ConnectionStore } from "./state/connection";
 import { ConversationStore } from "./state/conversations";
+import { HistorySyncStore } from "./state/historySync";
 import { Notifier } from "./notifications";
 import { InvitationStore } from "./state/invitations";
 import { RoomStore } from "./state/rooms";
@@ -28,6 +29,7 @@ export class App {
   readonly bookmarks = new BookmarkStore();
   readonly invitations = new InvitationStore();
   readonly strangers = new StrangerStore();
+  readonly historySync = new HistorySyncStore();
   readonly chat: ChatController;
   readonly roomActions: RoomController;
   readonly bookmarkActions: BookmarkController;
@@ -120,6 +122,7 @@ export class App {
       b.listen("bookmarks-changed", (list) => this.bookmarks.set(list)),
       b.listen("room-invitation", (i) => this.roomAdmin.onInvitation(i)),
       b.listen("subscription-requests", (r) => this.roster.setRequests(r)),
+      b.listen("history-sync", (s) => this.historySync.set(s)),
     ]);
   }
 
@@ -129,6 +132,7 @@ export class App {
     this.sessionSettings = request.connection ?? (this.saved?.jid === request.jid ? this.saved.connection : null);
     this.consolePending = this.sessionSettings?.openConsoleOnStart ?? false;
     this.connection.ownJid = request.jid;
+    this.historySync.reset();
     this.connection.set({ state: "connecting" });
     try {
       await this.backend.invoke("login", { request });
@@ -159,6 +163,10 @@ export class App {
 
   private onConnectionState(state: ConnectionState): void {
     const wasOnline = this.connection.current.state === "online";
+    // A catch-up lasts one session: the core drops it without a final
+    // report when the link goes, and a fresh session starts its own. Only a
+    // session carried on (online → online, resumed) keeps what it reported.
+    if (state.state !== "online" || !wasOnline || state.newSessionAfterLoss) this.historySync.reset();
     this.connection.set(state);
     if (state.state === "online") {
       this.everOnline = true;
@@ -184,6 +192,7 @@ export class App {
       this.invitations.clear();
       this.roster.clear();
       this.strangers.clear();
+      this.historySync.reset();
       [this.saved, this.defaultSettings] = await Promise.all([this.loadSaved(), this.loadDefaults()]);
       if (this.connection.current.state === "offline") this.showLogin();
     })().finally(() => {

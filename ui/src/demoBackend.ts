@@ -253,6 +253,17 @@ export function createDemoBackend(): MockBackend {
       joined.set(ROOM, roomSnapshot(request.jid.split("@")[0] ?? "demo"));
       mock.emit("connection-state", { state: "online", jid: `${request.jid}/hearth`, newSessionAfterLoss: false });
       mock.emit("bookmarks-changed", mock.bookmarkList);
+      // Catch-up from the archive, a page every 700 ms; `?syncfail` shows
+      // one the server cuts short.
+      const pages = [250, 500, 750];
+      pages.forEach((messages, i) => later(700 * (i + 1), () => {
+        if (online) mock.emit("history-sync", { running: true, pages: i + 1, messages, problem: null });
+      }));
+      later(700 * (pages.length + 1), () => {
+        if (!online) return;
+        const fail = new URLSearchParams(location.search).has("syncfail");
+        mock.emit("history-sync", { running: false, pages: pages.length + 1, messages: fail ? 750 : 812, problem: fail ? problemOf("timeout") : null });
+      });
       // `?restart` shows what a lost, unresumable session looks like.
       if (new URLSearchParams(location.search).has("restart")) {
         later(3000, () => mock.emit("connection-state", { state: "online", jid: `${request.jid}/hearth`, newSessionAfterLoss: true }));

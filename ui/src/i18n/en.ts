@@ -191,6 +191,8 @@ export const en = {
   "status.insecureTitle": "This connection uses plain TCP: the server and anyone on the network path can read your messages.",
   "status.sessionRestarted": "Reconnected, but the server could not resume the previous session. Your presence was restored; messages sent while you were away arrive from the server’s offline storage or history.",
   "status.dismiss": "Dismiss",
+  "sync.running": { one: "Fetching messages from the server… {count} message so far", other: "Fetching messages from the server… {count} messages so far" },
+  "sync.failed": "Some messages could not be fetched from the server: {reason}",
 
   "joinRoom.open": "Join room",
   "joinRoom.address": "Room address",

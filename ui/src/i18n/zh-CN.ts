@@ -193,6 +193,8 @@ export const zhCN: Record<keyof typeof en, Entry> = {
   "status.insecureTitle": "此连接使用明文 TCP：服务器和网络路径上的任何人都能读取你的消息。",
   "status.sessionRestarted": "已重新连接，但服务器无法恢复之前的会话。你的在线状态已恢复；离开期间发给你的消息将通过服务器的离线存储或历史记录送达。",
   "status.dismiss": "关闭",
+  "sync.running": "正在从服务器获取消息……已获取 {count} 条",
+  "sync.failed": "部分消息未能从服务器获取：{reason}",
 
   "joinRoom.open": "加入群聊",
   "joinRoom.address": "群聊地址",

@@ -5,6 +5,7 @@ import type { ConversationStore } from "../state/conversations";
 import { createAddContact, type AddContactContext } from "./addContact";
 import { createBookmarksView, type BookmarksContext } from "./bookmarks";
 import { createChangePassword, type ChangePasswordContext } from "./changePassword";
+import { createHistorySyncLine, type HistorySyncContext } from "./historySync";
 import { createInvitationsView, type InvitationsContext } from "./invitations";
 import { createJoinRoom, type JoinRoomContext } from "./joinRoom";
 import { createLanguageSelect } from "./languageSelect";
@@ -17,7 +18,7 @@ import { createTabsView, type TabsContext } from "./tabs";
 import { adopt, type Screen, type View } from "./view";
 import { createXmlConsole, type XmlConsoleContext } from "./xmlConsole";
 
-export type MainScreenContext = AddContactContext & BookmarksContext & ChangePasswordContext & InvitationsContext & JoinRoomContext & PresenceSelectorContext & RosterViewContext & SubscriptionRequestsContext & CertificatePanelContext & InsecureBadgeContext & TabsContext & XmlConsoleContext & {
+export type MainScreenContext = AddContactContext & BookmarksContext & ChangePasswordContext & HistorySyncContext & InvitationsContext & JoinRoomContext & PresenceSelectorContext & RosterViewContext & SubscriptionRequestsContext & CertificatePanelContext & InsecureBadgeContext & TabsContext & XmlConsoleContext & {
   readonly convs: ConversationStore;
   readonly chat: Pick<ChatController, "open" | "send" | "close" | "loadOlder">;
   logout(forgetPassword?: boolean): Promise<void>;
@@ -74,6 +75,8 @@ export function createMainScreen(ctx: MainScreenContext): Screen {
         "aside",
         { class: "sidebar" },
         header,
+        // Under the account, where the conversations are looked for.
+        own(createHistorySyncLine(ctx)).el,
         own(createAddContact(ctx)).el,
         own(createSubscriptionRequests(ctx)).el,
         joinRoom.el,
