@@ -119,7 +119,12 @@ pub fn interpret(m: &Message, own: &BareJid, now_ms: i64) -> Incoming {
 
 /// A chat message to `to`, with an id that is also its origin-id.
 pub fn outgoing(to: &Jid, body: &str, now_ms: i64) -> (Message, NewMessage) {
-    let id = xep0359_stanza_ids::new_id();
+    outgoing_as(to, body, xep0359_stanza_ids::new_id(), now_ms)
+}
+
+/// `outgoing` under a given id: a message from the outbox is sent again as
+/// it was first written, so the recipient and the archive know it.
+pub fn outgoing_as(to: &Jid, body: &str, id: String, now_ms: i64) -> (Message, NewMessage) {
     let mut m = Message::chat(Some(to.clone()))
         .with_body(Lang::default(), body.to_owned())
         .with_payload(OriginId { id: id.clone() });

@@ -111,6 +111,19 @@ pub struct NewMessage {
     pub sender: Option<String>,
 }
 
+/// What a batch changed: the new messages, and stored ones the batch
+/// showed the server had (their state moved to acked).
+#[derive(Debug, Default)]
+pub struct Stored {
+    pub added: Vec<ChatMessage>,
+    pub confirmed: Vec<ChatMessage>,
+}
+
+fn message_in(conn: &rusqlite::Connection, id: i64) -> Result<Option<ChatMessage>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM messages WHERE id = ?1"))?;
+    Ok(stmt.query_row([id], row_to_message).optional()?)
+}
+
 /// How far apart in time two copies of one message without an origin-id may
 /// be stamped (offline storage and the archive stamp each on their own).
 const TWIN_WINDOW_MS: i64 = 10 * 60 * 1000;
@@ -163,7 +176,7 @@ impl Store {
         account: &str,
         batch: &[NewMessage],
     ) -> Result<Vec<ChatMessage>> {
-        self.insert_messages_to(account, batch, &[])
+        Ok(self.insert_messages_to(account, batch, &[])?.added)
     }
 
     /// `insert_messages`, and in the same transaction record how far
@@ -174,9 +187,10 @@ impl Store {
         account: &str,
         batch: &[NewMessage],
         reached: &[super::SyncPoint],
-    ) -> Result<Vec<ChatMessage>> {
+    ) -> Result<Stored> {
         let tx = self.conn.transaction()?;
         let mut added = Vec::with_capacity(batch.len());
+        let mut confirmed = Vec::new();
         {
             let mut twin = tx.prepare_cached(
                 "SELECT id, stanza_id FROM messages INDEXED BY messages_by_message_id
@@ -252,7 +266,23 @@ impl Store {
                     text_of(m.state),
                     m.sender,
                 ])?;
-                if changed == 1 {
+                if changed == 0 {
+                    // Held already. The archive's copy of something we
+                    // sent proves the server took it: a row left queued or
+                    // failed (the app stopped before it heard) is done, and
+                    // is not sent again.
+                    let ours = m
+                        .origin_id
+                        .as_deref()
+                        .filter(|_| m.direction == MessageDirection::Out);
+                    if let Some(origin) = ours {
+                        if let Some(row) =
+                            super::outbox::confirm_archived(&tx, account, &m.peer, origin)?
+                        {
+                            confirmed.push(row);
+                        }
+                    }
+                } else {
                     added.push(ChatMessage {
                         id: tx.last_insert_rowid(),
                         peer: m.peer.clone(),
@@ -272,8 +302,15 @@ impl Store {
             }
         }
         super::archive_sync::record(&tx, account, reached)?;
+        let confirmed = confirmed
+            .into_iter()
+            .map(|id| message_in(&tx, id))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
         tx.commit()?;
-        Ok(added)
+        Ok(Stored { added, confirmed })
     }
 
     /// The page of `limit` messages before `before` (or the latest page).
@@ -301,10 +338,7 @@ impl Store {
     }
 
     pub fn message(&self, id: i64) -> Result<Option<ChatMessage>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM messages WHERE id = ?1"))?;
-        Ok(stmt.query_row([id], row_to_message).optional()?)
+        message_in(&self.conn, id)
     }
 
     /// Move an outgoing message forward; a state never goes back

@@ -7,6 +7,7 @@ mod archive_sync;
 mod database;
 mod messages;
 mod migrations;
+mod outbox;
 mod pinned_certificates;
 
 use std::path::Path;
@@ -19,8 +20,9 @@ pub use database::Database;
 pub use messages::now_ms;
 pub use messages::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
-    NewMessage,
+    NewMessage, Stored,
 };
+pub use outbox::Queued;
 pub use pinned_certificates::PinnedCertificate;
 
 use crate::error::Result;

@@ -299,16 +299,8 @@ async fn add_relogin_edit_and_remove_without_false_errors(kind: Kind) {
         )
         .await;
     let sent: String = alice
-        .seen
-        .iter()
-        .filter_map(|e| match e {
-            SessionEvent::Console(lines) => Some(lines),
-            _ => None,
-        })
-        .flatten()
-        .filter(|l| l.direction == hearth::connection::ConsoleDirection::Out)
-        .map(|l| l.xml.as_str())
-        .collect();
+        .console_lines(Some(hearth::connection::ConsoleDirection::Out))
+        .concat();
     assert!(sent.contains("storage:bookmarks"), "no fetch seen: {sent}");
     assert!(!sent.contains("<publish "), "published again: {sent}");
     assert!(

@@ -7,7 +7,6 @@ use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use hearth::session::SessionEvent;
 
 use crate::support::{own_process, password, settings, Client, Options, Server};
 
@@ -94,16 +93,7 @@ async fn logging_in_at_trace_level() {
         alice.wait_state(|s| s.is_online()).await;
         alice.app.shutdown().await;
 
-        let console: String = alice
-            .seen
-            .iter()
-            .filter_map(|e| match e {
-                SessionEvent::Console(lines) => Some(lines),
-                _ => None,
-            })
-            .flatten()
-            .map(|l| l.xml.as_str())
-            .collect();
+        let console: String = alice.console_lines(None).concat();
         assert!(console.contains("jabber:iq:register"), "{console}");
         for form in leak_forms() {
             assert!(!console.contains(&form), "the console shows {form:?}");

@@ -5,7 +5,9 @@
 
 use crate::support::{Client, Kind, Server};
 use hearth::session::{ConnectionState, SessionEvent};
-use hearth::store::{ChatMessage, DeliveryState, HistoryCursor, MessageDirection};
+use hearth::store::{
+    ChatMessage, DeliveryState, HistoryCursor, MessageDirection, MessageKind, NewMessage,
+};
 
 /// Wait until the session's archive catch-up has ended, and say whether it
 /// ended without a problem.
@@ -229,7 +231,81 @@ async fn a_contact_confirms_delivery_and_a_stranger_learns_nothing(kind: Kind) {
     assert_ne!(asked.state, DeliveryState::Delivered, "bob told a stranger");
 }
 
+/// Rows as an earlier run left them: written while offline, or sent but
+/// never confirmed because the app stopped.
+fn left_queued(peer: &str, body: &str, id: &str, timestamp: i64) -> NewMessage {
+    NewMessage {
+        peer: peer.into(),
+        direction: MessageDirection::Out,
+        kind: MessageKind::Chat,
+        message_id: Some(id.into()),
+        origin_id: Some(id.into()),
+        stanza_id: None,
+        body: body.into(),
+        subject: None,
+        timestamp,
+        state: DeliveryState::Queued,
+        sender: None,
+    }
+}
+
+async fn what_an_earlier_run_left_queued_is_sent_once(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
+    let mut desk = Client::new(&server, "alice");
+    let mut phone = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    bob.login(&server).await;
+    bob.app.set_console_open(true).await;
+    phone.login(&server).await;
+    // "went out" did reach the server (here through the phone, under the
+    // id the desk holds it by); the desk stopped before it heard so.
+    let went = phone
+        .app
+        .send_message("bob@localhost", "went out")
+        .await
+        .unwrap();
+    bob.received("went out").await;
+    let now = hearth::store::now_ms();
+    let rows = vec![
+        left_queued(
+            "bob@localhost",
+            "went out",
+            went.origin_id.as_deref().unwrap(),
+            now,
+        ),
+        left_queued("bob@localhost", "written offline", "outbox-1", now + 1),
+    ];
+    desk.app
+        .database()
+        .write(move |s| s.insert_messages("alice@localhost", &rows))
+        .await
+        .unwrap();
+
+    desk.login(&server).await;
+    bob.received("written offline").await;
+    // Sent in order: a resend of "went out" would have reached bob first.
+    let copies = bob
+        .console_lines(Some(hearth::connection::ConsoleDirection::In))
+        .iter()
+        .filter(|l| l.contains("went out"))
+        .count();
+    assert_eq!(copies, 1, "the archive showed it went out: not sent again");
+    for body in ["went out", "written offline"] {
+        desk.seen_or_wait(|e| match e {
+            SessionEvent::MessageUpdated(m)
+                if m.body == body
+                    && matches!(m.state, DeliveryState::Acked | DeliveryState::Delivered) =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+    }
+}
+
 crate::on_both_servers!(
+    what_an_earlier_run_left_queued_is_sent_once,
     a_contact_confirms_delivery_and_a_stranger_learns_nothing,
     another_device_of_ours_shows_both_directions_once,
     what_arrived_while_we_were_away_is_there_once_in_order,

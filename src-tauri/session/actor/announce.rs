@@ -11,7 +11,7 @@ use tokio_xmpp::jid::BareJid;
 use super::Actor;
 use crate::error::Result;
 use crate::session::event::{EventSink, SessionEvent};
-use crate::store::{ChatMessage, Database, MessageKind, NewMessage, Store};
+use crate::store::{ChatMessage, Database, MessageKind, NewMessage, Store, Stored};
 
 impl Actor {
     /// Write and announce what accumulated. The messages are written on the
@@ -30,11 +30,18 @@ impl Actor {
                         .map_err(|e| (e, batch))
                 },
                 move |stored| match stored {
-                    Ok(mut added) if !added.is_empty() => {
-                        mark_mentions(&mut added, &nicks);
-                        sink.emit(SessionEvent::MessagesAdded { messages: added })
+                    Ok(Stored {
+                        mut added,
+                        confirmed,
+                    }) => {
+                        if !added.is_empty() {
+                            mark_mentions(&mut added, &nicks);
+                            sink.emit(SessionEvent::MessagesAdded { messages: added });
+                        }
+                        for m in confirmed {
+                            sink.emit(SessionEvent::MessageUpdated(m));
+                        }
                     }
-                    Ok(_) => {}
                     Err((e, batch)) => {
                         // Keep the messages visible even if the disk refused them.
                         log::error!("could not store {} messages: {e}", batch.len());

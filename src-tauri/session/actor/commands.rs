@@ -19,7 +19,7 @@ impl Actor {
     pub(super) async fn on_command(&mut self, cmd: Command) {
         match cmd {
             Command::SendMessage { to, body, reply } => {
-                let (stanza, record) = self.chat_message(to, body);
+                let (stanza, record) = self.chat_message(to, body, None);
                 self.store_and_send(stanza, record, reply);
             }
             Command::SetPresence {
@@ -131,8 +131,17 @@ impl Actor {
     }
 
     /// A one-to-one message to `to` and the history row it makes.
-    fn chat_message(&self, to: Jid, body: String) -> (Message, NewMessage) {
-        let (stanza, mut record) = rfc6121_messages::outgoing(&to, &body, now_ms());
+    /// `id`: the id it was first written under (a message from the outbox).
+    pub(super) fn chat_message(
+        &self,
+        to: Jid,
+        body: String,
+        id: Option<String>,
+    ) -> (Message, NewMessage) {
+        let (stanza, mut record) = match id {
+            Some(id) => rfc6121_messages::outgoing_as(&to, &body, id, now_ms()),
+            None => rfc6121_messages::outgoing(&to, &body, now_ms()),
+        };
         // Delivered, not only received by the server, once the contact's
         // client says so.
         let mut stanza = crate::features::xep0184_receipts::with_request(stanza);
@@ -191,16 +200,25 @@ impl Actor {
                 return;
             }
         };
-        let Some(token) = self.send(Stanza::Message(stanza)).await else {
+        if !self.send_and_follow(stanza, stored.id).await {
             let _ = reply.send(Err(HearthError::NotConnected));
             return;
+        }
+        let _ = reply.send(Ok(stored));
+    }
+
+    /// Hand the stored message `row` to the stream and keep its delivery
+    /// state in step. False when there is no stream.
+    pub(super) async fn send_and_follow(&mut self, stanza: Message, row: i64) -> bool {
+        let Some(token) = self.send(Stanza::Message(stanza)).await else {
+            return false;
         };
-        let (db, sink, id) = (self.db.clone(), self.sink.clone(), stored.id);
+        let (db, sink) = (self.db.clone(), self.sink.clone());
         tokio::spawn(follow_delivery(token, move |state, error| {
             update_and_announce(&db, sink.clone(), move |s| {
-                s.set_delivery_state(id, state, error.as_ref())
+                s.set_delivery_state(row, state, error.as_ref())
             });
         }));
-        let _ = reply.send(Ok(stored));
+        true
     }
 }

@@ -26,6 +26,7 @@ mod bookmarks;
 mod commands;
 mod contacts;
 mod intake;
+mod outbox;
 mod pep_bookmarks;
 mod rooms;
 mod sync;
@@ -107,6 +108,8 @@ pub(super) enum Internal {
     /// A stanza decided on where the actor cannot wait for the stream
     /// (an answer to a receipt request).
     Send(Box<Stanza>),
+    /// Messages an earlier run left queued, to send now.
+    Outbox(Vec<crate::store::Queued>),
     /// A step before history catch-up was answered.
     Sync(sync::SyncStep, IqAnswer),
     /// Where the account's archive was last read (none: a new profile).
@@ -178,6 +181,7 @@ fn start_on(
         archive_queries: Default::default(),
         sync: Default::default(),
         sync_marks: Vec::new(),
+        outbox_up_to: None,
         presence_batch: Vec::new(),
         rooms: RoomBook::default(),
         room_quiet_before_ping: cfg.room_quiet_before_ping,
@@ -222,6 +226,9 @@ struct Actor {
     sync: sync::Sync,
     /// How far archives have been read, written with the next batch.
     sync_marks: Vec<crate::store::SyncPoint>,
+    /// The newest row before this actor stored anything, until the outbox
+    /// is released.
+    outbox_up_to: Option<i64>,
     presence_batch: Vec<ContactPresence>,
     rooms: RoomBook,
     room_quiet_before_ping: Duration,
@@ -254,6 +261,7 @@ impl Actor {
         // The watch starts at Connecting; the UI still needs to hear it.
         self.sink
             .emit(SessionEvent::State(ConnectionState::Connecting));
+        self.mark_outbox().await;
         while let Some(stream) = self.stream.as_mut() {
             tokio::select! {
                 ev = stream.next() => match ev {
@@ -483,6 +491,7 @@ impl Actor {
             Internal::BookmarksFetched(source, answer) => {
                 self.on_bookmarks_fetched(source, answer).await
             }
+            Internal::Outbox(queued) => self.on_outbox(queued).await,
             Internal::Send(stanza) => {
                 self.send(*stanza).await;
             }

@@ -146,6 +146,7 @@ impl Actor {
             }
             SyncStep::AccountDisco => {
                 log::info!("the account has no archive (XEP-0313): nothing to catch up");
+                self.release_outbox();
             }
         }
     }
@@ -288,6 +289,9 @@ impl Actor {
         self.sync.running = None;
         self.sync.caught_up = problem.is_none();
         self.sink.emit(SessionEvent::HistorySync(done));
+        // The confirmations the archive gave are in the write queue before
+        // the outbox is read, so what went out is not sent again.
+        self.release_outbox();
     }
 
     fn sync_progress(&self, running: bool, problem: Option<Problem>) -> HistorySync {

@@ -180,6 +180,24 @@ impl Client {
         }
     }
 
+    /// The XML console lines seen so far, going `direction` (both when
+    /// `None`), in order.
+    pub fn console_lines(
+        &self,
+        direction: Option<hearth::connection::ConsoleDirection>,
+    ) -> Vec<&str> {
+        self.seen
+            .iter()
+            .filter_map(|e| match e {
+                SessionEvent::Console(lines) => Some(lines),
+                _ => None,
+            })
+            .flatten()
+            .filter(|l| direction.is_none_or(|d| l.direction == d))
+            .map(|l| l.xml.as_str())
+            .collect()
+    }
+
     /// The incoming message with `body`, already seen or yet to come.
     pub async fn received(&mut self, body: &str) -> ChatMessage {
         self.seen_or_wait(|e| match e {
