@@ -107,9 +107,12 @@ pub fn interpret(m: &Message, own: &BareJid, now_ms: i64) -> Incoming {
         subject,
         // Offline storage is our server's (or, as some servers stamp it,
         // our account's).
-        timestamp: xep0203_delay::stamp_ms(
+        // Our server (offline storage), or our account: a server
+        // resending what one of our sessions left unacknowledged dates it
+        // from that session's full JID (ejabberd does).
+        timestamp: xep0203_delay::stamp_ms_by(
             &m.payloads,
-            &[&Jid::from(own.domain().to_owned()), &Jid::from(own.clone())],
+            |from| from.to_bare() == *own || from.as_str() == own.domain().as_str(),
             now_ms,
         ),
         state: DeliveryState::Received,

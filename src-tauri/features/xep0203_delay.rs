@@ -16,11 +16,16 @@ use tokio_xmpp::parsers::delay::Delay;
 /// The original send time in ms since the epoch, from a `<delay/>` added by
 /// one of `trusted`; `now_ms` when there is none.
 pub fn stamp_ms(payloads: &[Element], trusted: &[&Jid], now_ms: i64) -> i64 {
+    stamp_ms_by(payloads, |from| trusted.contains(&from), now_ms)
+}
+
+/// `stamp_ms`, with `trusted` deciding who may have added the `<delay/>`.
+pub fn stamp_ms_by(payloads: &[Element], trusted: impl Fn(&Jid) -> bool, now_ms: i64) -> i64 {
     payloads
         .iter()
         .filter(|p| p.is("delay", "urn:xmpp:delay"))
         .filter_map(|p| Delay::try_from(p.clone()).ok())
-        .find(|d| d.from.as_ref().is_some_and(|f| trusted.contains(&f)))
+        .find(|d| d.from.as_ref().is_some_and(&trusted))
         .map(|d| d.stamp.0.timestamp_millis().min(now_ms))
         .unwrap_or(now_ms)
 }

@@ -4,6 +4,7 @@
 //! [`SessionEvent`]s.
 
 mod actor;
+mod arrival;
 mod command;
 mod delivery;
 mod event;

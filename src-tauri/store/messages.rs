@@ -111,8 +111,9 @@ pub struct NewMessage {
     pub sender: Option<String>,
 }
 
-/// What a batch changed: the new messages, and stored ones the batch
-/// showed the server had (their state moved to acked).
+/// What a batch changed: the new messages, and stored ones it changed: the
+/// server had them (their state moved to acked), or the archive dated them
+/// (their time moved to the archive's).
 #[derive(Debug, Default)]
 pub struct Stored {
     pub added: Vec<ChatMessage>,
@@ -202,6 +203,11 @@ impl Store {
                 "SELECT max(ts) FROM messages
                  WHERE account = ?1 AND peer = ?2 AND ts >= ?3 AND ts < ?3 + 1000",
             )?;
+            let mut restamp = tx.prepare_cached(
+                "UPDATE messages SET ts = ?4
+                 WHERE account = ?1 AND stanza_id_by = ?2 AND stanza_id = ?3 AND ts != ?4
+                 RETURNING id",
+            )?;
             let mut adopt = tx.prepare_cached(
                 "UPDATE OR IGNORE messages SET stanza_id = ?2, stanza_id_by = ?3 WHERE id = ?1",
             )?;
@@ -266,6 +272,14 @@ impl Store {
                     text_of(m.state),
                     m.sender,
                 ])?;
+                if changed == 0 && sid.is_some() && timestamp % 1000 != 0 {
+                    // The archive's copy of a held message: its precise
+                    // time is the server's order (see `session/arrival.rs`).
+                    let moved: Option<i64> = restamp
+                        .query_row(params![account, sid_by, sid, timestamp], |r| r.get(0))
+                        .optional()?;
+                    confirmed.extend(moved);
+                }
                 if changed == 0 {
                     // Held already. The archive's copy of something we
                     // sent proves the server took it: a row left queued or
@@ -302,6 +316,8 @@ impl Store {
             }
         }
         super::archive_sync::record(&tx, account, reached)?;
+        confirmed.sort_unstable();
+        confirmed.dedup();
         let confirmed = confirmed
             .into_iter()
             .map(|id| message_in(&tx, id))

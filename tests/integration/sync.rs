@@ -59,8 +59,8 @@ async fn acked(client: &mut Client, body: &str) {
         .await
 }
 
-/// Alice (caught up, holding one message from bob: her archive position is
-/// known) has just closed Hearth; bob is online.
+/// Alice (caught up, holding one message from bob) has just closed Hearth;
+/// bob is online.
 async fn alice_away_after_one_message(server: &Server) -> (Client, Client) {
     let mut alice = Client::new(server, "alice");
     let mut bob = Client::new(server, "bob");
@@ -301,6 +301,105 @@ async fn what_an_earlier_run_left_queued_is_sent_once(kind: Kind) {
             _ => None,
         })
         .await;
+    }
+}
+
+async fn a_thousand_messages_survive_twenty_cuts_and_a_server_restart(kind: Kind) {
+    use rand::Rng;
+    const N: usize = 1_000;
+    let mut server = Server::start_on(kind, &["alice", "bob"]);
+    let relay = crate::support::relay::Relay::start(server.port).await;
+    let mut alice = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    // alice reaches the server only through the relay that cuts her link.
+    let mut request = alice.request(&server, &crate::support::password("alice"));
+    crate::support::settings(&mut request).port = Some(relay.port);
+    alice.app.login(request).await.unwrap();
+    alice.wait_state(|s| s.is_online()).await;
+    caught_up(&mut alice).await;
+    bob.login(&server).await;
+
+    let mut rng = rand::thread_rng();
+    let cut_at: std::collections::BTreeSet<usize> = (0..20).map(|_| rng.gen_range(1..N)).collect();
+    for i in 0..N {
+        if i == N / 2 {
+            // Everything so far is with the server; then it restarts, and
+            // with it every session it held (alice's resumable one too).
+            acked(&mut bob, &format!("m{}", i - 1)).await;
+            server.restart();
+            bob.wait_state(|s| matches!(s, ConnectionState::Reconnecting { .. }))
+                .await;
+            bob.wait_state(|s| s.is_online()).await;
+        }
+        if cut_at.contains(&i) {
+            relay.cut();
+        }
+        bob.app
+            .send_message("alice@localhost", &format!("m{i}"))
+            .await
+            .unwrap();
+    }
+    acked(&mut bob, &format!("m{}", N - 1)).await;
+
+    // Whatever the cuts and the restart lost on the way is in the archive.
+    let sent: Vec<String> = (0..N).map(|i| format!("m{i}")).collect();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let rows = conversation(&alice, "bob@localhost").await;
+        let bodies: Vec<String> = rows.iter().map(|m| m.body.clone()).collect();
+        if bodies.len() >= N || tokio::time::Instant::now() > deadline {
+            let missing: Vec<_> = sent.iter().filter(|b| !bodies.contains(b)).collect();
+            let mut twice = bodies.clone();
+            twice.sort();
+            twice.dedup();
+            assert!(
+                missing.is_empty() && twice.len() == bodies.len(),
+                "every message once: {} stored, missing {missing:?}",
+                bodies.len()
+            );
+            let misplaced: Vec<_> = (0..N)
+                .filter(|&i| bodies[i] != sent[i])
+                .map(|i| {
+                    format!(
+                        "{}: {} at {} ({:?})",
+                        i, bodies[i], rows[i].timestamp, rows[i].stanza_id
+                    )
+                })
+                .collect();
+            assert!(misplaced.is_empty(), "out of bob's order: {misplaced:?}");
+            break;
+        }
+        // Wait for more to arrive, then look again.
+        let _ = alice
+            .events_during(std::time::Duration::from_millis(500))
+            .await;
+    }
+}
+
+/// Not yet reliable on either server, so not run by default
+/// (`cargo test --test integration cut_storm -- --ignored`). Out of about
+/// ten runs each: Prosody, now and then a run of messages that reached us by
+/// another path (offline storage, the archive) with whole-second stamps sits
+/// before messages of the same second; ejabberd delivers what a lost
+/// session held after newer messages (fixed for the most part by dating
+/// held messages from the archive), and messages it acknowledged just before
+/// the restart were missing from its archive after it.
+mod cut_storm {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "ordering across twenty cuts and a restart is not yet reliable"]
+    async fn prosody() {
+        super::a_thousand_messages_survive_twenty_cuts_and_a_server_restart(
+            crate::support::Kind::Prosody,
+        )
+        .await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "ordering across twenty cuts and a restart is not yet reliable"]
+    async fn ejabberd() {
+        super::a_thousand_messages_survive_twenty_cuts_and_a_server_restart(
+            crate::support::Kind::Ejabberd,
+        )
+        .await
     }
 }
 

@@ -130,8 +130,22 @@ impl Actor {
 
     /// The deduplicate and apply stages for history: `new` joins the batch
     /// unless the same message was already taken.
-    pub(super) fn take(&mut self, new: NewMessage) {
-        if self.recent.take(&new) {
+    pub(super) fn take(&mut self, mut new: NewMessage, via: &Via) {
+        let archived = matches!(via, Via::Archive { .. });
+        if !archived {
+            self.arrival.order(&mut new);
+        }
+        let fresh = self.recent.take(&new);
+        // The archive's copy of a message held already still goes to the
+        // store when its stamp is precise: the archive's time is the
+        // server's order, which the stream may not have kept (ejabberd
+        // delivers what a lost session held after newer messages). The
+        // store dedupes it and re-dates the held row.
+        if !fresh && archived && new.timestamp % 1000 != 0 {
+            self.batch.push(new);
+            return;
+        }
+        if fresh {
             if let Some((id, _)) = new
                 .stanza_id
                 .as_ref()
@@ -238,7 +252,7 @@ impl Actor {
                         }
                     }
                 }
-                self.take(new);
+                self.take(new, &inbound.via);
                 self.acknowledge(inbound);
             }
             Incoming::Error { peer, id, problem } if inbound.via == Via::Live => {

@@ -111,9 +111,9 @@ pub(super) enum Internal {
     /// Messages an earlier run left queued, to send now.
     Outbox(Vec<crate::store::Queued>),
     /// A step before history catch-up was answered.
-    Sync(sync::SyncStep, IqAnswer),
+    Sync(sync::SyncStep, u64, IqAnswer),
     /// Where the account's archive was last read (none: a new profile).
-    SyncFrom(Option<crate::store::SyncPoint>),
+    SyncFrom(u64, Option<crate::store::SyncPoint>),
     /// The end of one page of an archive query.
     ArchivePage {
         queryid: String,
@@ -181,6 +181,7 @@ fn start_on(
         archive_queries: Default::default(),
         sync: Default::default(),
         sync_marks: Vec::new(),
+        arrival: Default::default(),
         outbox_up_to: None,
         presence_batch: Vec::new(),
         rooms: RoomBook::default(),
@@ -226,6 +227,8 @@ struct Actor {
     sync: sync::Sync,
     /// How far archives have been read, written with the next batch.
     sync_marks: Vec<crate::store::SyncPoint>,
+    /// Keeps what the stream delivers in the order it came.
+    arrival: crate::session::arrival::ArrivalOrder,
     /// The newest row before this actor stored anything, until the outbox
     /// is released.
     outbox_up_to: Option<i64>,
@@ -297,6 +300,7 @@ impl Actor {
                 }
                 _ = tick.tick() => {
                     self.tracker.expire(Instant::now());
+                    self.settle_sync_point();
                     if self.state.borrow().is_online() {
                         self.ping_quiet_rooms().await;
                     }
@@ -401,6 +405,7 @@ impl Actor {
             }
             Event::Stream(StreamEvent::Resumed) => {
                 self.lost_reason = None;
+                self.sync_resumed();
                 if let Some(jid) = &self.bound {
                     self.set_state(ConnectionState::Online {
                         jid: jid.to_string(),
@@ -409,6 +414,7 @@ impl Actor {
                 }
             }
             Event::Stream(StreamEvent::Suspended) => {
+                self.sync_suspended();
                 let reason = self
                     .lost_reason
                     .clone()
@@ -495,8 +501,8 @@ impl Actor {
             Internal::Send(stanza) => {
                 self.send(*stanza).await;
             }
-            Internal::Sync(step, answer) => self.on_sync_step(step, answer).await,
-            Internal::SyncFrom(point) => self.on_sync_from(point).await,
+            Internal::Sync(step, epoch, answer) => self.on_sync_step(step, epoch, answer).await,
+            Internal::SyncFrom(epoch, point) => self.on_sync_from(epoch, point).await,
             Internal::ArchivePage { queryid, answer } => {
                 self.on_archive_page(queryid, answer).await
             }

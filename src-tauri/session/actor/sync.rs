@@ -11,6 +11,9 @@
 //! leaves neither a gap nor doubles. Catch-up starts after "online" and never
 //! holds up the UI; it reports its progress as `SessionEvent::HistorySync`.
 
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
 use tokio_xmpp::jid::Jid;
 use tokio_xmpp::Stanza;
 
@@ -32,6 +35,9 @@ const FIRST_WINDOW_MS: i64 = 7 * 24 * 3600 * 1000;
 /// Pages one catch-up reads at most (250,000 messages): a server that never
 /// says "complete" cannot keep us asking.
 const MAX_PAGES: u32 = 1_000;
+/// How long the link must stay up after a live message before the sync
+/// point moves to it.
+const SETTLE: Duration = Duration::from_secs(10);
 
 /// The steps before catch-up, each waiting for the server's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +66,8 @@ struct CatchUp {
     messages: usize,
     /// The newest stamp among this page's results.
     newest_stamp: Option<i64>,
+    /// Reading back: the newest message, the sync point once done.
+    newest: Option<SyncPoint>,
 }
 
 /// What the actor knows about history sync in this session.
@@ -69,6 +77,15 @@ pub(super) struct Sync {
     /// Catch-up finished in this session: a live message with an archive id
     /// moves the sync point (nothing before it can be missing).
     caught_up: bool,
+    /// Counts fresh sessions, so a step answered for an earlier one is
+    /// not taken for this one's.
+    epoch: u64,
+    /// The account has an archive (this session's disco#info said so).
+    archive: bool,
+    /// The archive's stamps have been seen finer than whole seconds.
+    precise: bool,
+    /// Live messages that may become the sync point, with when they came.
+    settling: VecDeque<(SyncPoint, Instant)>,
 }
 
 impl Actor {
@@ -81,6 +98,10 @@ impl Actor {
             self.archive_queries.remove(&old.queryid);
         }
         self.sync.caught_up = false;
+        self.sync.archive = false;
+        self.sync.settling.clear();
+        // Answers to an earlier session's steps are not this one's.
+        self.sync.epoch += 1;
         match self.own.domain().as_str().parse::<Jid>() {
             Ok(domain) => self.ask_disco(domain, SyncStep::ServerDisco).await,
             Err(_) => {
@@ -99,14 +120,17 @@ impl Actor {
 
     fn await_sync_step(&self, step: SyncStep, answer: tokio::sync::oneshot::Receiver<IqAnswer>) {
         let internal = self.internal.clone();
+        let epoch = self.sync.epoch;
         tokio::spawn(async move {
             let answer = answer.await.unwrap_or(Err(HearthError::NotConnected));
-            let _ = internal.send(Internal::Sync(step, answer));
+            let _ = internal.send(Internal::Sync(step, epoch, answer));
         });
     }
 
-    pub(super) async fn on_sync_step(&mut self, step: SyncStep, answer: IqAnswer) {
-        if !self.state.borrow().is_online() {
+    /// The link may be down by now: what we send waits in the stream for
+    /// it to resume, and a new session starts over (`start_sync`).
+    pub(super) async fn on_sync_step(&mut self, step: SyncStep, epoch: u64, answer: IqAnswer) {
+        if epoch != self.sync.epoch {
             return;
         }
         let offers = |ns: &str| match &answer {
@@ -129,20 +153,8 @@ impl Actor {
                     .await;
             }
             SyncStep::AccountDisco if offers(xep0313_mam::NS) => {
-                let account = self.own.to_string();
-                let db = self.db.clone();
-                let internal = self.internal.clone();
-                tokio::spawn(async move {
-                    let archive = account.clone();
-                    let point = db
-                        .read(move |s| s.sync_point(&account, &archive))
-                        .await
-                        .unwrap_or_else(|e| {
-                            log::warn!("could not read the archive sync point: {e}");
-                            None
-                        });
-                    let _ = internal.send(Internal::SyncFrom(point));
-                });
+                self.sync.archive = true;
+                self.read_sync_point();
             }
             SyncStep::AccountDisco => {
                 log::info!("the account has no archive (XEP-0313): nothing to catch up");
@@ -151,9 +163,48 @@ impl Actor {
         }
     }
 
+    /// The link is down: until the archive has been read past the gap, a
+    /// live message does not move the sync point.
+    pub(super) fn sync_suspended(&mut self) {
+        self.sync.caught_up = false;
+        self.sync.settling.clear();
+    }
+
+    /// The session resumed (XEP-0198): nothing was lost, but what came
+    /// around the gap may have come out of the server's order; reading the
+    /// archive from the point before the gap dates it as the server did.
+    /// Only worth it where the archive dates to the millisecond: whole
+    /// seconds (Prosody) cannot order messages of the same second better
+    /// than their arrival did.
+    pub(super) fn sync_resumed(&mut self) {
+        let worth_it = self.sync.archive && self.sync.precise;
+        if worth_it && self.sync.running.is_none() && !self.sync.caught_up {
+            self.read_sync_point();
+        }
+    }
+
+    /// Read the account's sync point; catch-up starts from it.
+    fn read_sync_point(&mut self) {
+        let account = self.own.to_string();
+        let db = self.db.clone();
+        let internal = self.internal.clone();
+        let epoch = self.sync.epoch;
+        tokio::spawn(async move {
+            let archive = account.clone();
+            let point = db
+                .read(move |s| s.sync_point(&account, &archive))
+                .await
+                .unwrap_or_else(|e| {
+                    log::warn!("could not read the archive sync point: {e}");
+                    None
+                });
+            let _ = internal.send(Internal::SyncFrom(epoch, point));
+        });
+    }
+
     /// Begin catch-up from `point` (or, for a new profile, the recent window).
-    pub(super) async fn on_sync_from(&mut self, point: Option<SyncPoint>) {
-        if !self.state.borrow().is_online() || self.sync.running.is_some() {
+    pub(super) async fn on_sync_from(&mut self, epoch: u64, point: Option<SyncPoint>) {
+        if epoch != self.sync.epoch || self.sync.running.is_some() {
             return;
         }
         let (direction, query) = match point {
@@ -183,6 +234,7 @@ impl Actor {
             pages: 0,
             messages: 0,
             newest_stamp: None,
+            newest: None,
         });
         self.ask_archive(query).await;
     }
@@ -199,6 +251,7 @@ impl Actor {
             _ => None,
         };
         run.newest_stamp = None;
+        log::info!("archive query {queryid}: {:?}", query.page);
         self.archive_queries
             .insert(queryid.clone(), self.own.clone());
         let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
@@ -215,6 +268,9 @@ impl Actor {
 
     /// Intake took an archived message of `query` stamped `stamp_ms`.
     pub(super) fn archive_result(&mut self, query: &str, stamp_ms: Option<i64>) {
+        if stamp_ms.is_some_and(|s| s % 1000 != 0) {
+            self.sync.precise = true;
+        }
         if let Some(run) = self.sync.running.as_mut().filter(|r| r.queryid == query) {
             run.messages += 1;
             run.newest_stamp = run.newest_stamp.max(stamp_ms);
@@ -238,21 +294,29 @@ impl Actor {
                 return self.end_sync(Some(e.problem()));
             }
         };
+        log::info!("archive query {queryid} ended: {fin:?}, {messages} results, page {pages}");
         let Some(fin) = fin else {
             log::warn!("the archive answered a query without <fin/>");
             return self.end_sync(Some(Problem::of(ErrorCode::Protocol)));
         };
-        // The point moves with this page's messages (they are in the batch
-        // or already written: results come before the answer). Reading
-        // backward, only the first page holds the newest.
-        if direction == Direction::Forward || pages == 1 {
-            if let Some(last) = fin.last.clone() {
-                self.sync_marks.push(SyncPoint {
-                    archive: self.own.to_string(),
-                    id: last,
-                    timestamp: newest_stamp.unwrap_or_else(now_ms),
-                });
+        let point = fin.last.clone().map(|last| SyncPoint {
+            archive: self.own.to_string(),
+            id: last,
+            timestamp: newest_stamp.unwrap_or_else(now_ms),
+        });
+        match direction {
+            // The point moves with this page's messages (they are in the
+            // batch or already written: results come before the answer).
+            Direction::Forward => self.sync_marks.extend(point),
+            // Reading back, the first page holds the newest; but the point
+            // is set only once the whole window is read, or a catch-up cut
+            // short would leave the rest of the window behind it for good.
+            Direction::Backward if pages == 1 => {
+                if let Some(run) = self.sync.running.as_mut() {
+                    run.newest = point;
+                }
             }
+            Direction::Backward => {}
         }
         let next = match direction {
             Direction::Forward => fin
@@ -283,6 +347,16 @@ impl Actor {
     }
 
     fn end_sync(&mut self, problem: Option<Problem>) {
+        log::info!("archive catch-up over: {problem:?}");
+        if let Some(newest) = self
+            .sync
+            .running
+            .as_mut()
+            .and_then(|r| r.newest.take())
+            .filter(|_| problem.is_none())
+        {
+            self.sync_marks.push(newest);
+        }
         // Write the last page and the point now, not at the next flush.
         self.flush();
         let done = self.sync_progress(false, problem.clone());
@@ -304,18 +378,43 @@ impl Actor {
         }
     }
 
-    /// A live message with our archive's id was stored: once caught up,
-    /// nothing before it is missing, so the next catch-up starts there.
+    /// A live message with our archive's id was taken. Once caught up,
+    /// it becomes the sync point — but only after `SETTLE` with the link up:
+    /// around a lost link a server may deliver messages out of its own order
+    /// (ejabberd does), and a point moved past one still on its way would
+    /// leave it behind for good.
     pub(super) fn passed(&mut self, id: &str, timestamp: i64) {
-        let own = self.own.as_str();
-        let newer = |p: &SyncPoint| p.archive == own && p.timestamp > timestamp;
-        if self.sync.caught_up && !self.sync_marks.iter().any(newer) {
+        if !self.sync.caught_up {
+            return;
+        }
+        let point = SyncPoint {
+            archive: self.own.to_string(),
+            id: id.to_owned(),
+            timestamp,
+        };
+        let now = Instant::now();
+        // One candidate per second is plenty: only the newest settled one
+        // is kept.
+        match self.sync.settling.back_mut() {
+            Some((last, at)) if now.duration_since(*at) < Duration::from_secs(1) => *last = point,
+            _ => self.sync.settling.push_back((point, now)),
+        }
+    }
+
+    /// Move the sync point to the newest live message that has settled.
+    pub(super) fn settle_sync_point(&mut self) {
+        let now = Instant::now();
+        let mut settled = None;
+        while let Some((_, at)) = self.sync.settling.front() {
+            if now.duration_since(*at) < SETTLE {
+                break;
+            }
+            settled = self.sync.settling.pop_front().map(|(p, _)| p);
+        }
+        if let Some(point) = settled {
+            let own = self.own.as_str();
             self.sync_marks.retain(|p| p.archive != own);
-            self.sync_marks.push(SyncPoint {
-                archive: self.own.to_string(),
-                id: id.to_owned(),
-                timestamp,
-            });
+            self.sync_marks.push(point);
         }
     }
 }
