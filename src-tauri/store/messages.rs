@@ -2,7 +2,7 @@
 //! origin-id, server stanza-id and (id, body) make a message that arrives
 //! twice (live and again after a reconnect) an ignored insert.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -177,99 +177,8 @@ impl Store {
     ) -> Result<Vec<ChatMessage>> {
         let tx = self.conn.transaction()?;
         let mut added = Vec::with_capacity(batch.len());
-        {
-            let mut twin = tx.prepare_cached(
-                "SELECT id, stanza_id FROM messages INDEXED BY messages_by_message_id
-                 WHERE account = ?1 AND message_id = ?2 AND peer = ?3 AND direction = ?4
-                   AND body = ?5 AND sender IS ?6 AND ts BETWEEN ?7 - ?8 AND ?7 + ?8
-                 LIMIT 1",
-            )?;
-            let mut same_second = tx.prepare_cached(
-                "SELECT max(ts) FROM messages
-                 WHERE account = ?1 AND peer = ?2 AND ts >= ?3 AND ts < ?3 + 1000",
-            )?;
-            let mut adopt = tx.prepare_cached(
-                "UPDATE OR IGNORE messages SET stanza_id = ?2, stanza_id_by = ?3 WHERE id = ?1",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO messages (account, peer, direction, kind, message_id,
-                     origin_id, stanza_id, stanza_id_by, body, subject, ts, state, sender)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?;
-            for m in batch {
-                let (sid, sid_by) = m.stanza_id.clone().unzip();
-                if let Some(message_id) = m.message_id.as_deref().filter(|_| m.origin_id.is_none())
-                {
-                    // Without an origin-id, the same message reaching us twice
-                    // (offline storage and the archive; a resend after the
-                    // link came back) is known by sender, id and body close
-                    // in time. The copy that has an archive id lends it to
-                    // the stored one, so later copies dedupe by that id.
-                    let found: Option<(i64, Option<String>)> = twin
-                        .query_row(
-                            params![
-                                account,
-                                message_id,
-                                m.peer,
-                                text_of(m.direction),
-                                m.body,
-                                m.sender,
-                                m.timestamp,
-                                TWIN_WINDOW_MS
-                            ],
-                            |r| Ok((r.get(0)?, r.get(1)?)),
-                        )
-                        .optional()?;
-                    if let Some((row, stored_sid)) = found {
-                        if stored_sid.is_none() && sid.is_some() {
-                            adopt.execute(params![row, sid, sid_by])?;
-                        }
-                        continue;
-                    }
-                }
-                // A stamp in whole seconds (offline storage, Prosody's
-                // archive) says only "within this second": a message of that
-                // second already held came first, so this one goes after it
-                // instead of before (arrival order where times tie).
-                let mut timestamp = m.timestamp;
-                if timestamp % 1000 == 0 {
-                    let held: Option<i64> =
-                        same_second.query_row(params![account, m.peer, timestamp], |r| r.get(0))?;
-                    timestamp = timestamp.max(held.unwrap_or(timestamp));
-                }
-                let changed = insert.execute(params![
-                    account,
-                    m.peer,
-                    text_of(m.direction),
-                    text_of(m.kind),
-                    m.message_id,
-                    m.origin_id,
-                    sid,
-                    sid_by,
-                    m.body,
-                    m.subject,
-                    timestamp,
-                    text_of(m.state),
-                    m.sender,
-                ])?;
-                if changed == 1 {
-                    added.push(ChatMessage {
-                        id: tx.last_insert_rowid(),
-                        peer: m.peer.clone(),
-                        direction: m.direction,
-                        kind: m.kind,
-                        body: m.body.clone(),
-                        subject: m.subject.clone(),
-                        timestamp,
-                        stanza_id: sid,
-                        origin_id: m.origin_id.clone(),
-                        state: m.state,
-                        error: None,
-                        sender: m.sender.clone(),
-                        mentions_me: false,
-                    });
-                }
-            }
+        for m in batch {
+            added.extend(insert_row(&tx, account, m, m.timestamp, true)?);
         }
         super::archive_sync::record(&tx, account, reached)?;
         tx.commit()?;
@@ -406,6 +315,107 @@ impl Store {
         let rows = stmt.query_map(params![account, quoted, limit], row_to_message)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Store `m` at `timestamp` within `tx`, unless it is held already; the
+/// stored row, or `None` for a duplicate. `in_arrival_order`: the message
+/// came after every message held (live, or an archive read forward), so a
+/// whole-second stamp that ties with one held goes after it; a page read
+/// backward is older than what is held and has its times set by the caller.
+pub(super) fn insert_row(
+    tx: &Transaction,
+    account: &str,
+    m: &NewMessage,
+    timestamp: i64,
+    in_arrival_order: bool,
+) -> Result<Option<ChatMessage>> {
+    let mut twin = tx.prepare_cached(
+        "SELECT id, stanza_id FROM messages INDEXED BY messages_by_message_id
+         WHERE account = ?1 AND message_id = ?2 AND peer = ?3 AND direction = ?4
+           AND body = ?5 AND sender IS ?6 AND ts BETWEEN ?7 - ?8 AND ?7 + ?8
+         LIMIT 1",
+    )?;
+    let mut same_second = tx.prepare_cached(
+        "SELECT max(ts) FROM messages
+         WHERE account = ?1 AND peer = ?2 AND ts >= ?3 AND ts < ?3 + 1000",
+    )?;
+    let mut adopt = tx.prepare_cached(
+        "UPDATE OR IGNORE messages SET stanza_id = ?2, stanza_id_by = ?3 WHERE id = ?1",
+    )?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO messages (account, peer, direction, kind, message_id,
+             origin_id, stanza_id, stanza_id_by, body, subject, ts, state, sender)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?;
+    let (sid, sid_by) = m.stanza_id.clone().unzip();
+    if let Some(message_id) = m.message_id.as_deref().filter(|_| m.origin_id.is_none()) {
+        // Without an origin-id, the same message reaching us twice
+        // (offline storage and the archive; a resend after the
+        // link came back) is known by sender, id and body close
+        // in time. The copy that has an archive id lends it to
+        // the stored one, so later copies dedupe by that id.
+        let found: Option<(i64, Option<String>)> = twin
+            .query_row(
+                params![
+                    account,
+                    message_id,
+                    m.peer,
+                    text_of(m.direction),
+                    m.body,
+                    m.sender,
+                    m.timestamp,
+                    TWIN_WINDOW_MS
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((row, stored_sid)) = found {
+            if stored_sid.is_none() && sid.is_some() {
+                adopt.execute(params![row, sid, sid_by])?;
+            }
+            return Ok(None);
+        }
+    }
+    // A stamp in whole seconds (offline storage, Prosody's
+    // archive) says only "within this second": a message of that
+    // second already held came first, so this one goes after it
+    // instead of before (arrival order where times tie).
+    let mut timestamp = timestamp;
+    if in_arrival_order && timestamp % 1000 == 0 {
+        let held: Option<i64> =
+            same_second.query_row(params![account, m.peer, timestamp], |r| r.get(0))?;
+        timestamp = timestamp.max(held.unwrap_or(timestamp));
+    }
+    let changed = insert.execute(params![
+        account,
+        m.peer,
+        text_of(m.direction),
+        text_of(m.kind),
+        m.message_id,
+        m.origin_id,
+        sid,
+        sid_by,
+        m.body,
+        m.subject,
+        timestamp,
+        text_of(m.state),
+        m.sender,
+    ])?;
+    Ok((changed == 1).then(|| ChatMessage {
+        id: tx.last_insert_rowid(),
+        peer: m.peer.clone(),
+        direction: m.direction,
+        kind: m.kind,
+        body: m.body.clone(),
+        subject: m.subject.clone(),
+        timestamp,
+        stanza_id: sid,
+        origin_id: m.origin_id.clone(),
+        state: m.state,
+        error: None,
+        sender: m.sender.clone(),
+        mentions_me: false,
+    }))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ mod archive_sync;
 mod database;
 mod messages;
 mod migrations;
+mod older;
 mod pinned_certificates;
 
 use std::path::Path;
