@@ -69,6 +69,9 @@ pub(super) struct Sync {
     /// Catch-up finished in this session: a live message with an archive id
     /// moves the sync point (nothing before it can be missing).
     caught_up: bool,
+    /// Whether the account has an archive (its disco#info said so), once
+    /// known: scrolling back asks it only then.
+    pub(super) account_archive: Option<bool>,
 }
 
 impl Actor {
@@ -79,6 +82,7 @@ impl Actor {
     pub(super) async fn start_sync(&mut self) {
         if let Some(old) = self.sync.running.take() {
             self.archive_queries.remove(&old.queryid);
+            self.older.take_page(&old.queryid);
         }
         self.sync.caught_up = false;
         match self.own.domain().as_str().parse::<Jid>() {
@@ -128,7 +132,12 @@ impl Actor {
                 self.ask_disco(Jid::from(self.own.clone()), SyncStep::AccountDisco)
                     .await;
             }
+            SyncStep::AccountDisco if answer.is_ok() && !offers(xep0313_mam::NS) => {
+                self.sync.account_archive = Some(false);
+                log::info!("the account has no archive (XEP-0313): nothing to catch up");
+            }
             SyncStep::AccountDisco if offers(xep0313_mam::NS) => {
+                self.sync.account_archive = Some(true);
                 let account = self.own.to_string();
                 let db = self.db.clone();
                 let internal = self.internal.clone();
@@ -145,7 +154,7 @@ impl Actor {
                 });
             }
             SyncStep::AccountDisco => {
-                log::info!("the account has no archive (XEP-0313): nothing to catch up");
+                log::warn!("the account's disco#info failed: no catch-up this session");
             }
         }
     }
@@ -198,6 +207,10 @@ impl Actor {
             _ => None,
         };
         run.newest_stamp = None;
+        if run.direction == Direction::Backward && run.pages > 0 {
+            // Older than the pages before it, which are stored already.
+            self.older.read_backward(&queryid);
+        }
         self.archive_queries
             .insert(queryid.clone(), self.own.clone());
         let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
@@ -224,6 +237,9 @@ impl Actor {
     pub(super) async fn on_archive_page(&mut self, queryid: String, answer: IqAnswer) {
         // Results after the end are not believed any more.
         self.archive_queries.remove(&queryid);
+        if let Some(page) = self.older.take_page(&queryid) {
+            self.write_older_and_announce(page);
+        }
         let Some(run) = self.sync.running.as_mut().filter(|r| r.queryid == queryid) else {
             return;
         };
@@ -300,15 +316,20 @@ impl Actor {
         }
     }
 
-    /// A live message with our archive's id was stored: once caught up,
-    /// nothing before it is missing, so the next catch-up starts there.
-    pub(super) fn passed(&mut self, id: &str, timestamp: i64) {
-        let own = self.own.as_str();
-        let newer = |p: &SyncPoint| p.archive == own && p.timestamp > timestamp;
-        if self.sync.caught_up && !self.sync_marks.iter().any(newer) {
-            self.sync_marks.retain(|p| p.archive != own);
+    /// A live message with the archive id `id` from `archive` (ours, or a
+    /// room's) was taken: once that archive is caught up, nothing before it
+    /// is missing, so the next catch-up starts there.
+    pub(super) fn passed(&mut self, archive: &str, id: &str, timestamp: i64) {
+        let caught_up = if archive == self.own.as_str() {
+            self.sync.caught_up
+        } else {
+            self.room_sync.is_caught_up(archive)
+        };
+        let newer = |p: &SyncPoint| p.archive == archive && p.timestamp > timestamp;
+        if caught_up && !self.sync_marks.iter().any(newer) {
+            self.sync_marks.retain(|p| p.archive != archive);
             self.sync_marks.push(SyncPoint {
-                archive: self.own.to_string(),
+                archive: archive.to_owned(),
                 id: id.to_owned(),
                 timestamp,
             });
