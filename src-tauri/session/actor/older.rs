@@ -113,8 +113,10 @@ impl Actor {
             (self.db.clone(), self.internal.clone(), self.own.to_string());
         tokio::spawn(async move {
             let from = archive.to_string();
+            // On the store thread, after the writes already asked for (the
+            // last page of a catch-up may still be on its way to the disk).
             let before = db
-                .read(move |s| s.oldest_archive_id(&account, &peer, &from))
+                .write(move |s| s.oldest_archive_id(&account, &peer, &from))
                 .await;
             match before {
                 Ok(before) => {

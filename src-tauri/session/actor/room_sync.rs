@@ -7,6 +7,11 @@
 //! for a room we hold nothing of, its newest page. Rooms without an
 //! archive keep `<history since/>`.
 //!
+//! Live messages that arrive while a room is read are held until its
+//! archive is read to the end, then taken in the order they came: they
+//! are newer than anything the archive still sends, and times stamped in
+//! whole seconds could not say so.
+//!
 //! Each room's catch-up is its own query (results believed only for that
 //! query from that room, `archive_queries`), so rooms catch up side by
 //! side and none waits for another. The room's sync point moves in the
@@ -18,18 +23,22 @@ use std::collections::{HashMap, HashSet};
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::Stanza;
 
+use super::intake::Via;
 use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::HearthError;
 use crate::features::xep0045_muc::{self, History};
 use crate::features::xep0313_mam::{self, Page, Query};
 use crate::features::{xep0030_disco, xep0359_stanza_ids};
 use crate::session::iq_tracker::IqAnswer;
-use crate::store::{now_ms, SyncPoint};
+use crate::store::{now_ms, NewMessage, SyncPoint};
 
 /// Results asked for per page when reading a room forward.
 const ROOM_PAGE: usize = 100;
 /// A room we hold nothing of: its newest messages, as join history would.
 const FIRST_ROOM_WINDOW: usize = 50;
+/// Live messages held per room while it is read at most (beyond, they are
+/// taken at once).
+const MAX_HELD: usize = 10_000;
 /// Pages one room's catch-up reads at most: a room that never says
 /// "complete" cannot keep us asking.
 const MAX_ROOM_PAGES: u32 = 1_000;
@@ -65,6 +74,9 @@ pub(super) struct RoomSync {
     running: HashMap<String, RoomCatchUp>,
     /// Rooms read up to now since we entered them.
     caught_up: HashSet<String>,
+    /// Live messages of rooms entered without join history and not read up
+    /// to now yet.
+    holding: HashMap<BareJid, Vec<NewMessage>>,
 }
 
 impl RoomSync {
@@ -132,7 +144,34 @@ impl Actor {
         };
         let password = self.rooms.password(room).map(str::to_owned);
         if let Some(p) = xep0045_muc::join(room, &nick, password.as_deref(), history) {
+            if history == History::None {
+                self.room_sync.holding.insert(room.clone(), Vec::new());
+            }
             self.send(Stanza::Presence(p)).await;
+        }
+    }
+
+    /// A room message for history: held while its room is read (see the
+    /// top of this file), else handed back to be taken now.
+    pub(super) fn hold_while_reading(
+        &mut self,
+        room: &BareJid,
+        new: NewMessage,
+        via: &Via,
+    ) -> Option<NewMessage> {
+        match self.room_sync.holding.get_mut(room) {
+            Some(held) if *via == Via::Live && held.len() < MAX_HELD => {
+                held.push(new);
+                None
+            }
+            _ => Some(new),
+        }
+    }
+
+    /// Take what was held for `room`, in the order it came.
+    fn release_held(&mut self, room: &BareJid) {
+        for new in self.room_sync.holding.remove(room).unwrap_or_default() {
+            self.take(new, &Via::Live);
         }
     }
 
@@ -202,6 +241,9 @@ impl Actor {
         let room = start.room;
         let running = self.room_sync.running.values().any(|r| r.room == room);
         if running || !self.rooms.is_joined(&room) || self.room_sync.is_caught_up(room.as_str()) {
+            if !running {
+                self.release_held(&room);
+            }
             return;
         }
         let (forward, query) = match (start.point, start.latest) {
@@ -266,12 +308,12 @@ impl Actor {
                 // Not caught up: live messages leave the point where it is,
                 // and the next join reads from there.
                 log::warn!("catching up {} stopped: {e}", run.room);
-                return;
+                return self.release_held(&run.room);
             }
         };
         let Some(fin) = fin else {
             log::warn!("{} answered a query without <fin/>", run.room);
-            return;
+            return self.release_held(&run.room);
         };
         // The point moves with this page's messages (already in the batch:
         // results come before the answer). The newest page read backward
@@ -294,6 +336,7 @@ impl Actor {
             _ => {
                 log::debug!("{} caught up after {} pages", run.room, run.pages);
                 self.room_sync.caught_up.insert(run.room.to_string());
+                self.release_held(&run.room);
                 // Write the last page and the point now, not at the next flush.
                 self.flush();
             }
@@ -304,6 +347,8 @@ impl Actor {
     /// holds (live messages no longer move its point until it is read
     /// again), and results of a running query are no longer believed.
     pub(super) fn stop_room_sync(&mut self, room: &BareJid) {
+        // Held messages were received while we were in: they are kept.
+        self.release_held(room);
         self.room_sync.caught_up.remove(room.as_str());
         let stale: Vec<String> = self
             .room_sync

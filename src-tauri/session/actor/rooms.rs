@@ -191,7 +191,9 @@ impl Actor {
         match xep0045_muc::read_message(m, &room, &nick, now_ms()) {
             RoomMessage::Message(mut new) => {
                 super::intake::archived(&mut new, &inbound.via);
-                self.take(new, &inbound.via)
+                if let Some(new) = self.hold_while_reading(&room, new, &inbound.via) {
+                    self.take(new, &inbound.via)
+                }
             }
             RoomMessage::Subject { subject, by } => {
                 self.rooms.set_subject(&room, &subject);
