@@ -273,6 +273,16 @@ impl App {
         session.mark_mentions(peer, &mut page.messages).await;
         Ok(page)
     }
+
+    /// Scrolling back past what is stored: the page before it from the
+    /// server's archive, stored, with whether the archive has anything
+    /// older (`complete`: the start of history).
+    pub async fn fetch_older(&self, peer: &str) -> Result<HistoryPage> {
+        let session = self.session().await?;
+        let mut page = session.fetch_older(peer).await?;
+        session.mark_mentions(peer, &mut page.messages).await;
+        Ok(page)
+    }
 }
 
 #[cfg(test)]

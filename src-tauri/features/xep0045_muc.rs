@@ -258,25 +258,42 @@ fn occupant_jid(room: &BareJid, nick: &str) -> Option<Jid> {
     room.with_resource_str(nick).ok().map(Jid::from)
 }
 
-/// Our presence entering `room` as `nick`. History is limited to what we
-/// have not stored yet (`since_ms`), or the last messages on a first join.
+/// What history a join asks the room for (XEP-0045 §7.2.13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum History {
+    /// What came since the newest message we hold (ms since the epoch).
+    Since(i64),
+    /// The last messages: a first join.
+    Recent,
+    /// Nothing: the room's archive (XEP-0313) is read instead.
+    None,
+}
+
+/// Our presence entering `room` as `nick`, asking for `history`.
 pub fn join(
     room: &BareJid,
     nick: &str,
     password: Option<&str>,
-    since_ms: Option<i64>,
+    history: History,
 ) -> Option<Presence> {
     let to = occupant_jid(room, nick)?;
     let mut x = Element::builder("x", NS);
     if let Some(pw) = password.filter(|p| !p.is_empty()) {
         x = x.append(Element::builder("password", NS).append(pw.to_owned()));
     }
-    let history = match since_ms.and_then(chrono::DateTime::from_timestamp_millis) {
-        Some(since) => Element::builder("history", NS).attr(
+    let since = match history {
+        History::Since(ms) => chrono::DateTime::from_timestamp_millis(ms),
+        _ => None,
+    };
+    let history = match (since, history) {
+        (Some(since), _) => Element::builder("history", NS).attr(
             xml_ncname!("since").to_owned(),
             since.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         ),
-        None => Element::builder("history", NS).attr(
+        (None, History::None) => {
+            Element::builder("history", NS).attr(xml_ncname!("maxstanzas").to_owned(), "0")
+        }
+        (None, _) => Element::builder("history", NS).attr(
             xml_ncname!("maxstanzas").to_owned(),
             HISTORY_ON_JOIN.to_string(),
         ),

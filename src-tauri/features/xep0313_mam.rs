@@ -81,6 +81,9 @@ const NS_RSM: &str = "http://jabber.org/protocol/rsm";
 /// Which page of an archive to ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Page {
+    /// The oldest page from the query's `start` (forward): catching up a
+    /// room whose messages we hold from before any sync point.
+    First,
     /// What came after the archive id (forward, oldest first): catching up
     /// from the last message we hold.
     After(String),
@@ -121,6 +124,7 @@ pub fn request(iq_id: &str, queryid: &str, archive: Option<&BareJid>, query: &Qu
     let mut set = Element::builder("set", NS_RSM)
         .append(Element::builder("max", NS_RSM).append(query.max.to_string()));
     set = match &query.page {
+        Page::First => set,
         Page::After(id) => set.append(Element::builder("after", NS_RSM).append(id.as_str())),
         Page::Before(Some(id)) => {
             set.append(Element::builder("before", NS_RSM).append(id.as_str()))

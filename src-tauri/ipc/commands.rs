@@ -48,6 +48,11 @@ pub struct HistoryArgs {
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
+pub struct PeerArgs {
+    pub peer: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
 pub struct AddContactArgs {
     pub jid: String,
     pub name: Option<String>,
@@ -178,6 +183,12 @@ ipc_commands! {
         Ok(app
             .history_page(&args.peer, args.before, args.limit)
             .await?)
+    }
+
+    /// Past the oldest stored message: the page before it from the
+    /// server's archive.
+    async fn fetch_older[app: State<'_, AppState>](args: PeerArgs) -> HistoryPage {
+        Ok(app.fetch_older(&args.peer).await?)
     }
 
     async fn add_contact[app: State<'_, AppState>](args: AddContactArgs) -> () {

@@ -36,6 +36,12 @@ pub struct BookmarkEdit {
 }
 
 pub(crate) enum Command {
+    /// Scrolling back past the oldest message held with `peer`: the page
+    /// before it from the server's archive.
+    FetchOlder {
+        peer: String,
+        reply: oneshot::Sender<Result<crate::store::HistoryPage>>,
+    },
     SendMessage {
         to: Jid,
         body: String,

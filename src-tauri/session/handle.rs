@@ -67,6 +67,15 @@ impl SessionHandle {
         rx.await.map_err(|_| HearthError::NotConnected)
     }
 
+    /// The page before the oldest message held with `peer`, from the
+    /// server's archive (stored, then answered); `complete` when the
+    /// archive has nothing older.
+    pub async fn fetch_older(&self, peer: &str) -> Result<crate::store::HistoryPage> {
+        let peer = peer.to_owned();
+        self.ask(|reply| Command::FetchOlder { peer, reply })
+            .await?
+    }
+
     pub async fn send_message(&self, to: &str, body: &str) -> Result<ChatMessage> {
         let to: Jid = to
             .trim()

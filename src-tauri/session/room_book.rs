@@ -136,6 +136,10 @@ impl RoomBook {
         self.rooms.get(room).map(|r| r.nick.as_str())
     }
 
+    pub fn password(&self, room: &BareJid) -> Option<&str> {
+        self.rooms.get(room).and_then(|r| r.password.as_deref())
+    }
+
     pub fn is_joined(&self, room: &BareJid) -> bool {
         self.rooms.get(room).is_some_and(|r| r.joined)
     }

@@ -54,7 +54,8 @@ pub enum DeliveryState {
     Failed,
 }
 
-fn text_of<T: Serialize>(v: T) -> String {
+/// How an enum is written in its column: its serde name.
+pub(super) fn text_of<T: Serialize>(v: T) -> String {
     serde_json::to_value(v)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -111,23 +112,10 @@ pub struct NewMessage {
     pub sender: Option<String>,
 }
 
-/// What a batch changed: the new messages, and stored ones it changed: the
-/// server had them (their state moved to acked), or the archive dated them
-/// (their time moved to the archive's).
-#[derive(Debug, Default)]
-pub struct Stored {
-    pub added: Vec<ChatMessage>,
-    pub confirmed: Vec<ChatMessage>,
-}
-
-fn message_in(conn: &rusqlite::Connection, id: i64) -> Result<Option<ChatMessage>> {
+pub(super) fn message_in(conn: &rusqlite::Connection, id: i64) -> Result<Option<ChatMessage>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM messages WHERE id = ?1"))?;
     Ok(stmt.query_row([id], row_to_message).optional()?)
 }
-
-/// How far apart in time two copies of one message without an origin-id may
-/// be stamped (offline storage and the archive stamp each on their own).
-const TWIN_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct HistoryCursor {
@@ -170,165 +158,6 @@ fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
 }
 
 impl Store {
-    /// Store a batch in one transaction. Returns the messages that were new;
-    /// duplicates of stored messages are skipped.
-    pub fn insert_messages(
-        &mut self,
-        account: &str,
-        batch: &[NewMessage],
-    ) -> Result<Vec<ChatMessage>> {
-        Ok(self.insert_messages_to(account, batch, &[])?.added)
-    }
-
-    /// `insert_messages`, and in the same transaction record how far
-    /// `reached` archives have been read: a crash cannot leave the record
-    /// ahead of the messages (a gap) or behind them (they dedupe).
-    pub fn insert_messages_to(
-        &mut self,
-        account: &str,
-        batch: &[NewMessage],
-        reached: &[super::SyncPoint],
-    ) -> Result<Stored> {
-        let tx = self.conn.transaction()?;
-        let mut added = Vec::with_capacity(batch.len());
-        let mut confirmed = Vec::new();
-        {
-            let mut twin = tx.prepare_cached(
-                "SELECT id, stanza_id FROM messages INDEXED BY messages_by_message_id
-                 WHERE account = ?1 AND message_id = ?2 AND peer = ?3 AND direction = ?4
-                   AND body = ?5 AND sender IS ?6 AND ts BETWEEN ?7 - ?8 AND ?7 + ?8
-                 LIMIT 1",
-            )?;
-            let mut same_second = tx.prepare_cached(
-                "SELECT max(ts) FROM messages
-                 WHERE account = ?1 AND peer = ?2 AND ts >= ?3 AND ts < ?3 + 1000",
-            )?;
-            let mut restamp = tx.prepare_cached(
-                "UPDATE messages SET ts = ?4
-                 WHERE account = ?1 AND stanza_id_by = ?2 AND stanza_id = ?3 AND ts != ?4
-                 RETURNING id",
-            )?;
-            let mut adopt = tx.prepare_cached(
-                "UPDATE OR IGNORE messages SET stanza_id = ?2, stanza_id_by = ?3 WHERE id = ?1",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO messages (account, peer, direction, kind, message_id,
-                     origin_id, stanza_id, stanza_id_by, body, subject, ts, state, sender)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?;
-            for m in batch {
-                let (sid, sid_by) = m.stanza_id.clone().unzip();
-                if let Some(message_id) = m.message_id.as_deref().filter(|_| m.origin_id.is_none())
-                {
-                    // Without an origin-id, the same message reaching us twice
-                    // (offline storage and the archive; a resend after the
-                    // link came back) is known by sender, id and body close
-                    // in time. The copy that has an archive id lends it to
-                    // the stored one, so later copies dedupe by that id.
-                    let found: Option<(i64, Option<String>)> = twin
-                        .query_row(
-                            params![
-                                account,
-                                message_id,
-                                m.peer,
-                                text_of(m.direction),
-                                m.body,
-                                m.sender,
-                                m.timestamp,
-                                TWIN_WINDOW_MS
-                            ],
-                            |r| Ok((r.get(0)?, r.get(1)?)),
-                        )
-                        .optional()?;
-                    if let Some((row, stored_sid)) = found {
-                        if stored_sid.is_none() && sid.is_some() {
-                            adopt.execute(params![row, sid, sid_by])?;
-                        }
-                        continue;
-                    }
-                }
-                // A stamp in whole seconds (offline storage, Prosody's
-                // archive) says only "within this second": a message of that
-                // second already held came first, so this one goes after it
-                // instead of before (arrival order where times tie).
-                let mut timestamp = m.timestamp;
-                if timestamp % 1000 == 0 {
-                    let held: Option<i64> =
-                        same_second.query_row(params![account, m.peer, timestamp], |r| r.get(0))?;
-                    timestamp = timestamp.max(held.unwrap_or(timestamp));
-                }
-                let changed = insert.execute(params![
-                    account,
-                    m.peer,
-                    text_of(m.direction),
-                    text_of(m.kind),
-                    m.message_id,
-                    m.origin_id,
-                    sid,
-                    sid_by,
-                    m.body,
-                    m.subject,
-                    timestamp,
-                    text_of(m.state),
-                    m.sender,
-                ])?;
-                if changed == 0 && sid.is_some() && timestamp % 1000 != 0 {
-                    // The archive's copy of a held message: its precise
-                    // time is the server's order (see `session/arrival.rs`).
-                    let moved: Option<i64> = restamp
-                        .query_row(params![account, sid_by, sid, timestamp], |r| r.get(0))
-                        .optional()?;
-                    confirmed.extend(moved);
-                }
-                if changed == 0 {
-                    // Held already. The archive's copy of something we
-                    // sent proves the server took it: a row left queued or
-                    // failed (the app stopped before it heard) is done, and
-                    // is not sent again.
-                    let ours = m
-                        .origin_id
-                        .as_deref()
-                        .filter(|_| m.direction == MessageDirection::Out);
-                    if let Some(origin) = ours {
-                        if let Some(row) =
-                            super::outbox::confirm_archived(&tx, account, &m.peer, origin)?
-                        {
-                            confirmed.push(row);
-                        }
-                    }
-                } else {
-                    added.push(ChatMessage {
-                        id: tx.last_insert_rowid(),
-                        peer: m.peer.clone(),
-                        direction: m.direction,
-                        kind: m.kind,
-                        body: m.body.clone(),
-                        subject: m.subject.clone(),
-                        timestamp,
-                        stanza_id: sid,
-                        origin_id: m.origin_id.clone(),
-                        state: m.state,
-                        error: None,
-                        sender: m.sender.clone(),
-                        mentions_me: false,
-                    });
-                }
-            }
-        }
-        super::archive_sync::record(&tx, account, reached)?;
-        confirmed.sort_unstable();
-        confirmed.dedup();
-        let confirmed = confirmed
-            .into_iter()
-            .map(|id| message_in(&tx, id))
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .flatten()
-            .collect();
-        tx.commit()?;
-        Ok(Stored { added, confirmed })
-    }
-
     /// The page of `limit` messages before `before` (or the latest page).
     pub fn history_page(
         &self,

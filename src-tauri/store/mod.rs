@@ -7,8 +7,10 @@ mod archive_sync;
 mod database;
 mod messages;
 mod migrations;
+mod older;
 mod outbox;
 mod pinned_certificates;
+mod rows;
 
 use std::path::Path;
 
@@ -20,10 +22,11 @@ pub use database::Database;
 pub use messages::now_ms;
 pub use messages::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
-    NewMessage, Stored,
+    NewMessage,
 };
 pub use outbox::Queued;
 pub use pinned_certificates::PinnedCertificate;
+pub use rows::Stored;
 
 use crate::error::Result;
 

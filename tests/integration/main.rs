@@ -20,6 +20,7 @@ mod password_change;
 mod registration;
 mod resume;
 mod room_directory;
+mod room_sync;
 mod sasl;
 mod session;
 mod sync;

@@ -59,8 +59,8 @@ async fn acked(client: &mut Client, body: &str) {
         .await
 }
 
-/// Alice (caught up, holding one message from bob) has just closed Hearth;
-/// bob is online.
+/// Alice (caught up, holding one message from bob: her archive position is
+/// known) has just closed Hearth; bob is online.
 async fn alice_away_after_one_message(server: &Server) -> (Client, Client) {
     let mut alice = Client::new(server, "alice");
     let mut bob = Client::new(server, "bob");

@@ -249,6 +249,8 @@ realJid: string | null, show: PresenceShow, status: string | null, };
 
 export type OccupantsChanged = { room: string, present: Array<Occupant>, gone: Array<string>, };
 
+export type PeerArgs = { peer: string, };
+
 export type PresenceShow = "available" | "chat" | "away" | "xa" | "dnd" | "offline";
 
 export type Problem = { code: ErrorCode, 
@@ -427,6 +429,7 @@ export interface Commands {
   set_presence: { args: { args: SetPresenceArgs }, result: null };
   send_message: { args: { args: SendMessageArgs }, result: ChatMessage };
   history_page: { args: { args: HistoryArgs }, result: HistoryPage };
+  fetch_older: { args: { args: PeerArgs }, result: HistoryPage };
   add_contact: { args: { args: AddContactArgs }, result: null };
   untrusted_certificate: { args: Record<string, never>, result: CertificateInfo | null };
   trust_certificate: { args: { args: FingerprintArgs }, result: null };

@@ -7,6 +7,8 @@ import type { RosterStore } from "./state/roster";
 import { STRANGER_TABS, type StrangerStore } from "./state/strangers";
 
 export const HISTORY_PAGE_SIZE = 50;
+/** Archive pages read in a row when each held only messages stored already. */
+const ARCHIVE_TRIES = 5;
 
 /** Conversation actions that talk to the backend: history paging, sending, incoming events. */
 export class ChatController {
@@ -78,10 +80,15 @@ export class ChatController {
     else this.convs.close(peer);
   }
 
-  /** Loads the page before the oldest loaded message (the latest page the first time). */
+  /**
+   * Loads the page before the oldest loaded message (the latest page the
+   * first time). Past the oldest stored message the server's archive is
+   * asked (`fetch_older`) until it says there is nothing older: only then
+   * is the tab complete ("start of history").
+   */
   async loadOlder(peer: string): Promise<void> {
     const conv = this.convs.get(peer);
-    if (!conv || conv.loading || conv.complete) return;
+    if (!conv || conv.loading || conv.fetching || conv.complete) return;
     const oldest = conv.messages[0];
     const before: HistoryCursor | null =
       conv.historyStarted && oldest ? { timestamp: oldest.timestamp, id: oldest.id } : null;
@@ -100,10 +107,32 @@ export class ChatController {
         return;
       }
       this.convs.merge(peer, page.messages);
-      this.convs.setStatus(peer, { loading: false, complete: page.complete });
+      if (!page.complete) {
+        this.convs.setStatus(peer, { loading: false });
+        return;
+      }
+      this.convs.setStatus(peer, { loading: false, fetching: true });
+      const complete = await this.fetchOlder(peer);
+      this.convs.setStatus(peer, { fetching: false, complete: complete && conv.historyStarted });
     } catch (e) {
-      this.convs.setStatus(peer, { loading: false, historyError: toIpcError(e) });
+      this.convs.setStatus(peer, { loading: false, fetching: false, historyError: toIpcError(e) });
     }
+  }
+
+  /**
+   * Nothing older is stored: reads the page before it from the server's
+   * archive. A page may hold only messages stored already (they arrived
+   * another way); the next one is asked then, a few times at most, so
+   * the user does not scroll for nothing. Resolves whether the archive
+   * has nothing older.
+   */
+  private async fetchOlder(peer: string): Promise<boolean> {
+    for (let tries = 0; tries < ARCHIVE_TRIES; tries++) {
+      const page = await this.backend.invoke("fetch_older", { args: { peer } });
+      this.convs.merge(peer, page.messages);
+      if (page.complete || page.messages.length > 0) return page.complete;
+    }
+    return false;
   }
 
   /** Sends `body` to `peer` (a contact, an occupant or a room). Resolves false (and records the error on the tab) on failure. */

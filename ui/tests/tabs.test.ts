@@ -66,7 +66,7 @@ describe("tabs and history", () => {
     await scrollToTop();
     expect(mock.callsOf("history_page")).toHaveLength(3);
     expect(ids()[0]).toBe(100);
-    expect(get("message-list").querySelector(".history-status")?.textContent).toBe("This is the beginning of the conversation.");
+    expect(get("message-list").querySelector(".history-status")?.textContent).toBe("Start of history");
   });
 
   it("counts unread messages on background tabs, opens tabs for new senders and clears on switch", async () => {

@@ -21,7 +21,7 @@ use super::bookmark_state::{wait_for, Source, Storage};
 use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
 use crate::features::bookmark::{merge, Bookmark, BookmarkView};
-use crate::features::{xep0030_disco, xep0045_muc, xep0048_bookmarks, xep0402_bookmarks};
+use crate::features::{xep0030_disco, xep0048_bookmarks, xep0402_bookmarks};
 use crate::session::command::BookmarkEdit;
 use crate::session::event::SessionEvent;
 use crate::session::iq_tracker::IqAnswer;
@@ -175,10 +175,10 @@ impl Actor {
                 continue;
             }
             let nick = b.nick.clone().unwrap_or_else(|| default_nick.clone());
-            let since = self.latest_in(&room).await;
-            if let Some(p) = xep0045_muc::join(&room, &nick, b.password.as_deref(), since) {
-                self.rooms.begin_join(room, nick, b.password.clone(), None);
-                self.send(Stanza::Presence(p)).await;
+            if room.with_resource_str(&nick).is_ok() {
+                self.rooms
+                    .begin_join(room.clone(), nick, b.password.clone(), None);
+                self.enter_room(room).await;
             }
         }
     }

@@ -18,6 +18,7 @@ use crate::store::{now_ms, ChatMessage, NewMessage};
 impl Actor {
     pub(super) async fn on_command(&mut self, cmd: Command) {
         match cmd {
+            Command::FetchOlder { peer, reply } => self.fetch_older(peer, reply).await,
             Command::SendMessage { to, body, reply } => {
                 let (stanza, record) = self.chat_message(to, body, None);
                 self.store_and_send(stanza, record, reply);

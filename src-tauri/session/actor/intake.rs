@@ -53,6 +53,8 @@ pub(super) enum Via {
         archive: BareJid,
         id: String,
         stamp_ms: Option<i64>,
+        /// The query it answers.
+        query: String,
     },
 }
 
@@ -81,12 +83,14 @@ impl Actor {
             xep0313_mam::Unwrapped::Plain(m) => m,
             xep0313_mam::Unwrapped::Archived(a) => {
                 self.archive_result(&a.query, a.stamp_ms);
+                self.room_archive_result(&a.query, a.stamp_ms);
                 let inbound = Inbound {
                     message: a.message,
                     via: Via::Archive {
                         archive: a.archive,
                         id: a.id,
                         stamp_ms: a.stamp_ms,
+                        query: a.query,
                     },
                 };
                 return self.route(inbound);
@@ -129,7 +133,8 @@ impl Actor {
     }
 
     /// The deduplicate and apply stages for history: `new` joins the batch
-    /// unless the same message was already taken.
+    /// unless the same message was already taken. A result of a page read
+    /// backward waits for the rest of its page instead (`older.rs`).
     pub(super) fn take(&mut self, mut new: NewMessage, via: &Via) {
         let archived = matches!(via, Via::Archive { .. });
         if !archived {
@@ -145,19 +150,21 @@ impl Actor {
             self.batch.push(new);
             return;
         }
-        if fresh {
-            if let Some((id, _)) = new
-                .stanza_id
-                .as_ref()
-                .filter(|(_, by)| by == self.own.as_str())
-            {
-                let (id, at) = (id.clone(), new.timestamp);
-                self.passed(&id, at);
-            }
-            self.batch.push(new);
-        } else {
+        if !fresh {
             log::debug!("a message from {} arrived twice", new.peer);
+            return;
         }
+        if let Via::Archive { query, .. } = via {
+            if let Some(page) = self.older.page(query) {
+                page.push(new);
+                return;
+            }
+        }
+        if let Some((id, by)) = &new.stanza_id {
+            let (id, by, at) = (id.clone(), by.clone(), new.timestamp);
+            self.passed(&by, &id, at);
+        }
+        self.batch.push(new);
     }
 
     /// Events from our own PEP service (XEP-0163): only bookmarks today.
@@ -316,6 +323,7 @@ pub(super) fn archived(new: &mut NewMessage, via: &Via) {
         archive,
         id,
         stamp_ms,
+        ..
     } = via
     {
         new.stanza_id = Some((id.clone(), archive.to_string()));

@@ -26,8 +26,10 @@ mod bookmarks;
 mod commands;
 mod contacts;
 mod intake;
+mod older;
 mod outbox;
 mod pep_bookmarks;
+mod room_sync;
 mod rooms;
 mod sync;
 #[cfg(test)]
@@ -119,6 +121,17 @@ pub(super) enum Internal {
         queryid: String,
         answer: IqAnswer,
     },
+    /// A room's disco#info, which its join waits for.
+    RoomDisco {
+        room: BareJid,
+        serial: u64,
+        answer: IqAnswer,
+    },
+    /// Where a room we entered was last read.
+    RoomSyncFrom(room_sync::RoomStart),
+    /// Scrolling back: the store said where the conversation's archive
+    /// ids end.
+    OlderFrom(older::OlderRequest),
 }
 
 /// What gives the stream a new connection whenever it needs one.
@@ -180,6 +193,8 @@ fn start_on(
         recent: RecentIds::default(),
         archive_queries: Default::default(),
         sync: Default::default(),
+        room_sync: Default::default(),
+        older: Default::default(),
         sync_marks: Vec::new(),
         arrival: Default::default(),
         outbox_up_to: None,
@@ -225,6 +240,9 @@ struct Actor {
     /// results are believed only for these.
     archive_queries: std::collections::HashMap<String, BareJid>,
     sync: sync::Sync,
+    room_sync: room_sync::RoomSync,
+    /// Pages read backward, and the scroll-back requests waiting for them.
+    older: older::Older,
     /// How far archives have been read, written with the next batch.
     sync_marks: Vec<crate::store::SyncPoint>,
     /// Keeps what the stream delivers in the order it came.
@@ -300,7 +318,6 @@ impl Actor {
                 }
                 _ = tick.tick() => {
                     self.tracker.expire(Instant::now());
-                    self.settle_sync_point();
                     if self.state.borrow().is_online() {
                         self.ping_quiet_rooms().await;
                     }
@@ -504,8 +521,21 @@ impl Actor {
             Internal::Sync(step, epoch, answer) => self.on_sync_step(step, epoch, answer).await,
             Internal::SyncFrom(epoch, point) => self.on_sync_from(epoch, point).await,
             Internal::ArchivePage { queryid, answer } => {
-                self.on_archive_page(queryid, answer).await
+                if self.room_sync.owns(&queryid) {
+                    self.on_room_archive_page(queryid, answer).await
+                } else if self.older.is_fetch(&queryid) {
+                    self.on_older_page(queryid, answer)
+                } else {
+                    self.on_archive_page(queryid, answer).await
+                }
             }
+            Internal::RoomDisco {
+                room,
+                serial,
+                answer,
+            } => self.on_room_disco(room, serial, answer).await,
+            Internal::RoomSyncFrom(start) => self.on_room_sync_from(start).await,
+            Internal::OlderFrom(request) => self.on_older_from(request).await,
         }
     }
 }

@@ -39,14 +39,13 @@ impl Actor {
             return;
         }
         let nick = nick.trim().to_owned();
-        let since = self.latest_in(&room).await;
-        let Some(presence) = xep0045_muc::join(&room, &nick, password.as_deref(), since) else {
+        if room.with_resource_str(&nick).is_err() {
             let _ = reply.send(Err(Problem::invalid(InputField::Nick).into()));
             return;
-        };
+        }
         self.rooms
             .begin_join(room.clone(), nick, password, Some(reply));
-        self.send(Stanza::Presence(presence)).await;
+        self.enter_room(room.clone()).await;
         let internal = self.internal.clone();
         tokio::spawn(async move {
             tokio::time::sleep(JOIN_TIMEOUT).await;
@@ -54,8 +53,9 @@ impl Actor {
         });
     }
 
-    /// The time of the newest stored message of `room`: history from the
-    /// room starts there, so a rejoin does not fetch what we have.
+    /// The time of the newest stored message of `room`: history from a
+    /// room without an archive starts there, so a rejoin does not fetch
+    /// what we have.
     pub(super) async fn latest_in(&self, room: &BareJid) -> Option<i64> {
         let account = self.own.to_string();
         let room = room.to_string();
@@ -71,6 +71,7 @@ impl Actor {
             return Ok(());
         };
         self.rooms.remove(&room);
+        self.stop_room_sync(&room);
         if let Some(p) = xep0045_muc::leave(&room, &nick) {
             self.send(Stanza::Presence(p)).await;
         }
@@ -136,7 +137,10 @@ impl Actor {
         };
         match self.rooms.apply(&room, update) {
             RoomOutcome::Nothing => {}
-            RoomOutcome::Joined(snapshot) => self.sink.emit(SessionEvent::RoomJoined(snapshot)),
+            RoomOutcome::Joined(snapshot) => {
+                self.room_entered(&room);
+                self.sink.emit(SessionEvent::RoomJoined(snapshot))
+            }
             RoomOutcome::Created(snapshot) => {
                 // A new room stays locked until configured: take the
                 // defaults ("instant room").
@@ -156,7 +160,10 @@ impl Actor {
                 });
                 self.sink.emit(SessionEvent::RoomJoined(snapshot));
             }
-            RoomOutcome::Left(left) => self.sink.emit(SessionEvent::RoomLeft(left)),
+            RoomOutcome::Left(left) => {
+                self.stop_room_sync(&room);
+                self.sink.emit(SessionEvent::RoomLeft(left))
+            }
             RoomOutcome::Renamed(snapshot) => self.sink.emit(SessionEvent::RoomJoined(snapshot)),
             RoomOutcome::Problem(p) => self.sink.emit(SessionEvent::RoomProblem(p)),
         }
@@ -184,7 +191,9 @@ impl Actor {
         match xep0045_muc::read_message(m, &room, &nick, now_ms()) {
             RoomMessage::Message(mut new) => {
                 super::intake::archived(&mut new, &inbound.via);
-                self.take(new, &inbound.via)
+                if let Some(new) = self.hold_while_reading(&room, new, &inbound.via) {
+                    self.take(new, &inbound.via)
+                }
             }
             RoomMessage::Subject { subject, by } => {
                 self.rooms.set_subject(&room, &subject);
@@ -202,11 +211,8 @@ impl Actor {
     /// After a fresh session the server has forgotten our rooms: enter
     /// them again, asking only for history we have not stored.
     pub(super) async fn rejoin_rooms(&mut self) {
-        for (room, nick, password) in self.rooms.for_rejoin() {
-            let since = self.latest_in(&room).await;
-            if let Some(p) = xep0045_muc::join(&room, &nick, password.as_deref(), since) {
-                self.send(Stanza::Presence(p)).await;
-            }
+        for (room, _, _) in self.rooms.for_rejoin() {
+            self.enter_room(room).await;
         }
     }
 }
@@ -320,13 +326,10 @@ impl Actor {
         match xep0410_self_ping::verdict(&answer) {
             xep0410_self_ping::Verdict::NotJoined => {
                 log::info!("{room} dropped us silently; joining again");
-                let Some((nick, password)) = self.rooms.dropped(&room) else {
+                if self.rooms.dropped(&room).is_none() {
                     return;
-                };
-                let since = self.latest_in(&room).await;
-                if let Some(p) = xep0045_muc::join(&room, &nick, password.as_deref(), since) {
-                    self.send(Stanza::Presence(p)).await;
                 }
+                self.enter_room(room).await;
             }
             // Still in, or could not tell: ask again after another quiet spell.
             _ => self.rooms.heard(&room),

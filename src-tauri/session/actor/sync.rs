@@ -11,9 +11,6 @@
 //! leaves neither a gap nor doubles. Catch-up starts after "online" and never
 //! holds up the UI; it reports its progress as `SessionEvent::HistorySync`.
 
-use std::collections::VecDeque;
-use std::time::{Duration, Instant};
-
 use tokio_xmpp::jid::Jid;
 use tokio_xmpp::Stanza;
 
@@ -35,9 +32,6 @@ const FIRST_WINDOW_MS: i64 = 7 * 24 * 3600 * 1000;
 /// Pages one catch-up reads at most (250,000 messages): a server that never
 /// says "complete" cannot keep us asking.
 const MAX_PAGES: u32 = 1_000;
-/// How long the link must stay up after a live message before the sync
-/// point moves to it.
-const SETTLE: Duration = Duration::from_secs(10);
 
 /// The steps before catch-up, each waiting for the server's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,8 +78,9 @@ pub(super) struct Sync {
     archive: bool,
     /// The archive's stamps have been seen finer than whole seconds.
     precise: bool,
-    /// Live messages that may become the sync point, with when they came.
-    settling: VecDeque<(SyncPoint, Instant)>,
+    /// Whether the account has an archive (its disco#info said so), once
+    /// known: scrolling back asks it only then.
+    pub(super) account_archive: Option<bool>,
 }
 
 impl Actor {
@@ -96,10 +91,10 @@ impl Actor {
     pub(super) async fn start_sync(&mut self) {
         if let Some(old) = self.sync.running.take() {
             self.archive_queries.remove(&old.queryid);
+            self.older.take_page(&old.queryid);
         }
         self.sync.caught_up = false;
         self.sync.archive = false;
-        self.sync.settling.clear();
         // Answers to an earlier session's steps are not this one's.
         self.sync.epoch += 1;
         match self.own.domain().as_str().parse::<Jid>() {
@@ -154,10 +149,16 @@ impl Actor {
             }
             SyncStep::AccountDisco if offers(xep0313_mam::NS) => {
                 self.sync.archive = true;
+                self.sync.account_archive = Some(true);
                 self.read_sync_point();
             }
             SyncStep::AccountDisco => {
-                log::info!("the account has no archive (XEP-0313): nothing to catch up");
+                if answer.is_ok() {
+                    self.sync.account_archive = Some(false);
+                    log::info!("the account has no archive (XEP-0313): nothing to catch up");
+                } else {
+                    log::warn!("the account's disco#info failed: no catch-up this session");
+                }
                 self.release_outbox();
             }
         }
@@ -167,7 +168,6 @@ impl Actor {
     /// live message does not move the sync point.
     pub(super) fn sync_suspended(&mut self) {
         self.sync.caught_up = false;
-        self.sync.settling.clear();
     }
 
     /// The session resumed (XEP-0198): nothing was lost, but what came
@@ -251,6 +251,10 @@ impl Actor {
             _ => None,
         };
         run.newest_stamp = None;
+        if run.direction == Direction::Backward && run.pages > 0 {
+            // Older than the pages before it, which are stored already.
+            self.older.read_backward(&queryid);
+        }
         log::info!("archive query {queryid}: {:?}", query.page);
         self.archive_queries
             .insert(queryid.clone(), self.own.clone());
@@ -281,6 +285,9 @@ impl Actor {
     pub(super) async fn on_archive_page(&mut self, queryid: String, answer: IqAnswer) {
         // Results after the end are not believed any more.
         self.archive_queries.remove(&queryid);
+        if let Some(page) = self.older.take_page(&queryid) {
+            self.write_older_and_announce(page);
+        }
         let Some(run) = self.sync.running.as_mut().filter(|r| r.queryid == queryid) else {
             return;
         };
@@ -378,43 +385,23 @@ impl Actor {
         }
     }
 
-    /// A live message with our archive's id was taken. Once caught up,
-    /// it becomes the sync point — but only after `SETTLE` with the link up:
-    /// around a lost link a server may deliver messages out of its own order
-    /// (ejabberd does), and a point moved past one still on its way would
-    /// leave it behind for good.
-    pub(super) fn passed(&mut self, id: &str, timestamp: i64) {
-        if !self.sync.caught_up {
-            return;
-        }
-        let point = SyncPoint {
-            archive: self.own.to_string(),
-            id: id.to_owned(),
-            timestamp,
+    /// A live message with the archive id `id` from `archive` (ours, or a
+    /// room's, `room_sync.rs`) was taken: once that archive is caught up,
+    /// nothing before it is missing, so the next catch-up starts there.
+    pub(super) fn passed(&mut self, archive: &str, id: &str, timestamp: i64) {
+        let caught_up = if archive == self.own.as_str() {
+            self.sync.caught_up
+        } else {
+            self.room_sync.is_caught_up(archive)
         };
-        let now = Instant::now();
-        // One candidate per second is plenty: only the newest settled one
-        // is kept.
-        match self.sync.settling.back_mut() {
-            Some((last, at)) if now.duration_since(*at) < Duration::from_secs(1) => *last = point,
-            _ => self.sync.settling.push_back((point, now)),
-        }
-    }
-
-    /// Move the sync point to the newest live message that has settled.
-    pub(super) fn settle_sync_point(&mut self) {
-        let now = Instant::now();
-        let mut settled = None;
-        while let Some((_, at)) = self.sync.settling.front() {
-            if now.duration_since(*at) < SETTLE {
-                break;
-            }
-            settled = self.sync.settling.pop_front().map(|(p, _)| p);
-        }
-        if let Some(point) = settled {
-            let own = self.own.as_str();
-            self.sync_marks.retain(|p| p.archive != own);
-            self.sync_marks.push(point);
+        let newer = |p: &SyncPoint| p.archive == archive && p.timestamp > timestamp;
+        if caught_up && !self.sync_marks.iter().any(newer) {
+            self.sync_marks.retain(|p| p.archive != archive);
+            self.sync_marks.push(SyncPoint {
+                archive: archive.to_owned(),
+                id: id.to_owned(),
+                timestamp,
+            });
         }
     }
 }

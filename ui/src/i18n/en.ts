@@ -124,7 +124,8 @@ export const en = {
   "tabs.none": "Double-click a contact to start a conversation.",
 
   "messages.loading": "Loading earlier messages…",
-  "messages.start": "This is the beginning of the conversation.",
+  "messages.start": "Start of history",
+  "messages.fetching": "Loading earlier messages from the server…",
   "messages.more": "Scroll up for earlier messages.",
   "messages.loadError": "Could not load earlier messages.",
   "messages.notice": "Notice",

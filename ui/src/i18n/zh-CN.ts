@@ -126,7 +126,8 @@ export const zhCN: Record<keyof typeof en, Entry> = {
   "tabs.none": "双击联系人开始会话。",
 
   "messages.loading": "正在加载更早的消息…",
-  "messages.start": "这是会话的开始。",
+  "messages.start": "没有更早的消息了",
+  "messages.fetching": "正在从服务器加载更早的消息…",
   "messages.more": "向上滚动查看更早的消息。",
   "messages.loadError": "无法加载更早的消息。",
   "messages.notice": "通知",

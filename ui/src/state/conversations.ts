@@ -20,6 +20,9 @@ export interface Conversation {
    */
   stale: boolean;
   loading: boolean;
+  /** Nothing older is stored: the server's archive is being asked. */
+  fetching: boolean;
+  /** Nothing older, neither stored nor in the server's archive. */
   complete: boolean;
   historyError: IpcError | null;
   sendError: IpcError | null;
@@ -70,7 +73,7 @@ export class ConversationStore {
     if (!conv) {
       conv = {
         peer, kind, messages: [], byId: new Map(), unread: 0, mentions: 0, historyStarted: false, stale: false,
-        loading: false, complete: false, historyError: null, sendError: null,
+        loading: false, fetching: false, complete: false, historyError: null, sendError: null,
       };
       this.tabs.push(conv);
     }
@@ -232,7 +235,7 @@ export class ConversationStore {
     this.messagesChanged.emit({ peer: message.peer, added: [], updated: [message] });
   }
 
-  setStatus(peer: string, patch: Partial<Pick<Conversation, "loading" | "complete" | "historyError" | "sendError">>): void {
+  setStatus(peer: string, patch: Partial<Pick<Conversation, "loading" | "fetching" | "complete" | "historyError" | "sendError">>): void {
     const conv = this.get(peer);
     if (!conv) return;
     Object.assign(conv, patch);

@@ -1,6 +1,7 @@
 import type { ChatMessage } from "../bindings";
 import type { ChatController } from "../chat";
-import { Disposer, el, setText } from "../dom";
+import { Disposer, el } from "../dom";
+import { problemNodes } from "../errors";
 import { onLangChange, t } from "../i18n";
 import type { ConversationStore, MessagesChange } from "../state/conversations";
 import type { RoomStore } from "../state/rooms";
@@ -35,7 +36,7 @@ export interface MessageView extends View {
  * The scrollable message list of one conversation, virtualised: only the
  * messages in (and around) the viewport have elements, so a conversation
  * of 100,000 loaded messages costs the DOM a screenful. The first row is
- * the history status ("loading", "beginning of the conversation"). It
+ * the history status ("loading", "from the server", "start of history"). It
  * loads older pages when scrolled to the top (the messages in view stay in
  * place) and sticks to the bottom when the user is there.
  */
@@ -127,12 +128,16 @@ export function createMessageView(ctx: MessageViewContext, peer: string): Messag
       ? "messages.more"
       : c.loading
         ? "messages.loading"
-        : c.historyError
-          ? "messages.loadError"
-          : c.complete
-            ? "messages.start"
-            : "messages.more";
-    setText(status, t(key));
+        : c.fetching
+          ? "messages.fetching"
+          : c.historyError
+            ? "messages.loadError"
+            : c.complete
+              ? "messages.start"
+              : "messages.more";
+    const error = c?.historyError;
+    // Why loading failed, in the user's language, after the sentence.
+    status.replaceChildren(t(key), ...(key === "messages.loadError" && error ? [" ", ...problemNodes(error)] : []));
     status.dataset.status = key.slice("messages.".length);
   }
 
@@ -145,7 +150,7 @@ export function createMessageView(ctx: MessageViewContext, peer: string): Messag
   /** A short history shows no scrollbar, so nobody can scroll up: load more now. */
   function fillViewport(): void {
     const c = conv();
-    if (attached && c && !c.loading && !c.complete && !c.historyError && scroller.clientHeight > 0 && scroller.scrollHeight <= scroller.clientHeight) {
+    if (attached && c && !c.loading && !c.fetching && !c.complete && !c.historyError && scroller.clientHeight > 0 && scroller.scrollHeight <= scroller.clientHeight) {
       void ctx.chat.loadOlder(peer);
     }
   }
