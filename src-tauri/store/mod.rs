@@ -8,6 +8,7 @@ mod database;
 mod messages;
 mod migrations;
 mod pinned_certificates;
+mod read_markers;
 
 use std::path::Path;
 
@@ -22,6 +23,7 @@ pub use messages::{
     NewMessage,
 };
 pub use pinned_certificates::PinnedCertificate;
+pub use read_markers::MessagesRead;
 
 use crate::error::Result;
 
