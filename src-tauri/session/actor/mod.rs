@@ -426,6 +426,7 @@ impl Actor {
         self.presence_batch.extend(gone);
         self.bound = Some(bound.clone());
         let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
+        self.roster.loading();
         let request = rfc6121_roster::request(&id);
         self.send(Stanza::Iq(request)).await;
         let internal = self.internal.clone();
@@ -458,9 +459,13 @@ impl Actor {
                 Err(e) => log::warn!("unreadable roster: {e}"),
             },
             Internal::RosterLoaded(Ok(None)) => {
+                self.roster.not_loaded();
                 self.sink.emit(SessionEvent::Roster(self.roster.items()))
             }
-            Internal::RosterLoaded(Err(e)) => log::warn!("roster request failed: {e}"),
+            Internal::RosterLoaded(Err(e)) => {
+                self.roster.not_loaded();
+                log::warn!("roster request failed: {e}")
+            }
             Internal::OutgoingStored {
                 stanza,
                 stored,
