@@ -26,6 +26,7 @@ mod bookmarks;
 mod commands;
 mod contacts;
 mod intake;
+mod markers;
 mod pep_bookmarks;
 mod rooms;
 mod sync;
@@ -177,6 +178,7 @@ fn start_on(
         recent: RecentIds::default(),
         archive_queries: Default::default(),
         sync: Default::default(),
+        markable: Default::default(),
         sync_marks: Vec::new(),
         presence_batch: Vec::new(),
         rooms: RoomBook::default(),
@@ -220,6 +222,9 @@ struct Actor {
     /// results are believed only for these.
     archive_queries: std::collections::HashMap<String, BareJid>,
     sync: sync::Sync,
+    /// The newest incoming message of each conversation that asked for a
+    /// displayed marker (XEP-0333).
+    markable: markers::Markable,
     /// How far archives have been read, written with the next batch.
     sync_marks: Vec<crate::store::SyncPoint>,
     presence_batch: Vec<ContactPresence>,

@@ -22,6 +22,7 @@ use tokio_xmpp::xmlstream::{
 };
 use tokio_xmpp::Stanza;
 
+mod markers;
 mod sync;
 
 use super::{start_on, Reconnect, SessionConfig};
