@@ -187,6 +187,7 @@ export class MockBackend implements Backend {
       ui_probe_interval: () => null,
       ui_probe_report: () => null,
       history_page: () => ({ messages: [], complete: true }),
+      mark_displayed: () => null,
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,
         subject: null, timestamp: Date.now(), stanzaId: null, originId: null, mentionsMe: false,
