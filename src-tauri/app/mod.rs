@@ -169,6 +169,12 @@ impl App {
         self.session().await?.send_message(to, body).await
     }
 
+    /// The user has seen the conversation with `peer` (see
+    /// `SessionHandle::mark_displayed`).
+    pub async fn mark_displayed(&self, peer: &str) -> Result<bool> {
+        self.session().await?.mark_displayed(peer).await
+    }
+
     pub async fn set_console_open(&self, open: bool) {
         self.console_open
             .store(open, std::sync::atomic::Ordering::Relaxed);

@@ -25,6 +25,7 @@ pub mod xep0199_ping;
 pub mod xep0203_delay;
 pub mod xep0280_carbons;
 pub mod xep0313_mam;
+pub mod xep0333_chat_markers;
 pub mod xep0359_stanza_ids;
 pub mod xep0402_bookmarks;
 pub mod xep0410_self_ping;

@@ -11,8 +11,8 @@ use tokio_xmpp::parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError
 use super::feature::{Feature, IqKind, IqRequest};
 use super::{
     xep0030_disco, xep0045_muc, xep0045_muc_invite, xep0092_version, xep0115_caps,
-    xep0184_receipts, xep0199_ping, xep0280_carbons, xep0359_stanza_ids, xep0402_bookmarks,
-    xep0410_self_ping,
+    xep0184_receipts, xep0199_ping, xep0280_carbons, xep0333_chat_markers, xep0359_stanza_ids,
+    xep0402_bookmarks, xep0410_self_ping,
 };
 
 pub const FEATURES: &[&Feature] = &[
@@ -24,6 +24,7 @@ pub const FEATURES: &[&Feature] = &[
     &xep0184_receipts::FEATURE,
     &xep0199_ping::FEATURE,
     &xep0280_carbons::FEATURE,
+    &xep0333_chat_markers::FEATURE,
     &xep0359_stanza_ids::FEATURE,
     &xep0402_bookmarks::FEATURE,
     &xep0410_self_ping::FEATURE,

@@ -39,6 +39,11 @@ pub struct RosterItem {
 #[derive(Debug, Default, Clone)]
 pub struct RosterBook {
     items: BTreeMap<String, RosterItem>,
+    /// While a roster request is out: the pushes applied meanwhile (item,
+    /// or `None` for a removal). The result may be handled after pushes
+    /// the server sent later (the answer takes a detour through the IQ
+    /// tracker), so it must not undo them.
+    pushed_while_loading: Option<Vec<(String, Option<RosterItem>)>>,
 }
 
 pub fn request(id: &str) -> Iq {
@@ -83,8 +88,21 @@ pub fn push_allowed(from: Option<&Jid>, own: &BareJid) -> bool {
 }
 
 impl RosterBook {
-    /// Replace everything with a roster result.
+    /// A roster request went out: pushes from now on survive its result.
+    pub fn loading(&mut self) {
+        self.pushed_while_loading = Some(Vec::new());
+    }
+
+    /// The request brought no roster (an error, or nothing changed).
+    pub fn not_loaded(&mut self) {
+        self.pushed_while_loading = None;
+    }
+
+    /// Replace everything with a roster result, then apply again what was
+    /// pushed while it was on its way (a push states the whole item, so
+    /// one the result already reflects changes nothing).
     pub fn load(&mut self, payload: Element) -> Result<(), String> {
+        let pushed = self.pushed_while_loading.take().unwrap_or_default();
         let roster = Roster::try_from(payload).map_err(|e| e.to_string())?;
         self.items = roster
             .items
@@ -92,7 +110,21 @@ impl RosterBook {
             .filter_map(convert)
             .map(|i| (i.jid.clone(), i))
             .collect();
+        for (jid, item) in pushed {
+            self.set(jid, item);
+        }
         Ok(())
+    }
+
+    fn set(&mut self, jid: String, item: Option<RosterItem>) {
+        match item {
+            Some(i) => {
+                self.items.insert(jid, i);
+            }
+            None => {
+                self.items.remove(&jid);
+            }
+        }
     }
 
     /// Apply a push (already checked with [`push_allowed`]).
@@ -102,14 +134,11 @@ impl RosterBook {
         let [item] = roster.items.as_slice() else {
             return Err("a roster push must contain exactly one item".into());
         };
-        match convert(item) {
-            Some(i) => {
-                self.items.insert(i.jid.clone(), i);
-            }
-            None => {
-                self.items.remove(&item.jid.to_string());
-            }
+        let (jid, item) = (item.jid.to_string(), convert(item));
+        if let Some(pushed) = self.pushed_while_loading.as_mut() {
+            pushed.push((jid.clone(), item.clone()));
         }
+        self.set(jid, item);
         Ok(())
     }
 
@@ -149,6 +178,34 @@ mod tests {
         assert!(book
             .apply_push(el("<query xmlns='jabber:iq:roster'/>"))
             .is_err());
+    }
+
+    #[test]
+    fn a_roster_result_handled_after_pushes_does_not_undo_them() {
+        let mut book = RosterBook::default();
+        book.loading();
+        book.apply_push(el(
+            "<query xmlns='jabber:iq:roster'><item jid='alice@x' subscription='both'/></query>",
+        ))
+        .unwrap();
+        book.apply_push(el(
+            "<query xmlns='jabber:iq:roster'><item jid='carol@x' subscription='remove'/></query>",
+        ))
+        .unwrap();
+        // The result was sent before those pushes.
+        book.load(el(
+            "<query xmlns='jabber:iq:roster'>\
+            <item jid='bob@x' subscription='both'/><item jid='carol@x' subscription='to'/></query>",
+        ))
+        .unwrap();
+        let jids: Vec<String> = book.items().into_iter().map(|i| i.jid).collect();
+        assert_eq!(jids, ["alice@x", "bob@x"]);
+        // Only while loading: a later result is the whole truth.
+        book.load(el(
+            "<query xmlns='jabber:iq:roster'><item jid='bob@x' subscription='both'/></query>",
+        ))
+        .unwrap();
+        assert_eq!(book.items().len(), 1);
     }
 
     #[test]

@@ -179,6 +179,13 @@ ipc_commands! {
         Ok(app.send_message(&args.to, &args.body).await?)
     }
 
+    /// The user has seen the conversation with `peer` (the window is
+    /// focused and shows it): the contact may learn it (XEP-0333).
+    async fn mark_displayed[app: State<'_, AppState>](peer: String) -> () {
+        app.mark_displayed(&peer).await?;
+        Ok(())
+    }
+
     async fn history_page[app: State<'_, AppState>](args: HistoryArgs) -> HistoryPage {
         Ok(app
             .history_page(&args.peer, args.before, args.limit)

@@ -20,10 +20,10 @@ use crate::features::rfc6121_presence::ContactPresence;
 use crate::features::rfc6121_roster::RosterItem;
 use crate::session::history_sync::HistorySync;
 use crate::session::{
-    ConnectionState, EventSink, Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot,
-    RoomSubject, SessionEvent, SubscriptionRequests,
+    ConnectionState, EventSink, Invitation, OccupantsChanged, ReadElsewhere, RoomLeft, RoomProblem,
+    RoomSnapshot, RoomSubject, SessionEvent, SubscriptionRequests,
 };
-use crate::store::ChatMessage;
+use crate::store::{ChatMessage, MessagesRead};
 
 window_events! {
     ConnectionState("connection-state", ConnectionState),
@@ -34,6 +34,10 @@ window_events! {
     /// What arrived in the conversations the page does not show.
     ConversationActivity("conversation-activity", Vec<ConversationActivity>),
     MessageUpdated("message-updated", ChatMessage),
+    /// Our messages the contact has seen.
+    MessagesRead("messages-read", MessagesRead),
+    /// A conversation read on another device of ours, up to a time.
+    ReadElsewhere("read-elsewhere", ReadElsewhere),
     Console("xml-console", Vec<ConsoleEntry>),
     RoomJoined("room-joined", RoomSnapshot),
     RoomLeft("room-left", RoomLeft),
@@ -112,6 +116,8 @@ impl WindowSink {
             SessionEvent::Roster(r) => WindowEvent::Roster(r),
             SessionEvent::Presence(p) => WindowEvent::Presence(p),
             SessionEvent::MessageUpdated(m) => WindowEvent::MessageUpdated(m),
+            SessionEvent::MessagesRead(r) => WindowEvent::MessagesRead(r),
+            SessionEvent::ReadElsewhere(r) => WindowEvent::ReadElsewhere(r),
             SessionEvent::Console(lines) => WindowEvent::Console(lines),
             SessionEvent::RoomJoined(r) => WindowEvent::RoomJoined(r),
             SessionEvent::RoomLeft(r) => WindowEvent::RoomLeft(r),

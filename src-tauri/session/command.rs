@@ -136,4 +136,10 @@ pub(crate) enum Command {
         reason: Option<String>,
         reply: oneshot::Sender<Result<Option<RoomSnapshot>>>,
     },
+    /// The user has seen the conversation with `peer` (XEP-0333); answers
+    /// whether a marker went out.
+    MarkDisplayed {
+        peer: BareJid,
+        reply: oneshot::Sender<bool>,
+    },
 }

@@ -1,5 +1,8 @@
 //! What a session reports: the events its actor emits, and where they go.
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use crate::connection::ConsoleEntry;
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::ContactPresence;
@@ -10,7 +13,7 @@ use crate::session::room_book::{
     Invitation, OccupantsChanged, RoomLeft, RoomProblem, RoomSnapshot, RoomSubject,
 };
 use crate::session::state::ConnectionState;
-use crate::store::ChatMessage;
+use crate::store::{ChatMessage, MessagesRead};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SessionEvent {
@@ -22,6 +25,12 @@ pub enum SessionEvent {
         messages: Vec<ChatMessage>,
     },
     MessageUpdated(ChatMessage),
+    /// Our messages in one conversation that the contact has seen
+    /// (XEP-0333), in one event however many they are.
+    MessagesRead(MessagesRead),
+    /// Another device of ours showed the user a conversation up to a
+    /// message: what came before it is no longer unread here either.
+    ReadElsewhere(ReadElsewhere),
     /// XML console lines (only while the console is open).
     Console(Vec<ConsoleEntry>),
     /// We are in a room (joined, or joined again after a reconnect).
@@ -38,6 +47,16 @@ pub enum SessionEvent {
     Bookmarks(Vec<BookmarkView>),
     /// How catching up from the server archive goes.
     HistorySync(HistorySync),
+}
+
+/// The user read the conversation with `peer` on another device, up to
+/// the message stored at `until_ms` (milliseconds since the Unix epoch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadElsewhere {
+    pub peer: String,
+    #[ts(type = "number")]
+    pub until_ms: i64,
 }
 
 /// Where session events go (the IPC layer, or a test).

@@ -160,6 +160,18 @@ impl SessionHandle {
             .await?
     }
 
+    /// The user has seen the conversation with `peer`: a displayed marker
+    /// goes to the contact for its newest markable message, once, and only
+    /// to a contact in the roster. True when one went out.
+    pub async fn mark_displayed(&self, peer: &str) -> Result<bool> {
+        let peer: BareJid = peer
+            .trim()
+            .parse()
+            .map_err(|_| HearthError::InvalidJid(peer.to_owned()))?;
+        self.ask(|reply| Command::MarkDisplayed { peer, reply })
+            .await
+    }
+
     pub async fn roster(&self) -> RosterSnapshot {
         self.ask(|reply| Command::Roster { reply })
             .await

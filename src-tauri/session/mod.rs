@@ -21,7 +21,7 @@ mod state;
 
 pub use actor::{start, SessionConfig};
 pub use command::{BookmarkEdit, RosterSnapshot};
-pub use event::{EventSink, SessionEvent};
+pub use event::{EventSink, ReadElsewhere, SessionEvent};
 pub use handle::SessionHandle;
 pub use handle_rooms::parse_room;
 pub use requests::SubscriptionRequests;

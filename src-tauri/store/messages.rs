@@ -40,8 +40,8 @@ pub enum MessageKind {
     Groupchat,
 }
 
-/// Outgoing: queued → sent → acked (by the server, XEP-0198), or failed.
-/// Incoming messages are `received`.
+/// Outgoing: queued → sent → acked (by the server, XEP-0198) → delivered
+/// → read, or failed. Incoming messages are `received`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum DeliveryState {
@@ -50,6 +50,8 @@ pub enum DeliveryState {
     Acked,
     /// The contact's client confirmed it (XEP-0184).
     Delivered,
+    /// The contact's client displayed it, or a later message (XEP-0333).
+    Read,
     Received,
     Failed,
 }
@@ -133,10 +135,10 @@ pub struct HistoryPage {
     pub complete: bool,
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, peer, direction, kind, body, subject, ts, stanza_id, origin_id, state, error, sender";
 
-fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
+pub(super) fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
     let direction: String = r.get(2)?;
     let kind: String = r.get(3)?;
     let state: String = r.get(9)?;
@@ -200,15 +202,19 @@ impl Store {
             DeliveryState::Acked | DeliveryState::Received => 2,
             DeliveryState::Failed => 3,
             DeliveryState::Delivered => 4,
+            DeliveryState::Read => 5,
         };
         let Some(current) = self.message(id)? else {
             return Ok(None);
         };
         // A failure shows even over an ack that comes later; but once the
         // contact's client confirmed the message, it was delivered, whatever
-        // the link reported (and a receipt beats an earlier failure).
+        // the link reported (and a receipt beats an earlier failure). Read
+        // is the last word: a receipt that comes after the marker changes
+        // nothing.
         let moves = match (current.state, state) {
-            (DeliveryState::Delivered, _) => false,
+            (DeliveryState::Read, _) => false,
+            (DeliveryState::Delivered, next) => next == DeliveryState::Read,
             (_, DeliveryState::Failed) => true,
             _ => rank(state) > rank(current.state),
         };

@@ -10,6 +10,7 @@ mod migrations;
 mod older;
 mod outbox;
 mod pinned_certificates;
+mod read_markers;
 mod rows;
 
 use std::path::Path;
@@ -26,6 +27,7 @@ pub use messages::{
 };
 pub use outbox::Queued;
 pub use pinned_certificates::PinnedCertificate;
+pub use read_markers::MessagesRead;
 pub use rows::Stored;
 
 use crate::error::Result;

@@ -14,6 +14,7 @@ mod console;
 mod hostile;
 mod keychain;
 mod logs;
+mod markers;
 mod muc;
 mod muc_admin;
 mod password_change;

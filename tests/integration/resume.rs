@@ -80,7 +80,12 @@ async fn messages_in_flight_survive_a_cut_link_exactly_once(kind: Kind) {
     }
     // Every message alice sent across the cut is eventually acknowledged
     // (by the server; bob's receipt may have said more already).
-    let done = |s: DeliveryState| matches!(s, DeliveryState::Acked | DeliveryState::Delivered);
+    let done = |s: DeliveryState| {
+        matches!(
+            s,
+            DeliveryState::Acked | DeliveryState::Delivered | DeliveryState::Read
+        )
+    };
     let unacked = |page: &hearth::store::HistoryPage| -> Vec<String> {
         page.messages
             .iter()

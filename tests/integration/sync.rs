@@ -11,7 +11,7 @@ use hearth::store::{
 
 /// Wait until the session's archive catch-up has ended, and say whether it
 /// ended without a problem.
-async fn caught_up(client: &mut Client) {
+pub(crate) async fn caught_up(client: &mut Client) {
     let problem = client
         .wait_event(|e| match e {
             SessionEvent::HistorySync(h) if !h.running => Some(h.problem.clone()),
@@ -29,7 +29,7 @@ async fn bound_jid(client: &Client) -> String {
 }
 
 /// The whole conversation with `peer`, oldest first.
-async fn conversation(client: &Client, peer: &str) -> Vec<ChatMessage> {
+pub(crate) async fn conversation(client: &Client, peer: &str) -> Vec<ChatMessage> {
     let mut all: Vec<ChatMessage> = vec![];
     let mut before = None;
     loop {

@@ -11,6 +11,7 @@ import { BookmarkStore } from "./state/bookmarks";
 import { ConnectionStore } from "./state/connection";
 import { ConversationStore } from "./state/conversations";
 import { HistorySyncStore } from "./state/historySync";
+import { DisplayedMarker } from "./markers";
 import { Notifier } from "./notifications";
 import { InvitationStore } from "./state/invitations";
 import { RoomStore } from "./state/rooms";
@@ -35,6 +36,8 @@ export class App {
   readonly bookmarkActions: BookmarkController;
   readonly roomAdmin: RoomAdminController;
   readonly notifier: Notifier;
+  /** Tells the core what the user has seen (XEP-0333 displayed markers). */
+  readonly displayed: DisplayedMarker;
   saved: SavedLogin | null = null;
   /** What the connection dialog starts from when nothing is saved. */
   defaultSettings: ConnectionSettings = fallbackConnectionSettings();
@@ -59,6 +62,7 @@ export class App {
     this.bookmarkActions = new BookmarkController(backend, this.bookmarks);
     this.roomAdmin = new RoomAdminController(backend, this.invitations, this.roomActions);
     this.notifier = new Notifier(backend, this.convs, this.roster, this.rooms);
+    this.displayed = new DisplayedMarker(backend, this.convs);
     document.body.dataset.connection = this.connection.current.state;
   }
 
@@ -114,6 +118,8 @@ export class App {
         this.notifier.onActivity(list.filter((a) => !this.strangers.isWaiting(a.peer)));
       }),
       b.listen("message-updated", (m) => this.chat.onMessageUpdated(m)),
+      b.listen("messages-read", (r) => this.chat.onMessagesRead(r)),
+      b.listen("read-elsewhere", (r) => this.chat.onReadElsewhere(r)),
       b.listen("room-joined", (s) => this.roomActions.onJoined(s)),
       b.listen("room-left", (e) => this.roomActions.onLeft(e)),
       b.listen("occupants-changed", (list) => this.roomActions.onOccupants(list)),
@@ -187,6 +193,7 @@ export class App {
     this.leaving ??= (async () => {
       this.convs.clear();
       this.notifier.clear();
+      this.displayed.clear();
       this.rooms.clear();
       this.bookmarks.clear();
       this.invitations.clear();
@@ -247,6 +254,7 @@ export class App {
 
   dispose(): void {
     this.notifier.clear();
+    this.displayed.dispose();
     this.screen?.dispose();
     this.screen = null;
     for (const fn of this.unlisten) fn();

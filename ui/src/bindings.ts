@@ -140,7 +140,7 @@ latestMention: ChatMessage | null, };
 
 export type DataForm = { title: string | null, instructions: string | null, fields: Array<FormField>, };
 
-export type DeliveryState = "queued" | "sent" | "acked" | "delivered" | "received" | "failed";
+export type DeliveryState = "queued" | "sent" | "acked" | "delivered" | "read" | "received" | "failed";
 
 export type DestroyRoomArgs = { room: string, reason: string | null, };
 
@@ -237,6 +237,8 @@ export type MessageDirection = "in" | "out";
 
 export type MessageKind = "chat" | "normal" | "headline" | "groupchat";
 
+export type MessagesRead = { peer: string, ids: number[], };
+
 export type Moderation = { "kind": "role", room: string, nick: string, role: Role, reason: string | null, } | { "kind": "affiliation", room: string, jid: string, affiliation: Affiliation, reason: string | null, };
 
 export type NotifyArgs = { title: string, body: string, };
@@ -286,6 +288,8 @@ export type ProxySettings = { kind: ProxyKind, host: string, port: number | null
  * Empty = no authentication.
  */
 user: string, };
+
+export type ReadElsewhere = { peer: string, untilMs: number, };
 
 export type RegistrationField = { var: string, label: string | null, kind: FieldKind, required: boolean, value: string, };
 
@@ -428,6 +432,7 @@ export interface Commands {
   roster_snapshot: { args: Record<string, never>, result: RosterSnapshot };
   set_presence: { args: { args: SetPresenceArgs }, result: null };
   send_message: { args: { args: SendMessageArgs }, result: ChatMessage };
+  mark_displayed: { args: { peer: string }, result: null };
   history_page: { args: { args: HistoryArgs }, result: HistoryPage };
   fetch_older: { args: { args: PeerArgs }, result: HistoryPage };
   add_contact: { args: { args: AddContactArgs }, result: null };
@@ -471,6 +476,8 @@ export interface Events {
   "messages-added": Array<ChatMessage>;
   "conversation-activity": Array<ConversationActivity>;
   "message-updated": ChatMessage;
+  "messages-read": MessagesRead;
+  "read-elsewhere": ReadElsewhere;
   "xml-console": Array<ConsoleEntry>;
   "room-joined": RoomSnapshot;
   "room-left": RoomLeft;

@@ -1,6 +1,6 @@
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
-import type { ChatMessage, ConversationActivity, HistoryCursor } from "./bindings";
+import type { ChatMessage, ConversationActivity, HistoryCursor, MessagesRead, ReadElsewhere } from "./bindings";
 import type { ConversationKind, ConversationStore } from "./state/conversations";
 import type { RoomStore } from "./state/rooms";
 import type { RosterStore } from "./state/roster";
@@ -181,11 +181,21 @@ export class ChatController {
         // Shown already (the backend learns that a moment later): read now.
         if (this.convs.active === a.peer && this.convs.resetStale(a.peer)) void this.loadOlder(a.peer);
       }
-      this.convs.count(a.peer, a.incoming, a.mentions);
+      this.convs.count(a.peer, a.incoming, a.mentions, a.latest?.timestamp);
     }
   }
 
   onMessageUpdated(message: ChatMessage): void {
     this.convs.update(message);
+  }
+
+  /** `messages-read`: the contact has seen these messages of ours. */
+  onMessagesRead(read: MessagesRead): void {
+    this.convs.markRead(read.peer, read.ids);
+  }
+
+  /** `read-elsewhere`: another device of ours showed the conversation up to then. */
+  onReadElsewhere(read: ReadElsewhere): void {
+    this.convs.readUntil(read.peer, read.untilMs);
   }
 }

@@ -128,6 +128,9 @@ impl Actor {
                 reason,
                 reply,
             } => self.answer_invitation(id, accept, reason, reply).await,
+            Command::MarkDisplayed { peer, reply } => {
+                let _ = reply.send(self.mark_displayed(peer).await);
+            }
         }
     }
 
@@ -145,7 +148,9 @@ impl Actor {
         };
         // Delivered, not only received by the server, once the contact's
         // client says so.
-        let mut stanza = crate::features::xep0184_receipts::with_request(stanza);
+        let stanza = crate::features::xep0184_receipts::with_request(stanza);
+        // Read, once the contact's client has shown it (XEP-0333).
+        let mut stanza = crate::features::xep0333_chat_markers::with_markable(stanza);
         if self.rooms.contains(&to.to_bare()) && to.resource().is_some() {
             // A private message to a room occupant (XEP-0045 §7.5): its own
             // conversation, marked so the room relays it.

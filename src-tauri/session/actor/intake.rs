@@ -73,6 +73,7 @@ const MESSAGE_HANDLERS: &[(&str, MessageHandler)] = &[
     ("XEP-0045/XEP-0249 invitation", Actor::on_invitation),
     ("XEP-0163 PEP event", Actor::on_pep_event),
     ("XEP-0184 delivery receipt", Actor::on_receipt),
+    ("XEP-0333 displayed marker", Actor::on_displayed),
     ("RFC 6121 conversation", Actor::on_conversation_message),
 ];
 
@@ -258,6 +259,9 @@ impl Actor {
                             new.sender = occupant.resource().map(|r| r.to_string());
                         }
                     }
+                }
+                if !sent {
+                    self.remember_markable(m, &new);
                 }
                 self.take(new, &inbound.via);
                 self.acknowledge(inbound);

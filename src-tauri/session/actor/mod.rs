@@ -26,6 +26,7 @@ mod bookmarks;
 mod commands;
 mod contacts;
 mod intake;
+mod markers;
 mod older;
 mod outbox;
 mod pep_bookmarks;
@@ -195,6 +196,7 @@ fn start_on(
         sync: Default::default(),
         room_sync: Default::default(),
         older: Default::default(),
+        markable: Default::default(),
         sync_marks: Vec::new(),
         arrival: Default::default(),
         outbox_up_to: None,
@@ -243,6 +245,9 @@ struct Actor {
     room_sync: room_sync::RoomSync,
     /// Pages read backward, and the scroll-back requests waiting for them.
     older: older::Older,
+    /// The newest incoming message of each conversation that asked for a
+    /// displayed marker (XEP-0333).
+    markable: markers::Markable,
     /// How far archives have been read, written with the next batch.
     sync_marks: Vec<crate::store::SyncPoint>,
     /// Keeps what the stream delivers in the order it came.
@@ -457,6 +462,7 @@ impl Actor {
         self.presence_batch.extend(gone);
         self.bound = Some(bound.clone());
         let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
+        self.roster.loading();
         let request = rfc6121_roster::request(&id);
         self.send(Stanza::Iq(request)).await;
         let internal = self.internal.clone();
@@ -489,9 +495,13 @@ impl Actor {
                 Err(e) => log::warn!("unreadable roster: {e}"),
             },
             Internal::RosterLoaded(Ok(None)) => {
+                self.roster.not_loaded();
                 self.sink.emit(SessionEvent::Roster(self.roster.items()))
             }
-            Internal::RosterLoaded(Err(e)) => log::warn!("roster request failed: {e}"),
+            Internal::RosterLoaded(Err(e)) => {
+                self.roster.not_loaded();
+                log::warn!("roster request failed: {e}")
+            }
             Internal::OutgoingStored {
                 stanza,
                 stored,

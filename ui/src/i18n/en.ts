@@ -134,6 +134,7 @@ export const en = {
   "state.sent": "Sent",
   "state.acked": "Received by the server",
   "state.delivered": "Delivered to their device",
+  "state.read": "Read",
   "state.received": "Delivered",
   "state.failed": "Not delivered",
 

@@ -136,6 +136,7 @@ export const zhCN: Record<keyof typeof en, Entry> = {
   "state.sent": "已发送",
   "state.acked": "服务器已接收",
   "state.delivered": "已送达对方设备",
+  "state.read": "已读",
   "state.received": "已送达",
   "state.failed": "未送达",
 

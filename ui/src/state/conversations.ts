@@ -13,6 +13,13 @@ export interface Conversation {
   unread: number;
   /** Unread messages that name our nick (rooms only). */
   mentions: number;
+  /**
+   * When the unread messages arrived, in groups (oldest first), so that a
+   * conversation read on another device up to a time is no longer unread
+   * here for what came up to then. Only the newest time of a group is
+   * kept: a group read in part stays unread.
+   */
+  unreadSince: UnreadGroup[];
   historyStarted: boolean;
   /**
    * Messages arrived while the tab was not shown (the backend sent only
@@ -27,6 +34,19 @@ export interface Conversation {
   historyError: IpcError | null;
   sendError: IpcError | null;
 }
+
+export interface UnreadGroup {
+  /** The newest of these messages (ms since the epoch). */
+  newest: number;
+  count: number;
+  mentions: number;
+}
+
+/**
+ * Groups of unread messages a conversation tracks at most; beyond this the
+ * two oldest are merged (which only keeps them unread a little longer).
+ */
+const UNREAD_GROUPS = 64;
 
 export interface MessagesChange {
   peer: string;
@@ -72,7 +92,7 @@ export class ConversationStore {
     const created = !conv;
     if (!conv) {
       conv = {
-        peer, kind, messages: [], byId: new Map(), unread: 0, mentions: 0, historyStarted: false, stale: false,
+        peer, kind, messages: [], byId: new Map(), unread: 0, mentions: 0, unreadSince: [], historyStarted: false, stale: false,
         loading: false, fetching: false, complete: false, historyError: null, sendError: null,
       };
       this.tabs.push(conv);
@@ -88,6 +108,7 @@ export class ConversationStore {
     this.active = peer;
     conv.unread = 0;
     conv.mentions = 0;
+    conv.unreadSince = [];
     this.tabsChanged.emit();
   }
 
@@ -178,8 +199,7 @@ export class ConversationStore {
       const incoming = added.filter((m) => m.direction === "in");
       const conv = this.get(peer);
       if (conv && incoming.length > 0 && this.active !== peer) {
-        conv.unread += incoming.length;
-        conv.mentions += incoming.filter(isMention).length;
+        for (const m of incoming) this.addUnread(conv, m.timestamp, 1, isMention(m) ? 1 : 0);
         counted.push(peer);
       }
     }
@@ -187,13 +207,58 @@ export class ConversationStore {
     return opened;
   }
 
-  /** Counts new incoming messages (and mentions of us) on a tab that is not active. */
-  count(peer: string, incoming: number, mentions: number): void {
+  /**
+   * Counts new incoming messages (and mentions of us) on a tab that is not
+   * active; `newest` is when the newest of them was sent (unknown: they
+   * stay unread until the tab is shown).
+   */
+  count(peer: string, incoming: number, mentions: number, newest = Number.POSITIVE_INFINITY): void {
     const conv = this.get(peer);
     if (!conv || incoming === 0 || this.active === peer) return;
-    conv.unread += incoming;
-    conv.mentions += mentions;
+    this.addUnread(conv, newest, incoming, mentions);
     this.unreadChanged.emit([peer]);
+  }
+
+  private addUnread(conv: Conversation, newest: number, count: number, mentions: number): void {
+    conv.unread += count;
+    conv.mentions += mentions;
+    conv.unreadSince.push({ newest, count, mentions });
+    if (conv.unreadSince.length > UNREAD_GROUPS) {
+      const [a, b] = conv.unreadSince.splice(0, 2) as [UnreadGroup, UnreadGroup];
+      conv.unreadSince.unshift({ newest: Math.max(a.newest, b.newest), count: a.count + b.count, mentions: a.mentions + b.mentions });
+    }
+  }
+
+  /**
+   * The user read the conversation with `peer` on another device, up to
+   * messages sent at `untilMs`: those no longer count as unread here.
+   */
+  readUntil(peer: string, untilMs: number): void {
+    const conv = this.get(peer);
+    if (!conv || conv.unread === 0) return;
+    const still = conv.unreadSince.filter((g) => g.newest > untilMs);
+    conv.unreadSince = still;
+    conv.unread = still.reduce((n, g) => n + g.count, 0);
+    conv.mentions = still.reduce((n, g) => n + g.mentions, 0);
+    this.unreadChanged.emit([peer]);
+  }
+
+  /** `messages-read`: our messages with these ids were seen by the contact. */
+  markRead(peer: string, ids: number[]): void {
+    const conv = this.get(peer);
+    if (!conv) return;
+    const updated: ChatMessage[] = [];
+    for (const id of ids) {
+      const m = conv.byId.get(id);
+      if (!m || m.state === "read") continue;
+      const read: ChatMessage = { ...m, state: "read" };
+      conv.byId.set(id, read);
+      updated.push(read);
+    }
+    if (updated.length === 0) return;
+    const changed = new Set(updated.map((m) => m.id));
+    conv.messages = conv.messages.map((m) => (changed.has(m.id) ? conv.byId.get(m.id)! : m));
+    this.messagesChanged.emit({ peer, added: [], updated });
   }
 
   markStale(peer: string): void {

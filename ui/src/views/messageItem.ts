@@ -5,7 +5,7 @@ import { getLang, t, tx } from "../i18n";
 import { formatClock, formatFull, toDate } from "../time";
 
 const STATE_ICON: Record<DeliveryState, string> = {
-  queued: "⏳", sent: "✓", acked: "✓", delivered: "✓✓", received: "✓✓", failed: "⚠",
+  queued: "⏳", sent: "✓", acked: "✓", delivered: "✓✓", read: "👁", received: "✓✓", failed: "⚠",
 };
 
 /**
