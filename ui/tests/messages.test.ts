@@ -57,6 +57,21 @@ describe("messages and composer", () => {
     expect(state()?.getAttribute("aria-label")).toBe("Delivered to their device");
   });
 
+  it("moves a message the server's archive re-dates to its place in the conversation", async () => {
+    const { mock } = await openAnna();
+    mock.emit("messages-added", [
+      msg({ peer: ANNA, id: 31, body: "arrived first", timestamp: 2_000 }),
+      msg({ peer: ANNA, id: 32, body: "sent first", timestamp: 3_000 }),
+    ]);
+    await settle();
+    const bodies = () => all("message-body").map((b) => b.textContent);
+    expect(bodies()).toEqual(["arrived first", "sent first"]);
+    // The archive says the second was sent before the first.
+    mock.emit("message-updated", msg({ peer: ANNA, id: 32, body: "sent first", timestamp: 1_000 }));
+    await settle();
+    expect(bodies()).toEqual(["sent first", "arrived first"]);
+  });
+
   it("shows a translated error in the tab when sending is rejected and keeps the text", async () => {
     const { mock } = await openAnna((m) =>
       m.on("send_message", () => {

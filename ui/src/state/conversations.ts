@@ -294,9 +294,13 @@ export class ConversationStore {
       }
       return;
     }
+    const before = conv.byId.get(message.id);
     conv.byId.set(message.id, message);
     const index = conv.messages.findIndex((m) => m.id === message.id);
     if (index >= 0) conv.messages[index] = message;
+    // The server's archive can re-date a message (its order, not the one it
+    // arrived in): it moves to its place.
+    if (before && before.timestamp !== message.timestamp) conv.messages.sort(compare);
     this.messagesChanged.emit({ peer: message.peer, added: [], updated: [message] });
   }
 
