@@ -1,0 +1,127 @@
+//! Benchmark: CPU and wall time for Hearth's core to catch up on messages
+//! another device of the account received while this one was closed —
+//! read from the server archive (XEP-0313) page by page, deduplicated,
+//! stored in SQLite and announced — against a real Prosody on loopback.
+//!
+//! `cargo bench --bench catchup` (release). The messages are sent, and
+//! received by "the phone", in a child process (this binary re-run with
+//! `--phone`) while the desk is logged out, so they reach the desk only
+//! through the archive, and the CPU figure is the desk's alone.
+//! Env: HEARTH_BENCH_MESSAGES (default 10000), HEARTH_BENCH_REPS (default 3).
+
+#[path = "../integration/support/mod.rs"]
+mod support;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use hearth::session::SessionEvent;
+use hearth::store::MessageDirection;
+use support::bench::{cpu_seconds, env_or};
+use support::{Client, Server};
+
+/// Child mode: alice's phone is online while bob sends `n` messages, so
+/// the server delivers them there and archives them (nothing offline).
+async fn phone(port: u16, cert_dir: &str, n: usize) {
+    let server = Server::attach(port, cert_dir);
+    let mut phone = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    phone.login(&server).await;
+    bob.login(&server).await;
+    let body = "x".repeat(140);
+    for i in 0..n {
+        bob.app
+            .send_message("alice@localhost", &format!("{i} {body}"))
+            .await
+            .unwrap();
+    }
+    phone.count_incoming(n).await;
+    bob.app.shutdown().await;
+    phone.app.shutdown().await;
+}
+
+/// Wait for the end of the session's archive catch-up; the number of
+/// archived messages it read.
+async fn caught_up(client: &mut Client) -> u32 {
+    client
+        .wait_event(|e| match e {
+            SessionEvent::HistorySync(h) if !h.running => {
+                assert_eq!(h.problem, None, "catch-up stopped early");
+                Some(h.messages)
+            }
+            _ => None,
+        })
+        .await
+}
+
+async fn one_run(n: usize) -> (f64, f64, u32) {
+    let server = Server::start(&["alice", "bob"]);
+    let mut desk = Client::new(&server, "alice");
+    // The desk has been here before: its archive position is known.
+    desk.login(&server).await;
+    caught_up(&mut desk).await;
+    desk.app.logout(false).await.unwrap();
+    desk.seen.clear();
+
+    let exe = std::env::current_exe().unwrap();
+    let status = Command::new(exe)
+        .args([
+            "--phone",
+            &server.port.to_string(),
+            &server.path().display().to_string(),
+            &n.to_string(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success(), "the phone's run failed");
+
+    let (cpu0, t0) = (cpu_seconds(), Instant::now());
+    desk.login(&server).await;
+    let read = tokio::time::timeout(Duration::from_secs(600), caught_up(&mut desk))
+        .await
+        .expect("catch-up in time");
+    desk.count_incoming(n).await;
+    let (cpu, wall) = (cpu_seconds() - cpu0, t0.elapsed().as_secs_f64());
+    let held = desk
+        .seen
+        .iter()
+        .map(|e| match e {
+            SessionEvent::MessagesAdded { messages } => messages
+                .iter()
+                .filter(|m| m.direction == MessageDirection::In)
+                .count(),
+            _ => 0,
+        })
+        .sum::<usize>();
+    assert_eq!(held, n, "each message announced once");
+    desk.app.shutdown().await;
+    (cpu, wall, read)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    if args.get(1).map(String::as_str) == Some("--phone") {
+        let port = args[2].parse().unwrap();
+        let n = args[4].parse().unwrap();
+        rt.block_on(phone(port, &args[3], n));
+        return;
+    }
+    if args.iter().any(|a| a == "--list") {
+        return; // cargo bench's probe
+    }
+    let n = env_or("HEARTH_BENCH_MESSAGES", 10_000);
+    let reps = env_or("HEARTH_BENCH_REPS", 3);
+    println!("archive catch-up of {n} 1:1 messages from a real Prosody (the core only)");
+    for r in 1..=reps {
+        let (cpu, wall, read) = rt.block_on(one_run(n));
+        println!(
+            "  run {r}: CPU {cpu:.2} s, wall {wall:.2} s, {read} archived messages read, {:.0} msg/s",
+            n as f64 / wall
+        );
+    }
+}
