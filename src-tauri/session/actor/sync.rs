@@ -62,6 +62,8 @@ struct CatchUp {
     newest_stamp: Option<i64>,
     /// Reading back: the newest message, the sync point once done.
     newest: Option<SyncPoint>,
+    /// Reading forward: the time of the point it started from.
+    from_ms: Option<i64>,
 }
 
 /// What the actor knows about history sync in this session.
@@ -207,6 +209,7 @@ impl Actor {
         if epoch != self.sync.epoch || self.sync.running.is_some() {
             return;
         }
+        let from_ms = point.as_ref().map(|p| p.timestamp);
         let (direction, query) = match point {
             Some(p) => (
                 Direction::Forward,
@@ -235,6 +238,7 @@ impl Actor {
             messages: 0,
             newest_stamp: None,
             newest: None,
+            from_ms,
         });
         self.ask_archive(query).await;
     }
@@ -294,6 +298,24 @@ impl Actor {
         run.pages += 1;
         let (direction, pages, messages) = (run.direction, run.pages, run.messages);
         let (newest_stamp, after) = (run.newest_stamp, run.after.clone());
+        // The archive forgot the id we stopped at (Prosody keeps 10,000
+        // messages per user by default, and expires old ones): read from
+        // its time instead; what overlaps dedupes.
+        let forgotten = matches!(&answer, Err(HearthError::Remote(p))
+            if p.condition == "item-not-found");
+        if forgotten && direction == Direction::Forward && pages == 1 && after.is_some() {
+            log::info!("the archive no longer has our sync point: reading from its time");
+            let start_ms = run.from_ms;
+            run.pages = 0;
+            return self
+                .ask_archive(Query {
+                    page: Page::First,
+                    max: PAGE,
+                    start_ms,
+                    with: None,
+                })
+                .await;
+        }
         let fin = match answer {
             Ok(payload) => xep0313_mam::fin(payload.as_ref()),
             Err(e) => {

@@ -187,3 +187,62 @@ async fn catch_up_reads_forward_from_where_the_last_session_stopped() {
     while !s.added().await.iter().any(|m| m.body == "live") {}
     assert_eq!(point(&s.db).await.map(|p| p.id).as_deref(), Some("A6"));
 }
+
+#[tokio::test]
+async fn an_archive_that_forgot_our_point_is_read_from_its_time() {
+    let db = Database::in_memory().unwrap();
+    db.write(|s| {
+        s.insert_messages_to(
+            ACCOUNT,
+            &[],
+            &[SyncPoint {
+                archive: ACCOUNT.into(),
+                id: "GONE".into(),
+                timestamp: 1_767_323_045_000,
+            }],
+        )
+    })
+    .await
+    .unwrap();
+    let mut s = Scripted::online_with(db).await;
+    disco(&mut s, "example.org", &[]).await;
+    disco(&mut s, ACCOUNT, &[MAM]).await;
+    let (iq, _, set) = archive_query(&mut s).await;
+    assert_eq!(set.get_child("after", RSM).unwrap().text(), "GONE");
+    // The archive expired that message.
+    s.send(&format!(
+        "<iq xmlns='jabber:client' type='error' id='{iq}'>\
+           <error type='cancel'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>\
+           </error></iq>"
+    ))
+    .await;
+    // Asked again from the point's time, with no id to start after.
+    let q = s
+        .next_out(
+            |st| matches!(st, Stanza::Iq(Iq::Set { payload, .. }) if payload.is("query", MAM)),
+        )
+        .await;
+    let Stanza::Iq(Iq::Set { id, payload, .. }) = q else {
+        unreachable!()
+    };
+    assert!(payload
+        .get_child("set", RSM)
+        .unwrap()
+        .get_child("after", RSM)
+        .is_none());
+    let start = payload
+        .get_child("x", "jabber:x:data")
+        .unwrap()
+        .children()
+        .find(|f| f.attr("var") == Some("start"))
+        .unwrap();
+    assert_eq!(
+        start.children().next().unwrap().text(),
+        "2026-01-02T03:04:05.000Z"
+    );
+    let queryid = payload.attr("queryid").unwrap().to_owned();
+    result(&mut s, &queryid, "A7", "kept", 7).await;
+    fin(&mut s, &id, true, "A7", "A7").await;
+    assert_eq!(finished(&mut s).await, 1);
+    assert_eq!(point(&s.db).await.map(|p| p.id).as_deref(), Some("A7"));
+}
