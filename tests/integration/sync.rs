@@ -45,12 +45,15 @@ pub(crate) async fn conversation(client: &Client, peer: &str) -> Vec<ChatMessage
     }
 }
 
-/// Wait until the server has confirmed the outgoing message `body`.
+/// Wait until the server has answered for the outgoing message `body`:
+/// acknowledged it, or refused to keep it offline (ejabberd keeps 100
+/// offline messages per user and says so, archiving them all the same).
 async fn acked(client: &mut Client, body: &str) {
     client
         .seen_or_wait(|e| match e {
             SessionEvent::MessageUpdated(m)
-                if m.body == body && m.state == DeliveryState::Acked =>
+                if m.body == body
+                    && matches!(m.state, DeliveryState::Acked | DeliveryState::Failed) =>
             {
                 Some(())
             }
