@@ -5,29 +5,12 @@
 //! what is stored reads the rest of the archive, once, in order.
 
 use crate::support::{Client, Kind, Server};
+use crate::sync::conversation;
 use hearth::session::SessionEvent;
-use hearth::store::{ChatMessage, HistoryCursor};
 
 async fn joined(client: &mut Client, room: &str, nick: &str) {
     if let Err(e) = client.app.join_room(room, nick, None).await {
         panic!("{nick} could not join: {e:?}; events: {:#?}", client.seen);
-    }
-}
-
-/// The whole conversation with `peer` as stored, oldest first.
-async fn conversation(client: &Client, peer: &str) -> Vec<ChatMessage> {
-    let mut all: Vec<ChatMessage> = vec![];
-    let mut before = None;
-    loop {
-        let page = client.app.history_page(peer, before, 500).await.unwrap();
-        before = page.messages.first().map(|m| HistoryCursor {
-            timestamp: m.timestamp,
-            id: m.id,
-        });
-        all.splice(0..0, page.messages);
-        if page.complete {
-            return all;
-        }
     }
 }
 

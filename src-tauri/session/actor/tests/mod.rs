@@ -248,6 +248,42 @@ impl Scripted {
     }
 }
 
+/// Answer the disco#info request sent to `to` with `features`.
+async fn disco(s: &mut Scripted, to: &str, features: &[&str]) {
+    let request = s
+        .next_out(|st| {
+            matches!(st, Stanza::Iq(Iq::Get { to: Some(t), payload, .. })
+                if t.to_string() == to && payload.is("query", "http://jabber.org/protocol/disco#info"))
+        })
+        .await;
+    let Stanza::Iq(Iq::Get { id, .. }) = request else {
+        unreachable!()
+    };
+    let vars: String = features
+        .iter()
+        .map(|f| format!("<feature var='{f}'/>"))
+        .collect();
+    s.send(&format!(
+        "<iq xmlns='jabber:client' type='result' id='{id}' from='{to}'>\
+           <query xmlns='http://jabber.org/protocol/disco#info'>{vars}</query></iq>"
+    ))
+    .await;
+}
+
+/// A profile whose reading of `archive` stopped at `id`, stamped `timestamp`.
+async fn with_point(archive: &str, id: &str, timestamp: i64) -> Database {
+    let db = Database::in_memory().unwrap();
+    let p = crate::store::SyncPoint {
+        archive: archive.into(),
+        id: id.into(),
+        timestamp,
+    };
+    db.write(move |s| s.insert_messages_to(ACCOUNT, &[], &[p]))
+        .await
+        .unwrap();
+    db
+}
+
 fn chat(from: &str, body: &str, extra: &str) -> String {
     format!(
         "<message xmlns='jabber:client' type='chat' from='{from}' to='{BOUND}'>\

@@ -8,36 +8,14 @@ use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::Stanza;
 
-use super::{Scripted, ACCOUNT, BOUND};
+use super::{disco, with_point, Scripted, ACCOUNT, BOUND};
 use crate::session::event::SessionEvent;
-use crate::store::{Database, NewMessage, SyncPoint};
+use crate::store::{Database, NewMessage};
 
 const MAM: &str = "urn:xmpp:mam:2";
 const RSM: &str = "http://jabber.org/protocol/rsm";
 const TEAM: &str = "team@rooms.example.org";
 const OPS: &str = "ops@rooms.example.org";
-
-/// Answer the disco#info request sent to `to` with `features`.
-async fn disco(s: &mut Scripted, to: &str, features: &[&str]) {
-    let request = s
-        .next_out(|st| {
-            matches!(st, Stanza::Iq(Iq::Get { to: Some(t), payload, .. })
-                if t.to_string() == to && payload.is("query", "http://jabber.org/protocol/disco#info"))
-        })
-        .await;
-    let Stanza::Iq(Iq::Get { id, .. }) = request else {
-        unreachable!()
-    };
-    let vars: String = features
-        .iter()
-        .map(|f| format!("<feature var='{f}'/>"))
-        .collect();
-    s.send(&format!(
-        "<iq xmlns='jabber:client' type='result' id='{id}' from='{to}'>\
-           <query xmlns='http://jabber.org/protocol/disco#info'>{vars}</query></iq>"
-    ))
-    .await;
-}
 
 /// Start joining `room` as "me"; the join's answer is not awaited.
 fn join(s: &Scripted, room: &str) {
@@ -150,22 +128,9 @@ async fn point(db: &Database, archive: &str) -> Option<String> {
         .map(|p| p.id)
 }
 
-async fn with_point(archive: &str, id: &str) -> Database {
-    let db = Database::in_memory().unwrap();
-    let p = SyncPoint {
-        archive: archive.into(),
-        id: id.into(),
-        timestamp: 1,
-    };
-    db.write(move |s| s.insert_messages_to(ACCOUNT, &[], &[p]))
-        .await
-        .unwrap();
-    db
-}
-
 #[tokio::test]
 async fn a_room_that_archives_is_read_forward_from_its_point_without_join_history() {
-    let mut s = Scripted::online_with(with_point(TEAM, "R3").await).await;
+    let mut s = Scripted::online_with(with_point(TEAM, "R3", 1).await).await;
     join(&s, TEAM);
     disco(&mut s, TEAM, &["http://jabber.org/protocol/muc", MAM]).await;
     let history = join_presence(&mut s, TEAM).await;

@@ -6,34 +6,12 @@ use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::Stanza;
 
-use super::{Scripted, ACCOUNT, BOUND};
+use super::{disco, with_point, Scripted, ACCOUNT, BOUND};
 use crate::session::event::SessionEvent;
 use crate::store::{Database, SyncPoint};
 
 const MAM: &str = "urn:xmpp:mam:2";
 const RSM: &str = "http://jabber.org/protocol/rsm";
-
-/// Answer the disco#info request sent to `to` with `features`.
-async fn disco(s: &mut Scripted, to: &str, features: &[&str]) {
-    let request = s
-        .next_out(|st| {
-            matches!(st, Stanza::Iq(Iq::Get { to: Some(t), payload, .. })
-                if t.to_string() == to && payload.is("query", "http://jabber.org/protocol/disco#info"))
-        })
-        .await;
-    let Stanza::Iq(Iq::Get { id, .. }) = request else {
-        unreachable!()
-    };
-    let vars: String = features
-        .iter()
-        .map(|f| format!("<feature var='{f}'/>"))
-        .collect();
-    s.send(&format!(
-        "<iq xmlns='jabber:client' type='result' id='{id}' from='{to}'>\
-           <query xmlns='http://jabber.org/protocol/disco#info'>{vars}</query></iq>"
-    ))
-    .await;
-}
 
 /// The next archive query: its IQ id, queryid and RSM `<set/>`.
 async fn archive_query(s: &mut Scripted) -> (String, String, Element) {
@@ -148,21 +126,7 @@ async fn a_new_profile_enables_carbons_and_reads_the_recent_archive_backward() {
 
 #[tokio::test]
 async fn catch_up_reads_forward_from_where_the_last_session_stopped() {
-    let db = Database::in_memory().unwrap();
-    db.write(|s| {
-        s.insert_messages_to(
-            ACCOUNT,
-            &[],
-            &[SyncPoint {
-                archive: ACCOUNT.into(),
-                id: "A3".into(),
-                timestamp: 1,
-            }],
-        )
-    })
-    .await
-    .unwrap();
-    let mut s = Scripted::online_with(db).await;
+    let mut s = Scripted::online_with(with_point(ACCOUNT, "A3", 1).await).await;
     disco(&mut s, "example.org", &[]).await;
     disco(&mut s, ACCOUNT, &[MAM]).await;
     let (iq, q1, set) = archive_query(&mut s).await;
@@ -190,21 +154,7 @@ async fn catch_up_reads_forward_from_where_the_last_session_stopped() {
 
 #[tokio::test]
 async fn an_archive_that_forgot_our_point_is_read_from_its_time() {
-    let db = Database::in_memory().unwrap();
-    db.write(|s| {
-        s.insert_messages_to(
-            ACCOUNT,
-            &[],
-            &[SyncPoint {
-                archive: ACCOUNT.into(),
-                id: "GONE".into(),
-                timestamp: 1_767_323_045_000,
-            }],
-        )
-    })
-    .await
-    .unwrap();
-    let mut s = Scripted::online_with(db).await;
+    let mut s = Scripted::online_with(with_point(ACCOUNT, "GONE", 1_767_323_045_000).await).await;
     disco(&mut s, "example.org", &[]).await;
     disco(&mut s, ACCOUNT, &[MAM]).await;
     let (iq, _, set) = archive_query(&mut s).await;
