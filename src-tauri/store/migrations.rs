@@ -80,6 +80,17 @@ const STEPS: &[&str] = &[
         last_ts     INTEGER NOT NULL,
         PRIMARY KEY (account, archive)
     );",
+    // 7: the resumable stream and how many of its stanzas are handled,
+    // written in the same transaction as the messages they brought.
+    "CREATE TABLE stream_resumption (
+        account     TEXT PRIMARY KEY,
+        stream_id   TEXT NOT NULL,
+        location    TEXT,
+        jid         TEXT NOT NULL,
+        handled     INTEGER NOT NULL,
+        caught_up   INTEGER NOT NULL DEFAULT 0,
+        saved_at    INTEGER NOT NULL
+    );",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -12,6 +12,7 @@ mod outbox;
 mod pinned_certificates;
 mod read_markers;
 mod rows;
+mod stream_resumption;
 
 use std::path::Path;
 
@@ -29,6 +30,7 @@ pub use outbox::Queued;
 pub use pinned_certificates::PinnedCertificate;
 pub use read_markers::MessagesRead;
 pub use rows::Stored;
+pub use stream_resumption::StreamPosition;
 
 use crate::error::Result;
 

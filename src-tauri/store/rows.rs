@@ -187,6 +187,20 @@ impl Store {
         batch: &[NewMessage],
         reached: &[super::SyncPoint],
     ) -> Result<Stored> {
+        self.insert_messages_at(account, batch, reached, None)
+    }
+
+    /// `insert_messages_to`, and in the same transaction record how many
+    /// stanzas of the resumable stream are handled (`position`): a crash
+    /// leaves the count neither ahead of what is stored (the server would
+    /// not send it again) nor behind it.
+    pub fn insert_messages_at(
+        &mut self,
+        account: &str,
+        batch: &[NewMessage],
+        reached: &[super::SyncPoint],
+        position: Option<&super::StreamPosition>,
+    ) -> Result<Stored> {
         let tx = self.conn.transaction()?;
         let mut added = Vec::with_capacity(batch.len());
         let mut changed = Vec::new();
@@ -201,6 +215,9 @@ impl Store {
             )?);
         }
         super::archive_sync::record(&tx, account, reached)?;
+        if let Some(position) = position {
+            super::stream_resumption::record(&tx, account, position)?;
+        }
         changed.sort_unstable();
         changed.dedup();
         let confirmed = changed

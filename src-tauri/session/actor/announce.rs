@@ -14,19 +14,35 @@ use crate::session::event::{EventSink, SessionEvent};
 use crate::store::{ChatMessage, Database, MessageKind, NewMessage, Store, Stored};
 
 impl Actor {
+    /// Nothing to resume: the stream ended, or the new one cannot be.
+    pub(super) fn forget_stream(&self) {
+        let account = self.own.to_string();
+        self.db.submit(
+            move |s| s.forget_stream(&account),
+            |r| {
+                if let Err(e) = r {
+                    log::warn!("the saved stream could not be forgotten: {e}");
+                }
+            },
+        );
+    }
+
     /// Write and announce what accumulated. The messages are written on the
     /// store thread, which announces them once they are stored; the actor
     /// goes on meanwhile.
     pub(super) fn flush(&mut self) {
-        if !self.batch.is_empty() || !self.sync_marks.is_empty() {
+        let position = self.resumption.take();
+        if !self.batch.is_empty() || !self.sync_marks.is_empty() || position.is_some() {
             let batch = std::mem::take(&mut self.batch);
             let reached = std::mem::take(&mut self.sync_marks);
             let account = self.own.to_string();
             let nicks = self.nicks_in(&batch);
             let sink = self.sink.clone();
+            let gate = self.resumption.gate();
+            let (position, counted) = position.unzip();
             self.db.submit(
                 move |s| {
-                    s.insert_messages_to(&account, &batch, &reached)
+                    s.insert_messages_at(&account, &batch, &reached, position.as_ref())
                         .map_err(|e| (e, batch))
                 },
                 move |stored| match stored {
@@ -34,6 +50,10 @@ impl Actor {
                         mut added,
                         confirmed,
                     }) => {
+                        // Stored: the stream may now acknowledge it.
+                        if let Some(counted) = counted.flatten() {
+                            gate.confirm(counted);
+                        }
                         if !added.is_empty() {
                             mark_mentions(&mut added, &nicks);
                             sink.emit(SessionEvent::MessagesAdded { messages: added });
@@ -41,6 +61,9 @@ impl Actor {
                         for m in confirmed {
                             sink.emit(SessionEvent::MessageUpdated(m));
                         }
+                    }
+                    Err((e, batch)) if batch.is_empty() => {
+                        log::warn!("could not record how far the stream is handled: {e}")
                     }
                     Err((e, batch)) => {
                         // Keep the messages visible even if the disk refused them.

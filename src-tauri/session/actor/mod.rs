@@ -30,6 +30,7 @@ mod markers;
 mod older;
 mod outbox;
 mod pep_bookmarks;
+mod resumption;
 mod room_sync;
 mod rooms;
 mod sync;
@@ -174,14 +175,14 @@ fn start_on(
     });
     let (link_tx, link_rx) = mpsc::unbounded_channel();
     let connect = connect.unwrap_or_else(|| reconnector(link.clone(), link_tx));
-    let stream = StanzaStream::new(connect, 256);
     let (internal_tx, internal_rx) = mpsc::unbounded_channel();
-    let actor = Actor {
+    let mut actor = Actor {
         priority: cfg.priority,
         link,
         own: cfg.jid,
         bound: None,
-        stream: Some(stream),
+        stream: None,
+        resumption: Default::default(),
         db,
         sink,
         state: state_tx,
@@ -211,7 +212,14 @@ fn start_on(
         stopped: None,
         internal: internal_tx,
     };
-    tokio::spawn(actor.run(cmd_rx, link_rx, internal_rx, console_rx));
+    tokio::spawn(async move {
+        // A stream an earlier run left (it crashed) is resumed first.
+        let (resumption, saved) = resumption::Resumption::load(&actor.db, actor.own.as_str()).await;
+        let gate = resumption.gate();
+        actor.resumption = resumption;
+        actor.stream = Some(StanzaStream::durable(connect, 256, gate, saved));
+        actor.run(cmd_rx, link_rx, internal_rx, console_rx).await
+    });
     SessionHandle {
         account,
         commands: cmd_tx,
@@ -227,6 +235,8 @@ struct Actor {
     own: BareJid,
     bound: Option<Jid>,
     stream: Option<StanzaStream>,
+    /// The stream's state on disk, for resuming it after a crash.
+    resumption: resumption::Resumption,
     db: Database,
     sink: Arc<dyn EventSink>,
     state: watch::Sender<ConnectionState>,
@@ -333,7 +343,7 @@ impl Actor {
                     self.flush();
                 }
             }
-            if self.batch.len() >= BATCH {
+            if self.batch.len() >= BATCH || self.resumption.is_pressing() {
                 flush_at = None;
                 last_flush = tokio::time::Instant::now();
                 self.flush();
@@ -342,6 +352,7 @@ impl Actor {
                     || !self.sync_marks.is_empty()
                     || !self.presence_batch.is_empty()
                     || self.requests_changed
+                    || self.resumption.is_dirty()
                     || self.rooms.has_changes())
             {
                 flush_at = Some(tokio::time::Instant::now().max(last_flush + COALESCE));
@@ -356,6 +367,8 @@ impl Actor {
             }
             let _ = tokio::time::timeout(Duration::from_secs(5), stream.close()).await;
         }
+        // Closed by us or lost for good: nothing to resume next time.
+        self.forget_stream();
         // Drain status reports sent while the stream ended.
         while let Ok(status) = link.try_recv() {
             self.on_link(status);
@@ -422,10 +435,26 @@ impl Actor {
 
     async fn on_event(&mut self, ev: Event) {
         match ev {
-            Event::Stream(StreamEvent::Reset { bound_jid, .. }) => {
+            Event::Stream(StreamEvent::Reset {
+                bound_jid,
+                resumable,
+                ..
+            }) => {
+                self.sync.resumes_caught_up = false;
+                if self.resumption.on_reset(&bound_jid, resumable) {
+                    self.forget_stream();
+                }
                 self.on_fresh_session(bound_jid).await
             }
             Event::Stream(StreamEvent::Resumed) => {
+                if let Some((jid, caught_up)) = self.resumption.on_resumed() {
+                    // The session an earlier run left: new to this process.
+                    // The server resends what that run had not stored; if
+                    // it had caught up with the archive, nothing else is
+                    // missing.
+                    self.sync.resumes_caught_up = caught_up;
+                    return self.on_fresh_session(jid).await;
+                }
                 self.lost_reason = None;
                 self.sync_resumed();
                 if let Some(jid) = &self.bound {
@@ -446,9 +475,14 @@ impl Actor {
                     retry_in_secs: 0,
                 });
             }
-            Event::Stanza(Stanza::Iq(iq)) => self.on_iq(iq).await,
-            Event::Stanza(Stanza::Message(m)) => self.on_message(m),
-            Event::Stanza(Stanza::Presence(p)) => self.on_presence(p).await,
+            Event::Stanza(stanza, counted) => {
+                match stanza {
+                    Stanza::Iq(iq) => self.on_iq(iq).await,
+                    Stanza::Message(m) => self.on_message(m),
+                    Stanza::Presence(p) => self.on_presence(p).await,
+                }
+                self.resumption.handled(counted);
+            }
         }
     }
 

@@ -83,6 +83,9 @@ pub(super) struct Sync {
     /// Whether the account has an archive (its disco#info said so), once
     /// known: scrolling back asks it only then.
     pub(super) account_archive: Option<bool>,
+    /// The session resumed is one an earlier run left after catching up:
+    /// the server's queue brings the rest, the archive has nothing more.
+    pub(super) resumes_caught_up: bool,
 }
 
 impl Actor {
@@ -152,6 +155,9 @@ impl Actor {
             SyncStep::AccountDisco if offers(xep0313_mam::NS) => {
                 self.sync.archive = true;
                 self.sync.account_archive = Some(true);
+                if std::mem::take(&mut self.sync.resumes_caught_up) {
+                    return self.end_sync(None);
+                }
                 self.read_sync_point();
             }
             SyncStep::AccountDisco => {
@@ -391,6 +397,17 @@ impl Actor {
         let done = self.sync_progress(false, problem.clone());
         self.sync.running = None;
         self.sync.caught_up = problem.is_none();
+        if let Some(id) = self.resumption.stream_id().filter(|_| problem.is_none()) {
+            let account = self.own.to_string();
+            self.db.submit(
+                move |s| s.stream_caught_up(&account, &id),
+                |r| {
+                    if let Err(e) = r {
+                        log::warn!("could not record the catch-up's end: {e}");
+                    }
+                },
+            );
+        }
         self.sink.emit(SessionEvent::HistorySync(done));
         // The confirmations the archive gave are in the write queue before
         // the outbox is read, so what went out is not sent again.

@@ -15,20 +15,9 @@ const MARK: &str = "HEARTH_TEST_OWN_PROCESS";
 /// `certificates::inside::trust_decisions`) with `env` added, and returns
 /// what it printed; panics with that output unless it ran and passed.
 pub fn run(name: &str, env: &[(&str, &std::ffi::OsStr)]) -> String {
-    let exe = std::env::current_exe().expect("the test binary");
-    let mut cmd = Command::new(exe);
-    cmd.args([
-        name,
-        "--exact",
-        "--ignored",
-        "--nocapture",
-        "--test-threads=1",
-    ])
-    .env(MARK, name);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("start the test binary again");
+    let out = command(name, env)
+        .output()
+        .expect("start the test binary again");
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -42,7 +31,34 @@ pub fn run(name: &str, env: &[(&str, &std::ffi::OsStr)]) -> String {
     text
 }
 
-/// Called first by a test meant to run only through [`run`].
+/// Starts the test named `name` with `env` added, its output piped, and
+/// leaves it running (for a test that kills it).
+pub fn spawn(name: &str, env: &[(&str, &std::ffi::OsStr)]) -> std::process::Child {
+    command(name, env)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the test binary again")
+}
+
+/// This binary, set to run only the test `name`, with `env` added.
+fn command(name: &str, env: &[(&str, &std::ffi::OsStr)]) -> Command {
+    let exe = std::env::current_exe().expect("the test binary");
+    let mut cmd = Command::new(exe);
+    cmd.args([
+        name,
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env(MARK, name);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+/// Called first by a test meant to run only through [`run`] or [`spawn`].
 pub fn enter(name: &str) {
     assert_eq!(
         std::env::var(MARK).as_deref(),

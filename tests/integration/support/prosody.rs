@@ -10,9 +10,36 @@ fn config(s: &Server) -> PathBuf {
     s.path().join("prosody.cfg.lua")
 }
 
+/// A module that strips XEP-0359 stanza-ids from the messages Prosody
+/// hands its clients (not from archive results, which say the archive id
+/// on `<result/>`): live messages as Openfire's Monitoring plugin leaves
+/// them.
+const NO_LIVE_STANZA_IDS: &str = r#"
+local filters = require "util.filters";
+local st = require "util.stanza";
+local function strip(stanza)
+    if st.is_stanza(stanza) and stanza.name == "message"
+        and stanza:get_child("stanza-id", "urn:xmpp:sid:0") then
+        stanza = st.clone(stanza);
+        stanza:remove_children("stanza-id", "urn:xmpp:sid:0");
+    end
+    return stanza;
+end
+module:hook("resource-bind", function (event)
+    filters.add_filter(event.session, "stanzas/out", strip, 1);
+end);
+"#;
+
 pub(super) fn prepare(s: &Server) {
     std::fs::create_dir_all(s.path().join("data")).unwrap();
     let o = &s.options;
+    if o.no_live_stanza_ids {
+        std::fs::write(
+            s.path().join("mod_hearth_no_live_stanza_ids.lua"),
+            NO_LIVE_STANZA_IDS,
+        )
+        .unwrap();
+    }
     let d = s.dir.path().display();
     let cfg = format!(
         r#"-- Hearth test server
@@ -27,10 +54,10 @@ s2s_ports = {{ }}
 component_ports = {{ {component_port} }}
 http_ports = {{ }}
 https_ports = {{ }}
-plugin_paths = {{ "/usr/lib/prosody/modules" }}
+plugin_paths = {{ "/usr/lib/prosody/modules"; "{d}" }}
 modules_enabled = {{
     "disco"; "roster"; "saslauth"; {tls_module} "smacks"; "ping"; "version";
-    "offline"; "posix"; "register"; "mam"; "carbons"; "private"; "pep"; "admin_shell"; {bookmarks_module}
+    "offline"; "posix"; "register"; "mam"; "carbons"; "private"; "pep"; "admin_shell"; {bookmarks_module} {no_live_stanza_ids}
 }}
 modules_disabled = {{ "s2s"; "dialback"; "limits"; "admin_telnet"; }}
 authentication = "internal_hashed"
@@ -39,6 +66,8 @@ allow_registration = {registration}
 min_seconds_between_registrations = 0
 disable_sasl_mechanisms = {{ "DIGEST-MD5"; {disabled_sasl} }}
 smacks_hibernation_time = 60
+-- A crash test leaves 8,000 stanzas for a session to resume (default 500).
+smacks_max_queue_size = 20000
 certificates = "{d}"
 ssl = {{ certificate = "{d}/localhost.crt"; key = "{d}/localhost.key"; }}
 log = {{ info = "{d}/prosody.log"; error = "{d}/prosody.err"; }}
@@ -75,6 +104,11 @@ Component "conference.{domain}" "muc"
             ""
         },
         tls_module = if o.tls { "\"tls\";" } else { "" },
+        no_live_stanza_ids = if o.no_live_stanza_ids {
+            "\"hearth_no_live_stanza_ids\";"
+        } else {
+            ""
+        },
         tls = o.tls,
         registration = o.registration,
     );

@@ -67,6 +67,10 @@ pub struct Options {
     /// like Openfire. ejabberd always has both, and mirrors XEP-0048 into
     /// PEP itself.
     pub pep_bookmarks: bool,
+    /// Prosody: live messages reach clients without XEP-0359 stanza-ids,
+    /// as from Openfire with its Monitoring plugin (whose archive ids
+    /// only its MAM results carry).
+    pub no_live_stanza_ids: bool,
 }
 
 impl Default for Options {
@@ -80,6 +84,7 @@ impl Default for Options {
             disabled_sasl: &[],
             pep_bookmarks: false,
             component: false,
+            no_live_stanza_ids: false,
         }
     }
 }

@@ -70,7 +70,7 @@ impl ClientWorker {
 
     async fn handle_event(&mut self, event: StanzaStreamEvent) {
         let send_event = match event {
-            StanzaStreamEvent::Stanza(st) => match st {
+            StanzaStreamEvent::Stanza(st, _) => match st {
                 Stanza::Iq(iq) => match self.iq_response_tracker.handle_iq(iq) {
                     ControlFlow::Break(()) => return,
                     ControlFlow::Continue(iq) => Event::Stanza(Stanza::Iq(iq)),
@@ -80,6 +80,7 @@ impl ClientWorker {
             StanzaStreamEvent::Stream(StreamEvent::Reset {
                 bound_jid,
                 features,
+                ..
             }) => {
                 // This unwrap() will never fail, because the server always uses our own bound JID.
                 self.bound_jid = Some(bound_jid.try_as_full().unwrap().clone());

@@ -24,6 +24,7 @@ use crate::Stanza;
 
 use super::negotiation::{NegotiationResult, NegotiationState};
 use super::queue::{QueueEntry, StanzaState, TransmitQueue};
+use super::durability::AckGate;
 use super::stream_management::*;
 use super::worker::{WorkerEvent, XmppStream, LOCAL_SHUTDOWN_TIMEOUT};
 
@@ -281,6 +282,12 @@ impl ConnectedState {
         // Now, if the stream will let us and we need to, we can tack
         // on some SM ACKs.
         if let Some(sm_state) = sm_state {
+            // Hearth patch: an acknowledgement the gate held back goes out
+            // unasked once the application has confirmed more (XEP-0198
+            // allows an <a/> at any time).
+            if sm_state.pending_acks == 0 && sm_state.owes_ack(cx.waker()) {
+                sm_state.pending_acks = 1;
+            }
             while sm_state.pending_acks > 0 {
                 match ready!(<XmppStream as Sink<&XmppStreamElement>>::poll_ready(
                     stream.as_mut(),
@@ -292,7 +299,7 @@ impl ConnectedState {
                 match stream
                     .as_mut()
                     .start_send(&XmppStreamElement::SM(sm::Nonza::Ack(sm::A {
-                        h: sm_state.inbound_ctr(),
+                        h: sm_state.next_ack(),
                     }))) {
                     Ok(()) => (),
                     Err(e) => {
@@ -386,6 +393,7 @@ impl ConnectedState {
         mut stream: Pin<&mut XmppStream>,
         jid: &Jid,
         features: &StreamFeatures,
+        gate: Option<&AckGate>,
         transmit_queue: &mut TransmitQueue<QueueEntry>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<ConnectedEvent>> {
@@ -400,10 +408,13 @@ impl ConnectedState {
                         sm_state,
                         bound_jid,
                     }) => {
+                        let sm_state = sm_state.map(|s| s.gated(gate.cloned()));
+                        let resumable = sm_state.as_ref().and_then(|s| s.resumable());
                         *self = Self::Ready { sm_state };
                         Poll::Ready(Some(ConnectedEvent::Worker(WorkerEvent::Reset {
                             bound_jid,
                             features: features.clone(),
+                            resumable,
                         })))
                     }
                     Break(NegotiationResult::StreamResumed { sm_state }) => {
@@ -416,9 +427,9 @@ impl ConnectedState {
                         self.to_stream_error_state(error);
                         Poll::Ready(None)
                     }
-                    Continue(Some(stanza)) => {
-                        Poll::Ready(Some(ConnectedEvent::Worker(WorkerEvent::Stanza(stanza))))
-                    }
+                    Continue(Some(stanza)) => Poll::Ready(Some(ConnectedEvent::Worker(
+                        WorkerEvent::Stanza(stanza, None),
+                    ))),
                     Continue(None) => Poll::Ready(None),
                 }
             }
@@ -543,10 +554,13 @@ impl ConnectedState {
                 match item {
                     // Easy case, we got some data.
                     Ok(FallibleStreamElement::Ok(XmppStreamElement::Stanza(data))) => {
-                        if let Some(sm_state) = sm_state.as_mut() {
+                        let counted = sm_state.as_mut().map(|sm_state| {
                             sm_state.received();
-                        }
-                        Poll::Ready(Some(ConnectedEvent::Worker(WorkerEvent::Stanza(data))))
+                            sm_state.counted()
+                        });
+                        Poll::Ready(Some(ConnectedEvent::Worker(WorkerEvent::Stanza(
+                            data, counted,
+                        ))))
                     }
 
                     Ok(FallibleStreamElement::Ok(XmppStreamElement::SM(sm::Nonza::Ack(ack)))) => {

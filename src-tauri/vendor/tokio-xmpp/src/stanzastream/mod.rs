@@ -40,6 +40,7 @@ use crate::xmlstream::Timeouts;
 use crate::Stanza;
 
 mod connected;
+mod durability;
 mod error;
 mod negotiation;
 mod queue;
@@ -48,6 +49,7 @@ mod stream_management;
 mod worker;
 
 use self::queue::QueueEntry;
+pub use self::durability::{AckGate, Counted, Resumable, SavedStream};
 pub use self::queue::{StanzaStage, StanzaState, StanzaToken};
 pub use self::worker::{Connection, XmppStream};
 use self::worker::{StanzaStreamWorker, LOCAL_SHUTDOWN_TIMEOUT};
@@ -62,6 +64,10 @@ pub enum StreamEvent {
 
         /// The features reported by the stream.
         features: StreamFeatures,
+
+        /// Hearth patch: what to save to resume this stream after a
+        /// restart (with a gate; see [`StanzaStream::durable`]).
+        resumable: Option<Resumable>,
     },
 
     /// The stream is currently inactive because a connection was lost.
@@ -86,8 +92,9 @@ pub enum Event {
     /// The streams connectivity status has changed.
     Stream(StreamEvent),
 
-    /// A stanza was received over the stream.
-    Stanza(Stanza),
+    /// A stanza was received over the stream (Hearth patch: with its place
+    /// in the stream-management count, when counted).
+    Stanza(Stanza, Option<Counted>),
 }
 
 /// Frontend interface to a reliable, always-online stanza stream.
@@ -217,7 +224,25 @@ impl StanzaStream {
         queue_depth: usize,
     ) -> Self {
         // c2f = core to frontend, f2c = frontend to core
-        let (f2c_tx, c2f_rx) = StanzaStreamWorker::spawn(connector, queue_depth);
+        let (f2c_tx, c2f_rx) = StanzaStreamWorker::spawn(connector, queue_depth, None, None);
+        Self {
+            tx: f2c_tx,
+            rx: c2f_rx,
+        }
+    }
+
+    /// Hearth patch: a stanza stream that acknowledges received stanzas
+    /// only as far as `gate` has been confirmed, and that first tries to
+    /// resume `saved` (a stream an earlier process saved) instead of
+    /// binding a new session. See the `durability` module.
+    pub fn durable(
+        connector: Box<dyn FnMut(Option<std::io::Error>, oneshot::Sender<Connection>) + Send + 'static>,
+        queue_depth: usize,
+        gate: AckGate,
+        saved: Option<SavedStream>,
+    ) -> Self {
+        let (f2c_tx, c2f_rx) =
+            StanzaStreamWorker::spawn(connector, queue_depth, Some(gate), saved);
         Self {
             tx: f2c_tx,
             rx: c2f_rx,

@@ -9,6 +9,7 @@ use std::collections::{vec_deque, VecDeque};
 
 use xmpp_parsers::sm;
 
+use super::durability::{next_stream, serial_le, AckGate, Counted, Resumable, SavedStream};
 use super::queue::{QueueEntry, StanzaState};
 
 #[derive(Debug)]
@@ -20,7 +21,6 @@ pub(super) enum SmResumeInfo {
 
         /// Preferred IP and port for resumption as indicated by the peer.
         // TODO: pass this to the reconnection logic.
-        #[allow(dead_code)]
         location: Option<String>,
     },
 }
@@ -54,6 +54,25 @@ pub(super) struct SmState {
     // have to move all the data around all the time, while VecDeque will just
     // move some pointers around.
     unacked_stanzas: VecDeque<QueueEntry>,
+
+    /// Hearth patch: this session's number, for [`Counted`].
+    stream: u32,
+
+    /// Hearth patch: the last `h` sent in an `<a/>`.
+    acked: u32,
+
+    /// Hearth patch: what the application has made durable; without it,
+    /// everything received is acknowledged.
+    gate: Option<AckGate>,
+
+    /// Hearth patch: an `<a/>` was sent lower than the inbound count
+    /// because the gate held it back; one more is owed once it opens.
+    ack_owed: bool,
+
+    /// Hearth patch: restored from saved state; our outbound count died
+    /// with the process that saved it, so the peer's `h` on resumption
+    /// is taken as it stands.
+    restored: bool,
 }
 
 impl fmt::Debug for SmState {
@@ -162,6 +181,9 @@ impl SmState {
     /// Returns an iterator which yields the queue entries which need to be
     /// retransmitted.
     pub fn resume(&mut self, h: u32) -> Result<vec_deque::Drain<'_, QueueEntry>, SmError> {
+        if core::mem::take(&mut self.restored) {
+            self.outbound_base = h;
+        }
         self.remote_acked(h)?;
         // Return the entire leftover queue. We cannot receive acks for them,
         // unless they are retransmitted, because the peer has not seen them
@@ -208,15 +230,85 @@ impl SmState {
         }
     }
 
-    /// Get the current inbound counter.
-    #[inline(always)]
-    pub fn inbound_ctr(&self) -> u32 {
-        self.inbound_ctr
-    }
-
     /// Increase the inbound counter.
     pub fn received(&mut self) {
         self.inbound_ctr = self.inbound_ctr.wrapping_add(1);
+    }
+
+    /// Hearth patch: a state restored from what the application saved,
+    /// acknowledging through `gate`; resumption is attempted with it.
+    pub fn restored(saved: SavedStream, gate: AckGate) -> Self {
+        Self {
+            outbound_base: 0,
+            inbound_ctr: saved.h,
+            pending_acks: 0,
+            pending_req: false,
+            resumption: SmResumeInfo::Resumable {
+                id: saved.id,
+                location: saved.location,
+            },
+            unacked_stanzas: VecDeque::new(),
+            stream: next_stream(),
+            acked: saved.h,
+            gate: Some(gate),
+            ack_owed: false,
+            restored: true,
+        }
+    }
+
+    /// Hearth patch: acknowledge only through `gate` from now on.
+    pub fn gated(mut self, gate: Option<AckGate>) -> Self {
+        self.gate = gate;
+        self
+    }
+
+    /// Hearth patch: the place of the stanza just counted.
+    pub fn counted(&self) -> Counted {
+        Counted {
+            stream: self.stream,
+            h: self.inbound_ctr,
+        }
+    }
+
+    /// Hearth patch: what to save to resume this stream later.
+    pub fn resumable(&self) -> Option<Resumable> {
+        match &self.resumption {
+            SmResumeInfo::Resumable { id, location } => Some(Resumable {
+                id: id.clone(),
+                location: location.clone(),
+                stream: self.stream,
+            }),
+            SmResumeInfo::NotResumable => None,
+        }
+    }
+
+    /// Hearth patch: the `h` for the next `<a/>`: everything received, or
+    /// with a gate, no more than the application has confirmed (and never
+    /// less than was acknowledged before).
+    pub fn next_ack(&mut self) -> u32 {
+        let h = match &self.gate {
+            None => self.inbound_ctr,
+            Some(gate) => match gate.confirmed(self.stream) {
+                Some(c) if serial_le(c, self.inbound_ctr) => c,
+                Some(_) => self.inbound_ctr,
+                None => self.acked,
+            },
+        };
+        if serial_le(self.acked, h) {
+            self.acked = h;
+        }
+        self.ack_owed = self.acked != self.inbound_ctr;
+        self.acked
+    }
+
+    /// Hearth patch: an `<a/>` held back by the gate can now go further
+    /// (registering `waker` to be told when it can).
+    pub fn owes_ack(&self, waker: &core::task::Waker) -> bool {
+        let Some(gate) = self.gate.as_ref().filter(|_| self.ack_owed) else {
+            return false;
+        };
+        gate.register(waker);
+        matches!(gate.confirmed(self.stream), Some(c) if c != self.acked && serial_le(self.acked, c))
     }
 
     /// Get the info necessary for resumption.
@@ -256,6 +348,11 @@ impl From<sm::Enabled> for SmState {
             pending_req: false,
             resumption,
             unacked_stanzas: VecDeque::new(),
+            stream: next_stream(),
+            acked: 0,
+            gate: None,
+            ack_owed: false,
+            restored: false,
         }
     }
 }

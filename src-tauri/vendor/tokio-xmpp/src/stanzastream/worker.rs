@@ -30,6 +30,7 @@ use crate::xmlstream::{FallibleStreamElement, ReadError};
 use crate::Stanza;
 
 use super::connected::{ConnectedEvent, ConnectedState};
+use super::durability::{AckGate, Counted, Resumable, SavedStream};
 use super::negotiation::NegotiationState;
 use super::queue::{QueueEntry, TransmitQueue};
 use super::stream_management::SmState;
@@ -70,13 +71,16 @@ pub(super) enum WorkerEvent {
     Reset {
         bound_jid: Jid,
         features: StreamFeatures,
+        /// Hearth patch: what to save to resume this stream later.
+        resumable: Option<Resumable>,
     },
 
     /// The stream has been resumed successfully.
     Resumed,
 
-    /// Data received successfully.
-    Stanza(Stanza),
+    /// Data received successfully (Hearth patch: with its place in the
+    /// stream-management count, when counted).
+    Stanza(Stanza, Option<Counted>),
 
     /// Failed to parse pieces from the stream.
     ParseError(xso::error::Error),
@@ -136,6 +140,7 @@ impl WorkerStream {
     fn poll_duplex(
         self: Pin<&mut Self>,
         transmit_queue: &mut TransmitQueue<QueueEntry>,
+        gate: Option<&AckGate>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<WorkerEvent>> {
         let this = self.get_mut();
@@ -195,6 +200,7 @@ impl WorkerStream {
                         Pin::new(stream),
                         identity,
                         features,
+                        gate,
                         transmit_queue,
                         cx
                     )) {
@@ -315,10 +321,12 @@ impl WorkerStream {
     fn drive_duplex<'a>(
         &'a mut self,
         transmit_queue: &'a mut TransmitQueue<QueueEntry>,
+        gate: Option<&'a AckGate>,
     ) -> DriveDuplex<'a> {
         DriveDuplex {
             stream: Pin::new(self),
             queue: transmit_queue,
+            gate,
         }
     }
 
@@ -356,6 +364,7 @@ impl WorkerStream {
 struct DriveDuplex<'x> {
     stream: Pin<&'x mut WorkerStream>,
     queue: &'x mut TransmitQueue<QueueEntry>,
+    gate: Option<&'x AckGate>,
 }
 
 impl Future for DriveDuplex<'_> {
@@ -363,7 +372,7 @@ impl Future for DriveDuplex<'_> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context) -> Poll<Self::Output> {
         let this = self.get_mut();
-        this.stream.as_mut().poll_duplex(this.queue, cx)
+        this.stream.as_mut().poll_duplex(this.queue, this.gate, cx)
     }
 }
 
@@ -410,6 +419,8 @@ pub(super) struct StanzaStreamWorker {
     frontend_tx: mpsc::Sender<Event>,
     stream: WorkerStream,
     transmit_queue: TransmitQueue<QueueEntry>,
+    /// Hearth patch: acknowledge no more than the application confirmed.
+    gate: Option<AckGate>,
 }
 
 macro_rules! send_or_break {
@@ -439,6 +450,8 @@ impl StanzaStreamWorker {
             dyn FnMut(Option<io::Error>, oneshot::Sender<Connection>) + Send + 'static,
         >,
         queue_depth: usize,
+        gate: Option<AckGate>,
+        saved: Option<SavedStream>,
     ) -> (mpsc::Sender<QueueEntry>, mpsc::Receiver<Event>) {
         let (conn_tx, conn_rx) = oneshot::channel();
         reconnector(None, conn_tx);
@@ -451,10 +464,14 @@ impl StanzaStreamWorker {
             frontend_tx: c2f_tx,
             stream: WorkerStream::Connecting {
                 slot: conn_rx,
-                sm_state: None,
+                // Hearth patch: resume what an earlier process saved.
+                sm_state: gate
+                    .clone()
+                    .and_then(|gate| Some(SmState::restored(saved?, gate))),
                 notify: None,
             },
             transmit_queue,
+            gate,
         };
         tokio::spawn(async move { worker.run().await });
         (f2c_tx, c2f_rx)
@@ -488,14 +505,14 @@ impl StanzaStreamWorker {
                     // shut everything down and exit.
                     Err(_) => break,
                 },
-                ev = self.stream.drive_duplex(&mut self.transmit_queue) => {
+                ev = self.stream.drive_duplex(&mut self.transmit_queue, self.gate.as_ref()) => {
                     let Some(ev) = ev else {
                         // Stream terminated by local choice. Exit.
                         break;
                     };
                     match ev {
-                        WorkerEvent::Reset { bound_jid, features } => send_or_break!(
-                            Event::Stream(StreamEvent::Reset { bound_jid, features }) => permit in self.frontend_tx,
+                        WorkerEvent::Reset { bound_jid, features, resumable } => send_or_break!(
+                            Event::Stream(StreamEvent::Reset { bound_jid, features, resumable }) => permit in self.frontend_tx,
                             self.transmit_queue => self.stream,
                         ),
                         WorkerEvent::Disconnected { slot, error } => {
@@ -518,8 +535,8 @@ impl StanzaStreamWorker {
                             Event::Stream(StreamEvent::Resumed) => permit in self.frontend_tx,
                             self.transmit_queue => self.stream,
                         ),
-                        WorkerEvent::Stanza(stanza) => send_or_break!(
-                            Event::Stanza(stanza) => permit in self.frontend_tx,
+                        WorkerEvent::Stanza(stanza, counted) => send_or_break!(
+                            Event::Stanza(stanza, counted) => permit in self.frontend_tx,
                             self.transmit_queue => self.stream,
                         ),
                         WorkerEvent::ParseError(e) => {
