@@ -5,7 +5,7 @@
 //! writer: a slow disk or a long transaction delays neither the XMPP
 //! stream (the session actor hands writes over and goes on) nor the UI.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
@@ -22,6 +22,8 @@ type Job = Box<dyn FnOnce(&mut Store) + Send>;
 pub struct Database {
     jobs: mpsc::Sender<Job>,
     reader: Arc<Mutex<Store>>,
+    /// The database file (none in memory).
+    file: Option<PathBuf>,
 }
 
 fn gone() -> HearthError {
@@ -33,7 +35,14 @@ impl Database {
     pub fn open(path: &Path) -> Result<Self> {
         let writer = Store::open(path)?;
         let reader = Connection::open_with_flags(path, read_only())?;
-        Self::start(writer, reader)
+        let mut db = Self::start(writer, reader)?;
+        db.file = Some(path.to_owned());
+        Ok(db)
+    }
+
+    /// The database file, unless the database is in memory.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
     }
 
     /// A private in-memory database (tests, benchmarks): both connections
@@ -70,6 +79,7 @@ impl Database {
         Ok(Self {
             jobs,
             reader: Arc::new(Mutex::new(Store { conn: reader })),
+            file: None,
         })
     }
 

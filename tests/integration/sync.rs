@@ -328,7 +328,12 @@ async fn a_thousand_messages_survive_twenty_cuts_and_a_server_restart(kind: Kind
         if i == N / 2 {
             // Everything so far is with the server; then it restarts, and
             // with it every session it held (alice's resumable one too).
+            // Not only acknowledged to bob but routed to alice: ejabberd
+            // 23.01 can lose a message it acknowledged when it stops
+            // before routing it (seen once in a thousand), a loss no
+            // client can heal.
             acked(&mut bob, &format!("m{}", i - 1)).await;
+            alice.received(&format!("m{}", i - 1)).await;
             server.restart();
             bob.wait_state(|s| matches!(s, ConnectionState::Reconnecting { .. }))
                 .await;
@@ -379,17 +384,14 @@ async fn a_thousand_messages_survive_twenty_cuts_and_a_server_restart(kind: Kind
     }
 }
 
-/// Not yet reliable on either server, so not run by default
-/// (`cargo test --test integration cut_storm -- --ignored`). Out of about
-/// ten runs each: Prosody, now and then a run of messages that reached us by
-/// another path (offline storage, the archive) with whole-second stamps sits
-/// before messages of the same second; ejabberd delivers what a lost
-/// session held after newer messages (fixed for the most part by dating
-/// held messages from the archive), and messages it acknowledged just before
-/// the restart were missing from its archive after it.
+/// Not yet reliable on ejabberd, so not run by default
+/// (`cargo test --test integration cut_storm -- --ignored`). Prosody passed
+/// five runs in five. ejabberd stores all 1,000 exactly once, but in each
+/// of three runs one to five messages sat after newer ones: a message the
+/// link lost comes again after newer ones, dated by its arrival instead of
+/// the server's time.
 mod cut_storm {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "ordering across twenty cuts and a restart is not yet reliable"]
     async fn prosody() {
         super::a_thousand_messages_survive_twenty_cuts_and_a_server_restart(
             crate::support::Kind::Prosody,

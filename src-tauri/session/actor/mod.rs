@@ -368,7 +368,12 @@ impl Actor {
             let _ = tokio::time::timeout(Duration::from_secs(5), stream.close()).await;
         }
         // Closed by us or lost for good: nothing to resume next time.
-        self.forget_stream();
+        if self.resumption.is_owner() {
+            self.forget_stream();
+        }
+        // Before anyone hears that we stopped: a new session of this
+        // profile may take the lock at once.
+        self.resumption.release();
         // Drain status reports sent while the stream ended.
         while let Ok(status) = link.try_recv() {
             self.on_link(status);

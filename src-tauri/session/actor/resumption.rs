@@ -10,7 +10,15 @@
 //! rest again, once. A clean end forgets the stream; a restart whose
 //! resumption the server refuses (it expired, or its queue overflowed)
 //! binds a new session, and catch-up from the archive fills the gap.
+//!
+//! Only one running session per profile and account keeps this state: it
+//! holds a lock file beside the database for its life. A second Hearth on
+//! the same profile neither resumes the first one's stream (that would
+//! take its session away) nor overwrites what it saved.
 
+use std::fs::File;
+
+use sha2::{Digest, Sha256};
 use tokio_xmpp::jid::Jid;
 use tokio_xmpp::stanzastream::{AckGate, Counted, Resumable, SavedStream};
 
@@ -24,6 +32,11 @@ const ACK_EVERY: usize = 200;
 
 #[derive(Default)]
 pub(super) struct Resumption {
+    /// This session keeps the account's stream state (it holds the lock).
+    owner: bool,
+    /// The lock, held while the session runs (the OS lets go of it when
+    /// the process ends, however it ends).
+    lock: Option<File>,
     gate: AckGate,
     /// What an earlier run left resumable, while its resumption is tried.
     restoring: Option<StreamPosition>,
@@ -41,6 +54,9 @@ impl Resumption {
     /// Read what an earlier run of `account` left resumable: the stream
     /// to resume first, and the gate for the stream's acknowledgements.
     pub(super) async fn load(db: &Database, account: &str) -> (Self, Option<SavedStream>) {
+        let Some(lock) = claim(db, account) else {
+            return (Self::default(), None);
+        };
         let account = account.to_owned();
         let read = db.read(move |s| {
             let mut saved = s.saved_stream(&account)?;
@@ -64,10 +80,23 @@ impl Resumption {
             h: p.h,
         });
         let this = Self {
+            owner: true,
+            lock,
             restoring: saved,
             ..Self::default()
         };
         (this, resume)
+    }
+
+    /// Let another session keep the stream state from now on.
+    pub(super) fn release(&mut self) {
+        self.lock = None;
+        self.owner = false;
+    }
+
+    /// This session keeps the account's stream state on disk.
+    pub(super) fn is_owner(&self) -> bool {
+        self.owner
     }
 
     pub(super) fn gate(&self) -> AckGate {
@@ -80,6 +109,9 @@ impl Resumption {
         self.restoring = None;
         self.counted = None;
         self.unwritten = 0;
+        if !self.owner {
+            return false;
+        }
         self.current = resumable.map(|r| StreamPosition {
             id: r.id,
             location: r.location,
@@ -141,5 +173,128 @@ impl Resumption {
         }
         self.current = Some(position.clone());
         Some((position, self.counted))
+    }
+}
+
+/// Take the lock on `account`'s stream state in `db`'s profile: `None`
+/// when another running session holds it; `Some(None)` for a database in
+/// memory (nothing else can share it).
+fn claim(db: &Database, account: &str) -> Option<Option<File>> {
+    let Some(file) = db.file() else {
+        return Some(None);
+    };
+    let hash = Sha256::digest(account.as_bytes());
+    let name: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let path = file.with_file_name(format!("stream-{name}.lock"));
+    let lock = match File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+    {
+        Ok(lock) => lock,
+        Err(e) => {
+            log::warn!("no lock for the stream state ({}): {e}", path.display());
+            return None;
+        }
+    };
+    match lock.try_lock() {
+        Ok(()) => Some(Some(lock)),
+        Err(e) => {
+            log::info!("another running session keeps this account's stream state: {e}");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resumable(id: &str) -> Resumable {
+        Resumable {
+            id: id.into(),
+            location: None,
+            stream: 7,
+        }
+    }
+
+    fn counted(h: u32) -> Option<Counted> {
+        Some(Counted { stream: 7, h })
+    }
+
+    #[test]
+    fn the_count_written_is_the_last_stanza_handled_and_confirmed_after_it() {
+        let mut r = Resumption {
+            owner: true,
+            ..Resumption::default()
+        };
+        let bound: Jid = "me@x/desk".parse().unwrap();
+        assert!(!r.on_reset(&bound, Some(resumable("s1"))));
+        // The new stream is written at once, with nothing handled yet.
+        let (position, confirm) = r.take().unwrap();
+        assert_eq!((position.id.as_str(), position.h), ("s1", 0));
+        assert_eq!(position.jid, "me@x/desk");
+        assert_eq!(confirm, None);
+        assert!(r.take().is_none(), "nothing new to write");
+        // A stanza before stream management was on (not counted) moves nothing.
+        r.handled(None);
+        assert!(r.take().is_none());
+        for h in 1..=3 {
+            r.handled(counted(h));
+        }
+        let (position, confirm) = r.take().unwrap();
+        assert_eq!(position.h, 3);
+        assert_eq!(confirm, counted(3));
+        // A flood is written every ACK_EVERY stanzas, not only per batch.
+        for h in 4..4 + ACK_EVERY as u32 {
+            assert!(!r.is_pressing());
+            r.handled(counted(h));
+        }
+        assert!(r.is_pressing());
+        assert_eq!(r.take().unwrap().0.h, 3 + ACK_EVERY as u32);
+        assert!(!r.is_pressing());
+    }
+
+    #[test]
+    fn a_stream_that_cannot_be_resumed_is_forgotten_and_never_written() {
+        let mut r = Resumption {
+            owner: true,
+            ..Resumption::default()
+        };
+        let bound: Jid = "me@x/desk".parse().unwrap();
+        assert!(r.on_reset(&bound, None));
+        // A session that does not keep the state never forgets another's.
+        let mut guest = Resumption::default();
+        assert!(!guest.on_reset(&bound, Some(resumable("s2"))));
+        assert!(guest.take().is_none());
+        r.handled(counted(1));
+        assert!(!r.is_dirty());
+        assert!(r.take().is_none());
+        assert_eq!(r.stream_id(), None);
+    }
+
+    #[test]
+    fn only_the_stream_an_earlier_run_left_makes_a_resumption_a_new_session() {
+        let saved = StreamPosition {
+            id: "old".into(),
+            location: None,
+            jid: "me@x/desk".into(),
+            h: 2_010,
+            caught_up: true,
+        };
+        let mut r = Resumption {
+            restoring: Some(saved),
+            ..Resumption::default()
+        };
+        let (jid, caught_up) = r.on_resumed().unwrap();
+        assert_eq!(jid.to_string(), "me@x/desk");
+        assert!(caught_up);
+        assert_eq!(r.stream_id().as_deref(), Some("old"));
+        // Counting goes on from the saved count.
+        r.handled(counted(2_011));
+        assert_eq!(r.take().unwrap().0.h, 2_011);
+        // A later resumption in this run is an ordinary one.
+        assert!(r.on_resumed().is_none());
     }
 }
