@@ -350,7 +350,10 @@ async fn configuration_form_browser_invitations_and_destroy(kind: Kind) {
         .await
     {
         Ok(Some(joined)) => joined,
-        other => panic!("carol could not accept: {other:?}; events: {:#?}", carol.seen),
+        other => panic!(
+            "carol could not accept: {other:?}; events: {:#?}",
+            carol.seen
+        ),
     };
     assert_eq!(joined.nick, "Carol");
 

@@ -67,6 +67,11 @@ struct CatchUp {
 }
 
 /// What the actor knows about history sync in this session.
+/// Whole-second archive stamps, none finer, after which the archive is
+/// taken to date in whole seconds (a precise one rounds to a whole second
+/// once in a thousand).
+const COARSE_AFTER: u32 = 3;
+
 #[derive(Default)]
 pub(super) struct Sync {
     running: Option<CatchUp>,
@@ -80,6 +85,9 @@ pub(super) struct Sync {
     archive: bool,
     /// The archive's stamps have been seen finer than whole seconds.
     precise: bool,
+    /// Archive stamps seen in whole seconds (with none finer: a coarse
+    /// archive, such as Prosody's, after a few).
+    whole_stamps: u32,
     /// Whether the account has an archive (its disco#info said so), once
     /// known: scrolling back asks it only then.
     pub(super) account_archive: Option<bool>,
@@ -181,11 +189,14 @@ impl Actor {
     /// The session resumed (XEP-0198): nothing was lost, but what came
     /// around the gap may have come out of the server's order; reading the
     /// archive from the point before the gap dates it as the server did.
-    /// Only worth it where the archive dates to the millisecond: whole
-    /// seconds (Prosody) cannot order messages of the same second better
-    /// than their arrival did.
+    /// Not worth it where the archive is known to date in whole seconds
+    /// (Prosody): they cannot order messages of the same second better
+    /// than their arrival did. Until its stamps have been seen (a new
+    /// profile, an empty archive) the archive is read: a message the link
+    /// lost may come again after newer ones without the server's time.
     pub(super) fn sync_resumed(&mut self) {
-        let worth_it = self.sync.archive && self.sync.precise;
+        let coarse = !self.sync.precise && self.sync.whole_stamps >= COARSE_AFTER;
+        let worth_it = self.sync.archive && !coarse;
         if worth_it && self.sync.running.is_none() && !self.sync.caught_up {
             self.read_sync_point();
         }
@@ -282,8 +293,10 @@ impl Actor {
 
     /// Intake took an archived message of `query` stamped `stamp_ms`.
     pub(super) fn archive_result(&mut self, query: &str, stamp_ms: Option<i64>) {
-        if stamp_ms.is_some_and(|s| s % 1000 != 0) {
-            self.sync.precise = true;
+        match stamp_ms {
+            Some(s) if s % 1000 != 0 => self.sync.precise = true,
+            Some(_) => self.sync.whole_stamps = self.sync.whole_stamps.saturating_add(1),
+            None => {}
         }
         if let Some(run) = self.sync.running.as_mut().filter(|r| r.queryid == query) {
             run.messages += 1;
