@@ -14,19 +14,6 @@ use crate::session::event::{EventSink, SessionEvent};
 use crate::store::{ChatMessage, Database, MessageKind, NewMessage, Store, Stored};
 
 impl Actor {
-    /// Nothing to resume: the stream ended, or the new one cannot be.
-    pub(super) fn forget_stream(&self) {
-        let account = self.own.to_string();
-        self.db.submit(
-            move |s| s.forget_stream(&account),
-            |r| {
-                if let Err(e) = r {
-                    log::warn!("the saved stream could not be forgotten: {e}");
-                }
-            },
-        );
-    }
-
     /// Write and announce what accumulated. The messages are written on the
     /// store thread, which announces them once they are stored; the actor
     /// goes on meanwhile.
@@ -63,7 +50,7 @@ impl Actor {
                         }
                     }
                     Err((e, batch)) if batch.is_empty() => {
-                        log::warn!("could not record how far the stream is handled: {e}")
+                        log::warn!("could not record how far the stream and archives are read: {e}")
                     }
                     Err((e, batch)) => {
                         // Keep the messages visible even if the disk refused them.

@@ -367,12 +367,10 @@ impl Actor {
             }
             let _ = tokio::time::timeout(Duration::from_secs(5), stream.close()).await;
         }
-        // Closed by us or lost for good: nothing to resume next time.
-        if self.resumption.is_owner() {
-            self.forget_stream();
-        }
-        // Before anyone hears that we stopped: a new session of this
-        // profile may take the lock at once.
+        // Closed by us or lost for good: nothing to resume next time. And
+        // before anyone hears that we stopped, so that a new session of
+        // this profile may take the lock at once.
+        self.resumption.forget(&self.db, self.own.as_str());
         self.resumption.release();
         // Drain status reports sent while the stream ended.
         while let Ok(status) = link.try_recv() {
@@ -447,7 +445,7 @@ impl Actor {
             }) => {
                 self.sync.resumes_caught_up = false;
                 if self.resumption.on_reset(&bound_jid, resumable) {
-                    self.forget_stream();
+                    self.resumption.forget(&self.db, self.own.as_str());
                 }
                 self.on_fresh_session(bound_jid).await
             }

@@ -22,7 +22,8 @@ use sha2::{Digest, Sha256};
 use tokio_xmpp::jid::Jid;
 use tokio_xmpp::stanzastream::{AckGate, Counted, Resumable, SavedStream};
 
-use crate::store::{Database, StreamPosition};
+use crate::error::Result;
+use crate::store::{Database, Store, StreamPosition};
 
 /// Stanzas handled before the count is written even if the batch of
 /// messages is not full: the server keeps what we have not acknowledged
@@ -54,7 +55,10 @@ impl Resumption {
     /// Read what an earlier run of `account` left resumable: the stream
     /// to resume first, and the gate for the stream's acknowledgements.
     pub(super) async fn load(db: &Database, account: &str) -> (Self, Option<SavedStream>) {
-        let Some(lock) = claim(db, account) else {
+        let (file, owner) = (db.file().map(|f| f.to_owned()), account.to_owned());
+        // Opening and locking a file is blocking I/O: not on the runtime.
+        let claimed = tokio::task::spawn_blocking(move || claim(file.as_deref(), &owner));
+        let Ok(Some(lock)) = claimed.await else {
             return (Self::default(), None);
         };
         let account = account.to_owned();
@@ -94,9 +98,25 @@ impl Resumption {
         self.owner = false;
     }
 
-    /// This session keeps the account's stream state on disk.
-    pub(super) fn is_owner(&self) -> bool {
-        self.owner
+    /// Nothing to resume: the stream ended, or the new one cannot be.
+    pub(super) fn forget(&self, db: &Database, account: &str) {
+        if self.owner {
+            let account = account.to_owned();
+            record(db, "forget the saved stream", move |s| {
+                s.forget_stream(&account)
+            });
+        }
+    }
+
+    /// The archive catch-up on the stream now up ended: after resuming
+    /// it, only the server's queue is missing.
+    pub(super) fn caught_up(&self, db: &Database, account: &str) {
+        if let Some(id) = self.stream_id() {
+            let account = account.to_owned();
+            record(db, "record the catch-up's end", move |s| {
+                s.stream_caught_up(&account, &id)
+            });
+        }
     }
 
     pub(super) fn gate(&self) -> AckGate {
@@ -176,11 +196,26 @@ impl Resumption {
     }
 }
 
-/// Take the lock on `account`'s stream state in `db`'s profile: `None`
-/// when another running session holds it; `Some(None)` for a database in
-/// memory (nothing else can share it).
-fn claim(db: &Database, account: &str) -> Option<Option<File>> {
-    let Some(file) = db.file() else {
+/// A write of stream state, on the store thread in order with the
+/// messages. A failure is logged: the state helps a restart, the history
+/// does not depend on it.
+fn record(
+    db: &Database,
+    what: &'static str,
+    job: impl FnOnce(&mut Store) -> Result<()> + Send + 'static,
+) {
+    db.submit(job, move |r| {
+        if let Err(e) = r {
+            log::warn!("could not {what}: {e}");
+        }
+    });
+}
+
+/// Take the lock on `account`'s stream state beside the database `file`:
+/// `None` when another running session holds it; `Some(None)` for a
+/// database in memory (nothing else can share it).
+fn claim(file: Option<&std::path::Path>, account: &str) -> Option<Option<File>> {
+    let Some(file) = file else {
         return Some(None);
     };
     let hash = Sha256::digest(account.as_bytes());
@@ -215,7 +250,6 @@ mod tests {
         Resumable {
             id: id.into(),
             location: None,
-            stream: 7,
         }
     }
 

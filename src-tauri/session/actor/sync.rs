@@ -66,12 +66,12 @@ struct CatchUp {
     from_ms: Option<i64>,
 }
 
-/// What the actor knows about history sync in this session.
 /// Whole-second archive stamps, none finer, after which the archive is
 /// taken to date in whole seconds (a precise one rounds to a whole second
 /// once in a thousand).
 const COARSE_AFTER: u32 = 3;
 
+/// What the actor knows about history sync in this session.
 #[derive(Default)]
 pub(super) struct Sync {
     running: Option<CatchUp>,
@@ -410,16 +410,8 @@ impl Actor {
         let done = self.sync_progress(false, problem.clone());
         self.sync.running = None;
         self.sync.caught_up = problem.is_none();
-        if let Some(id) = self.resumption.stream_id().filter(|_| problem.is_none()) {
-            let account = self.own.to_string();
-            self.db.submit(
-                move |s| s.stream_caught_up(&account, &id),
-                |r| {
-                    if let Err(e) = r {
-                        log::warn!("could not record the catch-up's end: {e}");
-                    }
-                },
-            );
+        if problem.is_none() {
+            self.resumption.caught_up(&self.db, self.own.as_str());
         }
         self.sink.emit(SessionEvent::HistorySync(done));
         // The confirmations the archive gave are in the write queue before

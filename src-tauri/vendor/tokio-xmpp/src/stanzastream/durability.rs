@@ -50,9 +50,6 @@ pub struct Resumable {
 
     /// Where the server asked to be reached for resumption, if it said.
     pub location: Option<String>,
-
-    /// Which stream-management session this is (as in [`Counted::stream`]).
-    pub stream: u32,
 }
 
 /// The application's confirmations, shared with the stream.

@@ -276,7 +276,6 @@ impl SmState {
             SmResumeInfo::Resumable { id, location } => Some(Resumable {
                 id: id.clone(),
                 location: location.clone(),
-                stream: self.stream,
             }),
             SmResumeInfo::NotResumable => None,
         }
