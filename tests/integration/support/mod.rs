@@ -137,6 +137,14 @@ impl Client {
         self.wait_state(|s| s.is_online()).await;
     }
 
+    /// Every event this client has had so far, for a failure message.
+    pub fn story(&mut self) -> String {
+        while let Ok(ev) = self.events.try_recv() {
+            self.seen.push(ev);
+        }
+        format!("{:#?}", self.seen)
+    }
+
     /// Wait for an event matching `pred` (events before it are kept in `seen`).
     pub async fn wait_event<T>(&mut self, mut pred: impl FnMut(&SessionEvent) -> Option<T>) -> T {
         let deadline = tokio::time::Instant::now() + WAIT;
