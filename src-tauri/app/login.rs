@@ -361,9 +361,17 @@ impl App {
         Ok(())
     }
 
-    /// End the session without changing any setting (the app is closing).
+    /// End the session without changing any setting (the app is closing):
+    /// contacts see us leave at once instead of when the server gives up
+    /// on a silent connection, and what the session still had to write is
+    /// on disk before the process ends.
     pub async fn shutdown(&self) {
         self.stop_session().await;
+        // Writes run in order: once this one ran, the session's last ones
+        // are done.
+        if let Err(e) = self.db.write(|_| Ok(())).await {
+            log::warn!("the last writes before closing may be missing: {e}");
+        }
     }
 
     /// End the session; with `forget_password` also remove the password

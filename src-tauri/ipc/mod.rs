@@ -10,6 +10,7 @@ mod software_rendering;
 mod webview_tuning;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tauri::Manager;
 
@@ -51,7 +52,8 @@ pub fn run() {
         }
     });
     let window_sink = sink.clone();
-    tauri::Builder::default()
+    let closing = app.clone();
+    let built = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .manage::<commands::AppState>(app)
         .manage::<commands::UiEvents>(sink)
@@ -63,9 +65,63 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("Hearth could not start: {e}");
             std::process::exit(1);
         });
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(close_on_signal(built.handle().clone(), closing.clone()));
+    built.run(move |handle, event| {
+        // The last window closed (no exit code): close the session before
+        // the process ends. `exit` below asks again with a code.
+        if let tauri::RunEvent::ExitRequested {
+            code: None, api, ..
+        } = &event
+        {
+            api.prevent_exit();
+            close_then_exit(handle.clone(), closing.clone());
+        }
+    });
+}
+
+/// How long closing the session may hold up the end of the process: a
+/// server that does not answer must not keep a closed window's process
+/// alive.
+const CLOSING_GRACE: Duration = Duration::from_secs(3);
+
+/// End the session cleanly (unavailable presence, stream closed, writes
+/// done), then the process.
+fn close_then_exit(handle: tauri::AppHandle, app: Arc<App>) {
+    tauri::async_runtime::spawn(async move {
+        if tokio::time::timeout(CLOSING_GRACE, app.shutdown())
+            .await
+            .is_err()
+        {
+            log::warn!("the session did not close in time; exiting anyway");
+        }
+        handle.exit(0);
+    });
+}
+
+/// The desktop session ending (or `kill`) closes Hearth like its window
+/// does, rather than leaving the server to time out a dead connection.
+#[cfg(unix)]
+async fn close_on_signal(handle: tauri::AppHandle, app: Arc<App>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) else {
+        log::warn!("cannot listen for termination signals");
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+        _ = hup.recv() => {}
+    }
+    log::info!("asked to stop: closing the session first");
+    close_then_exit(handle, app);
 }

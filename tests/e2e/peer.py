@@ -57,6 +57,7 @@ class _Client(slixmpp.ClientXMPP):
         self.add_event_handler("session_start", self._on_session_start)
         self.add_event_handler("message", self._on_message)
         self.add_event_handler("presence_available", self._on_available)
+        self.add_event_handler("presence_unavailable", self._on_unavailable)
         self.add_event_handler("groupchat_message", self._on_groupchat)
         self.add_event_handler("failed_auth", self._on_failed_auth)
         self.add_event_handler("disconnected", self._on_disconnected)
@@ -96,6 +97,11 @@ class _Client(slixmpp.ClientXMPP):
             self.peer.available.append(str(presence["from"]))
             self.peer._cond.notify_all()
 
+    def _on_unavailable(self, presence) -> None:
+        with self.peer._cond:
+            self.peer.unavailable.append(str(presence["from"]))
+            self.peer._cond.notify_all()
+
     def _on_failed_auth(self, _event) -> None:
         self.peer._error = f"authentication failed for {self.peer.jid}"
         log.error(self.peer._error)
@@ -120,6 +126,7 @@ class Peer:
         self.cert_pem, self.echo, self.insecure = cert_pem, echo, insecure
         self.messages: list[Received] = []
         self.available: list[str] = []  # full JIDs whose available presence arrived
+        self.unavailable: list[str] = []  # and whose unavailable presence arrived
         self.room_messages: list[Received] = []
         self._cond = threading.Condition()
         self._online = threading.Event()
@@ -243,6 +250,12 @@ class Peer:
         with self._cond:
             if not self._cond.wait_for(lambda: full_jid in self.available, timeout):
                 raise TimeoutError(f"no presence from {full_jid}; seen: {self.available}")
+
+    def wait_unavailable(self, full_jid: str, timeout: float = 20) -> None:
+        """Until an unavailable presence from exactly `full_jid` has arrived."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: full_jid in self.unavailable, timeout):
+                raise TimeoutError(f"no unavailable presence from {full_jid}; seen: {self.unavailable}")
 
     def wait_message(self, body: str | None = None, sender: str | None = None,
                      timeout: float = 20) -> Received:

@@ -431,6 +431,55 @@ def advanced_dialog(driver, find, bob, port: int, password: str) -> None:
     step("the next login is prefilled with the saved settings")
 
 
+def click_close_button(display_name: str, pids: set[int]) -> None:
+    """What a window manager does when the user clicks the close button:
+    a WM_DELETE_WINDOW request to the app's top-level window."""
+    from Xlib import X, display
+    from Xlib.protocol import event
+
+    d = display.Display(display_name)
+    try:
+        pid_atom = d.intern_atom("_NET_WM_PID")
+        protocols = d.intern_atom("WM_PROTOCOLS")
+        delete = d.intern_atom("WM_DELETE_WINDOW")
+        for w in d.screen().root.query_tree().children:
+            prop = w.get_full_property(pid_atom, X.AnyPropertyType)
+            if not prop or prop.value[0] not in pids or w.get_wm_name() != "Hearth":
+                continue
+            w.send_event(event.ClientMessage(window=w, client_type=protocols,
+                                             data=(32, [delete, X.CurrentTime, 0, 0, 0])))
+            d.flush()
+            return
+        raise Failure("no Hearth window to close")
+    finally:
+        d.close()
+
+
+def closing_the_window_signs_out(driver, find, bob, password: str, app: Path, display: str) -> None:
+    """Closing the window ends the session the way logging out does: the
+    contact sees us leave at once, not when the server gives up on a silent
+    connection (minutes with stream management), and the process ends."""
+    with bob._cond:
+        bob.available.clear()
+        bob.unavailable.clear()
+    set_value(find(css("login-password"), "the password field"), password)
+    find(css("login-submit"), "the login button").click()
+    wait_until("online again", lambda: body_state(driver) == "online", 30)
+    bob.wait_available(f"{ALICE}/{RESOURCE}", timeout=20)
+    pids = subprocess.run(["pgrep", "-f", str(app)], capture_output=True, text=True).stdout.split()
+    assert pids, "the app process is not running"
+    click_close_button(display, {int(p) for p in pids})
+    t = time.monotonic()
+    bob.wait_unavailable(f"{ALICE}/{RESOURCE}", timeout=8)
+    step(f"closing the window: bob saw alice leave after {time.monotonic() - t:.1f} s")
+
+    def app_running() -> bool:
+        return subprocess.run(["pgrep", "-f", str(app)], capture_output=True).returncode == 0
+
+    wait_until("the app process to end", lambda: not app_running(), 10)
+    step("the app process ended")
+
+
 def main() -> int:
     app = Path(os.environ.get("HEARTH_E2E_APP") or REPO / "target/debug/hearth")
     if not os.access(app, os.X_OK):
@@ -693,6 +742,9 @@ def main() -> int:
         # 9. The advanced connection dialog: settings saved with a login are
         # used by it and shown again for the next one.
         advanced_dialog(driver, find, bob, port, demo["password"])
+
+        # 10. Closing the window signs out (last: the window is gone after it).
+        closing_the_window_signs_out(driver, find, bob, demo["password"], app, env["DISPLAY"])
 
         ok = True
         step("PASS")

@@ -302,12 +302,7 @@ impl Actor {
             tokio::select! {
                 ev = stream.next() => match ev {
                     Some(ev) => {
-                        // What the reconnector reported came before this
-                        // event (it says "connecting" before it hands the
-                        // stream a connection); `select!` may still pick
-                        // the two in either order, and a stale
-                        // "connecting" after "online" would leave the
-                        // session looking offline.
+                        // Reports made before this event first: no stale "connecting".
                         while let Ok(status) = link.try_recv() {
                             self.on_link(status);
                         }
