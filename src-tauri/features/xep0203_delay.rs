@@ -11,7 +11,22 @@
 
 use tokio_xmpp::jid::Jid;
 use tokio_xmpp::minidom::Element;
+use tokio_xmpp::parsers::date::DateTime;
 use tokio_xmpp::parsers::delay::Delay;
+
+/// `stamp` in ms since the epoch. Elsewhere a time in whole seconds means
+/// "some time within this second" (Prosody dates so, and such a stamp is
+/// placed by arrival); a stamp given to a fraction of a second that
+/// happens to fall on the second (ejabberd's `.000369`) must not be taken
+/// for one, so it is moved 1 ms on.
+pub fn millis(stamp: &DateTime) -> i64 {
+    let ms = stamp.0.timestamp_millis();
+    if ms % 1000 == 0 && stamp.0.timestamp_subsec_nanos() != 0 {
+        ms + 1
+    } else {
+        ms
+    }
+}
 
 /// The original send time in ms since the epoch, from a `<delay/>` added by
 /// one of `trusted`; `now_ms` when there is none.
@@ -26,7 +41,7 @@ pub fn stamp_ms_by(payloads: &[Element], trusted: impl Fn(&Jid) -> bool, now_ms:
         .filter(|p| p.is("delay", "urn:xmpp:delay"))
         .filter_map(|p| Delay::try_from(p.clone()).ok())
         .find(|d| d.from.as_ref().is_some_and(&trusted))
-        .map(|d| d.stamp.0.timestamp_millis().min(now_ms))
+        .map(|d| millis(&d.stamp).min(now_ms))
         .unwrap_or(now_ms)
 }
 
@@ -76,5 +91,17 @@ mod tests {
             ),
             now
         );
+    }
+
+    #[test]
+    fn a_fine_stamp_on_the_second_is_not_taken_for_a_whole_second_one() {
+        let server: Jid = "example.org".parse().unwrap();
+        let now = 1_800_000_000_000;
+        let at = |stamp| stamp_ms(&[delay(Some("example.org"), stamp)], &[&server], now);
+        // Prosody: whole seconds, "some time within it".
+        assert_eq!(at("2023-11-14T10:00:00Z"), 1_699_956_000_000);
+        // ejabberd: microseconds; one in a thousand falls on the second.
+        assert_eq!(at("2023-11-14T10:00:00.000369Z"), 1_699_956_000_001);
+        assert_eq!(at("2023-11-14T10:00:00.250Z"), 1_699_956_000_250);
     }
 }

@@ -71,7 +71,9 @@ pub fn unwrap(m: Message, own: &BareJid, asked: impl Fn(&str) -> Option<BareJid>
         archive,
         query: query.to_owned(),
         id: id.to_owned(),
-        stamp_ms: forwarded.delay.map(|d| d.stamp.0.timestamp_millis()),
+        stamp_ms: forwarded
+            .delay
+            .map(|d| super::xep0203_delay::millis(&d.stamp)),
         message: forwarded.message,
     })
 }

@@ -48,6 +48,45 @@ impl ArrivalOrder {
     }
 }
 
+/// Order of an archive read forward: the archive's order is the server's,
+/// but its stamps are the times messages were archived, while a message
+/// that came live is dated by its arrival, a little later. A result
+/// stamped no later than the message before it in the read (at first, the
+/// point the read starts from, dated however it reached us) is dated just
+/// after that message, so re-dating the messages of a read cannot put one
+/// before a message the archive holds as older (ejabberd delivers what a
+/// resumed session held after newer ones; the read dates them all). Only
+/// precise stamps: whole seconds are ordered on arrival, as above.
+#[derive(Debug, Default)]
+pub struct ArchiveOrder {
+    floor: Option<i64>,
+}
+
+impl ArchiveOrder {
+    /// A read that starts after a message dated `from`.
+    pub fn after(from: Option<i64>) -> Self {
+        Self { floor: from }
+    }
+
+    /// The time to give the next result, stamped `stamp` by the archive.
+    pub fn date(&mut self, stamp: Option<i64>) -> Option<i64> {
+        let s = stamp?;
+        if s % 1000 == 0 {
+            return Some(s);
+        }
+        let mut dated = match self.floor {
+            Some(floor) if s <= floor => floor + 1,
+            _ => s,
+        };
+        if dated % 1000 == 0 {
+            // Still precise: a whole second would read as "within it".
+            dated += 1;
+        }
+        self.floor = Some(dated);
+        Some(dated)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +129,29 @@ mod tests {
         let mut precise = at("bob@x", 10_990);
         order.order(&mut precise);
         assert_eq!(precise.timestamp, 10_990);
+    }
+
+    #[test]
+    fn an_archive_read_keeps_the_archive_order_against_arrival_times() {
+        // Read from m26, which arrived live at 41.688 though archived at
+        // 41.661; m27..m29 were archived at 41.674..41.683 and resent
+        // after a cut.
+        let mut order = ArchiveOrder::after(Some(41_688));
+        assert_eq!(order.date(Some(41_674)), Some(41_689));
+        assert_eq!(order.date(Some(41_679)), Some(41_690));
+        assert_eq!(order.date(Some(41_683)), Some(41_691));
+        // Once the stamps are past the arrival times, they are the times.
+        assert_eq!(order.date(Some(41_700)), Some(41_700));
+        assert_eq!(order.date(Some(41_999)), Some(41_999));
+        assert_eq!(
+            order.date(Some(41_990)),
+            Some(42_001),
+            "never a whole second"
+        );
+        // Whole seconds and missing stamps pass through.
+        assert_eq!(order.date(Some(50_000)), Some(50_000));
+        assert_eq!(order.date(None), None);
+        // A read from nothing known takes the stamps as they are.
+        assert_eq!(ArchiveOrder::after(None).date(Some(1_234)), Some(1_234));
     }
 }

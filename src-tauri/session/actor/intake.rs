@@ -83,14 +83,14 @@ impl Actor {
         let m = match xep0313_mam::unwrap(m, &self.own, |q| queries.get(q).cloned()) {
             xep0313_mam::Unwrapped::Plain(m) => m,
             xep0313_mam::Unwrapped::Archived(a) => {
-                self.archive_result(&a.query, a.stamp_ms);
-                self.room_archive_result(&a.query, a.stamp_ms);
+                let stamp_ms = self.archive_result(&a.query, a.stamp_ms);
+                let stamp_ms = self.room_archive_result(&a.query, stamp_ms);
                 let inbound = Inbound {
                     message: a.message,
                     via: Via::Archive {
                         archive: a.archive,
                         id: a.id,
-                        stamp_ms: a.stamp_ms,
+                        stamp_ms,
                         query: a.query,
                     },
                 };

@@ -29,6 +29,7 @@ use crate::error::HearthError;
 use crate::features::xep0045_muc::{self, History};
 use crate::features::xep0313_mam::{self, Page, Query};
 use crate::features::{xep0030_disco, xep0359_stanza_ids};
+use crate::session::arrival::ArchiveOrder;
 use crate::session::iq_tracker::IqAnswer;
 use crate::store::{now_ms, NewMessage, SyncPoint};
 
@@ -51,6 +52,8 @@ struct RoomCatchUp {
     pages: u32,
     /// The newest stamp among this page's results.
     newest_stamp: Option<i64>,
+    /// Reading forward: the times the results get.
+    order: ArchiveOrder,
 }
 
 /// Where a room's catch-up starts, read from the store.
@@ -246,6 +249,7 @@ impl Actor {
             }
             return;
         }
+        let from_ms = start.point.as_ref().map(|p| p.timestamp).or(start.latest);
         let (forward, query) = match (start.point, start.latest) {
             (Some(p), _) => (true, room_query(Page::After(p.id), None)),
             (None, Some(latest)) => (true, room_query(Page::First, Some(latest))),
@@ -263,6 +267,7 @@ impl Actor {
             after: None,
             pages: 0,
             newest_stamp: None,
+            order: ArchiveOrder::after(from_ms),
         };
         self.ask_room_archive(run, query).await;
     }
@@ -288,11 +293,23 @@ impl Actor {
         });
     }
 
-    /// Intake took a result of `query` stamped `stamp_ms`.
-    pub(super) fn room_archive_result(&mut self, query: &str, stamp_ms: Option<i64>) {
-        if let Some(run) = self.room_sync.running.get_mut(query) {
-            run.newest_stamp = run.newest_stamp.max(stamp_ms);
-        }
+    /// Intake took a result of `query` stamped `stamp_ms`: the time to date
+    /// it by (a read forward keeps the archive's order).
+    pub(super) fn room_archive_result(
+        &mut self,
+        query: &str,
+        stamp_ms: Option<i64>,
+    ) -> Option<i64> {
+        let Some(run) = self.room_sync.running.get_mut(query) else {
+            return stamp_ms;
+        };
+        let dated = if run.forward {
+            run.order.date(stamp_ms)
+        } else {
+            stamp_ms
+        };
+        run.newest_stamp = run.newest_stamp.max(dated);
+        dated
     }
 
     /// A room's archive finished a page, or refused the query.

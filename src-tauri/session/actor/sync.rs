@@ -18,6 +18,7 @@ use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::{ErrorCode, HearthError, Problem};
 use crate::features::xep0313_mam::{self, Page, Query};
 use crate::features::{xep0030_disco, xep0280_carbons, xep0359_stanza_ids};
+use crate::session::arrival::ArchiveOrder;
 use crate::session::event::SessionEvent;
 use crate::session::history_sync::HistorySync;
 use crate::session::iq_tracker::IqAnswer;
@@ -64,6 +65,8 @@ struct CatchUp {
     newest: Option<SyncPoint>,
     /// Reading forward: the time of the point it started from.
     from_ms: Option<i64>,
+    /// Reading forward: the times the results get.
+    order: ArchiveOrder,
 }
 
 /// Whole-second archive stamps, none finer, after which the archive is
@@ -256,6 +259,7 @@ impl Actor {
             newest_stamp: None,
             newest: None,
             from_ms,
+            order: ArchiveOrder::after(from_ms),
         });
         self.ask_archive(query).await;
     }
@@ -291,17 +295,24 @@ impl Actor {
         });
     }
 
-    /// Intake took an archived message of `query` stamped `stamp_ms`.
-    pub(super) fn archive_result(&mut self, query: &str, stamp_ms: Option<i64>) {
+    /// Intake took an archived message of `query` stamped `stamp_ms`: the
+    /// time to date it by (a catch-up's results keep the archive's order).
+    pub(super) fn archive_result(&mut self, query: &str, stamp_ms: Option<i64>) -> Option<i64> {
         match stamp_ms {
             Some(s) if s % 1000 != 0 => self.sync.precise = true,
             Some(_) => self.sync.whole_stamps = self.sync.whole_stamps.saturating_add(1),
             None => {}
         }
-        if let Some(run) = self.sync.running.as_mut().filter(|r| r.queryid == query) {
-            run.messages += 1;
-            run.newest_stamp = run.newest_stamp.max(stamp_ms);
-        }
+        let Some(run) = self.sync.running.as_mut().filter(|r| r.queryid == query) else {
+            return stamp_ms;
+        };
+        let dated = match run.direction {
+            Direction::Forward => run.order.date(stamp_ms),
+            Direction::Backward => stamp_ms,
+        };
+        run.messages += 1;
+        run.newest_stamp = run.newest_stamp.max(dated);
+        dated
     }
 
     /// The archive finished a page (`<fin/>`), or refused the query.

@@ -1,7 +1,10 @@
 #!/bin/bash
 # Run the shared peer benchmark (../../../../shared/peerbench, or PEERBENCH) on Hearth's
 # release build. Root, Debian 12. Results: $PB_DIR/results-hearth.jsonl and a table on stdout.
-#   tests/bench/peerbench/run.sh [REPS] [K] [--probe]
+#   tests/bench/peerbench/run.sh [REPS] [K] [--probe] [--catchup]
+# --catchup: instead of the peer workload, the whole-app archive catch-up of
+# K one-to-one messages (and 50 per room) that arrived while Hearth was
+# closed (catchup.py; results in $PB_DIR/results-catchup.jsonl).
 # --probe: the page measures its main-thread stalls (lines "ui probe: ..." in
 # $PB_DIR/run/hearth-r*.log); the probe's timer adds CPU, so CPU figures come
 # from runs without it.
@@ -10,9 +13,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 src=${PEERBENCH:-$repo/../shared/peerbench}
 reps=${1:-3}; k=${2:-5000}
+probe=; catchup=
+for flag in "${@:3}"; do
+  case $flag in
+    --probe) probe=1 ;;
+    --catchup) catchup=1 ;;
+    *) echo "unknown option $flag" >&2; exit 2 ;;
+  esac
+done
 export PB_DIR=${PB_DIR:-/tmp/peerbench}
 mkdir -p "$PB_DIR"
-if [ "${3:-}" = --probe ]; then touch "$PB_DIR/hearth-ui-probe"; else rm -f "$PB_DIR/hearth-ui-probe"; fi
+if [ -n "$probe" ]; then touch "$PB_DIR/hearth-ui-probe"; else rm -f "$PB_DIR/hearth-ui-probe"; fi
 work=$PB_DIR/src
 apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends \
   prosody prosody-modules lua-unbound lua-sec lua-dbi-sqlite3 eatmydata \
@@ -28,9 +39,15 @@ cd "$work"
 # report it beside the results (the "steal" column of /proc/stat).
 cpu_ticks() { awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
 read -r steal0 total0 < <(cpu_ticks)
-PB_CLIENT_BIN=$bin "$PB_DIR/venv/bin/python" pbmeasure.py --client hearth --reps "$reps" -k "$k" \
-  --out "$PB_DIR/results-hearth.jsonl"
-python3 pbreport.py "$PB_DIR/results-hearth.jsonl"
+if [ -n "$catchup" ]; then
+  cp "$here/catchup.py" "$work/catchup.py"
+  PB_CLIENT_BIN=$bin "$PB_DIR/venv/bin/python" catchup.py --reps "$reps" -k "$k"
+  tail -n "$reps" "$PB_DIR/results-catchup.jsonl"
+else
+  PB_CLIENT_BIN=$bin "$PB_DIR/venv/bin/python" pbmeasure.py --client hearth --reps "$reps" -k "$k" \
+    --out "$PB_DIR/results-hearth.jsonl"
+  python3 pbreport.py "$PB_DIR/results-hearth.jsonl"
+fi
 read -r steal1 total1 < <(cpu_ticks)
 steal=$(( 100 * (steal1 - steal0) / (total1 - total0 + 1) ))
 echo "CPU steal during the runs: ${steal}% (above a few %, the host was busy: CPU and stall figures are inflated)"

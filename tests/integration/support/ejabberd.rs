@@ -56,11 +56,16 @@ pub(super) fn prepare(s: &Server) {
     // The archive in SQLite, as deployments keep it in SQL: with mnesia's
     // one bag per user, every message archived costs more than the last
     // (about 10 a second by 7,000 messages).
-    let schema = std::fs::read_to_string("/usr/share/ejabberd/sql/lite.sql")
-        .expect("ejabberd is installed (apt-get install ejabberd)");
-    rusqlite::Connection::open(s.path().join("archive.sqlite3"))
-        .and_then(|db| db.execute_batch(&schema))
-        .unwrap();
+    // Once per server: a start retried (its port was taken meanwhile) or a
+    // restart writes the config again over the same data.
+    let archive = s.path().join("archive.sqlite3");
+    if !archive.exists() {
+        let schema = std::fs::read_to_string("/usr/share/ejabberd/sql/lite.sql")
+            .expect("ejabberd is installed (apt-get install ejabberd)");
+        rusqlite::Connection::open(&archive)
+            .and_then(|db| db.execute_batch(&schema))
+            .unwrap();
+    }
     let cfg = format!(
         r#"# Hearth test node (ejabberd 23.01): loopback only, no s2s.
 loglevel: info
