@@ -115,6 +115,10 @@ pub enum InputField {
     Port,
     Resource,
     Timeout,
+    /// The days of history a new profile fetches.
+    HistoryDays,
+    /// The number of messages a new profile fetches.
+    HistoryMessages,
     /// No login method is allowed.
     SaslNone,
     /// Without encryption only SCRAM may be used, and none is allowed.

@@ -290,6 +290,7 @@ impl App {
                 response_timeout: Duration::from_secs(settings.response_timeout_secs.into()),
                 sasl: settings.sasl,
                 room_quiet_before_ping: self.room_quiet_before_ping(),
+                new_device_history: settings.new_device_history,
             },
             self.db.clone(),
             self.sink.clone(),

@@ -26,6 +26,8 @@ pub use certificate::{describe as describe_certificate, CertificateInfo};
 pub use connector::{Connector, ServerAddress};
 pub use proxy::Proxy;
 pub use rfc6120_srv::NameServers;
-pub use settings::{ConnectionSecurity, ConnectionSettings, ProxyKind, ProxySettings, SaslPolicy};
+pub use settings::{
+    ConnectionSecurity, ConnectionSettings, HistoryWindow, ProxyKind, ProxySettings, SaslPolicy,
+};
 pub use tls_trust::{fingerprint, RejectedCertificate, TrustVerifier};
 pub use xml_console::{Console, ConsoleDirection, ConsoleEntry};

@@ -169,9 +169,36 @@ pub struct ConnectionSettings {
     pub open_console_on_start: bool,
     pub sasl: SaslPolicy,
     pub proxy: ProxySettings,
+    pub new_device_history: HistoryWindow,
 }
 
 pub const DEFAULT_RESPONSE_TIMEOUT_SECS: u32 = 15;
+
+/// How much of the account's archive a profile that has never read it
+/// fetches: recent history, not years of it. Later starts read from where
+/// the last one stopped, however far that is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryWindow {
+    /// Messages from the last this many days (1 to 3,650)…
+    pub days: u32,
+    /// …and at most this many (0 to 50,000; 0: none).
+    pub messages: u32,
+}
+
+impl HistoryWindow {
+    pub const MAX_DAYS: u32 = 3_650;
+    pub const MAX_MESSAGES: u32 = 50_000;
+}
+
+impl Default for HistoryWindow {
+    fn default() -> Self {
+        Self {
+            days: 7,
+            messages: 1_000,
+        }
+    }
+}
 
 impl Default for ConnectionSettings {
     fn default() -> Self {
@@ -185,6 +212,7 @@ impl Default for ConnectionSettings {
             open_console_on_start: false,
             sasl: SaslPolicy::default(),
             proxy: ProxySettings::default(),
+            new_device_history: HistoryWindow::default(),
         }
     }
 }
@@ -232,6 +260,12 @@ impl ConnectionSettings {
         }
         if !(1..=600).contains(&self.response_timeout_secs) {
             return Err(invalid(InputField::Timeout));
+        }
+        if !(1..=HistoryWindow::MAX_DAYS).contains(&self.new_device_history.days) {
+            return Err(invalid(InputField::HistoryDays));
+        }
+        if self.new_device_history.messages > HistoryWindow::MAX_MESSAGES {
+            return Err(invalid(InputField::HistoryMessages));
         }
         let usable_sasl = self.sasl.scram_sha256
             || self.sasl.scram_sha1
@@ -309,6 +343,26 @@ mod tests {
                     ..Default::default()
                 },
                 InputField::Timeout,
+            ),
+            (
+                ConnectionSettings {
+                    new_device_history: HistoryWindow {
+                        days: 0,
+                        messages: 10,
+                    },
+                    ..Default::default()
+                },
+                InputField::HistoryDays,
+            ),
+            (
+                ConnectionSettings {
+                    new_device_history: HistoryWindow {
+                        days: 7,
+                        messages: 50_001,
+                    },
+                    ..Default::default()
+                },
+                InputField::HistoryMessages,
             ),
             (
                 ConnectionSettings {

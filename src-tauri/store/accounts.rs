@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::Store;
 use crate::connection::{
-    ConnectionSecurity, ConnectionSettings, ProxyKind, ProxySettings, SaslPolicy,
+    ConnectionSecurity, ConnectionSettings, HistoryWindow, ProxyKind, ProxySettings, SaslPolicy,
 };
 use crate::error::Result;
 
@@ -19,7 +19,7 @@ pub struct AccountSettings {
 
 const COLUMNS: &str = "jid, remember, auto_login, host, port, resource, security, priority,
      response_timeout, open_console, sasl_mechanisms, proxy_kind, proxy_host, proxy_port,
-     proxy_user";
+     proxy_user, history_days, history_messages";
 
 /// The stored name of a `ConnectionSecurity` (its serialized form).
 fn security_name(s: ConnectionSecurity) -> &'static str {
@@ -59,6 +59,10 @@ fn row_to_account(r: &Row<'_>) -> rusqlite::Result<AccountSettings> {
                 port: r.get(13)?,
                 user: r.get(14)?,
             },
+            new_device_history: HistoryWindow {
+                days: r.get(15)?,
+                messages: r.get(16)?,
+            },
         },
     })
 }
@@ -69,12 +73,14 @@ impl Store {
         self.conn.execute(
             "INSERT INTO accounts (jid, remember, auto_login, host, port, resource, last_used,
                  security, priority, response_timeout, open_console, sasl_mechanisms,
-                 proxy_kind, proxy_host, proxy_port, proxy_user)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 proxy_kind, proxy_host, proxy_port, proxy_user, history_days, history_messages)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                 ?17, ?18)
              ON CONFLICT (jid) DO UPDATE SET remember = ?2, auto_login = ?3, host = ?4,
                  port = ?5, resource = ?6, last_used = ?7, security = ?8, priority = ?9,
                  response_timeout = ?10, open_console = ?11, sasl_mechanisms = ?12,
-                 proxy_kind = ?13, proxy_host = ?14, proxy_port = ?15, proxy_user = ?16",
+                 proxy_kind = ?13, proxy_host = ?14, proxy_port = ?15, proxy_user = ?16,
+                 history_days = ?17, history_messages = ?18",
             params![
                 a.jid,
                 a.remember,
@@ -92,6 +98,8 @@ impl Store {
                 c.proxy.host,
                 c.proxy.port,
                 c.proxy.user,
+                c.new_device_history.days,
+                c.new_device_history.messages,
             ],
         )?;
         Ok(())
@@ -150,6 +158,10 @@ mod tests {
                     host: "proxy.company.com".into(),
                     port: Some(3128),
                     user: "anna".into(),
+                },
+                new_device_history: HistoryWindow {
+                    days: 30,
+                    messages: 200,
                 },
             },
         };

@@ -91,6 +91,9 @@ const STEPS: &[&str] = &[
         caught_up   INTEGER NOT NULL DEFAULT 0,
         saved_at    INTEGER NOT NULL
     );",
+    // 8: how much of the archive a new profile fetches.
+    "ALTER TABLE accounts ADD COLUMN history_days INTEGER NOT NULL DEFAULT 7;
+     ALTER TABLE accounts ADD COLUMN history_messages INTEGER NOT NULL DEFAULT 1000;",
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -187,6 +187,39 @@ async fn what_the_phone_received_while_the_desk_was_closed_reaches_the_desk(kind
     .await;
 }
 
+async fn a_new_computer_fetches_as_much_history_as_it_is_set_to(kind: Kind) {
+    let server = Server::start_on(kind, &["alice", "bob"]);
+    let mut phone = Client::new(&server, "alice");
+    let mut bob = Client::new(&server, "bob");
+    phone.login(&server).await;
+    bob.login(&server).await;
+    for i in 0..12 {
+        bob.app
+            .send_message("alice@localhost", &format!("earlier {i}"))
+            .await
+            .unwrap();
+    }
+    phone.count_incoming(12).await;
+
+    // A computer this account never used, set to fetch 5 messages.
+    let mut desk = Client::new(&server, "alice");
+    let mut request = desk.request(&server, &crate::support::password("alice"));
+    crate::support::settings(&mut request).new_device_history = hearth::connection::HistoryWindow {
+        days: 7,
+        messages: 5,
+    };
+    desk.app.login(request).await.unwrap();
+    caught_up(&mut desk).await;
+    desk.count_incoming(5).await;
+    let bodies: Vec<String> = conversation(&desk, "bob@localhost")
+        .await
+        .into_iter()
+        .map(|m| m.body)
+        .collect();
+    let newest: Vec<String> = (7..12).map(|i| format!("earlier {i}")).collect();
+    assert_eq!(bodies, newest, "the newest five, in order");
+}
+
 async fn a_contact_confirms_delivery_and_a_stranger_learns_nothing(kind: Kind) {
     let server = Server::start_on(kind, &["alice", "bob", "eve"]);
     let mut alice = Client::new(&server, "alice");
@@ -427,6 +460,7 @@ mod cut_storm {
 }
 
 crate::on_both_servers!(
+    a_new_computer_fetches_as_much_history_as_it_is_set_to,
     what_an_earlier_run_left_queued_is_sent_once,
     a_contact_confirms_delivery_and_a_stranger_learns_nothing,
     another_device_of_ours_shows_both_directions_once,

@@ -86,7 +86,7 @@ resource: string | null, priority: number,
 /**
  * How long the server may take to answer; see `SessionConfig`.
  */
-responseTimeoutSecs: number, openConsoleOnStart: boolean, sasl: SaslPolicy, proxy: ProxySettings, };
+responseTimeoutSecs: number, openConsoleOnStart: boolean, sasl: SaslPolicy, proxy: ProxySettings, newDeviceHistory: HistoryWindow, };
 
 export type ConnectionState = { "state": "offline", reason: Problem | null, } | { "state": "connecting" } | { "state": "online", jid: string, 
 /**
@@ -195,7 +195,17 @@ messages: number,
  */
 problem: Problem | null, };
 
-export type InputField = "host" | "port" | "resource" | "timeout" | "saslNone" | "saslInsecure" | "proxyHost" | "proxyPort" | "password" | "newPassword" | "nick" | "message" | "room";
+export type HistoryWindow = { 
+/**
+ * Messages from the last this many days (1 to 3,650)…
+ */
+days: number, 
+/**
+ * …and at most this many (0 to 50,000; 0: none).
+ */
+messages: number, };
+
+export type InputField = "host" | "port" | "resource" | "timeout" | "historyDays" | "historyMessages" | "saslNone" | "saslInsecure" | "proxyHost" | "proxyPort" | "password" | "newPassword" | "nick" | "message" | "room";
 
 export type Invitation = { id: string, room: string, from: string, reason: string | null, hasPassword: boolean, 
 /**

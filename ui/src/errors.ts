@@ -13,6 +13,8 @@ const FIELD_KEYS: Record<InputField, Key> = {
   port: "validation.port",
   resource: "validation.resource",
   timeout: "validation.timeout",
+  historyDays: "validation.historyDays",
+  historyMessages: "validation.historyMessages",
   saslNone: "validation.saslNone",
   saslInsecure: "validation.saslInsecure",
   proxyHost: "validation.proxyHost",

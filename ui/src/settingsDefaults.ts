@@ -11,6 +11,7 @@ export function fallbackConnectionSettings(): ConnectionSettings {
     responseTimeoutSecs: 15, openConsoleOnStart: false,
     sasl: { scramSha256: true, scramSha1: true, plain: true },
     proxy: { kind: "none", host: "", port: null, user: "" },
+    newDeviceHistory: { days: 7, messages: 1000 },
   };
 }
 

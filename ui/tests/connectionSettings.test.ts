@@ -152,6 +152,8 @@ describe("connection dialog: SASL and proxy", () => {
     typeInto(input("login-priority"), "-5");
     typeInto(input("login-timeout"), "600");
     check(input("login-open-console"), true);
+    typeInto(input("login-history-days"), "30");
+    typeInto(input("login-history-messages"), "0");
     check(input("login-sasl-plain"), false);
     check(input("login-sasl-scram-sha1"), false);
     choose(get<HTMLSelectElement>("login-proxy-kind"), "socks5");
@@ -171,6 +173,7 @@ describe("connection dialog: SASL and proxy", () => {
             responseTimeoutSecs: 600, openConsoleOnStart: true,
             sasl: { scramSha256: true, scramSha1: false, plain: false },
             proxy: { kind: "socks5", host: "10.0.0.1", port: 1081, user: "bob" },
+            newDeviceHistory: { days: 30, messages: 0 },
           },
           proxyPassword: "pr0xy",
         },
@@ -294,6 +297,24 @@ describe("connection dialog: reset and test", () => {
     expect(get("login-error").textContent).toContain("Cannot reach the server.");
     expect(get("login-error").textContent).toContain("no route to host");
     expect(get("connection-report").hidden).toBe(true);
+  });
+
+  it("asks for the history a new computer fetches in days and messages, within bounds", async () => {
+    const { mock } = await bootForm();
+    expect(input("login-history-days").value).toBe("7");
+    expect(input("login-history-messages").value).toBe("1000");
+    typeInto(input("login-history-days"), "0");
+    get("login-submit").click();
+    expect(get("login-error").textContent).toBe("History on a new computer: enter a whole number of days from 1 to 3650.");
+    expect(input("login-history-days").getAttribute("aria-invalid")).toBe("true");
+    typeInto(input("login-history-days"), "90");
+    typeInto(input("login-history-messages"), "50001");
+    get("login-submit").click();
+    expect(get("login-error").textContent).toBe("History on a new computer: enter a whole number of messages from 0 to 50000.");
+    expect(mock.callsOf("login")).toHaveLength(0);
+    choose(get<HTMLSelectElement>("language-select"), "zh-CN");
+    get("login-submit").click();
+    expect(get("login-error").textContent).toBe("新电脑上的聊天记录：请输入 0 到 50000 之间的整数条数。");
   });
 
   it("shows validation messages in Chinese too", async () => {

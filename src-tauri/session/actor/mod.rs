@@ -24,6 +24,7 @@ mod announce;
 mod bookmark_state;
 mod bookmarks;
 mod commands;
+mod config;
 mod contacts;
 mod intake;
 mod markers;
@@ -38,9 +39,7 @@ mod sync;
 mod tests;
 
 use crate::connection::link::{reconnector, LinkConfig, LinkStatus};
-use crate::connection::{
-    Connector, Console, ConsoleEntry, SaslPolicy, ServerAddress, TrustVerifier,
-};
+use crate::connection::{Connector, Console, ConsoleEntry, TrustVerifier};
 use crate::error::{ErrorCode, HearthError, Problem, Result};
 use crate::features::registry;
 use crate::features::rfc6121_presence::{self, ContactPresence, PresenceBook, PresenceShow};
@@ -54,6 +53,7 @@ use crate::session::recent_ids::RecentIds;
 use crate::session::room_book::RoomBook;
 use crate::session::state::ConnectionState;
 use crate::store::{Database, NewMessage};
+pub use config::SessionConfig;
 
 /// Most incoming stanzas handled before the batch is written and announced.
 const BATCH: usize = 500;
@@ -63,27 +63,6 @@ const BATCH: usize = 500;
 /// one UI update per interval instead of one per stanza.
 const COALESCE: Duration = Duration::from_millis(100);
 const IQ_TIMEOUT: Duration = Duration::from_secs(30);
-
-pub struct SessionConfig {
-    pub jid: BareJid,
-    pub resource: String,
-    pub password: String,
-    pub address: ServerAddress,
-    /// SHA-256 fingerprints of certificates the user trusts for this account.
-    pub pinned: Vec<String>,
-    pub retry_first_attempt: bool,
-    /// Presence priority (RFC 6121 §4.7.2.3).
-    pub priority: i8,
-    /// How long the server may take to answer a liveness probe; the probe
-    /// goes out after three times this much silence. A dead link is thus
-    /// noticed after about four times this value (default 15 s: one minute).
-    pub response_timeout: Duration,
-    /// SASL mechanisms the user allows.
-    pub sasl: SaslPolicy,
-    /// How long a joined room may stay silent before we check (XEP-0410)
-    /// that it still counts us as an occupant.
-    pub room_quiet_before_ping: Duration,
-}
 
 /// Results that come back to the actor from helper tasks.
 pub(super) enum Internal {
@@ -194,7 +173,7 @@ fn start_on(
         batch: Vec::new(),
         recent: RecentIds::default(),
         archive_queries: Default::default(),
-        sync: Default::default(),
+        sync: sync::Sync::new(cfg.new_device_history),
         room_sync: Default::default(),
         older: Default::default(),
         markable: Default::default(),

@@ -15,6 +15,7 @@ use tokio_xmpp::jid::Jid;
 use tokio_xmpp::Stanza;
 
 use super::{Actor, Internal, IQ_TIMEOUT};
+use crate::connection::HistoryWindow;
 use crate::error::{ErrorCode, HearthError, Problem};
 use crate::features::xep0313_mam::{self, Page, Query};
 use crate::features::{xep0030_disco, xep0280_carbons, xep0359_stanza_ids};
@@ -26,10 +27,6 @@ use crate::store::{now_ms, SyncPoint};
 
 /// Results asked for per page.
 const PAGE: usize = 250;
-/// A new profile reads at most this many recent messages …
-const FIRST_WINDOW: usize = 1_000;
-/// … from at most this far back.
-const FIRST_WINDOW_MS: i64 = 7 * 24 * 3600 * 1000;
 /// Pages one catch-up reads at most (250,000 messages): a server that never
 /// says "complete" cannot keep us asking.
 const MAX_PAGES: u32 = 1_000;
@@ -97,6 +94,22 @@ pub(super) struct Sync {
     /// The session resumed is one an earlier run left after catching up:
     /// the server's queue brings the rest, the archive has nothing more.
     pub(super) resumes_caught_up: bool,
+    /// What a profile that never read the archive fetches.
+    window: HistoryWindow,
+}
+
+impl Sync {
+    pub(super) fn new(window: HistoryWindow) -> Self {
+        Self {
+            window,
+            ..Default::default()
+        }
+    }
+
+    /// The start of the window a new profile reads, in ms since the epoch.
+    fn window_start(&self) -> i64 {
+        now_ms() - i64::from(self.window.days) * 24 * 3600 * 1000
+    }
 }
 
 impl Actor {
@@ -229,6 +242,10 @@ impl Actor {
         if epoch != self.sync.epoch || self.sync.running.is_some() {
             return;
         }
+        if point.is_none() && self.sync.window.messages == 0 {
+            // Nothing from before this profile, by choice.
+            return self.end_sync(None);
+        }
         let from_ms = point.as_ref().map(|p| p.timestamp);
         let (direction, query) = match point {
             Some(p) => (
@@ -244,8 +261,8 @@ impl Actor {
                 Direction::Backward,
                 Query {
                     page: Page::Before(None),
-                    max: PAGE,
-                    start_ms: Some(now_ms() - FIRST_WINDOW_MS),
+                    max: PAGE.min(self.sync.window.messages as usize),
+                    start_ms: Some(self.sync.window_start()),
                     with: None,
                 },
             ),
@@ -384,18 +401,24 @@ impl Actor {
                 .map(Page::After),
             Direction::Backward => fin
                 .first
-                .filter(|_| !fin.complete && messages < FIRST_WINDOW)
+                .filter(|_| !fin.complete && messages < self.sync.window.messages as usize)
                 .map(|first| Page::Before(Some(first))),
         };
         match next {
             Some(page) if pages < MAX_PAGES => {
                 self.sink
                     .emit(SessionEvent::HistorySync(self.sync_progress(true, None)));
-                let start_ms =
-                    (direction == Direction::Backward).then(|| now_ms() - FIRST_WINDOW_MS);
+                let backward = direction == Direction::Backward;
+                let start_ms = backward.then(|| self.sync.window_start());
+                let window = self.sync.window.messages as usize;
                 self.ask_archive(Query {
                     page,
-                    max: PAGE,
+                    // Reading back, no more than the window holds.
+                    max: if backward {
+                        PAGE.min(window.saturating_sub(messages))
+                    } else {
+                        PAGE
+                    },
                     start_ms,
                     with: None,
                 })

@@ -72,6 +72,12 @@ export const en = {
   "login.timeout": "Response timeout (s)",
   "validation.priority": "Priority: enter a whole number from -128 to 127.",
   "validation.timeout": "Response timeout: enter a whole number of seconds from 1 to 600.",
+  "login.newDeviceHistory": "History on a new computer",
+  "login.historyDays": "From the last (days)",
+  "login.historyMessages": "At most (messages)",
+  "login.newDeviceHistoryHint": "The first time this account signs in here, this much of the server's archive is fetched. After that, everything since the last time.",
+  "validation.historyDays": "History on a new computer: enter a whole number of days from 1 to 3650.",
+  "validation.historyMessages": "History on a new computer: enter a whole number of messages from 0 to 50000.",
 
   "header.logoutForget": "Log out and forget the saved password",
   "validation.jid": "Enter your address as name@domain, for example anna@company.com.",

@@ -74,6 +74,12 @@ export const zhCN: Record<keyof typeof en, Entry> = {
   "login.timeout": "响应超时（秒）",
   "validation.priority": "优先级：请输入 -128 到 127 之间的整数。",
   "validation.timeout": "响应超时：请输入 1 到 600 之间的整数秒数。",
+  "login.newDeviceHistory": "新电脑上的聊天记录",
+  "login.historyDays": "最近天数",
+  "login.historyMessages": "最多消息条数",
+  "login.newDeviceHistoryHint": "此账号第一次在这台电脑上登录时，从服务器存档获取这么多记录；以后每次获取上次之后的全部消息。",
+  "validation.historyDays": "新电脑上的聊天记录：请输入 1 到 3650 之间的整数天数。",
+  "validation.historyMessages": "新电脑上的聊天记录：请输入 0 到 50000 之间的整数条数。",
 
   "header.logoutForget": "退出并删除已保存的密码",
   "validation.jid": "请按 名称@域名 的格式输入账号，例如 anna@company.com。",

@@ -85,6 +85,8 @@ export function createConnectionDialog(
   const priority = input("login-priority", { type: "text", inputmode: "numeric" });
   const timeout = input("login-timeout", { type: "text", inputmode: "numeric" });
   const openConsole = input("login-open-console", { type: "checkbox" });
+  const historyDays = input("login-history-days", { type: "text", inputmode: "numeric" });
+  const historyMessages = input("login-history-messages", { type: "text", inputmode: "numeric" });
   const scram256 = input("login-sasl-scram-sha256", { type: "checkbox" });
   const scram1 = input("login-sasl-scram-sha1", { type: "checkbox" });
   const plain = input("login-sasl-plain", { type: "checkbox" });
@@ -133,6 +135,8 @@ export function createConnectionDialog(
     priority.value = String(s.priority);
     timeout.value = String(s.responseTimeoutSecs);
     openConsole.checked = s.openConsoleOnStart;
+    historyDays.value = String(s.newDeviceHistory.days);
+    historyMessages.value = String(s.newDeviceHistory.messages);
     scram256.checked = s.sasl.scramSha256;
     scram1.checked = s.sasl.scramSha1;
     plain.checked = s.sasl.plain;
@@ -197,6 +201,10 @@ export function createConnectionDialog(
     if (prio === null) return { key: "validation.priority", field: priority };
     const secs = wholeNumber(timeout.value.trim() || "15", 1, 600);
     if (secs === null) return { key: "validation.timeout", field: timeout };
+    const days = wholeNumber(historyDays.value.trim() || "7", 1, 3650);
+    if (days === null) return { key: "validation.historyDays", field: historyDays };
+    const messages = wholeNumber(historyMessages.value.trim() || "1000", 0, 50000);
+    if (messages === null) return { key: "validation.historyMessages", field: historyMessages };
     const sasl = { scramSha256: scram256.checked, scramSha1: scram1.checked, plain: plain.checked };
     if (!sasl.scramSha256 && !sasl.scramSha1) {
       // PLAIN alone is fine inside TLS, and never used without it.
@@ -213,6 +221,7 @@ export function createConnectionDialog(
       openConsoleOnStart: openConsole.checked,
       sasl,
       proxy,
+      newDeviceHistory: { days, messages },
     };
   }
 
@@ -240,6 +249,13 @@ export function createConnectionDialog(
     confirmField,
     el("div", { class: "server-fields advanced" }, field("login.resource", resource), field("login.priority", priority), field("login.timeout", timeout)),
     checkboxField("login.openConsole", openConsole),
+    el(
+      "fieldset",
+      { class: "conn-group" },
+      tx("legend", "login.newDeviceHistory"),
+      el("div", { class: "server-fields" }, field("login.historyDays", historyDays), field("login.historyMessages", historyMessages)),
+      tx("p", "login.newDeviceHistoryHint", { class: "hint" }),
+    ),
     el(
       "fieldset",
       { class: "conn-group" },

@@ -125,6 +125,7 @@ impl Scripted {
             response_timeout: Duration::from_secs(60),
             sasl: SaslPolicy::default(),
             room_quiet_before_ping: Duration::from_secs(3600),
+            new_device_history: Default::default(),
         };
         let handle = start_on(cfg, db.clone(), Arc::new(sink), Some(connect));
         let io = accepted.recv().await.expect("the actor connects");
