@@ -4,14 +4,19 @@
 //! occupants and history) and message floods allocate on the tokio workers,
 //! each with its own glibc arena. glibc keeps what was freed in those arenas
 //! for reuse, so the idle process stayed 8 MiB larger than what it holds
-//! (docs/PERFORMANCE.md). After a quiet period the arenas are trimmed once;
-//! the next burst of events arms it again. Quiet means no session event for
+//! (docs/PERFORMANCE.md); after an archive catch-up SQLite's page caches
+//! (the writer's and the reader's) are full too. After a quiet period the
+//! caches are released and the arenas trimmed, once; the next burst of
+//! events arms it again. Quiet means no session event for
 //! `quiet`, so an idle app never wakes for this.
 
 use std::future::Future;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
+
+use crate::store::Database;
 
 /// How long without session events before the heap is trimmed.
 pub const QUIET: Duration = Duration::from_secs(5);
@@ -50,6 +55,19 @@ impl HeapTrim {
     pub fn activity(&self) {
         let _ = self.nudge.try_send(());
     }
+}
+
+/// What the quiet app gives back: the history database's page caches (once
+/// it is open), then the free pages of every malloc arena. On the async
+/// runtime.
+pub fn release_caches_and_heap(db: &OnceLock<Database>) {
+    let Some(db) = db.get().cloned() else {
+        return release_free_heap();
+    };
+    tokio::spawn(async move {
+        db.release_memory().await;
+        release_free_heap();
+    });
 }
 
 /// Return free pages of every malloc arena to the system.

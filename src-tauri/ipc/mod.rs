@@ -9,7 +9,7 @@ mod events;
 mod software_rendering;
 mod webview_tuning;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use tauri::Manager;
@@ -19,6 +19,7 @@ pub use error::IpcError;
 use crate::app::heap_trim::{self, HeapTrim};
 use crate::app::{self, App, DemoProfile};
 use crate::credentials::Keychain;
+use crate::store::Database;
 
 /// Start the desktop app.
 pub fn run() {
@@ -28,7 +29,12 @@ pub fn run() {
     if !webview_environment.is_empty() {
         log::info!("web view environment: {webview_environment:?}");
     }
-    let (heap, trim_when_quiet) = HeapTrim::new(heap_trim::QUIET, heap_trim::release_free_heap);
+    // The database opens with the app, after the trim's handle is needed.
+    let history: Arc<OnceLock<Database>> = Arc::default();
+    let opened = history.clone();
+    let (heap, trim_when_quiet) = HeapTrim::new(heap_trim::QUIET, move || {
+        heap_trim::release_caches_and_heap(&opened)
+    });
     tauri::async_runtime::spawn(trim_when_quiet);
     let sink = Arc::new(events::WindowSink::new(heap));
     let dir = app::data_dir();
@@ -38,7 +44,10 @@ pub fn run() {
         sink.clone(),
         DemoProfile::from_args(),
     ) {
-        Ok(app) => Arc::new(app),
+        Ok(app) => {
+            let _ = history.set(app.database());
+            Arc::new(app)
+        }
         Err(e) => {
             eprintln!("Hearth cannot open its data folder {}: {e}", dir.display());
             std::process::exit(1);

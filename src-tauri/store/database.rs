@@ -97,6 +97,16 @@ impl Database {
         }
     }
 
+    /// Give back what both connections' page caches hold beyond the pages
+    /// in use: after a catch-up they are full of pages read once.
+    pub async fn release_memory(&self) {
+        let written = self.write(|s| Ok(s.conn.release_memory()?)).await;
+        let read = self.read(|s| Ok(s.conn.release_memory()?)).await;
+        if let Err(e) = written.and(read) {
+            log::debug!("the page caches were not released: {e}");
+        }
+    }
+
     /// Run `job` on the store thread and wait for its answer without
     /// blocking the async runtime.
     pub async fn write<T: Send + 'static>(

@@ -22,7 +22,6 @@ One JSON line per repetition in $PB_DIR/results-catchup.jsonl.
 
 import argparse
 import asyncio
-import glob
 import json
 import os
 import re
@@ -46,7 +45,8 @@ async def settle(pid, what, res, timeout=180):
 
 def stored(home):
     """Incoming 1:1 rows from bob in Hearth's database (0 while it is not there)."""
-    files = glob.glob(os.path.join(home, '**', 'hearth.sqlite3'), recursive=True)
+    files = [os.path.join(d, 'hearth.sqlite3') for d, _, names in os.walk(home)
+             if 'hearth.sqlite3' in names]
     if not files:
         return 0
     try:
@@ -58,6 +58,21 @@ def stored(home):
             db.close()
     except sqlite3.Error:
         return 0
+
+
+def mem_by_process(root):
+    """PSS (MiB) of each process of the tree, by name: the core and the web view apart."""
+    out = {}
+    for pid in pm.tree(root):
+        try:
+            with open('/proc/%d/comm' % pid) as f:
+                name = f.read().strip()
+            with open('/proc/%d/smaps_rollup' % pid) as f:
+                pss = next(int(line.split()[1]) for line in f if line.startswith('Pss:'))
+        except (OSError, StopIteration):
+            continue
+        out[name] = round(out.get(name, 0) + pss / 1024, 1)
+    return out
 
 
 def stalls(log_path, since):
@@ -132,6 +147,7 @@ async def one_rep(a, client, rep):
         await settle(pid, 'first', res)
         res['first_cpu_s'] = round(pm.tree_cpu(pid), 2)
         res['mem_idle_before'] = pm.tree_mem(pid)
+        res['mem_before_by_process'] = mem_by_process(pid)
         client.stop()
         await watcher.disconnect_and_wait()
 
@@ -171,8 +187,12 @@ async def one_rep(a, client, rep):
         res['catchup_cpu_s'] = round(res['cpu_s'] - res['first_cpu_s'], 2)
         await asyncio.sleep(5)
         res['mem_idle_after'] = pm.tree_mem(pid)
+        res['mem_after_by_process'] = mem_by_process(pid)
         res['mem_growth_mib'] = round(res['mem_idle_after']['pss'] -
                                       res['mem_idle_before']['pss'], 1)
+        # And once the page's garbage collector and the heap trim have had time.
+        await asyncio.sleep(25)
+        res['mem_after_30s'] = mem_by_process(pid)
         res['longest_stall_ms'] = stalls(log_path, since)
         client.capture(os.path.join(pm.PB_DIR, 'shots', 'hearth-catchup-r%d.png' % rep))
     finally:
