@@ -75,6 +75,21 @@ def mem_by_process(root):
     return out
 
 
+def cpu_by_process(root):
+    """CPU seconds of each process of the tree, by name."""
+    out = {}
+    for pid in pm.tree(root):
+        try:
+            with open('/proc/%d/comm' % pid) as f:
+                name = f.read().strip()
+        except OSError:
+            continue
+        st = pm._stat(pid)
+        if st:
+            out[name] = round(out.get(name, 0) + st['cpu'], 2)
+    return out
+
+
 def stalls(log_path, since):
     """Longest main-thread stall (ms) the page reported after byte offset `since`."""
     try:
@@ -146,6 +161,7 @@ async def one_rep(a, client, rep):
             await asyncio.sleep(0.2)
         await settle(pid, 'first', res)
         res['first_cpu_s'] = round(pm.tree_cpu(pid), 2)
+        res['first_cpu_by_process'] = cpu_by_process(pid)
         res['mem_idle_before'] = pm.tree_mem(pid)
         res['mem_before_by_process'] = mem_by_process(pid)
         client.stop()
@@ -184,6 +200,7 @@ async def one_rep(a, client, rep):
         res['stored_s'] = round(time.time() - t0, 2)
         await settle(pid, 'after', res)
         res['cpu_s'] = round(pm.tree_cpu(pid), 2)
+        res['cpu_by_process'] = cpu_by_process(pid)
         res['catchup_cpu_s'] = round(res['cpu_s'] - res['first_cpu_s'], 2)
         await asyncio.sleep(5)
         res['mem_idle_after'] = pm.tree_mem(pid)
