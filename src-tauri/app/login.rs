@@ -16,6 +16,9 @@ use crate::connection::{ConnectionSettings, Proxy, ProxyKind, ServerAddress};
 use crate::session::{self, SessionConfig};
 use crate::store::AccountSettings;
 
+/// How long closing the app may wait for the session to end.
+const CLOSING_GRACE: Duration = Duration::from_secs(3);
+
 #[derive(Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LoginRequest {
@@ -365,13 +368,17 @@ impl App {
     /// End the session without changing any setting (the app is closing):
     /// contacts see us leave at once instead of when the server gives up
     /// on a silent connection, and what the session still had to write is
-    /// on disk before the process ends.
+    /// on disk before the process ends. At most `CLOSING_GRACE`: a server
+    /// that does not answer must not keep a closed window's process alive.
     pub async fn shutdown(&self) {
-        self.stop_session().await;
-        // Writes run in order: once this one ran, the session's last ones
-        // are done.
-        if let Err(e) = self.db.write(|_| Ok(())).await {
-            log::warn!("the last writes before closing may be missing: {e}");
+        let close = async {
+            self.stop_session().await;
+            self.db.flushed().await
+        };
+        match tokio::time::timeout(CLOSING_GRACE, close).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => log::warn!("the last writes before closing may be missing: {e}"),
+            Err(_) => log::warn!("the session did not close in time; closing anyway"),
         }
     }
 

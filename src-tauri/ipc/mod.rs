@@ -10,7 +10,6 @@ mod software_rendering;
 mod webview_tuning;
 
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use tauri::Manager;
 
@@ -94,21 +93,11 @@ pub fn run() {
     });
 }
 
-/// How long closing the session may hold up the end of the process: a
-/// server that does not answer must not keep a closed window's process
-/// alive.
-const CLOSING_GRACE: Duration = Duration::from_secs(3);
-
 /// End the session cleanly (unavailable presence, stream closed, writes
-/// done), then the process.
+/// done; bounded in time), then the process.
 fn close_then_exit(handle: tauri::AppHandle, app: Arc<App>) {
     tauri::async_runtime::spawn(async move {
-        if tokio::time::timeout(CLOSING_GRACE, app.shutdown())
-            .await
-            .is_err()
-        {
-            log::warn!("the session did not close in time; exiting anyway");
-        }
+        app.shutdown().await;
         handle.exit(0);
     });
 }

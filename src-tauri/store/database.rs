@@ -97,6 +97,12 @@ impl Database {
         }
     }
 
+    /// Wait until every write asked for before this call has run (writes
+    /// run in order on the store thread).
+    pub async fn flushed(&self) -> Result<()> {
+        self.write(|_| Ok(())).await
+    }
+
     /// Give back what both connections' page caches hold beyond the pages
     /// in use: after a catch-up they are full of pages read once.
     pub async fn release_memory(&self) {

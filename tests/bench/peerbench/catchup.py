@@ -60,23 +60,8 @@ def stored(home):
         return 0
 
 
-def mem_by_process(root):
-    """PSS (MiB) of each process of the tree, by name: the core and the web view apart."""
-    out = {}
-    for pid in pm.tree(root):
-        try:
-            with open('/proc/%d/comm' % pid) as f:
-                name = f.read().strip()
-            with open('/proc/%d/smaps_rollup' % pid) as f:
-                pss = next(int(line.split()[1]) for line in f if line.startswith('Pss:'))
-        except (OSError, StopIteration):
-            continue
-        out[name] = round(out.get(name, 0) + pss / 1024, 1)
-    return out
-
-
-def cpu_by_process(root):
-    """CPU seconds of each process of the tree, by name."""
+def by_process(root, measure, digits):
+    """`measure(pid)` summed per process name over the tree: the core and the web view apart."""
     out = {}
     for pid in pm.tree(root):
         try:
@@ -84,10 +69,18 @@ def cpu_by_process(root):
                 name = f.read().strip()
         except OSError:
             continue
-        st = pm._stat(pid)
-        if st:
-            out[name] = round(out.get(name, 0) + st['cpu'], 2)
+        out[name] = round(out.get(name, 0) + measure(pid), digits)
     return out
+
+
+def mem_by_process(root):
+    """PSS (MiB) of each process of the tree, by name."""
+    return by_process(root, lambda pid: pm.tree_mem_single(pid)['pss'], 1)
+
+
+def cpu_by_process(root):
+    """CPU seconds of each process of the tree, by name."""
+    return by_process(root, lambda pid: (pm._stat(pid) or {'cpu': 0})['cpu'], 2)
 
 
 def stalls(log_path, since):

@@ -239,7 +239,7 @@ impl Scripted {
 
     async fn history(&self, peer: &str) -> Vec<ChatMessage> {
         // Writes run in order: once this one ran, those before it are done.
-        self.db.write(|_| Ok(())).await.unwrap();
+        self.db.flushed().await.unwrap();
         let peer = peer.to_owned();
         self.db
             .read(move |s| s.history_page(ACCOUNT, &peer, None, 100))

@@ -120,7 +120,7 @@ async fn bodies(s: &Scripted, peer: &str) -> Vec<String> {
 }
 
 async fn point(db: &Database, archive: &str) -> Option<String> {
-    db.write(|_| Ok(())).await.unwrap();
+    db.flushed().await.unwrap();
     let archive = archive.to_owned();
     db.read(move |s| s.sync_point(ACCOUNT, &archive))
         .await

@@ -70,7 +70,7 @@ async fn finished(s: &mut Scripted) -> u32 {
 
 async fn point(db: &Database) -> Option<SyncPoint> {
     // Writes run in order: once this one ran, those before it are done.
-    db.write(|_| Ok(())).await.unwrap();
+    db.flushed().await.unwrap();
     db.read(|s| s.sync_point(ACCOUNT, ACCOUNT)).await.unwrap()
 }
 
