@@ -1,9 +1,9 @@
 //! What a protocol feature declares about itself: the disco#info features
 //! it advertises and the IQ requests it answers without session state.
-//! Each feature file exports one `FEATURE`; `registry.rs` lists them.
-//! Features that need the session's state (roster pushes, room messages,
-//! bookmark events) are answered by the session's intake instead, which
-//! keeps its own ordered table (`session/actor/intake.rs`).
+//! Each feature file exports one `FEATURE`. The session registers each
+//! one, with its session half where it has one (the handler that changes
+//! the session's state for the messages it takes), on one line of
+//! `session/actor/registration.rs`; `registry.rs` answers for that list.
 
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::stanza_error::DefinedCondition;

@@ -1,6 +1,7 @@
-//! Every protocol feature Hearth advertises or answers for, one line each.
-//! disco#info, the XEP-0115 capability hash and the answers to IQ requests
-//! all come from this list, so they cannot disagree.
+//! What a list of registered features answers for: disco#info, the
+//! XEP-0115 capability hash and the replies to IQ requests all come from
+//! the one list the session registers (`session/actor/registration.rs`),
+//! so they cannot disagree.
 
 use tokio_xmpp::jid::Jid;
 use tokio_xmpp::minidom::Element;
@@ -9,55 +10,39 @@ use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::stanza_error::{DefinedCondition, ErrorType, StanzaError};
 
 use super::feature::{Feature, IqKind, IqRequest};
-use super::{
-    xep0030_disco, xep0045_muc, xep0045_muc_invite, xep0092_version, xep0115_caps,
-    xep0184_receipts, xep0199_ping, xep0280_carbons, xep0333_chat_markers, xep0359_stanza_ids,
-    xep0402_bookmarks, xep0410_self_ping,
-};
+use super::{xep0030_disco, xep0115_caps};
 
-pub const FEATURES: &[&Feature] = &[
-    &xep0030_disco::FEATURE,
-    &xep0045_muc::FEATURE,
-    &xep0045_muc_invite::FEATURE,
-    &xep0092_version::FEATURE,
-    &xep0115_caps::FEATURE,
-    &xep0184_receipts::FEATURE,
-    &xep0199_ping::FEATURE,
-    &xep0280_carbons::FEATURE,
-    &xep0333_chat_markers::FEATURE,
-    &xep0359_stanza_ids::FEATURE,
-    &xep0402_bookmarks::FEATURE,
-    &xep0410_self_ping::FEATURE,
-];
-
-/// The disco#info `var`s, in registration order.
-pub fn disco_features() -> Vec<&'static str> {
-    FEATURES
+/// The disco#info `var`s of `features`, in registration order.
+pub fn disco_features(features: &[&Feature]) -> Vec<&'static str> {
+    features
         .iter()
         .flat_map(|f| f.disco.iter().copied())
         .collect()
 }
 
 /// The `<c/>` for our presence; `None` only if hashing failed.
-pub fn caps() -> Option<Caps> {
-    xep0115_caps::of(&xep0030_disco::info(None, FEATURES))
+pub fn caps(features: &[&Feature]) -> Option<Caps> {
+    xep0115_caps::of(&xep0030_disco::info(None, features))
 }
 
 /// The reply to a get/set request from `from` (RFC 6120 §8.2.3: every
 /// get/set gets exactly one result or error). A request no feature
 /// answers gets `service-unavailable`, so the asker is not left waiting
 /// and no feature is implied.
-pub fn answer(from: Option<Jid>, id: String, kind: IqKind, payload: &Element) -> Iq {
-    let route = FEATURES.iter().find_map(|f| {
+pub fn answer(
+    features: &[&Feature],
+    from: Option<Jid>,
+    id: String,
+    kind: IqKind,
+    payload: &Element,
+) -> Iq {
+    let route = features.iter().find_map(|f| {
         f.iq.iter()
             .find(|r| r.kind == kind && payload.is(r.element, r.ns))
             .map(|r| (f.name, r))
     });
     let reply = match route {
-        Some((name, route)) => match (route.answer)(&IqRequest {
-            payload,
-            features: FEATURES,
-        }) {
+        Some((name, route)) => match (route.answer)(&IqRequest { payload, features }) {
             Ok(payload) => {
                 log::debug!("answered {} {} ({name})", route.ns, route.element);
                 Iq::Result {
@@ -88,6 +73,14 @@ pub fn error(id: String, condition: DefinedCondition) -> Iq {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::{xep0092_version, xep0184_receipts, xep0199_ping};
+
+    const FEATURES: &[&Feature] = &[
+        &xep0030_disco::FEATURE,
+        &xep0092_version::FEATURE,
+        &xep0184_receipts::FEATURE,
+        &xep0199_ping::FEATURE,
+    ];
 
     fn el(xml: &str) -> Element {
         xml.parse().unwrap()
@@ -97,6 +90,7 @@ mod tests {
     fn answers_ping_version_disco_and_refuses_the_rest() {
         let server: Jid = "example.org".parse().unwrap();
         let ping = answer(
+            FEATURES,
             Some(server.clone()),
             "1".into(),
             IqKind::Get,
@@ -106,6 +100,7 @@ mod tests {
         assert_eq!(ping.to(), Some(&server));
 
         let version = answer(
+            FEATURES,
             None,
             "2".into(),
             IqKind::Get,
@@ -123,6 +118,7 @@ mod tests {
         );
 
         let disco = answer(
+            FEATURES,
             None,
             "3".into(),
             IqKind::Get,
@@ -136,7 +132,7 @@ mod tests {
         };
         assert_eq!(p.attr("node"), Some("n"), "the node is echoed");
         let vars: Vec<&str> = p.children().filter_map(|c| c.attr("var")).collect();
-        for var in disco_features() {
+        for var in disco_features(FEATURES) {
             assert!(vars.contains(&var), "{var} advertised");
         }
         assert!(vars.contains(&"urn:xmpp:ping"));
@@ -147,7 +143,7 @@ mod tests {
             (IqKind::Set, "<ping xmlns='urn:xmpp:ping'/>"),
             (IqKind::Get, "<query xmlns='jabber:iq:last'/>"),
         ] {
-            let Iq::Error { error, .. } = answer(None, "4".into(), kind, &el(xml)) else {
+            let Iq::Error { error, .. } = answer(FEATURES, None, "4".into(), kind, &el(xml)) else {
                 panic!("no error for {xml}")
             };
             assert_eq!(
@@ -159,8 +155,8 @@ mod tests {
 
     #[test]
     fn the_caps_hash_follows_the_registered_features() {
-        let a = caps().unwrap();
-        assert_eq!(a.ver, caps().unwrap().ver, "stable");
+        let a = caps(FEATURES).unwrap();
+        assert_eq!(a.ver, caps(FEATURES).unwrap().ver, "stable");
         assert_eq!(a.ver.len(), 20, "SHA-1");
         assert_eq!(a.node, xep0115_caps::NODE);
         // Dropping one feature changes the hash.

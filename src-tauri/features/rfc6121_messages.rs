@@ -11,9 +11,13 @@ use tokio_xmpp::parsers::message::{Lang, Message, MessageType};
 use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::parsers::stanza_id::OriginId;
 
+use super::feature::Feature;
 use super::{xep0203_delay, xep0359_stanza_ids};
 use crate::error::{ErrorCode, Problem, RemoteError};
 use crate::store::{DeliveryState, MessageDirection, MessageKind, NewMessage};
+
+/// Core IM: nothing to advertise (RFC 6121 is what every client speaks).
+pub const FEATURE: Feature = Feature::advertised("RFC 6121 messages", &[]);
 
 /// Upper bound on a stored body; longer bodies are cut, not dropped.
 pub const MAX_BODY_CHARS: usize = 64 * 1024;

@@ -13,7 +13,12 @@ use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::roster::{self, Roster};
 use ts_rs::TS;
 
+use super::feature::Feature;
+
 pub const NS: &str = "jabber:iq:roster";
+
+/// The roster: nothing to advertise; pushes are answered by the session.
+pub const FEATURE: Feature = Feature::advertised("RFC 6121 roster", &[]);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -18,6 +18,7 @@ use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::Stanza;
 
 use super::bookmark_state::{wait_for, Source, Storage};
+use super::inbound::{Inbound, Via};
 use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
 use crate::features::bookmark::{merge, Bookmark, BookmarkView};
@@ -323,4 +324,25 @@ async fn reply_when_stored(
     };
     // The UI says the bookmark was not stored; the error says why.
     let _ = reply.send(result);
+}
+
+impl Actor {
+    /// Events from our own PEP service (XEP-0163): only bookmarks today.
+    pub(super) fn on_pep_event(&mut self, inbound: &Inbound) -> bool {
+        if inbound.via != Via::Live {
+            return false;
+        }
+        let m = &inbound.message;
+        let Some(event) = m
+            .payloads
+            .iter()
+            .find(|p| p.is("event", xep0402_bookmarks::NS_EVENT))
+        else {
+            return false;
+        };
+        if !self.on_bookmark_push(m.from.as_ref(), event) {
+            log::info!("ignoring a PEP event that is not our own bookmarks");
+        }
+        true
+    }
 }

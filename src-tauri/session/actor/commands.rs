@@ -35,7 +35,7 @@ impl Actor {
                         show,
                         self.own_status.as_deref(),
                         self.priority,
-                        registry::caps(),
+                        registry::caps(super::registration::features()),
                     );
                     self.send(Stanza::Presence(p)).await;
                 }

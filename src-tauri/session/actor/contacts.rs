@@ -14,7 +14,8 @@ use crate::features::{registry, rfc6121_roster};
 use crate::session::event::SessionEvent;
 
 impl Actor {
-    pub(super) async fn on_roster_push(&mut self, from: Option<Jid>, id: String, payload: Element) {
+    /// A roster push (RFC 6121 §2.1.6): the reply to send.
+    pub(super) fn on_roster_push(&mut self, from: Option<Jid>, id: String, payload: Element) -> Iq {
         if !rfc6121_roster::push_allowed(from.as_ref(), &self.own) {
             log::warn!("refused a roster push that did not come from our server");
             // Answered, so the sender is not left waiting (RFC 6121 §2.1.6).
@@ -22,29 +23,22 @@ impl Actor {
                 id,
                 tokio_xmpp::parsers::stanza_error::DefinedCondition::ServiceUnavailable,
             );
-            let reply = match from {
+            return match from {
                 Some(to) => reply.with_to(to),
                 None => reply,
             };
-            self.send(Stanza::Iq(reply)).await;
-            return;
         }
         match self.roster.apply_push(payload) {
             Ok(()) => {
                 self.sink.emit(SessionEvent::Roster(self.roster.items()));
-                self.send(Stanza::Iq(Iq::empty_result(
-                    from.unwrap_or_else(|| Jid::from(self.own.clone())),
-                    id,
-                )))
-                .await;
+                Iq::empty_result(from.unwrap_or_else(|| Jid::from(self.own.clone())), id)
             }
             Err(e) => {
                 log::warn!("bad roster push: {e}");
-                let reply = registry::error(
+                registry::error(
                     id,
                     tokio_xmpp::parsers::stanza_error::DefinedCondition::BadRequest,
-                );
-                self.send(Stanza::Iq(reply)).await;
+                )
             }
         }
     }

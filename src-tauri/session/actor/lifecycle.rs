@@ -125,7 +125,7 @@ impl Actor {
             self.own_show,
             self.own_status.as_deref(),
             self.priority,
-            registry::caps(),
+            registry::caps(super::registration::features()),
         );
         self.send(Stanza::Presence(presence)).await;
         self.rejoin_rooms().await;

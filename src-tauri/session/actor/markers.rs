@@ -8,7 +8,7 @@ use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::parsers::message::{Message, MessageType};
 use tokio_xmpp::Stanza;
 
-use super::intake::{Inbound, Via};
+use super::inbound::{Inbound, Via};
 use super::Actor;
 use crate::features::xep0333_chat_markers;
 use crate::session::event::{ReadElsewhere, SessionEvent};

@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::Stanza;
 
-use super::intake::Via;
+use super::inbound::Via;
 use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::HearthError;
 use crate::features::xep0045_muc::{self, History};

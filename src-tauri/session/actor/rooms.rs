@@ -10,7 +10,7 @@ use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::presence::Presence;
 use tokio_xmpp::Stanza;
 
-use super::intake::{Inbound, Via};
+use super::inbound::{Inbound, Via};
 use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::{ErrorCode, HearthError, InputField, Problem, Result};
 use crate::features::xep0045_muc::{self, RoomMessage};
@@ -190,7 +190,7 @@ impl Actor {
         self.rooms.heard(&room);
         match xep0045_muc::read_message(m, &room, &nick, now_ms()) {
             RoomMessage::Message(mut new) => {
-                super::intake::archived(&mut new, &inbound.via);
+                super::inbound::archived(&mut new, &inbound.via);
                 if let Some(new) = self.hold_while_reading(&room, new, &inbound.via) {
                     self.take(new, &inbound.via)
                 }

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Run the shared peer benchmark (../../../../shared/peerbench, or PEERBENCH) on Hearth's
 # release build. Root, Debian 12. Results: $PB_DIR/results-hearth.jsonl and a table on stdout.
-#   tests/bench/peerbench/run.sh [REPS] [K] [--probe] [--catchup]
+#   tests/bench/peerbench/run.sh [REPS] [K] [--probe] [--catchup] [--split]
+# --split: every memory sample is also split per process (memsplit.py:
+# "by_process" in the results: the core, the web view, the network process).
 # --catchup: instead of the peer workload, the whole-app archive catch-up of
 # K one-to-one messages (and 50 per room) that arrived while Hearth was
 # closed (catchup.py; results in $PB_DIR/results-catchup.jsonl).
@@ -13,11 +15,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 src=${PEERBENCH:-$repo/../shared/peerbench}
 reps=${1:-3}; k=${2:-5000}
-probe=; catchup=
+probe=; catchup=; measure=pbmeasure.py
 for flag in "${@:3}"; do
   case $flag in
     --probe) probe=1 ;;
     --catchup) catchup=1 ;;
+    --split) measure=memsplit.py ;;
     *) echo "unknown option $flag" >&2; exit 2 ;;
   esac
 done
@@ -44,7 +47,8 @@ if [ -n "$catchup" ]; then
   PB_CLIENT_BIN=$bin "$PB_DIR/venv/bin/python" catchup.py --reps "$reps" -k "$k"
   tail -n "$reps" "$PB_DIR/results-catchup.jsonl"
 else
-  PB_CLIENT_BIN=$bin "$PB_DIR/venv/bin/python" pbmeasure.py --client hearth --reps "$reps" -k "$k" \
+  cp "$here/catchup.py" "$here/memsplit.py" "$work/"
+  PB_CLIENT_BIN=$bin "$PB_DIR/venv/bin/python" "$measure" --client hearth --reps "$reps" -k "$k" \
     --out "$PB_DIR/results-hearth.jsonl"
   python3 pbreport.py "$PB_DIR/results-hearth.jsonl"
 fi

@@ -446,7 +446,8 @@ async fn requests_are_answered_from_the_feature_registry() {
         Some("bob@example.org/phone")
     );
     let mut vars: Vec<&str> = info.children().filter_map(|c| c.attr("var")).collect();
-    let mut registered = crate::features::registry::disco_features();
+    let mut registered =
+        crate::features::registry::disco_features(crate::session::actor::registration::features());
     vars.sort_unstable();
     registered.sort_unstable();
     assert_eq!(vars, registered);
