@@ -280,6 +280,43 @@ impl App {
         Ok(page)
     }
 
+    /// Stored messages whose text matches `query`, newest first, in the
+    /// conversation with `peer` or in all of them (`store/search.rs`).
+    pub async fn search_messages(
+        &self,
+        query: &str,
+        peer: Option<String>,
+        limit: u32,
+    ) -> Result<Vec<ChatMessage>> {
+        let session = self.session().await?;
+        let account = session.account().to_string();
+        let query = query.to_owned();
+        self.db
+            .read(move |s| s.search_messages(&account, &query, peer.as_deref(), limit))
+            .await
+    }
+
+    /// What a search result opens: a few messages before `at`, and `at`
+    /// with everything after it, so the conversation holds no gap.
+    pub async fn history_through(
+        &self,
+        peer: &str,
+        at: HistoryCursor,
+        before: u32,
+    ) -> Result<HistoryPage> {
+        let session = self.session().await?;
+        let account = session.account().to_string();
+        let mut page = self
+            .db
+            .read({
+                let peer = peer.to_owned();
+                move |s| s.history_through(&account, &peer, at, before)
+            })
+            .await?;
+        session.mark_mentions(peer, &mut page.messages).await;
+        Ok(page)
+    }
+
     /// Scrolling back past what is stored: the page before it from the
     /// server's archive, stored, with whether the archive has anything
     /// older (`complete`: the start of history).

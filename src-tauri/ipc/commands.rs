@@ -47,6 +47,23 @@ pub struct HistoryArgs {
     pub limit: u32,
 }
 
+/// A search in one conversation (`peer`) or in all of them.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SearchArgs {
+    pub query: String,
+    pub peer: Option<String>,
+    pub limit: u32,
+}
+
+/// The conversation with `peer` from `before` messages ahead of `at` to
+/// the newest.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct HistoryThroughArgs {
+    pub peer: String,
+    pub at: HistoryCursor,
+    pub before: u32,
+}
+
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct PeerArgs {
     pub peer: String,
@@ -189,6 +206,18 @@ ipc_commands! {
     async fn history_page[app: State<'_, AppState>](args: HistoryArgs) -> HistoryPage {
         Ok(app
             .history_page(&args.peer, args.before, args.limit)
+            .await?)
+    }
+
+    async fn search_messages[app: State<'_, AppState>](args: SearchArgs) -> Vec<ChatMessage> {
+        Ok(app
+            .search_messages(&args.query, args.peer, args.limit)
+            .await?)
+    }
+
+    async fn history_through[app: State<'_, AppState>](args: HistoryThroughArgs) -> HistoryPage {
+        Ok(app
+            .history_through(&args.peer, args.at, args.before)
             .await?)
     }
 

@@ -265,32 +265,6 @@ impl Store {
             |r| r.get(0),
         )?)
     }
-
-    /// Full-text search over bodies, newest first.
-    pub fn search_messages(
-        &self,
-        account: &str,
-        query: &str,
-        limit: u32,
-    ) -> Result<Vec<ChatMessage>> {
-        let cols = COLUMNS
-            .split(", ")
-            .map(|c| format!("m.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {cols} FROM messages_fts f JOIN messages m ON m.id = f.rowid
-             WHERE messages_fts MATCH ?2 AND m.account = ?1 ORDER BY m.ts DESC LIMIT ?3"
-        ))?;
-        // Quote the user's words so FTS syntax in a query is taken literally.
-        let quoted = query
-            .split_whitespace()
-            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let rows = stmt.query_map(params![account, quoted, limit], row_to_message)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
 }
 
 #[cfg(test)]
@@ -406,21 +380,6 @@ mod tests {
             (old.code, old.detail.as_deref()),
             (ErrorCode::MessageNotSent, Some("Not sent: broken pipe"))
         );
-    }
-
-    #[test]
-    fn full_text_search_treats_query_literally() {
-        let mut s = Store::open_in_memory().unwrap();
-        s.insert_messages(
-            "me@x",
-            &[
-                msg("lunch at noon?", 1, None),
-                msg("budget OR report", 2, None),
-            ],
-        )
-        .unwrap();
-        assert_eq!(s.search_messages("me@x", "lunch", 10).unwrap().len(), 1);
-        assert_eq!(s.search_messages("me@x", "OR", 10).unwrap().len(), 1);
     }
 
     #[test]

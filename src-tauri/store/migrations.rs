@@ -94,9 +94,34 @@ const STEPS: &[&str] = &[
     // 8: how much of the archive a new profile fetches.
     "ALTER TABLE accounts ADD COLUMN history_days INTEGER NOT NULL DEFAULT 7;
      ALTER TABLE accounts ADD COLUMN history_messages INTEGER NOT NULL DEFAULT 1000;",
+    // 9: search that finds Chinese (store/search.rs): the index holds each
+    // CJK character as a token, through hearth_index_text(). Contentless:
+    // the bodies stay in `messages` only; a row leaves the index by rowid,
+    // and a changed body is indexed again.
+    "DROP TRIGGER messages_fts_insert;
+     DROP TRIGGER messages_fts_delete;
+     DROP TABLE messages_fts;
+     CREATE VIRTUAL TABLE messages_fts USING fts5 (
+         body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+     );
+     INSERT INTO messages_fts (rowid, body) SELECT id, hearth_index_text(body) FROM messages;
+     CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+         INSERT INTO messages_fts (rowid, body) VALUES (new.id, hearth_index_text(new.body));
+     END;
+     CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+         DELETE FROM messages_fts WHERE rowid = old.id;
+     END;
+     CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
+         DELETE FROM messages_fts WHERE rowid = old.id;
+         INSERT INTO messages_fts (rowid, body) VALUES (new.id, hearth_index_text(new.body));
+     END;",
 ];
 
+/// Brings the schema up to date. Also gives the connection the SQL
+/// function the search index's triggers call (`store/search_text.rs`): the
+/// connection that migrates is the one that writes.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
+    super::search_text::register(conn)?;
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     for (index, step) in STEPS.iter().enumerate() {
         let version = index as i64 + 1;
@@ -114,6 +139,12 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 #[cfg(test)]
 pub fn latest() -> i64 {
     STEPS.len() as i64
+}
+
+/// The ladder's first `version` steps: a profile as that version left it.
+#[cfg(test)]
+pub fn steps_up_to(version: usize) -> &'static [&'static str] {
+    &STEPS[..version]
 }
 
 #[cfg(test)]

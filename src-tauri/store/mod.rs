@@ -12,6 +12,8 @@ mod outbox;
 mod pinned_certificates;
 mod read_markers;
 mod rows;
+mod search;
+mod search_text;
 mod stream_resumption;
 
 use std::path::Path;
@@ -30,6 +32,7 @@ pub use outbox::Queued;
 pub use pinned_certificates::PinnedCertificate;
 pub use read_markers::MessagesRead;
 pub use rows::Stored;
+pub use search::{MAX_RESULTS, MAX_THROUGH};
 pub use stream_resumption::StreamPosition;
 
 use crate::error::Result;

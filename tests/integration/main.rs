@@ -25,5 +25,6 @@ mod resume;
 mod room_directory;
 mod room_sync;
 mod sasl;
+mod search;
 mod session;
 mod sync;

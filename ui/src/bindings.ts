@@ -195,6 +195,8 @@ messages: number,
  */
 problem: Problem | null, };
 
+export type HistoryThroughArgs = { peer: string, at: HistoryCursor, before: number, };
+
 export type HistoryWindow = { 
 /**
  * Messages from the last this many days (1 to 3,650)…
@@ -393,6 +395,8 @@ hasProxyPassword: boolean,
  */
 demoPassword: string | null, };
 
+export type SearchArgs = { query: string, peer: string | null, limit: number, };
+
 export type SendMessageArgs = { to: string, body: string, };
 
 export type SendRawArgs = { xml: string, };
@@ -444,6 +448,8 @@ export interface Commands {
   send_message: { args: { args: SendMessageArgs }, result: ChatMessage };
   mark_displayed: { args: { peer: string }, result: null };
   history_page: { args: { args: HistoryArgs }, result: HistoryPage };
+  search_messages: { args: { args: SearchArgs }, result: Array<ChatMessage> };
+  history_through: { args: { args: HistoryThroughArgs }, result: HistoryPage };
   fetch_older: { args: { args: PeerArgs }, result: HistoryPage };
   add_contact: { args: { args: AddContactArgs }, result: null };
   untrusted_certificate: { args: Record<string, never>, result: CertificateInfo | null };

@@ -7,6 +7,11 @@ import type { RosterStore } from "./state/roster";
 import { STRANGER_TABS, type StrangerStore } from "./state/strangers";
 
 export const HISTORY_PAGE_SIZE = 50;
+/** Messages before a search result that are loaded with it. */
+const AROUND_RESULT = 25;
+
+/** Where a search result could not be opened. */
+export type JumpOutcome = "shown" | "tooFar" | "roomNotJoined" | "failed";
 /** Archive pages read in a row when each held only messages stored already. */
 const ARCHIVE_TRIES = 5;
 
@@ -73,6 +78,36 @@ export class ChatController {
     this.strangers.remove(peer);
     const { created } = this.convs.open(peer, focus, kind);
     if (created) void this.loadOlder(peer);
+  }
+
+  /**
+   * Opens the conversation of a search result at that message: its tab
+   * holds the result and everything after it (no gap before the newest),
+   * and the list points it out. Older pages load before it as usual.
+   */
+  async jumpTo(m: ChatMessage): Promise<JumpOutcome> {
+    const room = m.kind === "groupchat";
+    // A room's history opens in its tab, which only a room we are in has.
+    if (room && !this.convs.get(m.peer) && !this.rooms.get(m.peer)?.joined) return "roomNotJoined";
+    this.strangers.remove(m.peer);
+    const { conv, created } = this.convs.open(m.peer, true, room ? "room" : "chat");
+    if (!conv.byId.has(m.id)) {
+      try {
+        const page = await this.backend.invoke("history_through", {
+          args: { peer: m.peer, at: { timestamp: m.timestamp, id: m.id }, before: AROUND_RESULT },
+        });
+        if (!page.complete) {
+          if (created) void this.loadOlder(m.peer);
+          return "tooFar";
+        }
+        this.convs.replace(m.peer, page.messages);
+      } catch (e) {
+        this.convs.setStatus(m.peer, { historyError: toIpcError(e) });
+        return "failed";
+      }
+    }
+    this.convs.reveal(m.peer, m.id);
+    return "shown";
   }
 
   close(peer: string): void {

@@ -302,6 +302,19 @@ export function createDemoBackend(): MockBackend {
     const page = older.slice(-args.limit);
     return new Promise((resolve) => later(250, () => resolve({ messages: page, complete: page.length === older.length })));
   });
+  mock.on("search_messages", ({ args }) => {
+    const words = args.query.toLowerCase().split(/\s+/).filter((w) => w !== "");
+    const peers = args.peer === null ? [...roster().map((r) => r.jid), ROOM] : [args.peer];
+    const hits = peers
+      .flatMap((peer) => history(peer))
+      .filter((m) => words.length > 0 && words.every((w) => m.body.toLowerCase().includes(w)));
+    return hits.sort((a, b) => b.timestamp - a.timestamp || b.id - a.id).slice(0, args.limit);
+  });
+  mock.on("history_through", ({ args }) => {
+    const all = history(args.peer);
+    const at = all.findIndex((m) => m.id === args.at.id);
+    return { messages: at < 0 ? [] : all.slice(Math.max(0, at - args.before)), complete: at >= 0 };
+  });
   mock.on("send_message", ({ args }) => {
     const sent = message(args.to, 0, { direction: "out", body: args.body, timestamp: Date.now(), state: "queued" });
     const fail = args.body.toLowerCase().includes("fail");

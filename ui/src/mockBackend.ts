@@ -188,6 +188,8 @@ export class MockBackend implements Backend {
       ui_probe_report: () => null,
       history_page: () => ({ messages: [], complete: true }),
       fetch_older: () => ({ messages: [], complete: true }),
+      search_messages: () => [],
+      history_through: () => ({ messages: [], complete: true }),
       mark_displayed: () => null,
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,

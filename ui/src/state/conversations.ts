@@ -33,6 +33,8 @@ export interface Conversation {
   complete: boolean;
   historyError: IpcError | null;
   sendError: IpcError | null;
+  /** A message to bring into view and point out when the list is shown (a search result). */
+  reveal: number | null;
 }
 
 export interface UnreadGroup {
@@ -80,6 +82,8 @@ export class ConversationStore {
   readonly messagesChanged = new Emitter<MessagesChange>();
   /** Loading / complete / error flags of a conversation changed. */
   readonly statusChanged = new Emitter<string>();
+  /** A conversation has a message to point out (`reveal`). */
+  readonly revealed = new Emitter<string>();
   /** Updates for ids not loaded yet (an update can overtake the send_message result). */
   private pendingUpdates = new Map<number, ChatMessage>();
 
@@ -93,7 +97,7 @@ export class ConversationStore {
     if (!conv) {
       conv = {
         peer, kind, messages: [], byId: new Map(), unread: 0, mentions: 0, unreadSince: [], historyStarted: false, stale: false,
-        loading: false, fetching: false, complete: false, historyError: null, sendError: null,
+        loading: false, fetching: false, complete: false, historyError: null, sendError: null, reveal: null,
       };
       this.tabs.push(conv);
     }
@@ -156,6 +160,31 @@ export class ConversationStore {
     if (this.active !== peer) this.trim(conv);
     this.messagesChanged.emit({ peer, added, updated: [] });
     return added;
+  }
+
+  /**
+   * Replaces what a tab holds with `messages`, a stretch that reaches the
+   * newest message (a search result and everything after it): older pages
+   * load before it as usual.
+   */
+  replace(peer: string, messages: ChatMessage[]): void {
+    const conv = this.get(peer);
+    if (!conv) return;
+    conv.messages = [...messages].sort(compare);
+    conv.byId = new Map(conv.messages.map((m) => [m.id, m]));
+    conv.historyStarted = true;
+    conv.complete = false;
+    conv.stale = false;
+    this.messagesChanged.emit({ peer, added: conv.messages, updated: [] });
+    this.statusChanged.emit(peer);
+  }
+
+  /** Asks the tab's list to bring message `id` into view and point it out. */
+  reveal(peer: string, id: number): void {
+    const conv = this.get(peer);
+    if (!conv?.byId.has(id)) return;
+    conv.reveal = id;
+    this.revealed.emit(peer);
   }
 
   private trim(conv: Conversation): void {

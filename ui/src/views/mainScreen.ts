@@ -11,6 +11,7 @@ import { createJoinRoom, type JoinRoomContext } from "./joinRoom";
 import { createLanguageSelect } from "./languageSelect";
 import { createPresenceSelector, type PresenceSelectorContext } from "./presenceSelector";
 import { createRosterView, type RosterViewContext } from "./roster";
+import { createSearchPanel, type SearchContext } from "./search";
 import { createSubscriptionRequests, type SubscriptionRequestsContext } from "./subscriptionRequests";
 import { createCertificatePanel, type CertificatePanelContext } from "./certificatePanel";
 import { createInsecureBadge, createSessionRestartedNotice, createStatusBanner, type InsecureBadgeContext } from "./statusBanner";
@@ -18,9 +19,9 @@ import { createTabsView, type TabsContext } from "./tabs";
 import { adopt, type Screen, type View } from "./view";
 import { createXmlConsole, type XmlConsoleContext } from "./xmlConsole";
 
-export type MainScreenContext = AddContactContext & BookmarksContext & ChangePasswordContext & HistorySyncContext & InvitationsContext & JoinRoomContext & PresenceSelectorContext & RosterViewContext & SubscriptionRequestsContext & CertificatePanelContext & InsecureBadgeContext & TabsContext & XmlConsoleContext & {
+export type MainScreenContext = SearchContext & AddContactContext & BookmarksContext & ChangePasswordContext & HistorySyncContext & InvitationsContext & JoinRoomContext & PresenceSelectorContext & RosterViewContext & SubscriptionRequestsContext & CertificatePanelContext & InsecureBadgeContext & TabsContext & XmlConsoleContext & {
   readonly convs: ConversationStore;
-  readonly chat: Pick<ChatController, "open" | "send" | "close" | "loadOlder">;
+  readonly chat: Pick<ChatController, "open" | "send" | "close" | "loadOlder" | "jumpTo">;
   logout(forgetPassword?: boolean): Promise<void>;
   /** True once per login that asked for the XML console on start, when it is online. */
   takeConsoleOnStart(): boolean;
@@ -37,18 +38,28 @@ export function createMainScreen(ctx: MainScreenContext): Screen {
   }));
 
   const xmlConsole = own(createXmlConsole(ctx));
+  const search = own(createSearchPanel(ctx, () => ctx.convs.active));
+  const searchButton = tx("button", "search.open", { type: "button", class: "search-open", "data-testid": "search-open", onclick: () => search.open(false) });
   const logout = tx("button", "header.logout", { type: "button", class: "logout", "data-testid": "logout", onclick: () => void ctx.logout() });
   const header = el(
     "header",
     { class: "sidebar-header" },
     el("div", { class: "account" }, tx("span", "header.ownJid", { class: "visually-hidden" }), ownJid, own(createInsecureBadge(ctx)).el),
     own(createPresenceSelector(ctx)).el,
-    el("div", { class: "header-actions" }, own(createLanguageSelect()).el, xmlConsole.toggle, logout),
+    el("div", { class: "header-actions" }, searchButton, own(createLanguageSelect()).el, xmlConsole.toggle, logout),
     own(createChangePassword(ctx)).el,
   );
 
   const onKey = (e: KeyboardEvent): void => {
-    if (!e.ctrlKey || e.altKey || e.metaKey) return;
+    if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+    // Ctrl+F searches the shown conversation, Ctrl+Shift+F all of them
+    // (Cmd on macOS).
+    if (e.key === "f" || e.key === "F") {
+      e.preventDefault();
+      search.open(!e.shiftKey);
+      return;
+    }
+    if (e.metaKey) return;
     if (e.key === "w" || e.key === "W") {
       e.preventDefault();
       if (ctx.convs.active !== null) ctx.chat.close(ctx.convs.active);
@@ -83,7 +94,7 @@ export function createMainScreen(ctx: MainScreenContext): Screen {
         own(createRosterView(ctx)).el,
         own(createBookmarksView(ctx, joinRoom)).el,
       ),
-      own(createTabsView(ctx)).el,
+      el("div", { class: "conversation-area" }, own(createTabsView(ctx)).el, search.el),
     ),
     xmlConsole.el,
   );

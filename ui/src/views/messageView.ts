@@ -17,6 +17,8 @@ export const MESSAGE_ESTIMATE = 44;
 const STATUS_ESTIMATE = 28;
 /** Key of the history status row, first in the list (messages are keyed by id). */
 const STATUS_KEY = "status";
+/** How long a message found by search stays pointed out (ms). */
+const REVEAL_MS = 2_000;
 
 export interface MessageViewContext {
   readonly convs: ConversationStore;
@@ -147,6 +149,24 @@ export function createMessageView(ctx: MessageViewContext, peer: string): Messag
     fillViewport();
   }
 
+  /** A message to point out (a search result): scrolled to the middle, marked a moment. */
+  function reveal(): void {
+    const c = conv();
+    const id = c?.reveal ?? null;
+    if (!attached || !c || id === null) return;
+    c.reveal = null;
+    const index = indexOf(id);
+    if (index < 0) return;
+    stick = false;
+    rows.scrollToIndex(index, "center");
+    const item = items.get(id);
+    if (!item) return;
+    item.classList.add("revealed");
+    item.tabIndex = -1;
+    item.focus({ preventScroll: true });
+    setTimeout(() => item.classList.remove("revealed"), REVEAL_MS);
+  }
+
   /** A short history shows no scrollbar, so nobody can scroll up: load more now. */
   function fillViewport(): void {
     const c = conv();
@@ -162,6 +182,9 @@ export function createMessageView(ctx: MessageViewContext, peer: string): Messag
 
   disposer.add(ctx.convs.messagesChanged.on(onMessages));
   disposer.add(ctx.convs.statusChanged.on(onStatus));
+  disposer.add(ctx.convs.revealed.on((p) => {
+    if (p === peer) reveal();
+  }));
   disposer.add(onLangChange(() => {
     renderStatus();
     for (const m of messages()) {
@@ -185,6 +208,7 @@ export function createMessageView(ctx: MessageViewContext, peer: string): Messag
       rows.refresh();
       if (stick) scrollToEnd();
       else scroller.scrollTop = savedTop;
+      reveal();
       fillViewport();
     },
     detaching: () => {

@@ -57,7 +57,8 @@ export interface VirtualList {
   update(): void;
   /** Which rows are rendered now (indexes, in order). */
   rendered(): number[];
-  scrollToIndex(index: number): void;
+  /** Brings row `index` into view (by default: the least scrolling that shows it). */
+  scrollToIndex(index: number, align?: "auto" | "center"): void;
   scrollToEnd(): void;
   /** The scroller is in the document again (it may have a size now). */
   refresh(): void;
@@ -178,7 +179,10 @@ export function createVirtualList(o: VirtualListOptions): VirtualList {
   return {
     update,
     rendered: () => virtualizer.getVirtualItems().map((it) => it.index),
-    scrollToIndex: (index) => virtualizer.scrollToIndex(index, { align: "auto" }),
+    scrollToIndex: (index, align = "auto") => {
+      virtualizer.scrollToIndex(index, { align });
+      draw();
+    },
     scrollToEnd: () => {
       virtualizer.scrollToEnd();
       draw();

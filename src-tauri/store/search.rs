@@ -1,0 +1,96 @@
+//! Search queries over the index `search_text.rs` describes: messages
+//! that match, and the stretch of a conversation a result opens.
+
+use rusqlite::params;
+
+use super::messages::{row_to_message, COLUMNS};
+use super::search_text::match_expression;
+use super::{ChatMessage, HistoryCursor, HistoryPage, Store};
+use crate::error::Result;
+
+/// Most results a search returns.
+pub const MAX_RESULTS: u32 = 200;
+
+/// Messages after the one a search jumps to that are loaded with it (the
+/// conversation must hold everything from it to the newest, with no gap).
+pub const MAX_THROUGH: u32 = 5_000;
+
+impl Store {
+    /// Messages whose body matches `query`, newest first, in one
+    /// conversation (`peer`) or in all of them. "Newest" is the order in
+    /// which they were stored: the index walks back from the last one, so
+    /// a search costs the matches it reads, not the size of the history.
+    pub fn search_messages(
+        &self,
+        account: &str,
+        query: &str,
+        peer: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<ChatMessage>> {
+        let Some(expression) = match_expression(query) else {
+            return Ok(Vec::new());
+        };
+        let cols = COLUMNS
+            .split(", ")
+            .map(|c| format!("m.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {cols} FROM messages_fts f JOIN messages m ON m.id = f.rowid
+             WHERE messages_fts MATCH ?2 AND m.account = ?1 AND (?3 IS NULL OR m.peer = ?3)
+             ORDER BY f.rowid DESC LIMIT ?4"
+        ))?;
+        let rows = stmt.query_map(
+            params![account, expression, peer, limit.clamp(1, MAX_RESULTS)],
+            row_to_message,
+        )?;
+        let mut found = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        // Stored order is nearly time order; archive pages read later can
+        // be older than what came live, so the page is put in time order.
+        found.sort_by_key(|m| std::cmp::Reverse((m.timestamp, m.id)));
+        Ok(found)
+    }
+
+    /// The page a search result opens: `before` messages before `at`, and
+    /// `at` and everything after it up to the newest, so the conversation
+    /// has no gap. `complete` is false when more than [`MAX_THROUGH`]
+    /// follow it (the page then holds only the newest of them).
+    pub fn history_through(
+        &self,
+        account: &str,
+        peer: &str,
+        at: HistoryCursor,
+        before: u32,
+    ) -> Result<HistoryPage> {
+        let mut newer = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM messages
+             WHERE account = ?1 AND peer = ?2 AND (ts, id) >= (?3, ?4)
+             ORDER BY ts DESC, id DESC LIMIT ?5"
+        ))?;
+        let mut messages = newer
+            .query_map(
+                params![account, peer, at.timestamp, at.id, MAX_THROUGH + 1],
+                row_to_message,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if messages.len() > MAX_THROUGH as usize {
+            messages.truncate(MAX_THROUGH as usize);
+            messages.reverse();
+            return Ok(HistoryPage {
+                messages,
+                complete: false,
+            });
+        }
+        messages.reverse();
+        let older = self.history_page(account, peer, Some(at), before.max(1))?;
+        let mut page = older.messages;
+        page.extend(messages);
+        Ok(HistoryPage {
+            messages: page,
+            complete: true,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
