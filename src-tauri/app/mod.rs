@@ -267,13 +267,26 @@ impl App {
         before: Option<HistoryCursor>,
         limit: u32,
     ) -> Result<HistoryPage> {
+        self.read_page(peer, move |s, account, peer| {
+            s.history_page(account, peer, before, limit)
+        })
+        .await
+    }
+
+    /// A page of the conversation with `peer` that `query` reads (on the
+    /// read-only connection), with the messages that mention us marked.
+    async fn read_page(
+        &self,
+        peer: &str,
+        query: impl FnOnce(&Store, &str, &str) -> Result<HistoryPage> + Send + 'static,
+    ) -> Result<HistoryPage> {
         let session = self.session().await?;
         let account = session.account().to_string();
         let mut page = self
             .db
             .read({
                 let peer = peer.to_owned();
-                move |s| s.history_page(&account, &peer, before, limit)
+                move |s| query(s, &account, &peer)
             })
             .await?;
         session.mark_mentions(peer, &mut page.messages).await;
@@ -304,17 +317,10 @@ impl App {
         at: HistoryCursor,
         before: u32,
     ) -> Result<HistoryPage> {
-        let session = self.session().await?;
-        let account = session.account().to_string();
-        let mut page = self
-            .db
-            .read({
-                let peer = peer.to_owned();
-                move |s| s.history_through(&account, &peer, at, before)
-            })
-            .await?;
-        session.mark_mentions(peer, &mut page.messages).await;
-        Ok(page)
+        self.read_page(peer, move |s, account, peer| {
+            s.history_through(account, peer, at, before)
+        })
+        .await
     }
 
     /// Scrolling back past what is stored: the page before it from the
