@@ -94,26 +94,33 @@ const STEPS: &[&str] = &[
     // 8: how much of the archive a new profile fetches.
     "ALTER TABLE accounts ADD COLUMN history_days INTEGER NOT NULL DEFAULT 7;
      ALTER TABLE accounts ADD COLUMN history_messages INTEGER NOT NULL DEFAULT 1000;",
-    // 9: search that finds Chinese (store/search.rs): the index holds each
-    // CJK character as a token, through hearth_index_text(). Contentless:
-    // the bodies stay in `messages` only; a row leaves the index by rowid,
-    // and a changed body is indexed again.
+    // 9: search that finds Chinese (store/search_text.rs): the index holds
+    // each CJK character as a token, through hearth_index_text(), and each
+    // row's conversation as one token, so a search in one conversation
+    // walks only its matches. Contentless: the bodies stay in `messages`
+    // only; a row leaves the index by rowid, and a changed body is indexed
+    // again.
     "DROP TRIGGER messages_fts_insert;
      DROP TRIGGER messages_fts_delete;
      DROP TABLE messages_fts;
      CREATE VIRTUAL TABLE messages_fts USING fts5 (
-         body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+         body, conversation,
+         content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
      );
-     INSERT INTO messages_fts (rowid, body) SELECT id, hearth_index_text(body) FROM messages;
+     INSERT INTO messages_fts (rowid, body, conversation)
+         SELECT id, hearth_index_text(body), hearth_conversation_token(account, peer)
+         FROM messages;
      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-         INSERT INTO messages_fts (rowid, body) VALUES (new.id, hearth_index_text(new.body));
+         INSERT INTO messages_fts (rowid, body, conversation)
+         VALUES (new.id, hearth_index_text(new.body), hearth_conversation_token(new.account, new.peer));
      END;
      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
          DELETE FROM messages_fts WHERE rowid = old.id;
      END;
      CREATE TRIGGER messages_fts_update AFTER UPDATE OF body ON messages BEGIN
          DELETE FROM messages_fts WHERE rowid = old.id;
-         INSERT INTO messages_fts (rowid, body) VALUES (new.id, hearth_index_text(new.body));
+         INSERT INTO messages_fts (rowid, body, conversation)
+         VALUES (new.id, hearth_index_text(new.body), hearth_conversation_token(new.account, new.peer));
      END;",
 ];
 

@@ -1,10 +1,12 @@
 //! Search queries over the index `search_text.rs` describes: messages
 //! that match, and the stretch of a conversation a result opens.
 
+use std::collections::HashSet;
+
 use rusqlite::params;
 
 use super::messages::{row_to_message, COLUMNS};
-use super::search_text::match_expression;
+use super::search_text::{conversation_token, has_prefix_words, match_expression, Words};
 use super::{ChatMessage, HistoryCursor, HistoryPage, Store};
 use crate::error::Result;
 
@@ -27,8 +29,43 @@ impl Store {
         peer: Option<&str>,
         limit: u32,
     ) -> Result<Vec<ChatMessage>> {
-        let Some(expression) = match_expression(query) else {
+        let limit = limit.clamp(1, MAX_RESULTS);
+        let Some(whole) = match_expression(query, Words::Whole) else {
             return Ok(Vec::new());
+        };
+        let mut found = self.matching(account, &whole, peer, limit)?;
+        // Too few whole words: words that start with them too ("meet",
+        // "meeting"), merged in.
+        if found.len() < limit as usize && has_prefix_words(query) {
+            if let Some(prefix) = match_expression(query, Words::Prefix) {
+                let more = self.matching(account, &prefix, peer, limit)?;
+                let held: HashSet<i64> = found.iter().map(|m| m.id).collect();
+                found.extend(more.into_iter().filter(|m| !held.contains(&m.id)));
+            }
+        }
+        // Stored order is nearly time order; archive pages read later can
+        // be older than what came live, so the results are put in time
+        // order, newest first.
+        found.sort_by_key(|m| std::cmp::Reverse((m.timestamp, m.id)));
+        found.truncate(limit as usize);
+        Ok(found)
+    }
+
+    /// The newest `limit` rows the index matches for `expression`, in one
+    /// conversation (its token ANDed into the match) or in all.
+    fn matching(
+        &self,
+        account: &str,
+        expression: &str,
+        peer: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<ChatMessage>> {
+        let expression = match peer {
+            Some(peer) => format!(
+                "conversation : {} AND body : ({expression})",
+                conversation_token(account, peer)
+            ),
+            None => format!("body : ({expression})"),
         };
         let cols = COLUMNS
             .split(", ")
@@ -40,15 +77,8 @@ impl Store {
              WHERE messages_fts MATCH ?2 AND m.account = ?1 AND (?3 IS NULL OR m.peer = ?3)
              ORDER BY f.rowid DESC LIMIT ?4"
         ))?;
-        let rows = stmt.query_map(
-            params![account, expression, peer, limit.clamp(1, MAX_RESULTS)],
-            row_to_message,
-        )?;
-        let mut found = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-        // Stored order is nearly time order; archive pages read later can
-        // be older than what came live, so the page is put in time order.
-        found.sort_by_key(|m| std::cmp::Reverse((m.timestamp, m.id)));
-        Ok(found)
+        let rows = stmt.query_map(params![account, expression, peer, limit], row_to_message)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The page a search result opens: `before` messages before `at`, and

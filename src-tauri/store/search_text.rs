@@ -21,6 +21,8 @@ use rusqlite::Connection;
 /// The SQL function the index triggers call (registered on the writing
 /// connection when it migrates).
 pub const INDEX_FUNCTION: &str = "hearth_index_text";
+/// The SQL function that gives a row's conversation token.
+pub const CONVERSATION_FUNCTION: &str = "hearth_conversation_token";
 
 /// Whether `c` is written without spaces between words: Han ideographs,
 /// kana, Hangul, and their punctuation and full-width forms.
@@ -58,11 +60,22 @@ pub fn index_text(text: &str) -> String {
     out
 }
 
+/// How a word in a spaced script matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Words {
+    /// Whole words only: the index streams the newest matches.
+    Whole,
+    /// Words that start with it ("meet" finds "meeting"). FTS5 merges the
+    /// matches of every such word before it can return any, so this is
+    /// asked only when whole words found too few.
+    Prefix,
+}
+
 /// The FTS5 query for what the user typed: every word must occur; a word
 /// with CJK matches where its characters stand together, any other word
-/// matches as a prefix. Quoted, so FTS syntax in the query (`OR`, `NEAR`,
-/// `*`, `"`) is taken literally. `None` when there is nothing to search.
-pub fn match_expression(query: &str) -> Option<String> {
+/// as `words` says. Quoted, so FTS syntax in the query (`OR`, `NEAR`, `*`,
+/// `"`) is taken literally. `None` when there is nothing to search.
+pub fn match_expression(query: &str, words: Words) -> Option<String> {
     let parts: Vec<String> = query
         .split_whitespace()
         .filter_map(|word| {
@@ -75,28 +88,59 @@ pub fn match_expression(query: &str) -> Option<String> {
                 .collect();
             let last = tokens.last()?;
             let phrase = tokens.join(" ").replace('"', "\"\"");
-            // A prefix only after a word in a spaced script: a CJK
-            // character as a prefix would also match nothing more.
-            let prefix = if last.chars().any(is_cjk) { "" } else { " *" };
-            Some(format!("\"{phrase}\"{prefix}"))
+            // A CJK character as a prefix would match nothing more; a word
+            // of one or two letters as a prefix would match half the index.
+            let prefix = words == Words::Prefix
+                && !last.chars().any(is_cjk)
+                && last.chars().count() >= MIN_PREFIX;
+            Some(format!("\"{phrase}\"{}", if prefix { " *" } else { "" }))
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join(" AND "))
 }
 
-/// Registers [`index_text`] as the SQL function the triggers use.
+/// Whether searching by prefix could find more than whole words did.
+pub fn has_prefix_words(query: &str) -> bool {
+    query.split_whitespace().any(|word| {
+        let spaced = index_text(word);
+        spaced
+            .split(|c: char| !c.is_alphanumeric())
+            .rfind(|t| !t.is_empty())
+            .is_some_and(|t| !t.chars().any(is_cjk) && t.chars().count() >= MIN_PREFIX)
+    })
+}
+
+/// Shortest word searched by prefix.
+const MIN_PREFIX: usize = 3;
+
+/// The token that stands for one conversation in the index's
+/// `conversation` column, so a search in one conversation walks only the
+/// matches in it (FTS5 steps through the two lists together). FNV-1a, not
+/// std's hasher: the tokens are stored and must not change between builds.
+pub fn conversation_token(account: &str, peer: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in account.bytes().chain([b'\n']).chain(peer.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("c{hash:016x}")
+}
+
+/// Registers the SQL functions the triggers use: [`index_text`] and
+/// [`conversation_token`].
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function(
-        INDEX_FUNCTION,
-        1,
-        FunctionFlags::SQLITE_UTF8
-            | FunctionFlags::SQLITE_DETERMINISTIC
-            | FunctionFlags::SQLITE_INNOCUOUS,
-        |ctx| {
-            let text: Option<String> = ctx.get(0)?;
-            Ok(text.map(|t| index_text(&t)))
-        },
-    )
+    let flags = FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function(INDEX_FUNCTION, 1, flags, |ctx| {
+        let text: Option<String> = ctx.get(0)?;
+        Ok(text.map(|t| index_text(&t)))
+    })?;
+    conn.create_scalar_function(CONVERSATION_FUNCTION, 2, flags, |ctx| {
+        let account: String = ctx.get(0)?;
+        let peer: String = ctx.get(1)?;
+        Ok(conversation_token(&account, &peer))
+    })
 }
 
 #[cfg(test)]
@@ -108,9 +152,30 @@ mod tests {
         assert_eq!(index_text("hello world"), "hello world");
         assert_eq!(index_text("a你b"), "a 你 b");
         assert_eq!(
-            match_expression("你好 meet").as_deref(),
+            match_expression("你好 meet", Words::Prefix).as_deref(),
             Some("\"你 好\" AND \"meet\" *")
         );
-        assert_eq!(match_expression("x\"y").as_deref(), Some("\"x y\" *"));
+        assert_eq!(
+            match_expression("你好 meet", Words::Whole).as_deref(),
+            Some("\"你 好\" AND \"meet\"")
+        );
+        assert_eq!(
+            match_expression("x\"yz go", Words::Prefix).as_deref(),
+            Some("\"x yz\" AND \"go\""),
+            "short words are never prefixes"
+        );
+        assert!(has_prefix_words("你好 meet"));
+        assert!(!has_prefix_words("你好 go"));
+    }
+
+    #[test]
+    fn a_conversation_token_is_stable_and_one_token() {
+        let a = conversation_token("me@x", "bob@y");
+        assert_eq!(a, conversation_token("me@x", "bob@y"));
+        assert_ne!(a, conversation_token("me@x", "bob@z"));
+        assert_ne!(a, conversation_token("me@xb", "ob@y"));
+        // Stored in the index: the same in every build.
+        assert_eq!(a, "c1599c51242e4fd31");
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
     }
 }
