@@ -1,3 +1,4 @@
+import { styledBody } from "../styling";
 import type { ChatMessage, DeliveryState } from "../bindings";
 import { el } from "../dom";
 import { problemNodes } from "../errors";
@@ -24,7 +25,7 @@ export function renderMessage(m: ChatMessage, mention = false): HTMLLIElement {
     notice ? tx("span", "messages.notice", { class: "notice-label" }) : null,
     sender !== null ? el("span", { class: "message-sender", "data-testid": "message-sender" }, sender) : null,
     m.subject ? el("strong", { class: "message-subject" }, m.subject) : null,
-    el("div", { class: "message-body", "data-testid": "message-body" }, m.body),
+    el("div", { class: "message-body", "data-testid": "message-body" }, ...styledBody(m.body)),
     m.state === "failed" && m.direction === "out"
       ? el("div", { class: "message-error", "data-testid": "message-error", role: "alert" }, ...failureNodes(m))
       : null,

@@ -1,0 +1,135 @@
+// XEP-0393 Message Styling (https://xmpp.org/extensions/xep-0393.html):
+// *strong*, _emphasis_, ~strike~, `code`, ``` blocks and > quotes, drawn
+// as elements around text nodes. Nothing in a body is ever parsed as
+// markup: every character of it ends up in a text node, the span and block
+// directives included (shown dimmed, so the text reads as sent), except a
+// quote's ">", which becomes the quote's bar.
+
+/** One kind of span, by its directive. */
+const SPANS: Readonly<Record<string, keyof HTMLElementTagNameMap>> = { "*": "strong", _: "em", "~": "s", "`": "code" };
+
+const isSpace = (c: string | undefined): boolean => c === undefined || /\s/u.test(c);
+
+function directive(c: string): HTMLSpanElement {
+  const span = document.createElement("span");
+  span.className = "styling-directive";
+  span.textContent = c;
+  return span;
+}
+
+/**
+ * Where the span opened by `line[at]` closes, or -1. The opening directive
+ * is at the start or after a space or another opening directive, and is
+ * followed by text; the closing one follows text (no space before it) and
+ * is the first such on the line. Spans do not cross lines and are never
+ * empty.
+ */
+function closing(line: string, at: number, opened: boolean): number {
+  const c = line[at]!;
+  if (!(at === 0 || isSpace(line[at - 1]) || opened)) return -1;
+  if (isSpace(line[at + 1]) || line[at + 1] === c) return -1;
+  for (let i = at + 2; i < line.length; i++) {
+    if (line[i] === c && !isSpace(line[i - 1])) return i;
+  }
+  return -1;
+}
+
+/** The nodes of one line of text with its spans styled. */
+export function styledLine(line: string): Node[] {
+  const out: Node[] = [];
+  let text = "";
+  const flush = (): void => {
+    if (text !== "") out.push(document.createTextNode(text));
+    text = "";
+  };
+  let i = 0;
+  let afterOpening = false;
+  while (i < line.length) {
+    const c = line[i]!;
+    const tag = SPANS[c];
+    const end = tag ? closing(line, i, afterOpening) : -1;
+    if (tag && end > 0) {
+      flush();
+      const inner = line.slice(i + 1, end);
+      const span = document.createElement(tag);
+      span.className = "styled";
+      // Code is taken as it is; other spans may hold spans.
+      span.append(directive(c), ...(c === "`" ? [document.createTextNode(inner)] : styledLine(inner)), directive(c));
+      out.push(span);
+      i = end + 1;
+      afterOpening = false;
+      continue;
+    }
+    text += c;
+    afterOpening = tag !== undefined;
+    i++;
+  }
+  flush();
+  return out;
+}
+
+/** Lines of `lines` joined back with line breaks, each styled. */
+function styledLines(lines: string[]): Node[] {
+  const out: Node[] = [];
+  lines.forEach((line, n) => {
+    if (n > 0) out.push(document.createTextNode("\n"));
+    out.push(...styledLine(line));
+  });
+  return out;
+}
+
+/**
+ * The body as nodes: blocks first (quotes, preformatted blocks, plain
+ * lines), then spans inside plain lines and quotes. A block opened with
+ * ``` runs to a line that is only ``` or to the end of the message.
+ */
+export function styledBody(body: string): Node[] {
+  const lines = body.split("\n");
+  const out: Node[] = [];
+  let plain: string[] = [];
+  const flushPlain = (): void => {
+    if (plain.length === 0) return;
+    // After text, a line break; a block (quote, code) breaks the line itself.
+    const last = out[out.length - 1];
+    if (last && !(last instanceof HTMLPreElement || last instanceof HTMLQuoteElement)) out.push(document.createTextNode("\n"));
+    out.push(...styledLines(plain));
+    plain = [];
+  };
+  const block = (node: Node): void => {
+    flushPlain();
+    out.push(node);
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith("```")) {
+      const close = lines.findIndex((l, j) => j > i && l === "```");
+      const end = close < 0 ? lines.length : close;
+      const pre = document.createElement("pre");
+      pre.className = "styled-pre";
+      pre.append(directive(line), document.createTextNode(["", ...lines.slice(i + 1, end)].join("\n")));
+      if (close >= 0) pre.append(document.createTextNode("\n"), directive("```"));
+      block(pre);
+      i = end;
+      continue;
+    }
+    if (line.startsWith(">")) {
+      let j = i;
+      const quoted: string[] = [];
+      while (j < lines.length && lines[j]!.startsWith(">")) {
+        const rest = lines[j]!.slice(1);
+        quoted.push(rest.startsWith(" ") ? rest.slice(1) : rest);
+        j++;
+      }
+      const quote = document.createElement("blockquote");
+      quote.className = "styled-quote";
+      // Quotes nest: the quoted lines are a body of their own.
+      quote.append(...styledBody(quoted.join("\n")));
+      block(quote);
+      i = j - 1;
+      continue;
+    }
+    plain.push(line);
+  }
+  flushPlain();
+  return out;
+}
