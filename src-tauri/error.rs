@@ -97,6 +97,11 @@ pub enum ErrorCode {
     NotAStanza,
     /// Raw XML is sent only while the XML console is open.
     ConsoleClosed,
+    /// A link from a message that is not a web or mail address (or hides
+    /// a user name in it): not opened.
+    LinkRefused,
+    /// No program on this computer opened the link.
+    LinkNotOpened,
     /// Trusting a certificate that is not the one the server presented.
     CertificateNotPresented,
     /// Certificates are asked for before any login.

@@ -348,6 +348,28 @@ ipc_commands! {
         Ok(app.list_rooms(args).await?)
     }
 
+    /// A link from a message, opened by the system (the browser, the mail
+    /// program), never inside the window. Only web and mail addresses:
+    /// whatever the page asks, a `file:`, `javascript:` or custom-scheme
+    /// address is refused here.
+    fn open_link[app: tauri::AppHandle](url: String) -> () {
+        use tauri_plugin_opener::OpenerExt;
+        let url = super::links::openable(&url).ok_or_else(|| {
+            crate::error::HearthError::from(crate::error::Problem::of(
+                crate::error::ErrorCode::LinkRefused,
+            ))
+        })?;
+        app.opener()
+            .open_url(url.as_str(), None::<&str>)
+            .map_err(|e| {
+                log::info!("no program opened a link: {e}");
+                crate::error::HearthError::from(crate::error::Problem::of(
+                    crate::error::ErrorCode::LinkNotOpened,
+                ))
+            })?;
+        Ok(())
+    }
+
     /// Show a desktop notification (a message while the window is in the
     /// background, a mention of our nick). The UI decides when; a desktop
     /// without a notification service just shows nothing.

@@ -6,6 +6,7 @@ pub mod conversation_activity;
 mod declare;
 mod error;
 mod events;
+mod links;
 mod software_rendering;
 mod webview_tuning;
 
@@ -63,6 +64,8 @@ pub fn run() {
     let closing = app.clone();
     let built = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(links::navigation_guard())
         .manage::<commands::AppState>(app)
         .manage::<commands::UiEvents>(sink)
         .setup(move |tauri_app| {

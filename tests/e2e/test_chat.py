@@ -368,6 +368,26 @@ def room_from_bookmark(driver, find, bob) -> None:
     step("opened, bob's tab shows the messages that came while it was hidden")
 
 
+LINK = "https://example.com/hearth-e2e?q=1"
+
+
+def link_opens_outside(driver, bob, opened: Path) -> None:
+    page = driver.current_url
+    bob.send(ALICE, f"the plan: {LINK}.")
+
+    def link():
+        found = driver.find_elements(By.CSS_SELECTOR, f'{css("message-body")} a.link[data-url="{LINK}"]')
+        return found[0] if found else None
+
+    wait_until("the link in bob's message", link, 20).click()
+    wait_until(f"xdg-open to be asked for {LINK}", lambda: opened.exists()
+               and LINK in opened.read_text().splitlines(), 10)
+    time.sleep(0.5)
+    assert driver.current_url == page, f"the window went to {driver.current_url!r}"
+    assert opened.read_text().splitlines() == [LINK], f"opened {opened.read_text()!r}"
+    step("a link opened outside the window (xdg-open), the window stayed")
+
+
 def body_state(driver) -> str:
     return driver.execute_script("return document.body.dataset.connection || ''")
 
@@ -553,6 +573,15 @@ def main() -> int:
         env["DISPLAY"] = display
         step(f"Xvfb on {display}")
 
+        # The system's "open this address" program (xdg-open, which the
+        # app's opener runs): a stand-in that writes down what it was given.
+        opened = tmp / "opened.txt"
+        fake_bin = tmp / "bin"
+        fake_bin.mkdir()
+        (fake_bin / "xdg-open").write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> "{opened}"\n')
+        (fake_bin / "xdg-open").chmod(0o755)
+        env["PATH"] = f"{fake_bin}:{env.get('PATH', '/usr/bin:/bin')}"
+
         # Keychain (the app keeps passwords in the Secret Service).
         start_session_bus(procs, tmp, env)
         step("session bus and keyring up")
@@ -734,6 +763,10 @@ def main() -> int:
                                   capture_output=True, text=True, timeout=10).stdout
             step(f"screenshot {screenshot} ({dims}, {size // 1024} KB)")
             assert size < 300 * 1024, f"screenshot is {size} bytes"
+
+        # 7b. A link in a message opens in the system's browser, and the
+        # window stays on its page.
+        link_opens_outside(driver, bob, opened)
 
         # 8. Group chat: bookmark a room, leave it, come back from the
         # bookmark sidebar, and talk to the slixmpp occupant.

@@ -183,6 +183,7 @@ export class MockBackend implements Backend {
       },
       list_rooms: () => ({ rooms: [], next: null }),
       notify: () => null,
+      open_link: () => null,
       answer_subscription: () => null,
       ui_probe_interval: () => null,
       ui_probe_report: () => null,

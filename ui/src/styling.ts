@@ -34,12 +34,67 @@ function closing(line: string, at: number, opened: boolean): number {
   return -1;
 }
 
-/** The nodes of one line of text with its spans styled. */
+/**
+ * Addresses a message may link: web pages, mail and XMPP addresses. Other
+ * schemes (file:, javascript:, data:, custom handlers) stay text.
+ */
+const LINK = /\b(?:https?:\/\/|mailto:|xmpp:)[^\s<>"]+/giu;
+
+/** Characters that end a sentence rather than the address before them. */
+const TRAILING = /[.,;:!?'"»”’)\]}>。，；：！？、）】》]+$/u;
+
+/**
+ * The address a link found in text stands for: its trailing punctuation
+ * left out, except a closing bracket that closes one opened inside it
+ * (https://en.wikipedia.org/wiki/Rust_(language)).
+ */
+export function linkEnd(candidate: string): string {
+  let url = candidate;
+  for (;;) {
+    const trail = TRAILING.exec(url);
+    if (!trail) return url;
+    const last = url[url.length - 1]!;
+    const opener = { ")": "(", "]": "[", "}": "{" }[last];
+    if (opener && url.split(opener).length > url.split(last).length - 1 && trail[0].length === 1) return url;
+    url = url.slice(0, -1);
+  }
+}
+
+/**
+ * Text with its links as `<a class="link">`: the address in `data-url`,
+ * the text exactly as sent. A click is handled by the window (opened in
+ * the system's browser or mail program, or in Hearth for xmpp:), never
+ * followed inside the web view.
+ */
+export function linkedText(text: string): Node[] {
+  const out: Node[] = [];
+  let at = 0;
+  for (const found of text.matchAll(LINK)) {
+    const url = linkEnd(found[0]);
+    // "https://" alone is not an address.
+    if (/^(?:https?:\/\/|mailto:|xmpp:)$/iu.test(url)) continue;
+    const start = found.index;
+    if (start > at) out.push(document.createTextNode(text.slice(at, start)));
+    const a = document.createElement("a");
+    a.className = "link";
+    a.href = url;
+    a.dataset.url = url;
+    a.title = url;
+    a.rel = "noreferrer noopener";
+    a.textContent = url;
+    out.push(a);
+    at = start + url.length;
+  }
+  if (at < text.length) out.push(document.createTextNode(text.slice(at)));
+  return out;
+}
+
+/** The nodes of one line of text with its spans styled and its links linked. */
 export function styledLine(line: string): Node[] {
   const out: Node[] = [];
   let text = "";
   const flush = (): void => {
-    if (text !== "") out.push(document.createTextNode(text));
+    if (text !== "") out.push(...linkedText(text));
     text = "";
   };
   let i = 0;

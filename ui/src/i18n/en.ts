@@ -376,7 +376,7 @@ export const en = {
   "strangers.unnamed": "and {count} more messages from other people not in your contacts",
   "requests.more": { one: "and {count} more request waiting", other: "and {count} more requests waiting" },
 
-  "search.open": "Search",
+  "search.open": "Search messages",
   "search.label": "Search messages",
   "search.placeholder": "Search messages (Ctrl+F)",
   "search.scope": "Where to search",

@@ -92,6 +92,8 @@ export const enReasons = {
   "error.roomPresenceEnded": "The room's server ended your presence; Hearth enters the room again when it can.",
   "error.notInRoom": "You are not in this room.",
   "error.noRoomService": "This server does not say which service hosts its rooms; enter the service address.",
+  "error.linkRefused": "Hearth opens only web and mail addresses; this link was not opened.",
+  "error.linkNotOpened": "No program on this computer opened the link.",
   "error.invitationAnswered": "This invitation was already answered.",
   "error.messageNotSent": "The message was not sent: the connection ended first.",
   "error.messageUnconfirmed": "The server did not confirm this message before the connection ended.",

@@ -92,6 +92,8 @@ export const zhCNReasons: Record<keyof typeof enReasons, string> = {
   "error.roomPresenceEnded": "群聊服务器结束了你的在场状态，Hearth 会在可以时重新加入。",
   "error.notInRoom": "你不在此群聊中。",
   "error.noRoomService": "此服务器没有说明由哪个服务托管群聊，请输入服务地址。",
+  "error.linkRefused": "Hearth 只打开网页和邮件地址，未打开此链接。",
+  "error.linkNotOpened": "这台电脑上没有程序打开此链接。",
   "error.invitationAnswered": "此邀请已经答复过了。",
   "error.messageNotSent": "消息未发送：连接先断开了。",
   "error.messageUnconfirmed": "连接断开前，服务器没有确认收到这条消息。",

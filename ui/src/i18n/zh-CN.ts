@@ -378,7 +378,7 @@ export const zhCN: Record<keyof typeof en, Entry> = {
   "strangers.unnamed": "还有 {count} 条来自其他非联系人的消息",
   "requests.more": "还有 {count} 个请求在等待",
 
-  "search.open": "搜索",
+  "search.open": "搜索消息",
   "search.label": "搜索消息",
   "search.placeholder": "搜索消息（Ctrl+F）",
   "search.scope": "搜索范围",

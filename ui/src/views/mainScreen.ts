@@ -1,6 +1,7 @@
 import type { ChatController } from "../chat";
-import { Disposer, el, setText } from "../dom";
-import { tx } from "../i18n";
+import { Disposer, el, setHidden, setText } from "../dom";
+import { onLangChange, tattr, tx } from "../i18n";
+import type { IpcError } from "../bindings";
 import type { ConversationStore } from "../state/conversations";
 import { createAddContact, type AddContactContext } from "./addContact";
 import { createBookmarksView, type BookmarksContext } from "./bookmarks";
@@ -12,6 +13,11 @@ import { createLanguageSelect } from "./languageSelect";
 import { createPresenceSelector, type PresenceSelectorContext } from "./presenceSelector";
 import { createRosterView, type RosterViewContext } from "./roster";
 import { createSearchPanel, type SearchContext } from "./search";
+import { handleLinks } from "../links";
+import { problemNodes } from "../errors";
+import { toIpcError } from "../backend";
+import type { Calls } from "./view";
+import { localPart } from "../jid";
 import { createSubscriptionRequests, type SubscriptionRequestsContext } from "./subscriptionRequests";
 import { createCertificatePanel, type CertificatePanelContext } from "./certificatePanel";
 import { createInsecureBadge, createSessionRestartedNotice, createStatusBanner, type InsecureBadgeContext } from "./statusBanner";
@@ -19,7 +25,7 @@ import { createTabsView, type TabsContext } from "./tabs";
 import { adopt, type Screen, type View } from "./view";
 import { createXmlConsole, type XmlConsoleContext } from "./xmlConsole";
 
-export type MainScreenContext = SearchContext & AddContactContext & BookmarksContext & ChangePasswordContext & HistorySyncContext & InvitationsContext & JoinRoomContext & PresenceSelectorContext & RosterViewContext & SubscriptionRequestsContext & CertificatePanelContext & InsecureBadgeContext & TabsContext & XmlConsoleContext & {
+export type MainScreenContext = SearchContext & { readonly backend: Calls<"open_link"> } & AddContactContext & BookmarksContext & ChangePasswordContext & HistorySyncContext & InvitationsContext & JoinRoomContext & PresenceSelectorContext & RosterViewContext & SubscriptionRequestsContext & CertificatePanelContext & InsecureBadgeContext & TabsContext & XmlConsoleContext & {
   readonly convs: ConversationStore;
   readonly chat: Pick<ChatController, "open" | "send" | "close" | "loadOlder" | "jumpTo">;
   logout(forgetPassword?: boolean): Promise<void>;
@@ -39,14 +45,14 @@ export function createMainScreen(ctx: MainScreenContext): Screen {
 
   const xmlConsole = own(createXmlConsole(ctx));
   const search = own(createSearchPanel(ctx, () => ctx.convs.active));
-  const searchButton = tx("button", "search.open", { type: "button", class: "search-open", "data-testid": "search-open", onclick: () => search.open(false) });
+  const searchButton = tx("button", "search.open", { type: "button", class: "search-open", "data-testid": "search-open", ...tattr("title", "search.placeholder"), onclick: () => search.open(false) });
   const logout = tx("button", "header.logout", { type: "button", class: "logout", "data-testid": "logout", onclick: () => void ctx.logout() });
   const header = el(
     "header",
     { class: "sidebar-header" },
     el("div", { class: "account" }, tx("span", "header.ownJid", { class: "visually-hidden" }), ownJid, own(createInsecureBadge(ctx)).el),
     own(createPresenceSelector(ctx)).el,
-    el("div", { class: "header-actions" }, searchButton, own(createLanguageSelect()).el, xmlConsole.toggle, logout),
+    el("div", { class: "header-actions" }, own(createLanguageSelect()).el, xmlConsole.toggle, logout),
     own(createChangePassword(ctx)).el,
   );
 
@@ -88,6 +94,7 @@ export function createMainScreen(ctx: MainScreenContext): Screen {
         header,
         // Under the account, where the conversations are looked for.
         own(createHistorySyncLine(ctx)).el,
+        el("div", { class: "search-open-box" }, searchButton),
         own(createAddContact(ctx)).el,
         own(createSubscriptionRequests(ctx)).el,
         joinRoom.el,
@@ -98,6 +105,34 @@ export function createMainScreen(ctx: MainScreenContext): Screen {
     ),
     xmlConsole.el,
   );
+  // Links in messages: web and mail addresses open outside (the core
+  // checks them again), xmpp: ones here; the window follows none.
+  const linkError = el("p", { class: "link-error", role: "alert", "data-testid": "link-error", hidden: true });
+  let linkErrorTimer: ReturnType<typeof setTimeout> | undefined;
+  let linkProblem: IpcError | null = null;
+  const renderLinkError = (): void => {
+    linkError.replaceChildren(...(linkProblem ? problemNodes(linkProblem) : []));
+    setHidden(linkError, linkProblem === null);
+  };
+  disposer.add(() => clearTimeout(linkErrorTimer));
+  disposer.add(onLangChange(renderLinkError));
+  root.prepend(linkError);
+  disposer.add(handleLinks(root, {
+    external: (url) => {
+      ctx.backend.invoke("open_link", { url }).catch((e: unknown) => {
+        linkProblem = toIpcError(e);
+        renderLinkError();
+        clearTimeout(linkErrorTimer);
+        linkErrorTimer = setTimeout(() => {
+          linkProblem = null;
+          renderLinkError();
+        }, 8_000);
+      });
+    },
+    chat: (jid) => ctx.chat.open(jid),
+    join: (jid) => joinRoom.joinListed(jid, localPart(ctx.connection.ownJid), true),
+  }));
+
   // A login that asked for the console on start: open it once online (now,
   // or when the connection gets there).
   const openConsoleIfAsked = (): void => {
