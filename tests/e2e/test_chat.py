@@ -388,6 +388,29 @@ def link_opens_outside(driver, bob, opened: Path) -> None:
     step("a link opened outside the window (xdg-open), the window stayed")
 
 
+def search_finds_and_opens(driver, find, tmp: Path, display: str) -> None:
+    find(css("search-open"), "the search button").click()
+    box = find(css("search-input"), "the search box")
+    box.send_keys("plan")
+    box.send_keys(Keys.ENTER)
+
+    def result():
+        found = driver.find_elements(By.CSS_SELECTOR, css("search-result"))
+        return found[0] if found and "the plan" in found[0].text else None
+
+    hit = wait_until("a search result for 'plan'", result, 10)
+    marks = [m.text for m in hit.find_elements(By.CSS_SELECTOR, "mark")]
+    assert marks == ["plan"], f"marked {marks!r}"
+    x_screenshot(display, tmp / "search.png")
+    hit.click()
+    wait_until("the found message pointed out", lambda: driver.find_elements(
+        By.CSS_SELECTOR, css("message", ".revealed")), 10)
+    box.send_keys(Keys.ESCAPE)
+    wait_until("the search panel to close", lambda: not driver.find_elements(
+        By.CSS_SELECTOR, css("search-panel", ":not([hidden])")), 5)
+    step("search found bob's message and opened it")
+
+
 def body_state(driver) -> str:
     return driver.execute_script("return document.body.dataset.connection || ''")
 
@@ -767,6 +790,7 @@ def main() -> int:
         # 7b. A link in a message opens in the system's browser, and the
         # window stays on its page.
         link_opens_outside(driver, bob, opened)
+        search_finds_and_opens(driver, find, tmp, env["DISPLAY"])
 
         # 8. Group chat: bookmark a room, leave it, come back from the
         # bookmark sidebar, and talk to the slixmpp occupant.
