@@ -1,3 +1,4 @@
+import { shown } from "./bidi";
 import { t } from "./i18n";
 import type { ConversationStore } from "./state/conversations";
 import type { RosterStore } from "./state/roster";
@@ -14,8 +15,8 @@ export interface PeerNames {
  * "nick (room)", a contact by roster name.
  */
 export function peerLabel(ctx: PeerNames, peer: string): string {
-  if (ctx.convs.get(peer)?.kind === "room") return peer;
+  if (ctx.convs.get(peer)?.kind === "room") return shown(peer);
   const slash = peer.indexOf("/");
-  if (slash > 0) return t("room.privateTitle", { nick: peer.slice(slash + 1), room: peer.slice(0, slash) });
+  if (slash > 0) return t("room.privateTitle", { nick: shown(peer.slice(slash + 1)), room: shown(peer.slice(0, slash)) });
   return ctx.roster.name(peer);
 }

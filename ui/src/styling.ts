@@ -5,6 +5,8 @@
 // directives included (shown dimmed, so the text reads as sent), except a
 // quote's ">", which becomes the quote's bar.
 
+import { shown } from "./bidi";
+
 /** One kind of span, by its directive. */
 const SPANS: Readonly<Record<string, keyof HTMLElementTagNameMap>> = { "*": "strong", _: "em", "~": "s", "`": "code" };
 
@@ -81,7 +83,9 @@ export function linkedText(text: string): Node[] {
     a.dataset.url = url;
     a.title = url;
     a.rel = "noreferrer noopener";
-    a.textContent = url;
+    // The address as sent, less any directional override that would
+    // make it read as another one.
+    a.textContent = shown(url);
     out.push(a);
     at = start + url.length;
   }

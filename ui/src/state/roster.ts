@@ -1,3 +1,4 @@
+import { shown } from "../bidi";
 import type { ContactPresence, PresenceShow, ResourcePresence, RosterItem, RosterSnapshot, SubscriptionRequests } from "../bindings";
 import { Emitter } from "./emitter";
 
@@ -79,7 +80,7 @@ export class RosterStore {
   /** Roster name, or the JID when there is none. */
   name(jid: string): string {
     const name = this.items.get(jid)?.name;
-    return name && name.trim() !== "" ? name : jid;
+    return shown(name && name.trim() !== "" ? name : jid);
   }
 
   best(jid: string): ResourcePresence | null {

@@ -1,3 +1,4 @@
+import { shown } from "../bidi";
 import { styledBody } from "../styling";
 import type { ChatMessage, DeliveryState } from "../bindings";
 import { el } from "../dom";
@@ -23,7 +24,7 @@ export function renderMessage(m: ChatMessage, mention = false): HTMLLIElement {
     "div",
     { class: "message-content" },
     notice ? tx("span", "messages.notice", { class: "notice-label" }) : null,
-    sender !== null ? el("span", { class: "message-sender", "data-testid": "message-sender" }, sender) : null,
+    sender !== null ? el("span", { class: "message-sender", "data-testid": "message-sender" }, shown(sender)) : null,
     m.subject ? el("strong", { class: "message-subject" }, m.subject) : null,
     el("div", { class: "message-body", "data-testid": "message-body" }, ...styledBody(m.body)),
     m.state === "failed" && m.direction === "out"

@@ -1,3 +1,4 @@
+import { shown } from "../bidi";
 import type { Occupant, Role } from "../bindings";
 import type { ChatController } from "../chat";
 import { Disposer, el, setText } from "../dom";
@@ -74,7 +75,7 @@ function fillRow(row: Row, o: Occupant, self: boolean, setSize: number, position
   if (r.dataset.role !== o.role) r.dataset.role = o.role;
   if (r.dataset.affiliation !== o.affiliation) r.dataset.affiliation = o.affiliation;
   if (r.classList.contains("self") !== self) r.classList.toggle("self", self);
-  setText(row.nick, self ? `${o.nick} ${t("occupants.you")}` : o.nick);
+  setText(row.nick, self ? `${shown(o.nick)} ${t("occupants.you")}` : shown(o.nick));
   // Real JID (when the room shows it), else the status message.
   setText(row.detail, o.realJid ?? o.status ?? "");
   setText(row.badge, o.affiliation === "none" ? "" : t(`affiliation.${o.affiliation}`));
