@@ -20,7 +20,9 @@ interface Tab {
   readonly title: HTMLSpanElement;
   readonly unread: HTMLSpanElement;
   readonly mention: HTMLSpanElement;
-  readonly panel: ConversationPanel;
+  /** Made when the tab is first shown (`panelOf`), then kept. */
+  panel: ConversationPanel | null;
+  readonly makePanel: () => ConversationPanel;
 }
 
 let seq = 0;
@@ -33,8 +35,10 @@ let seq = 0;
 export const badgePacing = { intervalMs: 250 };
 
 /**
- * Tab strip plus the active conversation. Inactive panels stay alive (messages,
- * drafts and scroll position are kept) but only the active one is in the document.
+ * Tab strip plus the active conversation. A tab's panel is made when the
+ * tab is first shown (twenty autojoined rooms cost the page nothing until
+ * looked at); from then on it stays alive while hidden (draft and scroll
+ * position are kept), but only the active one is in the document.
  */
 export function createTabsView(ctx: TabsContext): View {
   const disposer = new Disposer();
@@ -48,9 +52,8 @@ export function createTabsView(ctx: TabsContext): View {
     const n = ++seq;
     const tabId = `tab-${n}`;
     const room = ctx.convs.get(peer)?.kind === "room";
-    const panel = room
-      ? createRoomPanel(ctx, peer, `tabpanel-${n}`, tabId)
-      : createConversationPanel(ctx, peer, `tabpanel-${n}`, tabId);
+    const makePanel = (): ConversationPanel =>
+      room ? createRoomPanel(ctx, peer, `tabpanel-${n}`, tabId) : createConversationPanel(ctx, peer, `tabpanel-${n}`, tabId);
     const title = el("span", { class: "tab-title" });
     const unread = el("span", { class: "tab-unread", "data-testid": "tab-unread", hidden: true });
     const mention = el("span", { class: "tab-mention", "data-testid": "tab-mention", role: "img", hidden: true }, "@");
@@ -94,7 +97,7 @@ export function createTabsView(ctx: TabsContext): View {
       e.stopPropagation();
       ctx.chat.close(peer);
     });
-    return { el: tab, title, unread, mention, panel };
+    return { el: tab, title, unread, mention, panel: null, makePanel };
   }
 
   function renderTab(peer: string, tab: Tab): void {
@@ -146,7 +149,7 @@ export function createTabsView(ctx: TabsContext): View {
     for (const [peer, tab] of tabs) {
       if (open.has(peer)) continue;
       tab.el.remove();
-      tab.panel.dispose();
+      tab.panel?.dispose();
       tabs.delete(peer);
       if (shown === peer) {
         shown = null;
@@ -170,11 +173,12 @@ export function createTabsView(ctx: TabsContext): View {
   function showActive(): void {
     const active = ctx.convs.active;
     if (active === shown) return;
-    if (shown !== null) tabs.get(shown)?.panel.view.detaching();
+    if (shown !== null) tabs.get(shown)?.panel?.view.detaching();
     shown = active;
     const tab = active === null ? undefined : tabs.get(active);
-    panelBox.replaceChildren(tab ? tab.panel.el : placeholder);
-    tab?.panel.view.attached();
+    const panel = tab ? (tab.panel ??= tab.makePanel()) : null;
+    panelBox.replaceChildren(panel ? panel.el : placeholder);
+    panel?.view.attached();
   }
 
   function relabel(): void {
@@ -187,7 +191,7 @@ export function createTabsView(ctx: TabsContext): View {
   disposer.add(ctx.roster.itemsChanged.on(relabel));
   disposer.add(onLangChange(relabel));
   disposer.add(() => {
-    for (const tab of tabs.values()) tab.panel.dispose();
+    for (const tab of tabs.values()) tab.panel?.dispose();
   });
   sync();
 
