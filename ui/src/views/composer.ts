@@ -1,6 +1,7 @@
 import type { ChatController } from "../chat";
 import { el } from "../dom";
 import { tattr, tx } from "../i18n";
+import { completeNick, type Completion } from "../nickCompletion";
 import { staticView, type View } from "./view";
 
 export interface ComposerContext {
@@ -17,8 +18,9 @@ export function cleanBody(text: string): string {
 /**
  * Multi-line input: Enter sends, Shift+Enter inserts a newline. Blank input is
  * never sent. If sending fails the text is put back (the panel shows the error).
+ * With `nicks` (a room), Tab completes a nickname (`nickCompletion.ts`).
  */
-export function createComposer(ctx: ComposerContext, peer: string, onSent: () => void): View {
+export function createComposer(ctx: ComposerContext, peer: string, onSent: () => void, nicks?: () => string[]): View {
   const id = `composer-${++seq}`;
   const input = el("textarea", {
     id, class: "composer-input", "data-testid": "composer-input", rows: 3,
@@ -36,7 +38,20 @@ export function createComposer(ctx: ComposerContext, peer: string, onSent: () =>
     if (!ok && input.value === "") input.value = original;
   }
 
+  // In a room, Tab completes an occupant's nickname (`nicks`).
+  let completion: Completion | null = null;
   input.addEventListener("keydown", (e) => {
+    if (e.key === "Tab" && nicks && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey && !e.isComposing) {
+      const done = input.selectionStart === input.selectionEnd ? completeNick(input.value, input.selectionStart, nicks(), completion) : null;
+      if (done) {
+        e.preventDefault();
+        input.value = done.text;
+        input.setSelectionRange(done.caret, done.caret);
+        completion = done.completion;
+        return;
+      }
+    }
+    if (e.key !== "Tab") completion = null;
     // isComposing: Enter that confirms an IME candidate (e.g. pinyin) must not send
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
       e.preventDefault();

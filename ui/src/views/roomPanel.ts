@@ -16,7 +16,11 @@ export function createRoomPanel(ctx: RoomPanelContext, room: string, panelId: st
   const disposer = new Disposer();
   const view = adopt(disposer, createMessageView(ctx, room));
   const sendError = adopt(disposer, createSendError(ctx, room));
-  const composer = adopt(disposer, createComposer(ctx, room, () => view.scrollToEnd()));
+  const others = (): string[] => {
+    const r = ctx.rooms.get(room);
+    return r ? [...r.occupants.keys()].filter((nick) => nick !== r.nick) : [];
+  };
+  const composer = adopt(disposer, createComposer(ctx, room, () => view.scrollToEnd(), others));
   const occupants = adopt(disposer, createOccupantsPanel(ctx, room));
 
   // Out of the room: history stays readable, but there is nobody to write to.
