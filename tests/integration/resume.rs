@@ -61,7 +61,24 @@ async fn messages_in_flight_survive_a_cut_link_exactly_once(kind: Kind) {
     );
 
     alice.count_incoming(N).await;
-    bob.count_incoming(N).await;
+    // If bob waits in vain, say what alice's side believes it sent.
+    let bob_got =
+        futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(bob.count_incoming(N))).await;
+    if let Err(panic) = bob_got {
+        let page = alice.app.history_page("bob@localhost", None, 500).await;
+        let sent: Vec<String> = page
+            .map(|p| p.messages)
+            .unwrap_or_default()
+            .iter()
+            .filter(|m| m.direction == hearth::store::MessageDirection::Out)
+            .map(|m| format!("{}: {:?}", m.body, m.state))
+            .collect();
+        eprintln!(
+            "alice's messages to bob: {sent:?}\nalice's events: {}",
+            alice.story()
+        );
+        std::panic::resume_unwind(panic);
+    }
     for (who, peer) in [(&alice, "bob@localhost"), (&bob, "alice@localhost")] {
         let page = who.app.history_page(peer, None, 500).await.unwrap();
         let mut bodies: Vec<_> = page.messages.iter().map(|m| m.body.clone()).collect();
