@@ -291,8 +291,12 @@ async fn what_an_earlier_run_left_queued_is_sent_once(kind: Kind) {
     let mut phone = Client::new(&server, "alice");
     let mut bob = Client::new(&server, "bob");
     bob.login(&server).await;
+    // Caught up before anything is sent, so the only copy of "went out"
+    // bob's console can show is the one delivered live.
+    caught_up(&mut bob).await;
     bob.app.set_console_open(true).await;
     phone.login(&server).await;
+    caught_up(&mut phone).await;
     // "went out" did reach the server (here through the phone, under the
     // id the desk holds it by); the desk stopped before it heard so.
     let went = phone
@@ -415,16 +419,21 @@ async fn a_thousand_messages_survive_twenty_cuts_and_a_server_restart(kind: Kind
                     .filter(|&i| bodies[i] != sent[i])
                     .map(|i| format!(">{}<", bodies[i]))
                     .collect();
+                // The traffic that carried them, between the link's ups
+                // and downs and the archive reads, in the order they came.
                 let traffic: Vec<String> = alice
                     .seen
                     .iter()
-                    .filter_map(|e| match e {
-                        SessionEvent::Console(lines) => Some(lines),
-                        _ => None,
+                    .flat_map(|e| match e {
+                        SessionEvent::Console(lines) => lines
+                            .iter()
+                            .filter(|l| bodies.iter().any(|b| l.xml.contains(b.as_str())))
+                            .map(|l| format!("{} {:?} {}", l.timestamp, l.direction, l.xml))
+                            .collect(),
+                        SessionEvent::State(s) => vec![format!("state: {s:?}")],
+                        SessionEvent::HistorySync(h) => vec![format!("catch-up: {h:?}")],
+                        _ => vec![],
                     })
-                    .flatten()
-                    .filter(|l| bodies.iter().any(|b| l.xml.contains(b.as_str())))
-                    .map(|l| format!("{} {:?} {}", l.timestamp, l.direction, l.xml))
                     .collect();
                 panic!(
                     "out of bob's order: {misplaced:?}\nhow they came:\n{}",

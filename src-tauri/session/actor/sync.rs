@@ -91,6 +91,9 @@ pub(super) struct Sync {
     /// Whether the account has an archive (its disco#info said so), once
     /// known: scrolling back asks it only then.
     pub(super) account_archive: Option<bool>,
+    /// The session resumed while a catch-up was reading: that read may end
+    /// before what came around the gap, so the archive is read again after.
+    reread: bool,
     /// The session resumed is one an earlier run left after catching up:
     /// the server's queue brings the rest, the archive has nothing more.
     pub(super) resumes_caught_up: bool,
@@ -123,6 +126,7 @@ impl Actor {
             self.older.take_page(&old.queryid);
         }
         self.sync.caught_up = false;
+        self.sync.reread = false;
         self.sync.archive = false;
         // Answers to an earlier session's steps are not this one's.
         self.sync.epoch += 1;
@@ -213,7 +217,12 @@ impl Actor {
     pub(super) fn sync_resumed(&mut self) {
         let coarse = !self.sync.precise && self.sync.whole_stamps >= COARSE_AFTER;
         let worth_it = self.sync.archive && !coarse;
-        if worth_it && self.sync.running.is_none() && !self.sync.caught_up {
+        if !worth_it || self.sync.caught_up {
+            return;
+        }
+        if self.sync.running.is_some() {
+            self.sync.reread = true;
+        } else {
             self.read_sync_point();
         }
     }
@@ -226,8 +235,10 @@ impl Actor {
         let epoch = self.sync.epoch;
         tokio::spawn(async move {
             let archive = account.clone();
+            // On the store thread: after the writes queued before it (the
+            // point a catch-up that just ended wrote).
             let point = db
-                .read(move |s| s.sync_point(&account, &archive))
+                .write(move |s| s.sync_point(&account, &archive))
                 .await
                 .unwrap_or_else(|e| {
                     log::warn!("could not read the archive sync point: {e}");
@@ -441,16 +452,22 @@ impl Actor {
         }
         // Write the last page and the point now, not at the next flush.
         self.flush();
-        let done = self.sync_progress(false, problem.clone());
+        let reread = std::mem::take(&mut self.sync.reread) && problem.is_none();
+        let done = self.sync_progress(reread, problem.clone());
         self.sync.running = None;
-        self.sync.caught_up = problem.is_none();
-        if problem.is_none() {
+        self.sync.caught_up = problem.is_none() && !reread;
+        if self.sync.caught_up {
             self.resumption.caught_up(&self.db, self.own.as_str());
         }
         self.sink.emit(SessionEvent::HistorySync(done));
         // The confirmations the archive gave are in the write queue before
         // the outbox is read, so what went out is not sent again.
         self.release_outbox();
+        if reread {
+            // From the point this read just wrote (the write queue keeps
+            // the order), over what came around the gap.
+            self.read_sync_point();
+        }
     }
 
     fn sync_progress(&self, running: bool, problem: Option<Problem>) -> HistorySync {

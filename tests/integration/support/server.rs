@@ -424,6 +424,25 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            // What the server saw of a failed test: its warnings and errors.
+            let logs = self.logs_now();
+            let noted: Vec<&str> = logs
+                .lines()
+                .filter(|l| {
+                    l.contains("[warning]")
+                        || l.contains("[error]")
+                        || l.contains("\terror\t")
+                        || l.contains("\twarn\t")
+                })
+                .collect();
+            let from = noted.len().saturating_sub(40);
+            eprintln!(
+                "{:?} warnings and errors:\n{}",
+                self.kind,
+                noted[from..].join("\n")
+            );
+        }
         self.stop();
         if self.kind == Kind::Ejabberd {
             ejabberd::reap(self);
