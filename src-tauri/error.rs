@@ -80,6 +80,9 @@ pub enum ErrorCode {
     /// The server did not confirm a message (XEP-0198) before the link
     /// ended.
     MessageUnconfirmed,
+    /// Only our own message, not retracted, with the id it was sent under
+    /// (and, in a room, the room's id for it) can be corrected or retracted.
+    MessageNotAmendable,
     /// The server refused to create the account: `condition`, `serverText`.
     RegistrationRefused,
     /// The server does not offer in-band registration.

@@ -29,7 +29,7 @@ use crate::features::rfc6121_presence::PresenceShow;
 use crate::session::{
     BookmarkEdit, ConnectionState, EventSink, RoomSnapshot, RosterSnapshot, SessionHandle,
 };
-use crate::store::{ChatMessage, Database, HistoryCursor, HistoryPage, Store};
+use crate::store::{ChatMessage, Database, HistoryCursor, HistoryPage, MessageVersion, Store};
 
 /// A bookmark as the UI sends it.
 #[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
@@ -167,6 +167,21 @@ impl App {
 
     pub async fn send_message(&self, to: &str, body: &str) -> Result<ChatMessage> {
         self.session().await?.send_message(to, body).await
+    }
+
+    /// Correct our message `row` (see `SessionHandle::correct_message`).
+    pub async fn correct_message(&self, row: i64, body: &str) -> Result<()> {
+        self.session().await?.correct_message(row, body).await
+    }
+
+    /// Retract our message `row` (see `SessionHandle::retract_message`).
+    pub async fn retract_message(&self, row: i64) -> Result<()> {
+        self.session().await?.retract_message(row).await
+    }
+
+    /// The texts our copy of message `row` had before its corrections.
+    pub async fn message_versions(&self, row: i64) -> Result<Vec<MessageVersion>> {
+        self.db.read(move |s| s.message_versions(row)).await
     }
 
     /// The user has seen the conversation with `peer` (see

@@ -12,6 +12,7 @@ use tokio_xmpp::parsers::stanza_error::StanzaError;
 use tokio_xmpp::parsers::stanza_id::OriginId;
 
 use super::feature::Feature;
+use super::xep0424_retraction::retracts;
 use super::{xep0203_delay, xep0359_stanza_ids};
 use crate::error::{ErrorCode, Problem, RemoteError};
 use crate::store::{DeliveryState, MessageDirection, MessageKind, NewMessage};
@@ -95,7 +96,8 @@ pub fn interpret(m: &Message, own: &BareJid, now_ms: i64) -> Incoming {
         }
         MessageType::Groupchat => return Incoming::Ignored,
     };
-    let Some(body) = best_body(m) else {
+    // A retraction needs no body (its fallback is never shown).
+    let Some(body) = best_body(m).or_else(|| retracts(m).map(|_| String::new())) else {
         return Incoming::Ignored;
     };
     let subject = m.subjects.values().next().cloned();

@@ -23,7 +23,7 @@ use crate::features::xep0045_muc_admin::AffiliationEntry;
 use crate::features::xep0045_room_directory::RoomPage;
 use crate::features::xep0077_register::form::RegistrationForm;
 use crate::session::{ConnectionState, RoomSnapshot, RosterSnapshot};
-use crate::store::{ChatMessage, HistoryCursor, HistoryPage};
+use crate::store::{ChatMessage, HistoryCursor, HistoryPage, MessageVersion};
 
 pub type AppState = Arc<App>;
 pub type UiEvents = Arc<super::events::WindowSink>;
@@ -37,6 +37,21 @@ pub struct SetPresenceArgs {
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct SendMessageArgs {
     pub to: String,
+    pub body: String,
+}
+
+/// One stored message, by its id.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct MessageRef {
+    #[ts(type = "number")]
+    pub id: i64,
+}
+
+/// Our message `id`, corrected to `body`.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CorrectArgs {
+    #[ts(type = "number")]
+    pub id: i64,
     pub body: String,
 }
 
@@ -194,6 +209,21 @@ ipc_commands! {
 
     async fn send_message[app: State<'_, AppState>](args: SendMessageArgs) -> ChatMessage {
         Ok(app.send_message(&args.to, &args.body).await?)
+    }
+
+    /// Correct our message `id` to `body` (XEP-0308).
+    async fn correct_message[app: State<'_, AppState>](args: CorrectArgs) -> () {
+        Ok(app.correct_message(args.id, &args.body).await?)
+    }
+
+    /// Retract our message `id` for everyone (XEP-0424).
+    async fn retract_message[app: State<'_, AppState>](args: MessageRef) -> () {
+        Ok(app.retract_message(args.id).await?)
+    }
+
+    /// The texts message `id` had before it was corrected, oldest first.
+    async fn message_versions[app: State<'_, AppState>](args: MessageRef) -> Vec<MessageVersion> {
+        Ok(app.message_versions(args.id).await?)
     }
 
     /// The user has seen the conversation with `peer` (the window is

@@ -88,6 +88,8 @@ mod tests {
             error: None,
             sender: None,
             mentions_me: false,
+            edited: None,
+            retracted: false,
         }
     }
 

@@ -142,4 +142,11 @@ pub(crate) enum Command {
         peer: BareJid,
         reply: oneshot::Sender<bool>,
     },
+    /// Correct our message `row` to `body` (XEP-0308), or retract it
+    /// (`body` `None`, XEP-0424).
+    AmendOwn {
+        row: i64,
+        body: Option<String>,
+        reply: oneshot::Sender<Result<()>>,
+    },
 }

@@ -172,6 +172,29 @@ impl SessionHandle {
             .await
     }
 
+    /// Correct our message `row` to `body`: sent to the conversation, and
+    /// shown as edited here. The text may not be empty.
+    pub async fn correct_message(&self, row: i64, body: &str) -> Result<()> {
+        let body = body.trim_end();
+        if body.trim().is_empty() {
+            return Err(Problem::invalid(InputField::Message).into());
+        }
+        let body = Some(body.to_owned());
+        self.ask(|reply| Command::AmendOwn { row, body, reply })
+            .await?
+    }
+
+    /// Retract our message `row` for everyone: its text is gone here and,
+    /// where their clients honour it, for the others.
+    pub async fn retract_message(&self, row: i64) -> Result<()> {
+        self.ask(|reply| Command::AmendOwn {
+            row,
+            body: None,
+            reply,
+        })
+        .await?
+    }
+
     pub async fn roster(&self) -> RosterSnapshot {
         self.ask(|reply| Command::Roster { reply })
             .await

@@ -94,6 +94,14 @@ pub struct ChatMessage {
     /// history is read, with the nick we have in the room then.
     #[serde(default)]
     pub mentions_me: bool,
+    /// When the text was last corrected (XEP-0308), in ms; `null` if never.
+    #[ts(type = "number | null")]
+    #[serde(default)]
+    pub edited: Option<i64>,
+    /// Retracted by its sender or removed by a room moderator: the text is
+    /// gone, a tombstone is shown.
+    #[serde(default)]
+    pub retracted: bool,
 }
 
 /// A message about to be stored.
@@ -135,8 +143,8 @@ pub struct HistoryPage {
     pub complete: bool,
 }
 
-pub(super) const COLUMNS: &str =
-    "id, peer, direction, kind, body, subject, ts, stanza_id, origin_id, state, error, sender";
+pub(super) const COLUMNS: &str = "id, peer, direction, kind, body, subject, ts, stanza_id, \
+     origin_id, state, error, sender, edited_ts, retracted_ts IS NOT NULL";
 
 pub(super) fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
     let direction: String = r.get(2)?;
@@ -156,6 +164,8 @@ pub(super) fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
         error: r.get::<_, Option<String>>(10)?.map(|e| stored_problem(&e)),
         sender: r.get(11)?,
         mentions_me: false,
+        edited: r.get(12)?,
+        retracted: r.get(13)?,
     })
 }
 

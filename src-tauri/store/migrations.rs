@@ -122,6 +122,17 @@ const STEPS: &[&str] = &[
          INSERT INTO messages_fts (rowid, body, conversation)
          VALUES (new.id, hearth_index_text(new.body), hearth_conversation_token(new.account, new.peer));
      END;",
+    // 10: corrections and retractions (store/amendments.rs): when a message
+    // was last corrected or retracted, and the texts corrections replaced.
+    "ALTER TABLE messages ADD COLUMN edited_ts INTEGER;
+     ALTER TABLE messages ADD COLUMN retracted_ts INTEGER;
+     CREATE TABLE message_versions (
+         message INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+         key     TEXT NOT NULL,
+         body    TEXT NOT NULL,
+         ts      INTEGER NOT NULL,
+         PRIMARY KEY (message, key)
+     );",
 ];
 
 /// Brings the schema up to date. Also gives the connection the SQL

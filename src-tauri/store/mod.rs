@@ -3,6 +3,7 @@
 //! Only this module writes SQL.
 
 mod accounts;
+mod amendments;
 mod archive_sync;
 mod database;
 mod messages;
@@ -21,6 +22,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 pub use accounts::AccountSettings;
+pub use amendments::{Amendment, Change, MessageVersion};
 pub use archive_sync::SyncPoint;
 pub use database::Database;
 pub use messages::now_ms;

@@ -116,6 +116,8 @@ pub(super) fn insert_row(
         error: None,
         sender: m.sender.clone(),
         mentions_me: false,
+        edited: None,
+        retracted: false,
     }))
 }
 
@@ -201,6 +203,20 @@ impl Store {
         reached: &[super::SyncPoint],
         position: Option<&super::StreamPosition>,
     ) -> Result<Stored> {
+        self.write_intake(account, batch, &[], reached, position)
+    }
+
+    /// `insert_messages_at`, then `amendments` in order, in one
+    /// transaction: a correction or retraction finds its message even when
+    /// that came in the same batch.
+    pub fn write_intake(
+        &mut self,
+        account: &str,
+        batch: &[NewMessage],
+        amendments: &[super::Amendment],
+        reached: &[super::SyncPoint],
+        position: Option<&super::StreamPosition>,
+    ) -> Result<Stored> {
         let tx = self.conn.transaction()?;
         let mut added = Vec::with_capacity(batch.len());
         let mut changed = Vec::new();
@@ -213,6 +229,9 @@ impl Store {
                 true,
                 &mut changed,
             )?);
+        }
+        for a in amendments {
+            super::amendments::apply(&tx, account, a, &mut added, &mut changed)?;
         }
         super::archive_sync::record(&tx, account, reached)?;
         if let Some(position) = position {

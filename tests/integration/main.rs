@@ -5,6 +5,7 @@
 
 mod support;
 
+mod amendments;
 mod bookmarks;
 mod certificates;
 mod chat;

@@ -61,7 +61,16 @@ sender: string | null,
  * Not stored: decided when the message is announced or a page of
  * history is read, with the nick we have in the room then.
  */
-mentionsMe: boolean, };
+mentionsMe: boolean, 
+/**
+ * When the text was last corrected (XEP-0308), in ms; `null` if never.
+ */
+edited: number | null, 
+/**
+ * Retracted by its sender or removed by a room moderator: the text is
+ * gone, a tombstone is shown.
+ */
+retracted: boolean, };
 
 export type ConfigureRoomArgs = { room: string, values: Array<FormValue>, };
 
@@ -138,13 +147,15 @@ latest: ChatMessage | null,
  */
 latestMention: ChatMessage | null, };
 
+export type CorrectArgs = { id: number, body: string, };
+
 export type DataForm = { title: string | null, instructions: string | null, fields: Array<FormField>, };
 
 export type DeliveryState = "queued" | "sent" | "acked" | "delivered" | "read" | "received" | "failed";
 
 export type DestroyRoomArgs = { room: string, reason: string | null, };
 
-export type ErrorCode = "authFailed" | "loginRefused" | "noSafeMechanism" | "serverNotAuthenticated" | "noStartTls" | "certificateUntrusted" | "certificateChanged" | "proxyAuthFailed" | "proxyFailed" | "unknownHost" | "noXmppService" | "connectionRefused" | "connectionLost" | "tlsFailed" | "network" | "timeout" | "tooManyRedirects" | "streamError" | "protocol" | "notConnected" | "remoteError" | "roomJoinRefused" | "roomJoinTimeout" | "roomJoinSuperseded" | "roomKicked" | "roomBanned" | "roomMembershipLost" | "roomDestroyed" | "roomPresenceEnded" | "notInRoom" | "noRoomService" | "invitationAnswered" | "messageNotSent" | "messageUnconfirmed" | "registrationRefused" | "registrationUnsupported" | "invalidInput" | "invalidAddress" | "invalidServerName" | "invalidXml" | "notAStanza" | "consoleClosed" | "linkRefused" | "linkNotOpened" | "certificateNotPresented" | "noAccountYet" | "storage" | "keychain" | "internal";
+export type ErrorCode = "authFailed" | "loginRefused" | "noSafeMechanism" | "serverNotAuthenticated" | "noStartTls" | "certificateUntrusted" | "certificateChanged" | "proxyAuthFailed" | "proxyFailed" | "unknownHost" | "noXmppService" | "connectionRefused" | "connectionLost" | "tlsFailed" | "network" | "timeout" | "tooManyRedirects" | "streamError" | "protocol" | "notConnected" | "remoteError" | "roomJoinRefused" | "roomJoinTimeout" | "roomJoinSuperseded" | "roomKicked" | "roomBanned" | "roomMembershipLost" | "roomDestroyed" | "roomPresenceEnded" | "notInRoom" | "noRoomService" | "invitationAnswered" | "messageNotSent" | "messageUnconfirmed" | "messageNotAmendable" | "registrationRefused" | "registrationUnsupported" | "invalidInput" | "invalidAddress" | "invalidServerName" | "invalidXml" | "notAStanza" | "consoleClosed" | "linkRefused" | "linkNotOpened" | "certificateNotPresented" | "noAccountYet" | "storage" | "keychain" | "internal";
 
 export type FieldKind = "text" | "password" | "boolean" | "fixed" | "hidden";
 
@@ -248,6 +259,14 @@ proxyPassword: string | null, };
 export type MessageDirection = "in" | "out";
 
 export type MessageKind = "chat" | "normal" | "headline" | "groupchat";
+
+export type MessageRef = { id: number, };
+
+export type MessageVersion = { body: string, 
+/**
+ * When the correction that replaced it was sent, in ms.
+ */
+replacedAt: number, };
 
 export type MessagesRead = { peer: string, ids: number[], };
 
@@ -431,7 +450,7 @@ export type UiProbeReport = {
 maxStallMs: number, windowMs: number, };
 
 /** Every error code, for telling an IpcError from anything else. */
-export const ERROR_CODES: readonly ErrorCode[] = ["authFailed", "loginRefused", "noSafeMechanism", "serverNotAuthenticated", "noStartTls", "certificateUntrusted", "certificateChanged", "proxyAuthFailed", "proxyFailed", "unknownHost", "noXmppService", "connectionRefused", "connectionLost", "tlsFailed", "network", "timeout", "tooManyRedirects", "streamError", "protocol", "notConnected", "remoteError", "roomJoinRefused", "roomJoinTimeout", "roomJoinSuperseded", "roomKicked", "roomBanned", "roomMembershipLost", "roomDestroyed", "roomPresenceEnded", "notInRoom", "noRoomService", "invitationAnswered", "messageNotSent", "messageUnconfirmed", "registrationRefused", "registrationUnsupported", "invalidInput", "invalidAddress", "invalidServerName", "invalidXml", "notAStanza", "consoleClosed", "linkRefused", "linkNotOpened", "certificateNotPresented", "noAccountYet", "storage", "keychain", "internal"];
+export const ERROR_CODES: readonly ErrorCode[] = ["authFailed", "loginRefused", "noSafeMechanism", "serverNotAuthenticated", "noStartTls", "certificateUntrusted", "certificateChanged", "proxyAuthFailed", "proxyFailed", "unknownHost", "noXmppService", "connectionRefused", "connectionLost", "tlsFailed", "network", "timeout", "tooManyRedirects", "streamError", "protocol", "notConnected", "remoteError", "roomJoinRefused", "roomJoinTimeout", "roomJoinSuperseded", "roomKicked", "roomBanned", "roomMembershipLost", "roomDestroyed", "roomPresenceEnded", "notInRoom", "noRoomService", "invitationAnswered", "messageNotSent", "messageUnconfirmed", "messageNotAmendable", "registrationRefused", "registrationUnsupported", "invalidInput", "invalidAddress", "invalidServerName", "invalidXml", "notAStanza", "consoleClosed", "linkRefused", "linkNotOpened", "certificateNotPresented", "noAccountYet", "storage", "keychain", "internal"];
 
 /** Every command: its argument object and its result. */
 export interface Commands {
@@ -446,6 +465,9 @@ export interface Commands {
   roster_snapshot: { args: Record<string, never>, result: RosterSnapshot };
   set_presence: { args: { args: SetPresenceArgs }, result: null };
   send_message: { args: { args: SendMessageArgs }, result: ChatMessage };
+  correct_message: { args: { args: CorrectArgs }, result: null };
+  retract_message: { args: { args: MessageRef }, result: null };
+  message_versions: { args: { args: MessageRef }, result: Array<MessageVersion> };
   mark_displayed: { args: { peer: string }, result: null };
   history_page: { args: { args: HistoryArgs }, result: HistoryPage };
   search_messages: { args: { args: SearchArgs }, result: Array<ChatMessage> };

@@ -192,6 +192,9 @@ export class MockBackend implements Backend {
       search_messages: () => [],
       history_through: () => ({ messages: [], complete: true }),
       mark_displayed: () => null,
+      correct_message: () => null,
+      retract_message: () => null,
+      message_versions: () => [],
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,
         subject: null, timestamp: Date.now(), stanzaId: null, originId: null, mentionsMe: false,

@@ -19,8 +19,13 @@ impl Actor {
     /// goes on meanwhile.
     pub(super) fn flush(&mut self) {
         let position = self.resumption.take();
-        if !self.batch.is_empty() || !self.sync_marks.is_empty() || position.is_some() {
+        if !self.batch.is_empty()
+            || !self.amendments.is_empty()
+            || !self.sync_marks.is_empty()
+            || position.is_some()
+        {
             let batch = std::mem::take(&mut self.batch);
+            let amendments = std::mem::take(&mut self.amendments);
             let reached = std::mem::take(&mut self.sync_marks);
             let account = self.own.to_string();
             let nicks = self.nicks_in(&batch);
@@ -29,7 +34,7 @@ impl Actor {
             let (position, counted) = position.unzip();
             self.db.submit(
                 move |s| {
-                    s.insert_messages_at(&account, &batch, &reached, position.as_ref())
+                    s.write_intake(&account, &batch, &amendments, &reached, position.as_ref())
                         .map_err(|e| (e, batch))
                 },
                 move |stored| match stored {
@@ -72,6 +77,8 @@ impl Actor {
                                 error: Some(e.problem()),
                                 sender: m.sender,
                                 mentions_me: false,
+                                edited: None,
+                                retracted: false,
                             })
                             .collect();
                         mark_mentions(&mut shown, &nicks);

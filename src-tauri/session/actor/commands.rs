@@ -131,6 +131,7 @@ impl Actor {
             Command::MarkDisplayed { peer, reply } => {
                 let _ = reply.send(self.mark_displayed(peer).await);
             }
+            Command::AmendOwn { row, body, reply } => self.amend_own(row, body, reply).await,
         }
     }
 

@@ -41,7 +41,7 @@ impl Actor {
                 if !sent {
                     self.remember_markable(m, &new);
                 }
-                self.take(new, &inbound.via);
+                self.take_or_amend(new, m, &inbound.via);
                 self.acknowledge(inbound);
             }
             Incoming::Error { peer, id, problem } if inbound.via == Via::Live => {

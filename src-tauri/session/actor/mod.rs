@@ -20,6 +20,7 @@ use tokio_xmpp::xmlstream::Timeouts;
 use tokio_xmpp::Stanza;
 
 mod account;
+mod amendments;
 mod announce;
 mod bookmark_state;
 mod bookmarks;
@@ -175,6 +176,7 @@ fn start_on(
         own_show: PresenceShow::Available,
         own_status: None,
         batch: Vec::new(),
+        amendments: Vec::new(),
         recent: RecentIds::default(),
         archive_queries: Default::default(),
         sync: sync::Sync::new(cfg.new_device_history),
@@ -229,6 +231,9 @@ struct Actor {
     own_show: PresenceShow,
     own_status: Option<String>,
     batch: Vec<NewMessage>,
+    /// Corrections and retractions, written after the batch
+    /// (`amendments.rs`).
+    amendments: Vec<crate::store::Amendment>,
     /// The deduplication stage's memory.
     recent: RecentIds,
     /// Archive queries running (XEP-0313 `queryid` → the archive asked):
@@ -336,6 +341,7 @@ impl Actor {
                 self.flush();
             } else if flush_at.is_none()
                 && (!self.batch.is_empty()
+                    || !self.amendments.is_empty()
                     || !self.sync_marks.is_empty()
                     || !self.presence_batch.is_empty()
                     || self.requests_changed

@@ -20,10 +20,13 @@ use crate::features::xep0313_mam::{self, Page, Query};
 use crate::features::xep0359_stanza_ids;
 use crate::session::event::SessionEvent;
 use crate::session::iq_tracker::IqAnswer;
-use crate::store::{ChatMessage, HistoryPage, NewMessage};
+use crate::store::{Amendment, ChatMessage, HistoryPage, NewMessage};
 
 /// Messages asked for per page when scrolling back (a screenful or two).
 const OLDER_PAGE: usize = 50;
+
+/// Amendments held per page at most (a page asks for no more results).
+const MAX_HELD: usize = 1_000;
 
 pub(crate) type OlderReply = oneshot::Sender<Result<HistoryPage>>;
 
@@ -41,6 +44,9 @@ pub(super) struct Older {
     /// Queries read backward: their results wait here for the end of the
     /// page.
     pages: HashMap<String, Vec<NewMessage>>,
+    /// Corrections and retractions among those results: applied after the
+    /// page is written, since they may name a message in it.
+    amendments: HashMap<String, Vec<Amendment>>,
     /// Scroll-back requests waiting for their page, by query id.
     fetches: HashMap<String, OlderReply>,
 }
@@ -58,6 +64,25 @@ impl Older {
 
     pub fn take_page(&mut self, query: &str) -> Option<Vec<NewMessage>> {
         self.pages.remove(query)
+    }
+
+    /// Hold `a`, a result of `query`, until its page is written; gives it
+    /// back when `query` is not read backward.
+    pub fn hold(&mut self, query: &str, a: Amendment) -> Option<Amendment> {
+        if !self.pages.contains_key(query) {
+            return Some(a);
+        }
+        let held = self.amendments.entry(query.to_owned()).or_default();
+        // As many as a page has results: the archive cannot grow this.
+        if held.len() < MAX_HELD {
+            held.push(a);
+        }
+        None
+    }
+
+    /// The amendments held for `query`'s page.
+    pub fn take_amendments(&mut self, query: &str) -> Vec<Amendment> {
+        self.amendments.remove(query).unwrap_or_default()
     }
 
     /// Whether `query` is a scroll-back request's.
@@ -166,6 +191,7 @@ impl Actor {
     pub(super) fn on_older_page(&mut self, queryid: String, answer: IqAnswer) {
         self.archive_queries.remove(&queryid);
         let page = self.older.take_page(&queryid).unwrap_or_default();
+        let held = self.older.take_amendments(&queryid);
         let Some(reply) = self.older.fetches.remove(&queryid) else {
             return;
         };
@@ -189,6 +215,8 @@ impl Actor {
                 HistoryPage { messages, complete }
             }));
         });
+        // After the page: they may name a message in it.
+        self.amendments.extend(held);
     }
 
     /// Write a page read backward, after what waits in the batch (the store
@@ -205,8 +233,10 @@ impl Actor {
     }
 
     /// `write_older` for catch-up, whose messages are news to this device.
-    pub(super) fn write_older_and_announce(&mut self, page: Vec<NewMessage>) {
+    pub(super) fn write_older_and_announce(&mut self, queryid: &str, page: Vec<NewMessage>) {
+        let held = self.older.take_amendments(queryid);
         if page.is_empty() {
+            self.amendments.extend(held);
             return;
         }
         let sink = self.sink.clone();
@@ -217,5 +247,6 @@ impl Actor {
             Ok(_) => {}
             Err(e) => log::error!("could not store a page of history: {e}"),
         });
+        self.amendments.extend(held);
     }
 }

@@ -24,7 +24,8 @@ use crate::features::feature::{Feature, IqKind};
 use crate::features::{
     rfc6121_messages, rfc6121_roster, xep0030_disco, xep0045_muc, xep0045_muc_invite,
     xep0092_version, xep0115_caps, xep0184_receipts, xep0199_ping, xep0280_carbons,
-    xep0333_chat_markers, xep0359_stanza_ids, xep0402_bookmarks, xep0410_self_ping,
+    xep0308_correction, xep0333_chat_markers, xep0359_stanza_ids, xep0402_bookmarks,
+    xep0410_self_ping, xep0424_retraction,
 };
 
 /// A session half for messages: true when it took the message.
@@ -98,6 +99,11 @@ const REGISTERED: &[Registered] = &[
     speaks(&xep0280_carbons::FEATURE),
     speaks(&xep0359_stanza_ids::FEATURE),
     speaks(&xep0410_self_ping::FEATURE),
+    // Read at the apply stage of the conversation and room halves, which
+    // know whose message a correction or retraction may change
+    // (`amendments.rs`).
+    speaks(&xep0308_correction::FEATURE),
+    speaks(&xep0424_retraction::FEATURE),
 ];
 
 static FEATURES: LazyLock<Vec<&'static Feature>> =

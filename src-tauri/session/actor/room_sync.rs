@@ -31,7 +31,7 @@ use crate::features::xep0313_mam::{self, Page, Query};
 use crate::features::{xep0030_disco, xep0359_stanza_ids};
 use crate::session::arrival::ArchiveOrder;
 use crate::session::iq_tracker::IqAnswer;
-use crate::store::{now_ms, NewMessage, SyncPoint};
+use crate::store::{now_ms, Amendment, NewMessage, SyncPoint};
 
 /// Results asked for per page when reading a room forward.
 const ROOM_PAGE: usize = 100;
@@ -80,6 +80,8 @@ pub(super) struct RoomSync {
     /// Live messages of rooms entered without join history and not read up
     /// to now yet.
     holding: HashMap<BareJid, Vec<NewMessage>>,
+    /// The corrections and retractions among them.
+    held_amendments: HashMap<BareJid, Vec<Amendment>>,
 }
 
 impl RoomSync {
@@ -171,10 +173,41 @@ impl Actor {
         }
     }
 
-    /// Take what was held for `room`, in the order it came.
+    /// `hold_while_reading` for a correction or retraction: it may name a
+    /// message held, so it waits with them.
+    pub(super) fn hold_amendment_while_reading(
+        &mut self,
+        room: &BareJid,
+        a: Amendment,
+        via: &Via,
+    ) -> Option<Amendment> {
+        if *via != Via::Live || !self.room_sync.holding.contains_key(room) {
+            return Some(a);
+        }
+        let held = self
+            .room_sync
+            .held_amendments
+            .entry(room.clone())
+            .or_default();
+        if held.len() < MAX_HELD {
+            held.push(a);
+        }
+        None
+    }
+
+    /// Take what was held for `room`, in the order it came, then apply
+    /// the amendments held with it.
     fn release_held(&mut self, room: &BareJid) {
         for new in self.room_sync.holding.remove(room).unwrap_or_default() {
             self.take(new, &Via::Live);
+        }
+        for a in self
+            .room_sync
+            .held_amendments
+            .remove(room)
+            .unwrap_or_default()
+        {
+            self.amend(a, &Via::Live);
         }
     }
 

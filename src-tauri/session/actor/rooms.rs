@@ -191,8 +191,17 @@ impl Actor {
         match xep0045_muc::read_message(m, &room, &nick, now_ms()) {
             RoomMessage::Message(mut new) => {
                 super::inbound::archived(&mut new, &inbound.via);
-                if let Some(new) = self.hold_while_reading(&room, new, &inbound.via) {
-                    self.take(new, &inbound.via)
+                match super::amendments::amendment_of(new, m) {
+                    Ok(a) => {
+                        if let Some(a) = self.hold_amendment_while_reading(&room, a, &inbound.via) {
+                            self.amend(a, &inbound.via)
+                        }
+                    }
+                    Err(new) => {
+                        if let Some(new) = self.hold_while_reading(&room, new, &inbound.via) {
+                            self.take(new, &inbound.via)
+                        }
+                    }
                 }
             }
             RoomMessage::Subject { subject, by } => {

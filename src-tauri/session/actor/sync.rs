@@ -124,6 +124,7 @@ impl Actor {
         if let Some(old) = self.sync.running.take() {
             self.archive_queries.remove(&old.queryid);
             self.older.take_page(&old.queryid);
+            self.older.take_amendments(&old.queryid);
         }
         self.sync.caught_up = false;
         self.sync.reread = false;
@@ -348,7 +349,7 @@ impl Actor {
         // Results after the end are not believed any more.
         self.archive_queries.remove(&queryid);
         if let Some(page) = self.older.take_page(&queryid) {
-            self.write_older_and_announce(page);
+            self.write_older_and_announce(&queryid, page);
         }
         let Some(run) = self.sync.running.as_mut().filter(|r| r.queryid == queryid) else {
             return;

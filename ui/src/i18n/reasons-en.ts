@@ -95,6 +95,7 @@ export const enReasons = {
   "error.linkRefused": "Hearth opens only web and mail addresses; this link was not opened.",
   "error.linkNotOpened": "No program on this computer opened the link.",
   "error.invitationAnswered": "This invitation was already answered.",
+  "error.messageNotAmendable": "This message cannot be edited or deleted.",
   "error.messageNotSent": "The message was not sent: the connection ended first.",
   "error.messageUnconfirmed": "The server did not confirm this message before the connection ended.",
   "error.registrationRefused": "The server did not create the account.",

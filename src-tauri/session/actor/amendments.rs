@@ -1,0 +1,191 @@
+//! The session half of corrections (XEP-0308) and retractions (XEP-0424,
+//! XEP-0425): at the apply stage, a message of a conversation or a room
+//! that corrects or retracts another becomes an amendment of the message
+//! it names, written after the batch (`store/amendments.rs` holds the
+//! sender rule), whether it came live, as a carbon or from an archive.
+//! And the commands that correct or retract one of our own messages.
+
+use tokio::sync::oneshot;
+use tokio_xmpp::jid::Jid;
+use tokio_xmpp::parsers::message::Message;
+use tokio_xmpp::Stanza;
+
+use super::inbound::Via;
+use super::Actor;
+use crate::error::{ErrorCode, HearthError, Problem, Result};
+use crate::features::{xep0308_correction, xep0359_stanza_ids, xep0424_retraction};
+use crate::store::{
+    now_ms, Amendment, Change, ChatMessage, MessageDirection, MessageKind, NewMessage,
+};
+
+/// `new`, read from `m`, as the amendment it is, or back as history.
+pub(super) fn amendment_of(
+    new: NewMessage,
+    m: &Message,
+) -> std::result::Result<Amendment, NewMessage> {
+    if let Some(r) = xep0424_retraction::retracts(m) {
+        // A moderator's retraction is the room's own word: it comes from
+        // the room's address, not an occupant's.
+        let moderated = r.moderated && new.kind == MessageKind::Groupchat && new.sender.is_none();
+        return Ok(Amendment {
+            message: new,
+            target: r.id,
+            change: if moderated {
+                Change::Moderate
+            } else {
+                Change::Retract
+            },
+        });
+    }
+    match xep0308_correction::replaces(m) {
+        Some(original) => Ok(Amendment {
+            message: new,
+            target: original,
+            change: Change::Correct,
+        }),
+        None => Err(new),
+    }
+}
+
+impl Actor {
+    /// The apply stage for `new`, read from `m`: an amendment, or history.
+    pub(super) fn take_or_amend(&mut self, new: NewMessage, m: &Message, via: &Via) {
+        match amendment_of(new, m) {
+            Ok(a) => self.amend(a, via),
+            Err(new) => self.take(new, via),
+        }
+    }
+
+    /// Queue `a` for the next write; one from a page read backward waits
+    /// for its page.
+    pub(super) fn amend(&mut self, a: Amendment, via: &Via) {
+        let a = match via {
+            Via::Archive { query, .. } => match self.older.hold(query, a) {
+                Some(a) => a,
+                None => return,
+            },
+            _ => a,
+        };
+        self.amendments.push(a);
+    }
+
+    /// Correct our message `row` to `body`, or retract it (`body` `None`):
+    /// sent to the conversation, and applied here at once.
+    pub(super) async fn amend_own(
+        &mut self,
+        row: i64,
+        body: Option<String>,
+        reply: oneshot::Sender<Result<()>>,
+    ) {
+        let _ = reply.send(self.try_amend_own(row, body).await);
+    }
+
+    async fn try_amend_own(&mut self, row: i64, body: Option<String>) -> Result<()> {
+        // On the store thread: after the write that stored it.
+        let original = self
+            .db
+            .write(move |s| s.message(row))
+            .await?
+            .filter(|m| m.direction == MessageDirection::Out && !m.retracted)
+            .ok_or_else(|| HearthError::from(Problem::of(ErrorCode::MessageNotAmendable)))?;
+        let groupchat = original.kind == MessageKind::Groupchat;
+        let to: Jid = original
+            .peer
+            .parse()
+            .map_err(|_| HearthError::from(Problem::of(ErrorCode::MessageNotAmendable)))?;
+        let nick = match to.resource() {
+            None if groupchat => Some(self.room_nick_for(&original)?),
+            _ => None,
+        };
+        let (stanza, amendment) = match body {
+            Some(body) => self.correction(&original, to, body, nick)?,
+            None => retraction(&original, to, nick)?,
+        };
+        self.send(Stanza::Message(stanza))
+            .await
+            .ok_or(HearthError::NotConnected)?;
+        self.amendments.push(amendment);
+        self.flush();
+        Ok(())
+    }
+
+    /// Our nick in the room `original` was sent to, if we are in it.
+    fn room_nick_for(&self, original: &ChatMessage) -> Result<String> {
+        original
+            .peer
+            .parse()
+            .ok()
+            .filter(|room| self.rooms.is_joined(room))
+            .and_then(|room| self.rooms.nick(&room).map(str::to_owned))
+            .ok_or_else(|| Problem::of(ErrorCode::NotInRoom).into())
+    }
+
+    fn correction(
+        &self,
+        original: &ChatMessage,
+        to: Jid,
+        body: String,
+        nick: Option<String>,
+    ) -> Result<(Message, Amendment)> {
+        let target = original
+            .origin_id
+            .clone()
+            .ok_or_else(|| HearthError::from(Problem::of(ErrorCode::MessageNotAmendable)))?;
+        let (stanza, mut record) = match &nick {
+            Some(nick) => {
+                let room = to.to_bare();
+                crate::features::xep0045_muc::groupchat(&room, &body, now_ms(), nick)
+            }
+            None => self.chat_message(to, body, None),
+        };
+        record.peer = original.peer.clone();
+        record.sender = original.sender.clone();
+        Ok((
+            xep0308_correction::correcting(stanza, &target),
+            Amendment {
+                message: record,
+                target,
+                change: Change::Correct,
+            },
+        ))
+    }
+}
+
+/// Our retraction of `original`: by its origin-id in a conversation, by
+/// the room's stanza-id in a room.
+fn retraction(
+    original: &ChatMessage,
+    to: Jid,
+    nick: Option<String>,
+) -> Result<(Message, Amendment)> {
+    let groupchat = nick.is_some();
+    let target = if groupchat {
+        original.stanza_id.clone()
+    } else {
+        original.origin_id.clone()
+    }
+    .ok_or_else(|| HearthError::from(Problem::of(ErrorCode::MessageNotAmendable)))?;
+    let id = xep0359_stanza_ids::new_id();
+    let stanza = xep0424_retraction::retraction(to, &target, groupchat, id.clone());
+    let record = NewMessage {
+        peer: original.peer.clone(),
+        direction: MessageDirection::Out,
+        kind: original.kind,
+        message_id: Some(id.clone()),
+        origin_id: Some(id),
+        stanza_id: None,
+        body: String::new(),
+        subject: None,
+        timestamp: now_ms(),
+        state: crate::store::DeliveryState::Sent,
+        sender: original.sender.clone(),
+    };
+    Ok((
+        stanza,
+        Amendment {
+            message: record,
+            target,
+            change: Change::Retract,
+        },
+    ))
+}

@@ -1,0 +1,160 @@
+//! Corrections (XEP-0308) and retractions (XEP-0424) between Hearth
+//! clients on Prosody and ejabberd: they reach the contact and our other
+//! device (carbons), they change only the sender's own message, and a
+//! forged one from someone else changes nothing.
+
+use crate::chat::befriend;
+use crate::support::{Client, Kind, Server};
+use hearth::session::SessionEvent;
+use hearth::store::{ChatMessage, MessageDirection};
+
+/// The next change announced to `client` for its row holding `id`'s
+/// message (matched by origin-id, the id both sides know it by).
+async fn updated(
+    client: &mut Client,
+    origin_id: &str,
+    pred: impl Fn(&ChatMessage) -> bool,
+) -> ChatMessage {
+    client
+        .seen_or_wait(|e| match e {
+            SessionEvent::MessageUpdated(m)
+                if m.origin_id.as_deref() == Some(origin_id) && pred(m) =>
+            {
+                Some(m.clone())
+            }
+            _ => None,
+        })
+        .await
+}
+
+async fn a_correction_and_a_retraction_reach_the_contact_and_our_other_device(kind: Kind) {
+    let (server, [mut alice, mut bob]) = Server::with_online(kind, ["alice", "bob"]).await;
+    befriend(&mut alice, &mut bob).await;
+    let mut phone = Client::new(&server, "alice");
+    phone.login(&server).await;
+    crate::sync::caught_up(&mut phone).await;
+
+    let sent = alice
+        .app
+        .send_message("bob@localhost", "see you at 3")
+        .await
+        .unwrap();
+    let origin = sent.origin_id.clone().unwrap();
+    bob.received("see you at 3").await;
+    alice
+        .app
+        .correct_message(sent.id, "see you at 4")
+        .await
+        .unwrap();
+    // Ours at once, shown as edited.
+    let ours = updated(&mut alice, &origin, |m| m.body == "see you at 4").await;
+    assert!(ours.edited.is_some());
+    // The contact's copy changes; no new message appears.
+    let theirs = updated(&mut bob, &origin, |m| m.body == "see you at 4").await;
+    assert!(theirs.edited.is_some());
+    let versions = bob.app.message_versions(theirs.id).await.unwrap();
+    assert_eq!(
+        versions.iter().map(|v| v.body.as_str()).collect::<Vec<_>>(),
+        ["see you at 3"]
+    );
+    // Our phone got both as carbons.
+    updated(&mut phone, &origin, |m| m.body == "see you at 4").await;
+
+    alice.app.retract_message(sent.id).await.unwrap();
+    for client in [&mut alice, &mut bob, &mut phone] {
+        let gone = updated(client, &origin, |m| m.retracted).await;
+        assert_eq!(gone.body, "", "{}: the text is gone", client.jid);
+    }
+    assert!(bob
+        .app
+        .search_messages("see you", None, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let page = bob
+        .app
+        .history_page("alice@localhost", None, 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.messages.len(),
+        1,
+        "a tombstone, and no fallback text as a message"
+    );
+    assert!(page.messages[0].retracted);
+}
+
+async fn a_stranger_cannot_correct_or_retract_someone_elses_message(kind: Kind) {
+    let (_server, [mut alice, mut bob, mallory]) =
+        Server::with_online(kind, ["alice", "bob", "mallory"]).await;
+    befriend(&mut alice, &mut bob).await;
+    let sent = alice
+        .app
+        .send_message("bob@localhost", "the real plan")
+        .await
+        .unwrap();
+    let origin = sent.origin_id.clone().unwrap();
+    bob.received("the real plan").await;
+    // mallory names alice's message in her own stanzas to bob (typed in
+    // the XML console).
+    mallory.app.set_console_open(true).await;
+    for (id, payload) in [
+        (
+            "f1",
+            format!("<replace xmlns='urn:xmpp:message-correct:0' id='{origin}'/>"),
+        ),
+        (
+            "f2",
+            format!("<retract xmlns='urn:xmpp:message-retract:1' id='{origin}'/>"),
+        ),
+    ] {
+        mallory
+            .app
+            .send_raw(&format!(
+                "<message to='bob@localhost' type='chat' id='{id}'>\
+                 <body>forged {id}</body>{payload}</message>"
+            ))
+            .await
+            .unwrap();
+    }
+    // Her correction is a message of hers; her retraction is nothing.
+    let forged = bob.received("forged f1").await;
+    assert_eq!(forged.peer, "mallory@localhost");
+    mallory
+        .app
+        .send_message("bob@localhost", "after")
+        .await
+        .unwrap();
+    bob.received("after").await;
+    let page = bob
+        .app
+        .history_page("alice@localhost", None, 50)
+        .await
+        .unwrap();
+    let shown: Vec<_> = page
+        .messages
+        .iter()
+        .map(|m| (m.body.as_str(), m.retracted, m.edited))
+        .collect();
+    assert_eq!(shown, [("the real plan", false, None)]);
+    let from_mallory = bob
+        .app
+        .history_page("mallory@localhost", None, 50)
+        .await
+        .unwrap();
+    let bodies: Vec<_> = from_mallory
+        .messages
+        .iter()
+        .map(|m| m.body.as_str())
+        .collect();
+    assert_eq!(bodies, ["forged f1", "after"]);
+    assert!(from_mallory
+        .messages
+        .iter()
+        .all(|m| m.direction == MessageDirection::In));
+}
+
+crate::on_both_servers!(
+    a_correction_and_a_retraction_reach_the_contact_and_our_other_device,
+    a_stranger_cannot_correct_or_retract_someone_elses_message,
+);
