@@ -66,7 +66,7 @@ fn key_of(m: &NewMessage) -> String {
 
 /// Apply `a` within `tx`: a row it changed goes to `changed`, a correction
 /// that is a new message after all to `added`.
-pub(super) fn apply(
+fn apply(
     tx: &Transaction,
     account: &str,
     a: &Amendment,
@@ -156,6 +156,25 @@ pub(super) fn apply(
 }
 
 impl super::Store {
+    /// A batch of intake, then `amendments` in order, in one transaction:
+    /// a correction or retraction finds its message even when that came in
+    /// the same batch.
+    pub fn write_intake(
+        &mut self,
+        account: &str,
+        batch: &[NewMessage],
+        amendments: &[Amendment],
+        reached: &[super::SyncPoint],
+        position: Option<&super::StreamPosition>,
+    ) -> Result<super::Stored> {
+        self.write_batch(account, batch, reached, position, |tx, added, changed| {
+            for a in amendments {
+                apply(tx, account, a, added, changed)?;
+            }
+            Ok(())
+        })
+    }
+
     /// The texts message `id` had before its corrections, oldest first.
     pub fn message_versions(&self, id: i64) -> Result<Vec<MessageVersion>> {
         let mut stmt = self.conn.prepare_cached(

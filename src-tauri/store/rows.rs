@@ -203,19 +203,18 @@ impl Store {
         reached: &[super::SyncPoint],
         position: Option<&super::StreamPosition>,
     ) -> Result<Stored> {
-        self.write_intake(account, batch, &[], reached, position)
+        self.write_batch(account, batch, reached, position, |_, _, _| Ok(()))
     }
 
-    /// `insert_messages_at`, then `amendments` in order, in one
-    /// transaction: a correction or retraction finds its message even when
-    /// that came in the same batch.
-    pub fn write_intake(
+    /// `insert_messages_at`, with `then` run in the same transaction after
+    /// the batch (it may add rows and change held ones).
+    pub(super) fn write_batch(
         &mut self,
         account: &str,
         batch: &[NewMessage],
-        amendments: &[super::Amendment],
         reached: &[super::SyncPoint],
         position: Option<&super::StreamPosition>,
+        then: impl FnOnce(&Transaction, &mut Vec<ChatMessage>, &mut Vec<i64>) -> Result<()>,
     ) -> Result<Stored> {
         let tx = self.conn.transaction()?;
         let mut added = Vec::with_capacity(batch.len());
@@ -230,9 +229,7 @@ impl Store {
                 &mut changed,
             )?);
         }
-        for a in amendments {
-            super::amendments::apply(&tx, account, a, &mut added, &mut changed)?;
-        }
+        then(&tx, &mut added, &mut changed)?;
         super::archive_sync::record(&tx, account, reached)?;
         if let Some(position) = position {
             super::stream_resumption::record(&tx, account, position)?;

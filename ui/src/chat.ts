@@ -1,6 +1,6 @@
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
-import type { ChatMessage, ConversationActivity, HistoryCursor, MessagesRead, ReadElsewhere } from "./bindings";
+import type { ChatMessage, ConversationActivity, HistoryCursor, MessagesRead, MessageVersion, ReadElsewhere } from "./bindings";
 import type { ConversationKind, ConversationStore } from "./state/conversations";
 import type { RoomStore } from "./state/rooms";
 import type { RosterStore } from "./state/roster";
@@ -179,6 +179,33 @@ export class ChatController {
           ? await this.backend.invoke("send_room_message", { args: { room: peer, text: body } })
           : await this.backend.invoke("send_message", { args: { to: peer, body } });
       this.convs.merge(peer, [message]);
+      return true;
+    } catch (e) {
+      this.convs.setStatus(peer, { sendError: toIpcError(e) });
+      return false;
+    }
+  }
+
+  /** Corrects our message `id` in `peer`'s conversation to `body`; false (and the error on the tab) on failure. */
+  async correct(peer: string, id: number, body: string): Promise<boolean> {
+    return this.amend(peer, () => this.backend.invoke("correct_message", { args: { id, body } }));
+  }
+
+  /** Retracts our message `id` for everyone; false (and the error on the tab) on failure. */
+  async retract(peer: string, id: number): Promise<boolean> {
+    return this.amend(peer, () => this.backend.invoke("retract_message", { args: { id } }));
+  }
+
+  /** The texts message `id` had before its corrections (none if they cannot be read). */
+  async versions(id: number): Promise<MessageVersion[]> {
+    return this.backend.invoke("message_versions", { args: { id } }).catch(() => []);
+  }
+
+  /** The changed message comes back as `message-updated`. */
+  private async amend(peer: string, call: () => Promise<unknown>): Promise<boolean> {
+    this.convs.setStatus(peer, { sendError: null });
+    try {
+      await call();
       return true;
     } catch (e) {
       this.convs.setStatus(peer, { sendError: toIpcError(e) });

@@ -107,7 +107,7 @@ export function msg(partial: Partial<ChatMessage> & { peer: string }): ChatMessa
   return {
     id, direction: "in", kind: "chat", body: `message ${id}`, subject: null,
     timestamp: 1_700_000_000_000 + id * 1000, stanzaId: null, originId: null, state: "received", error: null, sender: null,
-    mentionsMe: false,
+    mentionsMe: false, edited: null, retracted: false,
     ...partial,
   };
 }
@@ -133,4 +133,15 @@ export function occ(nick: string, partial: Partial<Occupant> = {}): Occupant {
 /** A problem as the core sends it: a code and, optionally, its parameters. */
 export function problem(code: ErrorCode, partial: Partial<Problem> = {}): Problem {
   return { code, condition: null, serverText: null, field: null, detail: null, limit: null, ...partial };
+}
+
+/** Online, with `jid` in the roster and their conversation open. */
+export async function openChat(jid: string, name: string, setup?: (mock: MockBackend) => void): Promise<Booted> {
+  const booted = await bootOnline((m) => {
+    m.on("roster_snapshot", () => ({ items: [contact(jid, name)], presences: [], requests: { jids: [], more: 0 } }));
+    setup?.(m);
+  });
+  dblclick(get("roster-contact", `[data-jid="${jid}"]`));
+  await settle();
+  return booted;
 }

@@ -1,17 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { all, bootOnline, contact, dblclick, get, msg, press, problem, settle } from "./helpers";
+import { all, bootOnline, contact, get, msg, press, problem, settle, openChat } from "./helpers";
 
 const ANNA = "anna@company.com";
 const HOSTILE = "<img src=x onerror=alert(1)>";
 
-async function openAnna(setup?: Parameters<typeof bootOnline>[0]) {
-  const booted = await bootOnline((m) => {
-    m.on("roster_snapshot", () => ({ items: [contact(ANNA, "Anna")], presences: [], requests: { jids: [], more: 0 } }));
-    setup?.(m);
-  });
-  dblclick(get("roster-contact", `[data-jid="${ANNA}"]`));
-  await settle();
-  return booted;
+function openAnna(setup?: Parameters<typeof bootOnline>[0]) {
+  return openChat(ANNA, "Anna", setup);
 }
 
 const composer = () => get<HTMLTextAreaElement>("composer-input");

@@ -18,16 +18,21 @@ use crate::store::{
     now_ms, Amendment, Change, ChatMessage, MessageDirection, MessageKind, NewMessage,
 };
 
-/// `new`, read from `m`, as the amendment it is, or back as history.
-pub(super) fn amendment_of(
-    new: NewMessage,
-    m: &Message,
-) -> std::result::Result<Amendment, NewMessage> {
+/// What the apply stage makes of a message for history.
+pub(super) enum Intake {
+    /// It corrects or retracts the message it names.
+    Amend(Amendment),
+    /// It is history of its own.
+    Take(NewMessage),
+}
+
+/// `new`, read from `m`, as the amendment it is, or as history.
+pub(super) fn intake_of(new: NewMessage, m: &Message) -> Intake {
     if let Some(r) = xep0424_retraction::retracts(m) {
         // A moderator's retraction is the room's own word: it comes from
         // the room's address, not an occupant's.
         let moderated = r.moderated && new.kind == MessageKind::Groupchat && new.sender.is_none();
-        return Ok(Amendment {
+        return Intake::Amend(Amendment {
             message: new,
             target: r.id,
             change: if moderated {
@@ -38,21 +43,21 @@ pub(super) fn amendment_of(
         });
     }
     match xep0308_correction::replaces(m) {
-        Some(original) => Ok(Amendment {
+        Some(original) => Intake::Amend(Amendment {
             message: new,
             target: original,
             change: Change::Correct,
         }),
-        None => Err(new),
+        None => Intake::Take(new),
     }
 }
 
 impl Actor {
     /// The apply stage for `new`, read from `m`: an amendment, or history.
     pub(super) fn take_or_amend(&mut self, new: NewMessage, m: &Message, via: &Via) {
-        match amendment_of(new, m) {
-            Ok(a) => self.amend(a, via),
-            Err(new) => self.take(new, via),
+        match intake_of(new, m) {
+            Intake::Amend(a) => self.amend(a, via),
+            Intake::Take(new) => self.take(new, via),
         }
     }
 

@@ -10,6 +10,7 @@ use tokio_xmpp::parsers::message::Message;
 use tokio_xmpp::parsers::presence::Presence;
 use tokio_xmpp::Stanza;
 
+use super::amendments::Intake;
 use super::inbound::{Inbound, Via};
 use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::{ErrorCode, HearthError, InputField, Problem, Result};
@@ -191,13 +192,13 @@ impl Actor {
         match xep0045_muc::read_message(m, &room, &nick, now_ms()) {
             RoomMessage::Message(mut new) => {
                 super::inbound::archived(&mut new, &inbound.via);
-                match super::amendments::amendment_of(new, m) {
-                    Ok(a) => {
+                match super::amendments::intake_of(new, m) {
+                    Intake::Amend(a) => {
                         if let Some(a) = self.hold_amendment_while_reading(&room, a, &inbound.via) {
                             self.amend(a, &inbound.via)
                         }
                     }
-                    Err(new) => {
+                    Intake::Take(new) => {
                         if let Some(new) = self.hold_while_reading(&room, new, &inbound.via) {
                             self.take(new, &inbound.via)
                         }

@@ -135,6 +135,13 @@ export const en = {
   "messages.more": "Scroll up for earlier messages.",
   "messages.loadError": "Could not load earlier messages.",
   "messages.notice": "Notice",
+  "message.edit": "Edit",
+  "message.retract": "Delete",
+  "message.retractConfirm": "Delete for everyone?",
+  "message.retracted": "Message removed",
+  "message.edited": "(edited)",
+  "message.versions": "Earlier versions",
+  "composer.editing": "Editing your message. Enter saves, Esc cancels.",
 
   "state.queued": "Waiting to be sent",
   "state.sent": "Sent",

@@ -137,6 +137,13 @@ export const zhCN: Record<keyof typeof en, Entry> = {
   "messages.more": "向上滚动查看更早的消息。",
   "messages.loadError": "无法加载更早的消息。",
   "messages.notice": "通知",
+  "message.edit": "编辑",
+  "message.retract": "删除",
+  "message.retractConfirm": "为所有人删除？",
+  "message.retracted": "消息已删除",
+  "message.edited": "（已编辑）",
+  "message.versions": "早先的版本",
+  "composer.editing": "正在编辑你的消息。Enter 保存，Esc 取消。",
 
   "state.queued": "等待发送",
   "state.sent": "已发送",

@@ -1,11 +1,18 @@
+import type { ChatMessage } from "../bindings";
 import type { ChatController } from "../chat";
-import { el } from "../dom";
+import { el, setHidden } from "../dom";
 import { tattr, tx } from "../i18n";
 import { completeNick, type Completion } from "../nickCompletion";
 import { staticView, type View } from "./view";
 
 export interface ComposerContext {
-  readonly chat: Pick<ChatController, "send">;
+  readonly chat: Pick<ChatController, "send" | "correct">;
+}
+
+/** The composer of one conversation; it can take our message back to correct it. */
+export interface Composer extends View {
+  /** Put our message `m` in the composer: Enter sends the correction, Esc cancels. */
+  beginEdit(m: ChatMessage): void;
 }
 
 let seq = 0;
@@ -19,8 +26,15 @@ export function cleanBody(text: string): string {
  * Multi-line input: Enter sends, Shift+Enter inserts a newline. Blank input is
  * never sent. If sending fails the text is put back (the panel shows the error).
  * With `nicks` (a room), Tab completes a nickname (`nickCompletion.ts`).
+ * Up in an empty composer takes our last message (`lastOwn`) back to correct it.
  */
-export function createComposer(ctx: ComposerContext, peer: string, onSent: () => void, nicks?: () => string[]): View {
+export function createComposer(
+  ctx: ComposerContext,
+  peer: string,
+  onSent: () => void,
+  nicks?: () => string[],
+  lastOwn?: () => ChatMessage | undefined,
+): Composer {
   const id = `composer-${++seq}`;
   const input = el("textarea", {
     id, class: "composer-input", "data-testid": "composer-input", rows: 3,
@@ -28,11 +42,36 @@ export function createComposer(ctx: ComposerContext, peer: string, onSent: () =>
   });
   const send = tx("button", "composer.send", { type: "submit", class: "primary", "data-testid": "composer-send" });
 
+  const editingNote = tx("div", "composer.editing", { class: "composer-editing", "data-testid": "composer-editing", hidden: true });
+  /** The message being corrected, if any. */
+  let editing: ChatMessage | null = null;
+  function setEditing(m: ChatMessage | null): void {
+    editing = m;
+    setHidden(editingNote, m === null);
+    form.classList.toggle("editing", m !== null);
+  }
+  function beginEdit(m: ChatMessage): void {
+    setEditing(m);
+    input.value = m.body;
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+  }
+
   async function submit(): Promise<void> {
     const original = input.value;
     const body = cleanBody(original);
     if (body.trim() === "") return;
+    const target = editing;
     input.value = "";
+    setEditing(null);
+    if (target !== null) {
+      const ok = target.body === body || (await ctx.chat.correct(peer, target.id, body));
+      if (!ok && input.value === "") {
+        input.value = original;
+        setEditing(target);
+      }
+      return;
+    }
     onSent();
     const ok = await ctx.chat.send(peer, body);
     if (!ok && input.value === "") input.value = original;
@@ -52,6 +91,20 @@ export function createComposer(ctx: ComposerContext, peer: string, onSent: () =>
       }
     }
     if (e.key !== "Tab") completion = null;
+    if (e.key === "Escape" && editing !== null) {
+      e.preventDefault();
+      setEditing(null);
+      input.value = "";
+      return;
+    }
+    if (e.key === "ArrowUp" && input.value === "" && editing === null && !e.shiftKey && !e.isComposing) {
+      const last = lastOwn?.();
+      if (last) {
+        e.preventDefault();
+        beginEdit(last);
+        return;
+      }
+    }
     // isComposing: Enter that confirms an IME candidate (e.g. pinyin) must not send
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
       e.preventDefault();
@@ -61,6 +114,7 @@ export function createComposer(ctx: ComposerContext, peer: string, onSent: () =>
   const form = el(
     "form",
     { class: "composer" },
+    editingNote,
     tx("label", "composer.label", { for: id, class: "visually-hidden" }),
     input,
     send,
@@ -70,5 +124,5 @@ export function createComposer(ctx: ComposerContext, peer: string, onSent: () =>
     void submit();
     input.focus();
   });
-  return staticView(form);
+  return { ...staticView(form), beginEdit };
 }

@@ -4,7 +4,8 @@ import { onLangChange, t } from "../i18n";
 import { peerLabel } from "../peers";
 import type { ConversationStore } from "../state/conversations";
 import type { RosterStore } from "../state/roster";
-import { createComposer, type ComposerContext } from "./composer";
+import { createComposer, type Composer, type ComposerContext } from "./composer";
+import { conversationActions, lastOwn, type MessageActionsContext } from "./messageActions";
 import { createMessageView, type MessageView, type MessageViewContext } from "./messageView";
 import { adopt, viewOf, type View } from "./view";
 
@@ -12,7 +13,7 @@ export interface SendErrorContext {
   readonly convs: ConversationStore;
 }
 
-export type ConversationContext = SendErrorContext & ComposerContext & MessageViewContext & {
+export type ConversationContext = SendErrorContext & ComposerContext & MessageViewContext & MessageActionsContext & {
   readonly roster: RosterStore;
 };
 
@@ -43,9 +44,11 @@ export function createConversationPanel(ctx: ConversationContext, peer: string, 
   const disposer = new Disposer();
   const title = el("h2", { class: "conversation-title" });
   const subtitle = el("span", { class: "conversation-jid" }, peer);
-  const view = adopt(disposer, createMessageView(ctx, peer));
+  let composer: Composer | null = null;
+  const actions = conversationActions(ctx, peer, (m) => composer?.beginEdit(m));
+  const view = adopt(disposer, createMessageView(ctx, peer, actions));
   const sendError = adopt(disposer, createSendError(ctx, peer));
-  const composer = adopt(disposer, createComposer(ctx, peer, () => view.scrollToEnd()));
+  composer = adopt(disposer, createComposer(ctx, peer, () => view.scrollToEnd(), undefined, () => lastOwn(ctx, peer)));
 
   const renderHeader = (): void => {
     const name = peerLabel(ctx, peer);

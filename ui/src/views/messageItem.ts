@@ -5,6 +5,7 @@ import { el } from "../dom";
 import { problemNodes } from "../errors";
 import { getLang, t, tx } from "../i18n";
 import { formatClock, formatFull, toDate } from "../time";
+import { actionNodes, editedNode, type MessageActions } from "./messageActions";
 
 const STATE_ICON: Record<DeliveryState, string> = {
   queued: "⏳", sent: "✓", acked: "✓", delivered: "✓✓", read: "👁", received: "✓✓", failed: "⚠",
@@ -12,9 +13,10 @@ const STATE_ICON: Record<DeliveryState, string> = {
 
 /**
  * One message as a list item; every remote string is inserted as text.
- * `mention`: a room message that names our nick (highlighted).
+ * `mention`: a room message that names our nick (highlighted). `actions`:
+ * what the user may do to it (edit, retract, earlier texts).
  */
-export function renderMessage(m: ChatMessage, mention = false): HTMLLIElement {
+export function renderMessage(m: ChatMessage, mention = false, actions?: MessageActions): HTMLLIElement {
   const date = toDate(m.timestamp);
   const notice = m.kind === "headline";
   // In a room the peer is the room: who wrote it is the sender's nick.
@@ -26,7 +28,11 @@ export function renderMessage(m: ChatMessage, mention = false): HTMLLIElement {
     notice ? tx("span", "messages.notice", { class: "notice-label" }) : null,
     sender !== null ? el("span", { class: "message-sender", "data-testid": "message-sender" }, shown(sender)) : null,
     m.subject ? el("strong", { class: "message-subject" }, m.subject) : null,
-    el("div", { class: "message-body", "data-testid": "message-body" }, ...styledBody(m.body)),
+    m.retracted
+      ? tx("div", "message.retracted", { class: "message-body message-tombstone", "data-testid": "message-tombstone" })
+      : el("div", { class: "message-body", "data-testid": "message-body" }, ...styledBody(m.body)),
+    editedNode(m, actions),
+    actionNodes(m, actions),
     m.state === "failed" && m.direction === "out"
       ? el("div", { class: "message-error", "data-testid": "message-error", role: "alert" }, ...failureNodes(m))
       : null,
@@ -42,7 +48,7 @@ export function renderMessage(m: ChatMessage, mention = false): HTMLLIElement {
   return el(
     "li",
     {
-      class: `message ${m.direction}${notice ? " notice" : ""}${mention ? " mention" : ""}`,
+      class: `message ${m.direction}${notice ? " notice" : ""}${mention ? " mention" : ""}${m.retracted ? " retracted" : ""}`,
       "data-testid": "message",
       "data-id": m.id,
       "data-direction": m.direction,

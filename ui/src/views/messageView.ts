@@ -5,6 +5,7 @@ import { problemNodes } from "../errors";
 import { onLangChange, t } from "../i18n";
 import type { ConversationStore, MessagesChange } from "../state/conversations";
 import type { RoomStore } from "../state/rooms";
+import type { MessageActions } from "./messageActions";
 import { relabelMessage, renderMessage } from "./messageItem";
 import type { View } from "./view";
 import { createVirtualList } from "./virtualList";
@@ -42,7 +43,7 @@ export interface MessageView extends View {
  * loads older pages when scrolled to the top (the messages in view stay in
  * place) and sticks to the bottom when the user is there.
  */
-export function createMessageView(ctx: MessageViewContext, peer: string): MessageView {
+export function createMessageView(ctx: MessageViewContext, peer: string, actions?: MessageActions): MessageView {
   const disposer = new Disposer();
   const scroller = el("div", { class: "message-scroller", "data-testid": "message-list", tabindex: 0 });
   const list = el("ol", { class: "message-list", role: "log" });
@@ -57,7 +58,7 @@ export function createMessageView(ctx: MessageViewContext, peer: string): Messag
 
   const conv = () => ctx.convs.get(peer);
   const messages = (): ChatMessage[] => conv()?.messages ?? [];
-  const render = (m: ChatMessage): HTMLLIElement => renderMessage(m, ctx.rooms.isMention(m));
+  const render = (m: ChatMessage): HTMLLIElement => renderMessage(m, ctx.rooms.isMention(m), actions);
 
   /** The row index of message `id` (after the status row), or -1. */
   function indexOf(id: number): number {
