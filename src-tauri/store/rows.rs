@@ -156,6 +156,23 @@ fn held_again(
         changed.extend(super::outbox::confirm_archived(
             tx, account, &m.peer, origin,
         )?);
+        // The archive's (or the room's) id for our message: a room knows
+        // our message by it, for a retraction.
+        if let Some((sid, by)) = &m.stanza_id {
+            let mut adopt = tx.prepare_cached(
+                "UPDATE OR IGNORE messages SET stanza_id = ?4, stanza_id_by = ?5
+                 WHERE account = ?1 AND peer = ?2 AND direction = 'out' AND origin_id = ?3
+                   AND stanza_id IS NULL
+                 RETURNING id",
+            )?;
+            changed.extend(
+                adopt
+                    .query_row(params![account, m.peer, origin, sid, by], |r| {
+                        r.get::<_, i64>(0)
+                    })
+                    .optional()?,
+            );
+        }
     }
     Ok(())
 }

@@ -43,6 +43,14 @@ class Received:
     type: str
     id: str | None
     at: float
+    replaces: str | None = None  # XEP-0308: the id of the message it corrects
+    retracts: str | None = None  # XEP-0424: the id of the message it retracts
+
+
+def _named(msg, tag: str) -> str | None:
+    """The id attribute of child `tag` ({namespace}name) of the message, if any."""
+    child = msg.xml.find(tag)
+    return None if child is None else child.get("id")
 
 
 class _Client(slixmpp.ClientXMPP):
@@ -75,7 +83,9 @@ class _Client(slixmpp.ClientXMPP):
     def _on_message(self, msg) -> None:
         if msg["type"] not in ("chat", "normal") or not msg["body"]:
             return
-        r = Received(str(msg["from"]), msg["body"], msg["type"], msg["id"] or None, time.time())
+        r = Received(str(msg["from"]), msg["body"], msg["type"], msg["id"] or None, time.time(),
+                     replaces=_named(msg, "{urn:xmpp:message-correct:0}replace"),
+                     retracts=_named(msg, "{urn:xmpp:message-retract:1}retract"))
         log.info("message from %s: %r", r.sender, r.body)
         with self.peer._cond:
             self.peer.messages.append(r)
@@ -221,6 +231,21 @@ class Peer:
         if not done.wait(5):
             raise TimeoutError(f"{self.jid} could not send a message to {to}")
 
+    def send_xml(self, xml: str) -> None:
+        """Send a stanza exactly as written (the caller addresses it)."""
+        if not (self._loop and self._client and self._online.is_set()):
+            raise RuntimeError(f"{self.jid} is not online")
+        client = self._client
+        done = threading.Event()
+
+        def do() -> None:
+            client.send_raw(xml)
+            done.set()
+
+        self._loop.call_soon_threadsafe(do)
+        if not done.wait(5):
+            raise TimeoutError(f"{self.jid} could not send {xml[:60]!r}")
+
     def join_room(self, room: str, nick: str, timeout: float = 20) -> None:
         """Enter `room` as `nick` (creating it if needed) and wait until in."""
         assert self._loop is not None and self._client is not None
@@ -258,11 +283,15 @@ class Peer:
                 raise TimeoutError(f"no unavailable presence from {full_jid}; seen: {self.unavailable}")
 
     def wait_message(self, body: str | None = None, sender: str | None = None,
-                     timeout: float = 20) -> Received:
-        """The first received message matching body and/or the sender's bare JID."""
+                     timeout: float = 20, replaces: str | None = None,
+                     retracts: str | None = None) -> Received:
+        """The first received message matching body, the sender's bare JID and
+        the message it corrects or retracts (each when given)."""
         def match(m: Received) -> bool:
             return (body is None or m.body == body) and \
-                   (sender is None or m.sender.split("/")[0] == sender)
+                   (sender is None or m.sender.split("/")[0] == sender) and \
+                   (replaces is None or m.replaces == replaces) and \
+                   (retracts is None or m.retracts == retracts)
 
         deadline = time.monotonic() + timeout
         with self._cond:

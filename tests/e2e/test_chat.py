@@ -411,6 +411,59 @@ def search_finds_and_opens(driver, find, tmp: Path, display: str) -> None:
     step("search found bob's message and opened it")
 
 
+def message_with(driver, body: str, direction: str):
+    """The message in the open tab whose text is exactly `body`."""
+    for m in driver.find_elements(By.CSS_SELECTOR, css("message", f'[data-direction="{direction}"]')):
+        shown = m.find_elements(By.CSS_SELECTOR, css("message-body"))
+        if shown and shown[0].text == body:
+            return m
+    return None
+
+
+def corrections_and_retractions_both_ways(driver, find, bob) -> None:
+    """XEP-0308 and XEP-0424 with slixmpp: bob's correction and retraction
+    change his message in the window; ours reach him naming our message."""
+    def raw(body: str, extra: str, sid: str) -> str:
+        return (f"<message xmlns='jabber:client' to='{ALICE}' type='chat' id='{sid}'>"
+                f"<body>{body}</body><origin-id xmlns='urn:xmpp:sid:0' id='{sid}'/>{extra}</message>")
+
+    bob.send_xml(raw("meet at 3", "", "bob-plan-1"))
+    wait_until("bob's 'meet at 3'", lambda: message_with(driver, "meet at 3", "in"), 20)
+    bob.send_xml(raw("meet at 4", "<replace xmlns='urn:xmpp:message-correct:0' id='bob-plan-1'/>", "bob-plan-2"))
+    fixed = wait_until("bob's message corrected to 'meet at 4'",
+                       lambda: message_with(driver, "meet at 4", "in"), 20)
+    assert fixed.find_elements(By.CSS_SELECTOR, css("message-edited")), "not marked edited"
+    assert message_with(driver, "meet at 3", "in") is None, "the old text is still a message"
+    bob.send_xml(raw("This person attempted to retract a previous message",
+                     "<retract xmlns='urn:xmpp:message-retract:1' id='bob-plan-1'/>", "bob-plan-3"))
+    wait_until("bob's message removed", lambda: message_with(driver, "meet at 4", "in") is None
+               and driver.find_elements(By.CSS_SELECTOR, css("message-tombstone")), 20)
+    assert not any("attempted to retract" in b.text
+                   for b in driver.find_elements(By.CSS_SELECTOR, css("message-body"))), "fallback shown"
+    step("bob's correction and retraction (slixmpp) changed his message in the window")
+
+    ours = wait_until(f"our {OUT_BODY!r}", lambda: message_with(driver, OUT_BODY, "out"), 10)
+    original = bob.wait_message(body=OUT_BODY, sender=ALICE)
+    ActionChains(driver).move_to_element(ours).perform()
+    ours.find_element(By.CSS_SELECTOR, css("message-edit")).click()
+    composer = find(css("composer-input"), "the composer")
+    wait_until("the composer to hold our message", lambda: composer.get_attribute("value") == OUT_BODY, 5)
+    set_value(composer, "hello again from hearth")
+    composer.send_keys(Keys.ENTER)
+    got = bob.wait_message(body="hello again from hearth", sender=ALICE, replaces=original.id)
+    wait_until("our message shown corrected",
+               lambda: message_with(driver, "hello again from hearth", "out"), 10)
+    step(f"bob got our correction naming {got.replaces!r}")
+    ours = message_with(driver, "hello again from hearth", "out")
+    ActionChains(driver).move_to_element(ours).perform()
+    delete = ours.find_element(By.CSS_SELECTOR, css("message-retract"))
+    delete.click()
+    delete.click()
+    bob.wait_message(sender=ALICE, retracts=original.id)
+    wait_until("our message removed", lambda: message_with(driver, "hello again from hearth", "out") is None, 10)
+    step("bob got our retraction")
+
+
 def body_state(driver) -> str:
     return driver.execute_script("return document.body.dataset.connection || ''")
 
@@ -791,6 +844,7 @@ def main() -> int:
         # window stays on its page.
         link_opens_outside(driver, bob, opened)
         search_finds_and_opens(driver, find, tmp, env["DISPLAY"])
+        corrections_and_retractions_both_ways(driver, find, bob)
 
         # 8. Group chat: bookmark a room, leave it, come back from the
         # bookmark sidebar, and talk to the slixmpp occupant.

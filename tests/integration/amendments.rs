@@ -158,3 +158,82 @@ crate::on_both_servers!(
     a_correction_and_a_retraction_reach_the_contact_and_our_other_device,
     a_stranger_cannot_correct_or_retract_someone_elses_message,
 );
+
+async fn in_a_room_only_the_author_corrects_or_retracts_a_message(kind: Kind) {
+    let (server, [mut alice, mut bob, mut carol]) =
+        Server::with_online(kind, ["alice", "bob", "carol"]).await;
+    let room = server.room("amend");
+    for (client, nick) in [
+        (&mut alice, "Alice"),
+        (&mut bob, "Bob"),
+        (&mut carol, "Carol"),
+    ] {
+        client.app.join_room(&room, nick, None).await.unwrap();
+    }
+    let sent = alice
+        .app
+        .send_room_message(&room, "lunch at 12")
+        .await
+        .unwrap();
+    let origin = sent.origin_id.clone().unwrap();
+    let seen = bob.received("lunch at 12").await;
+    // The room's reflection gives our copy the room's id, which a
+    // retraction in a room names.
+    updated(&mut alice, &origin, |m| m.stanza_id.is_some()).await;
+
+    alice
+        .app
+        .correct_message(sent.id, "lunch at 1")
+        .await
+        .unwrap();
+    let fixed = bob
+        .seen_or_wait(|e| match e {
+            SessionEvent::MessageUpdated(m) if m.id == seen.id && m.body == "lunch at 1" => {
+                Some(m.clone())
+            }
+            _ => None,
+        })
+        .await;
+    assert!(fixed.edited.is_some());
+
+    // Carol names Alice's message: hers is a message of her own.
+    carol.app.set_console_open(true).await;
+    carol
+        .app
+        .send_raw(&format!(
+            "<message to='{room}' type='groupchat' id='c1'><body>lunch never</body>\
+             <replace xmlns='urn:xmpp:message-correct:0' id='{origin}'/></message>"
+        ))
+        .await
+        .unwrap();
+    let forged = bob.received("lunch never").await;
+    assert_eq!(forged.sender.as_deref(), Some("Carol"));
+
+    alice.app.retract_message(sent.id).await.unwrap();
+    let gone = bob
+        .seen_or_wait(|e| match e {
+            SessionEvent::MessageUpdated(m) if m.id == seen.id && m.retracted => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(gone.body, "");
+    let page = bob.app.history_page(&room, None, 50).await.unwrap();
+    let shown: Vec<_> = page
+        .messages
+        .iter()
+        .filter(|m| m.kind == hearth::store::MessageKind::Groupchat)
+        .map(|m| {
+            (
+                m.sender.as_deref().unwrap_or(""),
+                m.body.as_str(),
+                m.retracted,
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [("Alice", "", true), ("Carol", "lunch never", false)]
+    );
+}
+
+crate::on_both_servers!(in_a_room_only_the_author_corrects_or_retracts_a_message);
