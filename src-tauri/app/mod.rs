@@ -26,6 +26,7 @@ use crate::credentials::SecretStore;
 use crate::error::{ErrorCode, HearthError, Problem, Result};
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::PresenceShow;
+use crate::features::xep0085_chat_states::ChatState;
 use crate::session::{
     BookmarkEdit, ConnectionState, EventSink, RoomSnapshot, RosterSnapshot, SessionHandle,
 };
@@ -167,6 +168,11 @@ impl App {
 
     pub async fn send_message(&self, to: &str, body: &str) -> Result<ChatMessage> {
         self.session().await?.send_message(to, body).await
+    }
+
+    /// The user's chat state with `peer` (see `SessionHandle::set_chat_state`).
+    pub async fn set_chat_state(&self, peer: &str, state: ChatState) -> Result<()> {
+        self.session().await?.set_chat_state(peer, state).await
     }
 
     /// Correct our message `row` (see `SessionHandle::correct_message`).

@@ -18,6 +18,7 @@ pub mod xep0045_muc_invite;
 pub mod xep0045_room_directory;
 pub mod xep0048_bookmarks;
 pub mod xep0077_register;
+pub mod xep0085_chat_states;
 pub mod xep0092_version;
 pub mod xep0115_caps;
 pub mod xep0184_receipts;

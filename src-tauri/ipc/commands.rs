@@ -22,6 +22,7 @@ use crate::features::xep0045_muc::Affiliation;
 use crate::features::xep0045_muc_admin::AffiliationEntry;
 use crate::features::xep0045_room_directory::RoomPage;
 use crate::features::xep0077_register::form::RegistrationForm;
+use crate::features::xep0085_chat_states::ChatState;
 use crate::session::{ConnectionState, RoomSnapshot, RosterSnapshot};
 use crate::store::{ChatMessage, HistoryCursor, HistoryPage, MessageVersion};
 
@@ -38,6 +39,13 @@ pub struct SetPresenceArgs {
 pub struct SendMessageArgs {
     pub to: String,
     pub body: String,
+}
+
+/// The user's chat state in the conversation with `peer`.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ChatStateArgs {
+    pub peer: String,
+    pub state: ChatState,
 }
 
 /// One stored message, by its id.
@@ -209,6 +217,12 @@ ipc_commands! {
 
     async fn send_message[app: State<'_, AppState>](args: SendMessageArgs) -> ChatMessage {
         Ok(app.send_message(&args.to, &args.body).await?)
+    }
+
+    /// The user is typing, paused, or left the conversation with `peer`
+    /// (XEP-0085); nothing is sent where it is not welcome.
+    async fn set_chat_state[app: State<'_, AppState>](args: ChatStateArgs) -> () {
+        Ok(app.set_chat_state(&args.peer, args.state).await?)
     }
 
     /// Correct our message `id` to `body` (XEP-0308).

@@ -18,6 +18,7 @@ use crate::connection::ConsoleEntry;
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::ContactPresence;
 use crate::features::rfc6121_roster::RosterItem;
+use crate::features::xep0085_chat_states::ChatStateChanged;
 use crate::session::history_sync::HistorySync;
 use crate::session::{
     ConnectionState, EventSink, Invitation, OccupantsChanged, ReadElsewhere, RoomLeft, RoomProblem,
@@ -48,6 +49,8 @@ window_events! {
     SubscriptionRequests("subscription-requests", SubscriptionRequests),
     Bookmarks("bookmarks-changed", Vec<BookmarkView>),
     HistorySync("history-sync", HistorySync),
+    /// Someone started or stopped typing.
+    ChatState("chat-state", ChatStateChanged),
 }
 
 /// Events kept while the UI is not listening yet. Beyond this, older events
@@ -128,6 +131,7 @@ impl WindowSink {
             SessionEvent::SubscriptionRequests(r) => WindowEvent::SubscriptionRequests(r),
             SessionEvent::Bookmarks(b) => WindowEvent::Bookmarks(b),
             SessionEvent::HistorySync(h) => WindowEvent::HistorySync(h),
+            SessionEvent::ChatState(c) => WindowEvent::ChatState(c),
         };
         send(handle, event);
     }

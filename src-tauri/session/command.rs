@@ -149,4 +149,10 @@ pub(crate) enum Command {
         body: Option<String>,
         reply: oneshot::Sender<Result<()>>,
     },
+    /// The user's chat state in the conversation with `peer` (XEP-0085).
+    SetChatState {
+        peer: Jid,
+        state: crate::features::xep0085_chat_states::ChatState,
+        reply: oneshot::Sender<Result<()>>,
+    },
 }

@@ -7,6 +7,7 @@ use crate::connection::ConsoleEntry;
 use crate::features::bookmark::BookmarkView;
 use crate::features::rfc6121_presence::ContactPresence;
 use crate::features::rfc6121_roster::RosterItem;
+use crate::features::xep0085_chat_states::ChatStateChanged;
 pub use crate::session::history_sync::HistorySync;
 use crate::session::requests::SubscriptionRequests;
 use crate::session::room_book::{
@@ -47,6 +48,8 @@ pub enum SessionEvent {
     Bookmarks(Vec<BookmarkView>),
     /// How catching up from the server archive goes.
     HistorySync(HistorySync),
+    /// Someone started or stopped typing (XEP-0085).
+    ChatState(ChatStateChanged),
 }
 
 /// The user read the conversation with `peer` on another device, up to

@@ -14,6 +14,7 @@ use super::state::ConnectionState;
 use crate::connection::{Console, TrustVerifier};
 use crate::error::{ErrorCode, HearthError, InputField, Problem, Result};
 use crate::features::rfc6121_presence::PresenceShow;
+use crate::features::xep0085_chat_states::ChatState;
 use crate::store::ChatMessage;
 
 #[derive(Clone)]
@@ -193,6 +194,17 @@ impl SessionHandle {
             reply,
         })
         .await?
+    }
+
+    /// The user's chat state in the conversation with `peer` (a contact,
+    /// an occupant or a room): sent where the other side welcomes it.
+    pub async fn set_chat_state(&self, peer: &str, state: ChatState) -> Result<()> {
+        let peer: Jid = peer
+            .trim()
+            .parse()
+            .map_err(|_| HearthError::InvalidJid(peer.to_owned()))?;
+        self.ask(|reply| Command::SetChatState { peer, state, reply })
+            .await?
     }
 
     pub async fn roster(&self) -> RosterSnapshot {

@@ -144,6 +144,14 @@ impl RoomBook {
         self.rooms.get(room).is_some_and(|r| r.joined)
     }
 
+    /// How many are in `room` (us included), if we are in it.
+    pub fn occupant_count(&self, room: &BareJid) -> Option<usize> {
+        self.rooms
+            .get(room)
+            .filter(|r| r.joined)
+            .map(|r| r.occupants.len())
+    }
+
     /// Start joining; a second join of the same room replaces the first.
     pub fn begin_join(
         &mut self,

@@ -9,6 +9,7 @@ mod amendments;
 mod bookmarks;
 mod certificates;
 mod chat;
+mod chat_states;
 mod connection_security;
 mod connection_settings;
 mod console;

@@ -17,6 +17,19 @@ async fn joined(client: &mut Client, room: &str, nick: &str) -> RoomSnapshot {
     snapshot
 }
 
+/// Wait until `client` sees `nick` enter `room`.
+pub(crate) async fn arrived(client: &mut Client, room: &str, nick: &str) {
+    client
+        .wait_event(|e| match e {
+            SessionEvent::Occupants(changes) => changes
+                .iter()
+                .any(|c| c.room == room && c.present.iter().any(|o| o.nick == nick))
+                .then_some(()),
+            _ => None,
+        })
+        .await;
+}
+
 /// Wait until `client` has stored a room message with `body`.
 async fn room_message(client: &mut Client, body: &str) -> hearth::store::ChatMessage {
     client
@@ -50,15 +63,7 @@ async fn two_accounts_create_join_talk_and_change_subject_and_nick(kind: Kind) {
     );
 
     // Alice sees Bob arrive.
-    alice
-        .wait_event(|e| match e {
-            SessionEvent::Occupants(changes) => changes
-                .iter()
-                .any(|c| c.room == room && c.present.iter().any(|o| o.nick == "Bob"))
-                .then_some(()),
-            _ => None,
-        })
-        .await;
+    arrived(&mut alice, &room, "Bob").await;
 
     alice
         .app
@@ -280,14 +285,7 @@ async fn a_room_that_forgot_us_silently_is_noticed_by_self_ping_and_joined_again
             _ => None,
         })
         .await;
-    bob.wait_event(|e| match e {
-        SessionEvent::Occupants(changes) => changes
-            .iter()
-            .any(|c| c.room == room && c.present.iter().any(|o| o.nick == "Alice"))
-            .then_some(()),
-        _ => None,
-    })
-    .await;
+    arrived(&mut bob, &room, "Alice").await;
     bob.app
         .send_room_message(&room, "welcome back")
         .await

@@ -11,6 +11,7 @@ import { BookmarkStore } from "./state/bookmarks";
 import { ConnectionStore } from "./state/connection";
 import { ConversationStore } from "./state/conversations";
 import { HistorySyncStore } from "./state/historySync";
+import { TypingStore } from "./state/typing";
 import { DisplayedMarker } from "./markers";
 import { Notifier } from "./notifications";
 import { InvitationStore } from "./state/invitations";
@@ -31,6 +32,7 @@ export class App {
   readonly invitations = new InvitationStore();
   readonly strangers = new StrangerStore();
   readonly historySync = new HistorySyncStore();
+  readonly typing = new TypingStore();
   readonly chat: ChatController;
   readonly roomActions: RoomController;
   readonly bookmarkActions: BookmarkController;
@@ -109,6 +111,8 @@ export class App {
       b.listen("roster-changed", (items) => this.roster.setItems(items)),
       b.listen("presence-changed", (list) => this.roster.updatePresences(list)),
       b.listen("messages-added", (batch) => {
+        // A message from someone ends their typing.
+        for (const m of batch) if (m.direction === "in") this.typing.stop(m.peer, m.kind === "groupchat" ? (m.sender ?? "") : "");
         this.chat.onMessagesAdded(batch);
         // Strangers held back in the "and N more" entry do not notify one by one.
         this.notifier.onMessagesAdded(batch.filter((m) => !this.strangers.isWaiting(m.peer)));
@@ -129,6 +133,7 @@ export class App {
       b.listen("room-invitation", (i) => this.roomAdmin.onInvitation(i)),
       b.listen("subscription-requests", (r) => this.roster.setRequests(r)),
       b.listen("history-sync", (s) => this.historySync.set(s)),
+      b.listen("chat-state", (c) => this.typing.set(c)),
     ]);
   }
 
@@ -173,6 +178,8 @@ export class App {
     // report when the link goes, and a fresh session starts its own. Only a
     // session carried on (online → online, resumed) keeps what it reported.
     if (state.state !== "online" || !wasOnline || state.newSessionAfterLoss) this.historySync.reset();
+    // Nobody's typing survives our link.
+    if (state.state !== "online") this.typing.clear();
     this.connection.set(state);
     if (state.state === "online") {
       this.everOnline = true;

@@ -72,6 +72,21 @@ edited: number | null,
  */
 retracted: boolean, };
 
+export type ChatState = "active" | "composing" | "paused" | "inactive" | "gone";
+
+export type ChatStateArgs = { peer: string, state: ChatState, };
+
+export type ChatStateChanged = { 
+/**
+ * The conversation: a contact's bare JID, an occupant's full JID for a
+ * private conversation, or the room.
+ */
+peer: string, 
+/**
+ * In a room: whose state it is.
+ */
+nick: string | null, state: ChatState, };
+
 export type ConfigureRoomArgs = { room: string, values: Array<FormValue>, };
 
 export type ConnectionReport = { steps: Array<ConnectionStep>, };
@@ -465,6 +480,7 @@ export interface Commands {
   roster_snapshot: { args: Record<string, never>, result: RosterSnapshot };
   set_presence: { args: { args: SetPresenceArgs }, result: null };
   send_message: { args: { args: SendMessageArgs }, result: ChatMessage };
+  set_chat_state: { args: { args: ChatStateArgs }, result: null };
   correct_message: { args: { args: CorrectArgs }, result: null };
   retract_message: { args: { args: MessageRef }, result: null };
   message_versions: { args: { args: MessageRef }, result: Array<MessageVersion> };
@@ -527,4 +543,5 @@ export interface Events {
   "subscription-requests": SubscriptionRequests;
   "bookmarks-changed": Array<BookmarkView>;
   "history-sync": HistorySync;
+  "chat-state": ChatStateChanged;
 }

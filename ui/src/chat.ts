@@ -1,6 +1,6 @@
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
-import type { ChatMessage, ConversationActivity, HistoryCursor, MessagesRead, MessageVersion, ReadElsewhere } from "./bindings";
+import type { ChatMessage, ChatState, ConversationActivity, HistoryCursor, MessagesRead, MessageVersion, ReadElsewhere } from "./bindings";
 import type { ConversationKind, ConversationStore } from "./state/conversations";
 import type { RoomStore } from "./state/rooms";
 import type { RosterStore } from "./state/roster";
@@ -184,6 +184,11 @@ export class ChatController {
       this.convs.setStatus(peer, { sendError: toIpcError(e) });
       return false;
     }
+  }
+
+  /** Our chat state in `peer`'s conversation (XEP-0085); the core sends it only where it is welcome. */
+  setChatState(peer: string, state: ChatState): void {
+    void this.backend.invoke("set_chat_state", { args: { peer, state } }).catch(() => undefined);
   }
 
   /** Corrects our message `id` in `peer`'s conversation to `body`; false (and the error on the tab) on failure. */

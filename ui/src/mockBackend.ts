@@ -193,6 +193,7 @@ export class MockBackend implements Backend {
       history_through: () => ({ messages: [], complete: true }),
       mark_displayed: () => null,
       correct_message: () => null,
+      set_chat_state: () => null,
       retract_message: () => null,
       message_versions: () => [],
       send_message: ({ args: a }): ChatMessage => ({

@@ -11,6 +11,7 @@ use crate::error::{HearthError, Result};
 use crate::features::registry;
 use crate::features::rfc6121_messages;
 use crate::features::rfc6121_presence;
+use crate::features::xep0085_chat_states::{self, ChatState};
 use crate::session::command::{Command, RosterSnapshot};
 use crate::session::delivery::follow_delivery;
 use crate::store::{now_ms, ChatMessage, NewMessage};
@@ -20,6 +21,7 @@ impl Actor {
         match cmd {
             Command::FetchOlder { peer, reply } => self.fetch_older(peer, reply).await,
             Command::SendMessage { to, body, reply } => {
+                self.sent_active(&to);
                 let (stanza, record) = self.chat_message(to, body, None);
                 self.store_and_send(stanza, record, reply);
             }
@@ -83,7 +85,13 @@ impl Actor {
                 let _ = reply.send(self.leave_room(room).await);
             }
             Command::SendRoomMessage { room, body, reply } => match self.room_message(room, body) {
-                Ok((stanza, record)) => self.store_and_send(stanza, record, reply),
+                Ok((stanza, record)) => {
+                    let stanza = xep0085_chat_states::with_state(stanza, ChatState::Active);
+                    if let Some(room) = stanza.to.clone() {
+                        self.sent_active(&room);
+                    }
+                    self.store_and_send(stanza, record, reply)
+                }
                 Err(e) => {
                     let _ = reply.send(Err(e));
                 }
@@ -132,6 +140,9 @@ impl Actor {
                 let _ = reply.send(self.mark_displayed(peer).await);
             }
             Command::AmendOwn { row, body, reply } => self.amend_own(row, body, reply).await,
+            Command::SetChatState { peer, state, reply } => {
+                let _ = reply.send(self.set_chat_state(peer, state).await);
+            }
         }
     }
 
@@ -151,7 +162,9 @@ impl Actor {
         // client says so.
         let stanza = crate::features::xep0184_receipts::with_request(stanza);
         // Read, once the contact's client has shown it (XEP-0333).
-        let mut stanza = crate::features::xep0333_chat_markers::with_markable(stanza);
+        let stanza = crate::features::xep0333_chat_markers::with_markable(stanza);
+        // And we are active in the conversation (XEP-0085).
+        let mut stanza = xep0085_chat_states::with_state(stanza, ChatState::Active);
         if self.rooms.contains(&to.to_bare()) && to.resource().is_some() {
             // A private message to a room occupant (XEP-0045 §7.5): its own
             // conversation, marked so the room relays it.

@@ -24,6 +24,7 @@ mod amendments;
 mod announce;
 mod bookmark_state;
 mod bookmarks;
+mod chat_states;
 mod commands;
 mod config;
 mod contacts;
@@ -177,6 +178,7 @@ fn start_on(
         own_status: None,
         batch: Vec::new(),
         amendments: Vec::new(),
+        chat_states: Default::default(),
         recent: RecentIds::default(),
         archive_queries: Default::default(),
         sync: sync::Sync::new(cfg.new_device_history),
@@ -234,6 +236,8 @@ struct Actor {
     /// Corrections and retractions, written after the batch
     /// (`amendments.rs`).
     amendments: Vec<crate::store::Amendment>,
+    /// Who speaks chat states, and what we last told each conversation.
+    chat_states: chat_states::ChatStates,
     /// The deduplication stage's memory.
     recent: RecentIds,
     /// Archive queries running (XEP-0313 `queryid` → the archive asked):

@@ -23,9 +23,9 @@ use super::Actor;
 use crate::features::feature::{Feature, IqKind};
 use crate::features::{
     rfc6121_messages, rfc6121_roster, xep0030_disco, xep0045_muc, xep0045_muc_invite,
-    xep0092_version, xep0115_caps, xep0184_receipts, xep0199_ping, xep0280_carbons,
-    xep0308_correction, xep0333_chat_markers, xep0359_stanza_ids, xep0402_bookmarks,
-    xep0410_self_ping, xep0424_retraction,
+    xep0085_chat_states, xep0092_version, xep0115_caps, xep0184_receipts, xep0199_ping,
+    xep0280_carbons, xep0308_correction, xep0333_chat_markers, xep0359_stanza_ids,
+    xep0402_bookmarks, xep0410_self_ping, xep0424_retraction,
 };
 
 /// A session half for messages: true when it took the message.
@@ -77,6 +77,8 @@ const fn speaks(feature: &'static Feature) -> Registered {
 }
 
 const REGISTERED: &[Registered] = &[
+    // First: a notice without a body is nobody else's, in a room or not.
+    takes(&xep0085_chat_states::FEATURE, Actor::on_chat_state),
     takes(&xep0045_muc::FEATURE, Actor::on_room_message),
     takes(&xep0045_muc_invite::FEATURE, Actor::on_invitation),
     takes(&xep0402_bookmarks::FEATURE, Actor::on_pep_event),

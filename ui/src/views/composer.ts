@@ -1,12 +1,12 @@
-import type { ChatMessage } from "../bindings";
+import type { ChatMessage, ChatState } from "../bindings";
 import type { ChatController } from "../chat";
 import { el, setHidden } from "../dom";
 import { tattr, tx } from "../i18n";
 import { completeNick, type Completion } from "../nickCompletion";
-import { staticView, type View } from "./view";
+import type { View } from "./view";
 
 export interface ComposerContext {
-  readonly chat: Pick<ChatController, "send" | "correct">;
+  readonly chat: Pick<ChatController, "send" | "correct" | "setChatState">;
 }
 
 /** The composer of one conversation; it can take our message back to correct it. */
@@ -16,6 +16,9 @@ export interface Composer extends View {
 }
 
 let seq = 0;
+
+/** Typing stopped this long ago reads as "paused" (XEP-0085 §5.2 suggests 5 s). */
+export const PAUSED_AFTER_MS = 5_000;
 
 /** Drops blank lines around the text and trailing whitespace, keeps everything else. */
 export function cleanBody(text: string): string {
@@ -57,7 +60,36 @@ export function createComposer(
     input.setSelectionRange(input.value.length, input.value.length);
   }
 
+  // Our chat state here: composing while there is text and keys are
+  // pressed, paused after a while without, active again when emptied or sent.
+  let state: ChatState = "active";
+  let pauseTimer: ReturnType<typeof setTimeout> | null = null;
+  const room = (): boolean => !peer.includes("/") && nicks !== undefined;
+  function tell(next: ChatState): void {
+    if (next === state) return;
+    state = next;
+    ctx.chat.setChatState(peer, next);
+  }
+  function typed(): void {
+    if (pauseTimer !== null) clearTimeout(pauseTimer);
+    pauseTimer = null;
+    if (input.value.trim() === "") return tell("active");
+    tell("composing");
+    pauseTimer = setTimeout(() => {
+      pauseTimer = null;
+      tell("paused");
+    }, PAUSED_AFTER_MS);
+  }
+  /** The message we send says "active" itself. */
+  function sentActive(): void {
+    if (pauseTimer !== null) clearTimeout(pauseTimer);
+    pauseTimer = null;
+    state = "active";
+  }
+  input.addEventListener("input", typed);
+
   async function submit(): Promise<void> {
+    sentActive();
     const original = input.value;
     const body = cleanBody(original);
     if (body.trim() === "") return;
@@ -124,5 +156,13 @@ export function createComposer(
     void submit();
     input.focus();
   });
-  return { ...staticView(form), beginEdit };
+  return {
+    el: form,
+    beginEdit,
+    dispose: () => {
+      if (pauseTimer !== null) clearTimeout(pauseTimer);
+      // The conversation was closed (no such notice into a room, §5.5).
+      if (!room() && state !== "active") ctx.chat.setChatState(peer, "gone");
+    },
+  };
 }

@@ -6,6 +6,7 @@ import type { ConversationStore } from "../state/conversations";
 import type { RosterStore } from "../state/roster";
 import { createComposer, type Composer, type ComposerContext } from "./composer";
 import { conversationActions, lastOwn, type MessageActionsContext } from "./messageActions";
+import { createTypingLine, type TypingContext } from "./typingLine";
 import { createMessageView, type MessageView, type MessageViewContext } from "./messageView";
 import { adopt, viewOf, type View } from "./view";
 
@@ -13,7 +14,7 @@ export interface SendErrorContext {
   readonly convs: ConversationStore;
 }
 
-export type ConversationContext = SendErrorContext & ComposerContext & MessageViewContext & MessageActionsContext & {
+export type ConversationContext = SendErrorContext & ComposerContext & MessageViewContext & MessageActionsContext & TypingContext & {
   readonly roster: RosterStore;
 };
 
@@ -44,6 +45,7 @@ export function createConversationPanel(ctx: ConversationContext, peer: string, 
   const disposer = new Disposer();
   const title = el("h2", { class: "conversation-title" });
   const subtitle = el("span", { class: "conversation-jid" }, peer);
+  const typing = adopt(disposer, createTypingLine(ctx, peer));
   let composer: Composer | null = null;
   const actions = conversationActions(ctx, peer, (m) => composer?.beginEdit(m));
   const view = adopt(disposer, createMessageView(ctx, peer, actions));
@@ -63,7 +65,7 @@ export function createConversationPanel(ctx: ConversationContext, peer: string, 
   const root = el(
     "section",
     { class: "conversation", role: "tabpanel", id: panelId, "aria-labelledby": tabId },
-    el("header", { class: "conversation-header" }, title, subtitle),
+    el("header", { class: "conversation-header" }, title, subtitle, typing.el),
     view.el,
     sendError.el,
     composer.el,

@@ -10,9 +10,10 @@ import type { RoomStore } from "../state/rooms";
 import { createBookmarkForm, type BookmarkFormContext } from "./bookmarkForm";
 import { createInviteForm, type InviteFormContext } from "./inviteForm";
 import { createRoomSettings, type RoomSettingsContext } from "./roomSettings";
+import { createTypingLine, type TypingContext } from "./typingLine";
 import { adopt, viewOf, type View } from "./view";
 
-export type RoomHeaderContext = BookmarkFormContext & InviteFormContext & RoomSettingsContext & {
+export type RoomHeaderContext = BookmarkFormContext & InviteFormContext & RoomSettingsContext & TypingContext & {
   readonly rooms: RoomStore;
   readonly bookmarks: BookmarkStore;
   readonly roomActions: Pick<RoomController, "setSubject" | "changeNick" | "leave" | "rejoin">;
@@ -260,6 +261,7 @@ export function createRoomHeader(ctx: RoomHeaderContext, room: string): View {
     roomProblem,
     leftNotice,
     error,
+    adopt(disposer, createTypingLine(ctx, room)).el,
   );
   return viewOf(root, disposer);
 }

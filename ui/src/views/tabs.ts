@@ -7,6 +7,7 @@ import type { RosterStore } from "../state/roster";
 import { createConversationPanel, type ConversationContext, type ConversationPanel } from "./conversation";
 import { createRoomPanel, type RoomPanelContext } from "./roomPanel";
 import { createStrangersView, type StrangersContext } from "./strangers";
+import { typingText } from "./typingLine";
 import { adopt, viewOf, type View } from "./view";
 
 export type TabsContext = ConversationContext & RoomPanelContext & StrangersContext & {
@@ -20,6 +21,7 @@ interface Tab {
   readonly title: HTMLSpanElement;
   readonly unread: HTMLSpanElement;
   readonly mention: HTMLSpanElement;
+  readonly typing: HTMLSpanElement;
   /** Made when the tab is first shown (`panelOf`), then kept. */
   panel: ConversationPanel | null;
   readonly makePanel: () => ConversationPanel;
@@ -57,6 +59,7 @@ export function createTabsView(ctx: TabsContext): View {
     const title = el("span", { class: "tab-title" });
     const unread = el("span", { class: "tab-unread", "data-testid": "tab-unread", hidden: true });
     const mention = el("span", { class: "tab-mention", "data-testid": "tab-mention", role: "img", hidden: true }, "@");
+    const typing = el("span", { class: "tab-typing", "data-testid": "tab-typing", role: "img", hidden: true }, "✎");
     const marker = room
       ? el("span", { class: "tab-room", "data-testid": "tab-room", role: "img", ...tattr("aria-label", "room.marker"), ...tattr("title", "room.marker") }, "#")
       : null;
@@ -70,6 +73,7 @@ export function createTabsView(ctx: TabsContext): View {
       { class: room ? "tab room" : "tab", role: "tab", id: tabId, "aria-controls": `tabpanel-${n}`, "data-testid": "tab", "data-jid": peer, "data-kind": room ? "room" : "chat" },
       marker,
       title,
+      typing,
       mention,
       unread,
       close,
@@ -97,7 +101,7 @@ export function createTabsView(ctx: TabsContext): View {
       e.stopPropagation();
       ctx.chat.close(peer);
     });
-    return { el: tab, title, unread, mention, panel: null, makePanel };
+    return { el: tab, title, unread, mention, typing, panel: null, makePanel };
   }
 
   function renderTab(peer: string, tab: Tab): void {
@@ -116,6 +120,11 @@ export function createTabsView(ctx: TabsContext): View {
     tab.mention.setAttribute("aria-label", t("room.mentions", { count: mentions }));
     tab.mention.title = tab.mention.getAttribute("aria-label") ?? "";
     setHidden(tab.mention, mentions === 0);
+    const typers = ctx.typing.typers(peer);
+    const saying = typers.length > 0 ? typingText(ctx, peer, typers) : t("typing.tab");
+    tab.typing.setAttribute("aria-label", saying);
+    tab.typing.title = saying;
+    setHidden(tab.typing, typers.length === 0);
     tab.el.classList.toggle("mentioned", mentions > 0);
   }
 
@@ -187,6 +196,10 @@ export function createTabsView(ctx: TabsContext): View {
 
   disposer.add(ctx.convs.tabsChanged.on(sync));
   disposer.add(ctx.convs.unreadChanged.on(onUnread));
+  disposer.add(ctx.typing.changed.on((peer) => {
+    const tab = tabs.get(peer);
+    if (tab) renderTab(peer, tab);
+  }));
   disposer.add(() => clearTimeout(badgeTimer));
   disposer.add(ctx.roster.itemsChanged.on(relabel));
   disposer.add(onLangChange(relabel));
