@@ -170,6 +170,20 @@ impl App {
         self.session().await?.send_message(to, body).await
     }
 
+    /// A reply (see `SessionHandle::send_reply`).
+    pub async fn send_reply(&self, to: &str, body: &str, answering: i64) -> Result<ChatMessage> {
+        self.session().await?.send_reply(to, body, answering).await
+    }
+
+    /// The message a reply in `peer`'s conversation names by `id`, if held.
+    pub async fn reply_target(&self, peer: &str, id: &str) -> Result<Option<ChatMessage>> {
+        let account = self.session().await?.account().to_string();
+        let (peer, id) = (peer.to_owned(), id.to_owned());
+        self.db
+            .read(move |s| s.reply_target(&account, &peer, &id))
+            .await
+    }
+
     /// The user's chat state with `peer` (see `SessionHandle::set_chat_state`).
     pub async fn set_chat_state(&self, peer: &str, state: ChatState) -> Result<()> {
         self.session().await?.set_chat_state(peer, state).await

@@ -123,6 +123,7 @@ pub fn interpret(m: &Message, own: &BareJid, now_ms: i64) -> Incoming {
         ),
         state: DeliveryState::Received,
         sender: None,
+        reply: None,
     })
 }
 
@@ -150,6 +151,7 @@ pub fn outgoing_as(to: &Jid, body: &str, id: String, now_ms: i64) -> (Message, N
         timestamp: now_ms,
         state: DeliveryState::Queued,
         sender: None,
+        reply: None,
     };
     (m, record)
 }

@@ -353,6 +353,7 @@ pub fn groupchat(room: &BareJid, body: &str, now_ms: i64, our_nick: &str) -> (Me
         timestamp: now_ms,
         state: DeliveryState::Queued,
         sender: Some(our_nick.to_owned()),
+        reply: None,
     };
     (m, record)
 }
@@ -424,6 +425,7 @@ pub fn read_message(m: &Message, room: &BareJid, our_nick: &str, now_ms: i64) ->
             MessageDirection::In => DeliveryState::Received,
         },
         sender,
+        reply: None,
     })
 }
 

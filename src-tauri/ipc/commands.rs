@@ -36,9 +36,25 @@ pub struct SetPresenceArgs {
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct SendMessageArgs {
     pub to: String,
     pub body: String,
+    /// The message it answers (XEP-0461).
+    #[ts(optional)]
+    #[serde(default)]
+    pub reply_to: Option<MessageRef>,
+}
+
+/// A message to a room, perhaps answering one of its messages.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomMessageArgs {
+    pub room: String,
+    pub text: String,
+    #[ts(optional)]
+    #[serde(default)]
+    pub reply_to: Option<MessageRef>,
 }
 
 /// The user's chat state in the conversation with `peer`.
@@ -46,6 +62,13 @@ pub struct SendMessageArgs {
 pub struct ChatStateArgs {
     pub peer: String,
     pub state: ChatState,
+}
+
+/// The message a reply in `peer`'s conversation names by `id`.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ReplyTargetArgs {
+    pub peer: String,
+    pub id: String,
 }
 
 /// One stored message, by its id.
@@ -216,7 +239,15 @@ ipc_commands! {
     }
 
     async fn send_message[app: State<'_, AppState>](args: SendMessageArgs) -> ChatMessage {
-        Ok(app.send_message(&args.to, &args.body).await?)
+        Ok(match args.reply_to {
+            Some(answering) => app.send_reply(&args.to, &args.body, answering.id).await?,
+            None => app.send_message(&args.to, &args.body).await?,
+        })
+    }
+
+    /// The message a reply in `peer`'s conversation names by `id`, if held.
+    async fn reply_target[app: State<'_, AppState>](args: ReplyTargetArgs) -> Option<ChatMessage> {
+        Ok(app.reply_target(&args.peer, &args.id).await?)
     }
 
     /// The user is typing, paused, or left the conversation with `peer`
@@ -325,8 +356,11 @@ ipc_commands! {
         Ok(app.leave_room(&room).await?)
     }
 
-    async fn send_room_message[app: State<'_, AppState>](args: RoomTextArgs) -> ChatMessage {
-        Ok(app.send_room_message(&args.room, &args.text).await?)
+    async fn send_room_message[app: State<'_, AppState>](args: RoomMessageArgs) -> ChatMessage {
+        Ok(match args.reply_to {
+            Some(answering) => app.send_reply(&args.room, &args.text, answering.id).await?,
+            None => app.send_room_message(&args.room, &args.text).await?,
+        })
     }
 
     async fn set_room_subject[app: State<'_, AppState>](args: RoomTextArgs) -> () {

@@ -90,6 +90,7 @@ mod tests {
             mentions_me: false,
             edited: None,
             retracted: false,
+            reply: None,
         }
     }
 

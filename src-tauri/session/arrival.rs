@@ -90,22 +90,9 @@ impl ArchiveOrder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{DeliveryState, MessageDirection, MessageKind};
 
     fn at(peer: &str, timestamp: i64) -> NewMessage {
-        NewMessage {
-            peer: peer.into(),
-            direction: MessageDirection::In,
-            kind: MessageKind::Chat,
-            message_id: None,
-            origin_id: None,
-            stanza_id: None,
-            body: "x".into(),
-            subject: None,
-            timestamp,
-            state: DeliveryState::Received,
-            sender: None,
-        }
+        NewMessage::received(peer, "x", timestamp)
     }
 
     #[test]

@@ -83,6 +83,14 @@ pub(crate) enum Command {
         room: BareJid,
         reply: oneshot::Sender<Result<()>>,
     },
+    /// `body` to `to` (a contact, an occupant or a room) as a reply to
+    /// message `answering` (XEP-0461).
+    SendReply {
+        to: Jid,
+        body: String,
+        answering: i64,
+        reply: oneshot::Sender<Result<ChatMessage>>,
+    },
     SendRoomMessage {
         room: BareJid,
         body: String,

@@ -78,14 +78,7 @@ impl SessionHandle {
     }
 
     pub async fn send_message(&self, to: &str, body: &str) -> Result<ChatMessage> {
-        let to: Jid = to
-            .trim()
-            .parse()
-            .map_err(|_| HearthError::InvalidJid(to.to_owned()))?;
-        if body.trim().is_empty() {
-            return Err(Problem::invalid(InputField::Message).into());
-        }
-        let body = body.to_owned();
+        let (to, body) = addressed(to, body)?;
         self.ask(|reply| Command::SendMessage { to, body, reply })
             .await?
     }
@@ -196,6 +189,19 @@ impl SessionHandle {
         .await?
     }
 
+    /// `body` to `to` (a contact, an occupant or a room) as a reply to our
+    /// stored message `answering` (XEP-0461).
+    pub async fn send_reply(&self, to: &str, body: &str, answering: i64) -> Result<ChatMessage> {
+        let (to, body) = addressed(to, body)?;
+        self.ask(|reply| Command::SendReply {
+            to,
+            body,
+            answering,
+            reply,
+        })
+        .await?
+    }
+
     /// The user's chat state in the conversation with `peer` (a contact,
     /// an occupant or a room): sent where the other side welcomes it.
     pub async fn set_chat_state(&self, peer: &str, state: ChatState) -> Result<()> {
@@ -271,6 +277,18 @@ fn parse_typed(xml: &str) -> std::result::Result<Element, tokio_xmpp::minidom::E
         }
     }
     Err(tokio_xmpp::minidom::Error::EndOfDocument)
+}
+
+/// A message's addressee and text as typed: a valid address, and not blank.
+fn addressed(to: &str, body: &str) -> Result<(Jid, String)> {
+    let jid: Jid = to
+        .trim()
+        .parse()
+        .map_err(|_| HearthError::InvalidJid(to.to_owned()))?;
+    if body.trim().is_empty() {
+        return Err(Problem::invalid(InputField::Message).into());
+    }
+    Ok((jid, body.to_owned()))
 }
 
 #[cfg(test)]

@@ -92,6 +92,7 @@ mod tests {
             timestamp: 0,
             state: DeliveryState::Received,
             sender: None,
+            reply: None,
         }
     }
 

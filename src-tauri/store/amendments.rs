@@ -175,6 +175,34 @@ impl super::Store {
         })
     }
 
+    /// Message `row` and the id its stanza had, for a reply to name it.
+    pub fn reply_ref(&self, row: i64) -> Result<Option<(ChatMessage, Option<String>)>> {
+        let Some(m) = self.message(row)? else {
+            return Ok(None);
+        };
+        let id: Option<String> = self.conn.query_row(
+            "SELECT message_id FROM messages WHERE id = ?1",
+            [row],
+            |r| r.get(0),
+        )?;
+        Ok(Some((m, id)))
+    }
+
+    /// The message of the conversation with `peer` that a reply names by
+    /// `id` (its id, origin-id, or in a room the room's stanza-id).
+    pub fn reply_target(&self, account: &str, peer: &str, id: &str) -> Result<Option<ChatMessage>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM messages
+             WHERE account = ?1 AND peer = ?2
+               AND (origin_id = ?3 OR message_id = ?3 OR (stanza_id = ?3 AND stanza_id_by = ?2))
+             ORDER BY id DESC LIMIT 1",
+            super::messages::COLUMNS
+        ))?;
+        Ok(stmt
+            .query_row(params![account, peer, id], super::messages::row_to_message)
+            .optional()?)
+    }
+
     /// The texts message `id` had before its corrections, oldest first.
     pub fn message_versions(&self, id: i64) -> Result<Vec<MessageVersion>> {
         let mut stmt = self.conn.prepare_cached(
@@ -210,6 +238,7 @@ mod tests {
             timestamp: ts,
             state: DeliveryState::Received,
             sender: None,
+            reply: None,
         }
     }
 

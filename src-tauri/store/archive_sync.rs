@@ -71,6 +71,7 @@ mod tests {
             timestamp: ts,
             state: DeliveryState::Received,
             sender: None,
+            reply: None,
         }
     }
 

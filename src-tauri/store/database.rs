@@ -165,22 +165,10 @@ fn read_only() -> OpenFlags {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{DeliveryState, MessageDirection, MessageKind, NewMessage};
+    use crate::store::NewMessage;
 
     fn message(body: &str) -> NewMessage {
-        NewMessage {
-            peer: "bob@y".into(),
-            direction: MessageDirection::In,
-            kind: MessageKind::Chat,
-            message_id: None,
-            origin_id: None,
-            stanza_id: None,
-            body: body.into(),
-            subject: None,
-            timestamp: 1,
-            state: DeliveryState::Received,
-            sender: None,
-        }
+        NewMessage::received("bob@y", body, 1)
     }
 
     #[tokio::test]

@@ -102,6 +102,9 @@ pub struct ChatMessage {
     /// gone, a tombstone is shown.
     #[serde(default)]
     pub retracted: bool,
+    /// The message it answers (XEP-0461).
+    #[serde(default)]
+    pub reply: Option<Box<ReplyTo>>,
 }
 
 /// A message about to be stored.
@@ -120,6 +123,40 @@ pub struct NewMessage {
     pub state: DeliveryState,
     /// In a room: the sender's nickname.
     pub sender: Option<String>,
+    /// The message it answers (XEP-0461). Boxed: most messages answer none.
+    pub reply: Option<Box<ReplyTo>>,
+}
+
+/// What a reply names (XEP-0461): the id of the message it answers, and
+/// the quote of it that the sender put before the reply's text (for a
+/// client that cannot show replies; shown here when that message is not
+/// held).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplyTo {
+    pub id: String,
+    pub quote: Option<String>,
+}
+
+#[cfg(test)]
+impl NewMessage {
+    /// A message `body` from `peer`, received at `timestamp`, for tests.
+    pub fn received(peer: &str, body: &str, timestamp: i64) -> Self {
+        Self {
+            peer: peer.into(),
+            direction: MessageDirection::In,
+            kind: MessageKind::Chat,
+            message_id: None,
+            origin_id: None,
+            stanza_id: None,
+            body: body.into(),
+            subject: None,
+            timestamp,
+            state: DeliveryState::Received,
+            sender: None,
+            reply: None,
+        }
+    }
 }
 
 pub(super) fn message_in(conn: &rusqlite::Connection, id: i64) -> Result<Option<ChatMessage>> {
@@ -144,7 +181,7 @@ pub struct HistoryPage {
 }
 
 pub(super) const COLUMNS: &str = "id, peer, direction, kind, body, subject, ts, stanza_id, \
-     origin_id, state, error, sender, edited_ts, retracted_ts IS NOT NULL";
+     origin_id, state, error, sender, edited_ts, retracted_ts IS NOT NULL, reply_to, reply_quote";
 
 pub(super) fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
     let direction: String = r.get(2)?;
@@ -166,6 +203,12 @@ pub(super) fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
         mentions_me: false,
         edited: r.get(12)?,
         retracted: r.get(13)?,
+        reply: r.get::<_, Option<String>>(14)?.map(|id| {
+            Box::new(ReplyTo {
+                id,
+                quote: r.get(15).ok().flatten(),
+            })
+        }),
     })
 }
 
@@ -294,6 +337,7 @@ mod tests {
             timestamp: ts,
             state: DeliveryState::Received,
             sender: None,
+            reply: None,
         }
     }
 

@@ -133,6 +133,10 @@ const STEPS: &[&str] = &[
          ts      INTEGER NOT NULL,
          PRIMARY KEY (message, key)
      );",
+    // 11: replies (XEP-0461): the id of the message answered, and the quote
+    // of it the reply carried.
+    "ALTER TABLE messages ADD COLUMN reply_to TEXT;
+     ALTER TABLE messages ADD COLUMN reply_quote TEXT;",
 ];
 
 /// Brings the schema up to date. Also gives the connection the SQL

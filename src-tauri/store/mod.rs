@@ -28,7 +28,7 @@ pub use database::Database;
 pub use messages::now_ms;
 pub use messages::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
-    NewMessage,
+    NewMessage, ReplyTo,
 };
 pub use outbox::Queued;
 pub use pinned_certificates::PinnedCertificate;

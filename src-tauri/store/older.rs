@@ -100,6 +100,7 @@ mod tests {
             timestamp: ts,
             state: DeliveryState::Received,
             sender: None,
+            reply: None,
         }
     }
 

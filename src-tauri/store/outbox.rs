@@ -91,6 +91,7 @@ mod tests {
             timestamp: 1_000,
             state,
             sender: None,
+            reply: None,
         }
     }
 

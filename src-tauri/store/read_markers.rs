@@ -117,6 +117,7 @@ mod tests {
             timestamp: ts,
             state,
             sender: None,
+            reply: None,
         }
     }
 

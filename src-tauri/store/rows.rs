@@ -41,8 +41,9 @@ pub(super) fn insert_row(
     )?;
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO messages (account, peer, direction, kind, message_id,
-             origin_id, stanza_id, stanza_id_by, body, subject, ts, state, sender)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             origin_id, stanza_id, stanza_id_by, body, subject, ts, state, sender,
+             reply_to, reply_quote)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?;
     let (sid, sid_by) = m.stanza_id.clone().unzip();
     if let Some(message_id) = m.message_id.as_deref().filter(|_| m.origin_id.is_none()) {
@@ -97,6 +98,8 @@ pub(super) fn insert_row(
         timestamp,
         text_of(m.state),
         m.sender,
+        m.reply.as_ref().map(|r| &r.id),
+        m.reply.as_ref().and_then(|r| r.quote.as_ref()),
     ])?;
     if inserted == 0 {
         held_again(tx, account, m, timestamp, in_arrival_order, changed)?;
@@ -118,6 +121,7 @@ pub(super) fn insert_row(
         mentions_me: false,
         edited: None,
         retracted: false,
+        reply: m.reply.clone(),
     }))
 }
 

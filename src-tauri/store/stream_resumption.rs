@@ -118,6 +118,7 @@ mod tests {
             timestamp: 1_000,
             state: DeliveryState::Received,
             sender: None,
+            reply: None,
         }
     }
 

@@ -151,6 +151,7 @@ fn main() {
             timestamp: 1_600_000_000_000 + i as i64 * 1_000,
             state: DeliveryState::Received,
             sender: None,
+            reply: None,
         });
         if batch.len() == 5_000 {
             store.insert_messages(ACCOUNT, &batch).unwrap();

@@ -45,6 +45,7 @@ class Received:
     at: float
     replaces: str | None = None  # XEP-0308: the id of the message it corrects
     retracts: str | None = None  # XEP-0424: the id of the message it retracts
+    reply_to: str | None = None  # XEP-0461: the id of the message it answers
 
 
 def _named(msg, tag: str) -> str | None:
@@ -85,7 +86,8 @@ class _Client(slixmpp.ClientXMPP):
             return
         r = Received(str(msg["from"]), msg["body"], msg["type"], msg["id"] or None, time.time(),
                      replaces=_named(msg, "{urn:xmpp:message-correct:0}replace"),
-                     retracts=_named(msg, "{urn:xmpp:message-retract:1}retract"))
+                     retracts=_named(msg, "{urn:xmpp:message-retract:1}retract"),
+                     reply_to=_named(msg, "{urn:xmpp:reply:0}reply"))
         log.info("message from %s: %r", r.sender, r.body)
         with self.peer._cond:
             self.peer.messages.append(r)
@@ -284,14 +286,15 @@ class Peer:
 
     def wait_message(self, body: str | None = None, sender: str | None = None,
                      timeout: float = 20, replaces: str | None = None,
-                     retracts: str | None = None) -> Received:
+                     retracts: str | None = None, reply_to: str | None = None) -> Received:
         """The first received message matching body, the sender's bare JID and
         the message it corrects or retracts (each when given)."""
         def match(m: Received) -> bool:
             return (body is None or m.body == body) and \
                    (sender is None or m.sender.split("/")[0] == sender) and \
                    (replaces is None or m.replaces == replaces) and \
-                   (retracts is None or m.retracts == retracts)
+                   (retracts is None or m.retracts == retracts) and \
+                   (reply_to is None or m.reply_to == reply_to)
 
         deadline = time.monotonic() + timeout
         with self._cond:

@@ -464,6 +464,32 @@ def corrections_and_retractions_both_ways(driver, find, bob) -> None:
     step("bob got our retraction")
 
 
+def replies_both_ways(driver, find, bob) -> None:
+    """XEP-0461 with slixmpp: bob's reply shows the message it answers above
+    its text (without the quote his fallback carries); ours names his."""
+    bob.send_xml("<message xmlns='jabber:client' to='%s' type='chat' id='bob-q-1'>"
+                 "<body>which room?</body><origin-id xmlns='urn:xmpp:sid:0' id='bob-q-1'/></message>" % ALICE)
+    question = wait_until("bob's question", lambda: message_with(driver, "which room?", "in"), 20)
+    bob.send_xml("<message xmlns='jabber:client' to='%s' type='chat' id='bob-q-2'>"
+                 "<body>&gt; which room?\nthe big one</body>"
+                 "<reply xmlns='urn:xmpp:reply:0' to='%s' id='bob-q-1'/>"
+                 "<fallback xmlns='urn:xmpp:fallback:0' for='urn:xmpp:reply:0'>"
+                 "<body start='0' end='14'/></fallback></message>" % (ALICE, BOB))
+    answer = wait_until("bob's reply shown without the quote",
+                        lambda: message_with(driver, "the big one", "in"), 20)
+    quote = answer.find_element(By.CSS_SELECTOR, css("message-quote"))
+    assert "which room?" in quote.text, f"the quote says {quote.text!r}"
+    step("bob's reply (slixmpp) shows the message it answers")
+
+    ActionChains(driver).move_to_element(question).perform()
+    question.find_element(By.CSS_SELECTOR, css("message-reply")).click()
+    composer = find(css("composer-input"), "the composer")
+    set_value(composer, "thanks")
+    composer.send_keys(Keys.ENTER)
+    got = bob.wait_message(body="> which room?\nthanks", sender=ALICE, reply_to="bob-q-1")
+    step(f"bob got our reply naming {got.reply_to!r}")
+
+
 def body_state(driver) -> str:
     return driver.execute_script("return document.body.dataset.connection || ''")
 
@@ -845,6 +871,7 @@ def main() -> int:
         link_opens_outside(driver, bob, opened)
         search_finds_and_opens(driver, find, tmp, env["DISPLAY"])
         corrections_and_retractions_both_ways(driver, find, bob)
+        replies_both_ways(driver, find, bob)
 
         # 8. Group chat: bookmark a room, leave it, come back from the
         # bookmark sidebar, and talk to the slixmpp occupant.

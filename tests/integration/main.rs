@@ -23,6 +23,7 @@ mod muc;
 mod muc_admin;
 mod password_change;
 mod registration;
+mod replies;
 mod resume;
 mod room_directory;
 mod room_sync;

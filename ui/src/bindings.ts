@@ -70,7 +70,11 @@ edited: number | null,
  * Retracted by its sender or removed by a room moderator: the text is
  * gone, a tombstone is shown.
  */
-retracted: boolean, };
+retracted: boolean, 
+/**
+ * The message it answers (XEP-0461).
+ */
+reply: ReplyTo | null, };
 
 export type ChatState = "active" | "composing" | "paused" | "inactive" | "gone";
 
@@ -355,6 +359,10 @@ proxy: ProxySettings | null, proxyPassword: string | null, };
 
 export type RegistrationValue = { var: string, value: string, };
 
+export type ReplyTargetArgs = { peer: string, id: string, };
+
+export type ReplyTo = { id: string, quote: string | null, };
+
 export type ResourcePresence = { resource: string, show: PresenceShow, status: string | null, priority: number, };
 
 export type Role = "moderator" | "participant" | "visitor" | "none";
@@ -372,6 +380,8 @@ service: string | null,
 after: string | null, };
 
 export type RoomListing = { jid: string, name: string | null, description: string | null, occupants: number | null, membersOnly: boolean, passwordProtected: boolean, };
+
+export type RoomMessageArgs = { room: string, text: string, replyTo?: MessageRef, };
 
 export type RoomPage = { rooms: Array<RoomListing>, 
 /**
@@ -431,7 +441,11 @@ demoPassword: string | null, };
 
 export type SearchArgs = { query: string, peer: string | null, limit: number, };
 
-export type SendMessageArgs = { to: string, body: string, };
+export type SendMessageArgs = { to: string, body: string, 
+/**
+ * The message it answers (XEP-0461).
+ */
+replyTo?: MessageRef, };
 
 export type SendRawArgs = { xml: string, };
 
@@ -480,6 +494,7 @@ export interface Commands {
   roster_snapshot: { args: Record<string, never>, result: RosterSnapshot };
   set_presence: { args: { args: SetPresenceArgs }, result: null };
   send_message: { args: { args: SendMessageArgs }, result: ChatMessage };
+  reply_target: { args: { args: ReplyTargetArgs }, result: ChatMessage | null };
   set_chat_state: { args: { args: ChatStateArgs }, result: null };
   correct_message: { args: { args: CorrectArgs }, result: null };
   retract_message: { args: { args: MessageRef }, result: null };
@@ -501,7 +516,7 @@ export interface Commands {
   register: { args: { request: RegistrationRequest }, result: null };
   join_room: { args: { args: JoinRoomArgs }, result: RoomSnapshot };
   leave_room: { args: { room: string }, result: null };
-  send_room_message: { args: { args: RoomTextArgs }, result: ChatMessage };
+  send_room_message: { args: { args: RoomMessageArgs }, result: ChatMessage };
   set_room_subject: { args: { args: RoomTextArgs }, result: null };
   change_room_nick: { args: { args: RoomTextArgs }, result: null };
   rooms: { args: Record<string, never>, result: Array<RoomSnapshot> };

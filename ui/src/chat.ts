@@ -110,6 +110,25 @@ export class ChatController {
     return "shown";
   }
 
+  /** The message of `peer`'s conversation a reply names by `id`, if loaded. */
+  replied(peer: string, id: string): ChatMessage | undefined {
+    const conv = this.convs.get(peer);
+    if (!conv) return undefined;
+    for (let i = conv.messages.length - 1; i >= 0; i--) {
+      const m = conv.messages[i]!;
+      if (m.originId === id || m.stanzaId === id) return m;
+    }
+    return undefined;
+  }
+
+  /** Scrolls to the message a reply names, reading it from history if it is not loaded. */
+  async showReplied(peer: string, id: string): Promise<JumpOutcome> {
+    const loaded = this.replied(peer, id);
+    if (loaded) return this.jumpTo(loaded);
+    const found = await this.backend.invoke("reply_target", { args: { peer, id } }).catch(() => null);
+    return found ? this.jumpTo(found) : "failed";
+  }
+
   close(peer: string): void {
     if (this.convs.get(peer)?.kind === "room" && this.leaveRoom) void this.leaveRoom(peer);
     else this.convs.close(peer);
@@ -171,13 +190,15 @@ export class ChatController {
   }
 
   /** Sends `body` to `peer` (a contact, an occupant or a room). Resolves false (and records the error on the tab) on failure. */
-  async send(peer: string, body: string): Promise<boolean> {
+  async send(peer: string, body: string, replyTo?: number): Promise<boolean> {
     this.convs.setStatus(peer, { sendError: null });
+    // Written out (no spread), so the compiler checks the names against the bindings.
+    const answering = replyTo === undefined ? undefined : { id: replyTo };
     try {
       const message =
         this.convs.get(peer)?.kind === "room"
-          ? await this.backend.invoke("send_room_message", { args: { room: peer, text: body } })
-          : await this.backend.invoke("send_message", { args: { to: peer, body } });
+          ? await this.backend.invoke("send_room_message", { args: { room: peer, text: body, replyTo: answering } })
+          : await this.backend.invoke("send_message", { args: { to: peer, body, replyTo: answering } });
       this.convs.merge(peer, [message]);
       return true;
     } catch (e) {

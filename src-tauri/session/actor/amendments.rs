@@ -13,7 +13,9 @@ use tokio_xmpp::Stanza;
 use super::inbound::Via;
 use super::Actor;
 use crate::error::{ErrorCode, HearthError, Problem, Result};
-use crate::features::{xep0308_correction, xep0359_stanza_ids, xep0424_retraction};
+use crate::features::{
+    xep0308_correction, xep0359_stanza_ids, xep0424_retraction, xep0461_replies,
+};
 use crate::store::{
     now_ms, Amendment, Change, ChatMessage, MessageDirection, MessageKind, NewMessage,
 };
@@ -26,8 +28,10 @@ pub(super) enum Intake {
     Take(NewMessage),
 }
 
-/// `new`, read from `m`, as the amendment it is, or as history.
-pub(super) fn intake_of(new: NewMessage, m: &Message) -> Intake {
+/// `new`, read from `m`, as the amendment it is, or as history (a reply
+/// knows the message it answers).
+pub(super) fn intake_of(mut new: NewMessage, m: &Message) -> Intake {
+    xep0461_replies::read_into(&mut new, m);
     if let Some(r) = xep0424_retraction::retracts(m) {
         // A moderator's retraction is the room's own word: it comes from
         // the room's address, not an occupant's.
@@ -184,6 +188,7 @@ fn retraction(
         timestamp: now_ms(),
         state: crate::store::DeliveryState::Sent,
         sender: original.sender.clone(),
+        reply: None,
     };
     Ok((
         stanza,

@@ -79,6 +79,7 @@ impl Actor {
                                 mentions_me: false,
                                 edited: None,
                                 retracted: false,
+                                reply: m.reply,
                             })
                             .collect();
                         mark_mentions(&mut shown, &nicks);

@@ -140,6 +140,12 @@ impl Actor {
                 let _ = reply.send(self.mark_displayed(peer).await);
             }
             Command::AmendOwn { row, body, reply } => self.amend_own(row, body, reply).await,
+            Command::SendReply {
+                to,
+                body,
+                answering,
+                reply,
+            } => self.send_reply(to, body, answering, reply).await,
             Command::SetChatState { peer, state, reply } => {
                 let _ = reply.send(self.set_chat_state(peer, state).await);
             }

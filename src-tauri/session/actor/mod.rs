@@ -38,6 +38,7 @@ mod outbox;
 mod pep_bookmarks;
 mod receipts;
 mod registration;
+mod replies;
 mod resumption;
 mod room_sync;
 mod rooms;

@@ -18,6 +18,7 @@ fn msg(peer: &str, body: &str, ts: i64) -> NewMessage {
         timestamp: ts,
         state: DeliveryState::Received,
         sender: None,
+        reply: None,
     }
 }
 

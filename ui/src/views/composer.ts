@@ -1,11 +1,13 @@
 import type { ChatMessage, ChatState } from "../bindings";
 import type { ChatController } from "../chat";
-import { el, setHidden } from "../dom";
-import { tattr, tx } from "../i18n";
+import { el, setHidden, setText } from "../dom";
+import { peerLabel, type PeerNames } from "../peers";
+import { t, tattr, tx } from "../i18n";
 import { completeNick, type Completion } from "../nickCompletion";
+import { firstLine } from "./messageActions";
 import type { View } from "./view";
 
-export interface ComposerContext {
+export interface ComposerContext extends PeerNames {
   readonly chat: Pick<ChatController, "send" | "correct" | "setChatState">;
 }
 
@@ -13,6 +15,8 @@ export interface ComposerContext {
 export interface Composer extends View {
   /** Put our message `m` in the composer: Enter sends the correction, Esc cancels. */
   beginEdit(m: ChatMessage): void;
+  /** The next message answers `m` (XEP-0461); Esc or the banner's × cancels. */
+  beginReply(m: ChatMessage): void;
 }
 
 let seq = 0;
@@ -53,7 +57,34 @@ export function createComposer(
     setHidden(editingNote, m === null);
     form.classList.toggle("editing", m !== null);
   }
+  // The message the next one answers, if any.
+  let replying: ChatMessage | null = null;
+  const replyText = el("span", { class: "composer-reply-text" });
+  const replyCancel = el("button", {
+    type: "button", class: "link-button", "data-testid": "composer-reply-cancel",
+    ...tattr("aria-label", "composer.replyCancel"), ...tattr("title", "composer.replyCancel"),
+  }, "×");
+  const replyNote = el("div", { class: "composer-reply", "data-testid": "composer-reply", hidden: true }, replyText, replyCancel);
+  function setReplying(m: ChatMessage | null): void {
+    replying = m;
+    setHidden(replyNote, m === null);
+    if (m !== null) {
+      const name = m.direction === "out" ? t("message.you") : (m.sender ?? peerLabel(ctx, m.peer));
+      setText(replyText, t("composer.replying", { name, text: firstLine(m.body, 60) }));
+    }
+  }
+  replyCancel.addEventListener("click", () => {
+    setReplying(null);
+    input.focus();
+  });
+  function beginReply(m: ChatMessage): void {
+    setEditing(null);
+    setReplying(m);
+    input.focus();
+  }
+
   function beginEdit(m: ChatMessage): void {
+    setReplying(null);
     setEditing(m);
     input.value = m.body;
     input.focus();
@@ -105,8 +136,13 @@ export function createComposer(
       return;
     }
     onSent();
-    const ok = await ctx.chat.send(peer, body);
-    if (!ok && input.value === "") input.value = original;
+    const answering = replying;
+    setReplying(null);
+    const ok = await ctx.chat.send(peer, body, answering?.id);
+    if (!ok && input.value === "") {
+      input.value = original;
+      setReplying(answering);
+    }
   }
 
   // In a room, Tab completes an occupant's nickname (`nicks`).
@@ -129,6 +165,11 @@ export function createComposer(
       input.value = "";
       return;
     }
+    if (e.key === "Escape" && replying !== null) {
+      e.preventDefault();
+      setReplying(null);
+      return;
+    }
     if (e.key === "ArrowUp" && input.value === "" && editing === null && !e.shiftKey && !e.isComposing) {
       const last = lastOwn?.();
       if (last) {
@@ -147,6 +188,7 @@ export function createComposer(
     "form",
     { class: "composer" },
     editingNote,
+    replyNote,
     tx("label", "composer.label", { for: id, class: "visually-hidden" }),
     input,
     send,
@@ -159,6 +201,7 @@ export function createComposer(
   return {
     el: form,
     beginEdit,
+    beginReply,
     dispose: () => {
       if (pauseTimer !== null) clearTimeout(pauseTimer);
       // The conversation was closed (no such notice into a room, §5.5).

@@ -47,7 +47,7 @@ export function createConversationPanel(ctx: ConversationContext, peer: string, 
   const subtitle = el("span", { class: "conversation-jid" }, peer);
   const typing = adopt(disposer, createTypingLine(ctx, peer));
   let composer: Composer | null = null;
-  const actions = conversationActions(ctx, peer, (m) => composer?.beginEdit(m));
+  const actions = conversationActions(ctx, peer, () => composer && { edit: composer.beginEdit, reply: composer.beginReply });
   const view = adopt(disposer, createMessageView(ctx, peer, actions));
   const sendError = adopt(disposer, createSendError(ctx, peer));
   composer = adopt(disposer, createComposer(ctx, peer, () => view.scrollToEnd(), undefined, () => lastOwn(ctx, peer)));

@@ -9,6 +9,12 @@ import { formatFull, toDate } from "../time";
 export interface MessageActions {
   /** Put our message `m` in the composer to correct it. */
   edit(m: ChatMessage): void;
+  /** Answer `m` (XEP-0461): the composer says which message it answers. */
+  reply(m: ChatMessage): void;
+  /** The loaded message that reply `m` answers. */
+  original(m: ChatMessage): ChatMessage | undefined;
+  /** Scroll to the message that reply `m` answers. */
+  showOriginal(m: ChatMessage): void;
   /** Retract our message `m` for everyone; false when it failed. */
   retract(m: ChatMessage): Promise<boolean>;
   /** The texts `m` had before its corrections, oldest first. */
@@ -23,9 +29,12 @@ export function amendable(m: ChatMessage): boolean {
   return m.direction === "out" && !m.retracted && m.originId !== null && m.state !== "failed" && m.state !== "queued";
 }
 
-/** Edit and delete buttons for our own message; nothing for anyone else's. */
+/** Reply on any message; edit and delete on our own. */
 export function actionNodes(m: ChatMessage, actions: MessageActions | undefined): HTMLElement | null {
-  if (!actions || !amendable(m)) return null;
+  if (!actions || m.retracted || m.kind === "headline") return null;
+  const reply = tx("button", "message.reply", { type: "button", class: "link-button", "data-testid": "message-reply" });
+  reply.addEventListener("click", () => actions.reply(m));
+  if (!amendable(m)) return el("span", { class: "message-actions" }, reply);
   const edit = tx("button", "message.edit", { type: "button", class: "link-button", "data-testid": "message-edit" });
   edit.addEventListener("click", () => actions.edit(m));
   const retract = tx("button", "message.retract", { type: "button", class: "link-button", "data-testid": "message-retract" });
@@ -53,7 +62,29 @@ export function actionNodes(m: ChatMessage, actions: MessageActions | undefined)
       }
     });
   });
-  return el("span", { class: "message-actions" }, edit, retract);
+  return el("span", { class: "message-actions" }, reply, edit, retract);
+}
+
+/** One line of a message's text, for a quote. */
+export function firstLine(text: string, max = 120): string {
+  const line = text.split("\n", 1)[0] ?? "";
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+/** Above a reply: who wrote the message it answers and how it began; a click goes there. */
+export function quoteNode(m: ChatMessage, actions: MessageActions | undefined): HTMLElement | null {
+  if (!m.reply || m.retracted) return null;
+  const original = actions?.original(m);
+  const author = original ? (original.direction === "out" ? t("message.you") : (original.sender ?? original.peer)) : null;
+  const text = original ? (original.retracted ? t("message.retracted") : firstLine(original.body)) : (m.reply.quote ?? t("message.replyUnknown"));
+  const quote = el(
+    "button",
+    { type: "button", class: "message-quote", "data-testid": "message-quote" },
+    author !== null ? el("span", { class: "message-quote-author" }, author) : null,
+    el("span", { class: "message-quote-text" }, text),
+  );
+  quote.addEventListener("click", () => actions?.showOriginal(m));
+  return quote;
 }
 
 /** "(edited)" on a corrected message; a click shows the earlier texts (as text). */
@@ -89,16 +120,27 @@ export function editedNode(m: ChatMessage, actions: MessageActions | undefined):
 }
 
 export interface MessageActionsContext {
-  readonly chat: Pick<ChatController, "retract" | "versions">;
+  readonly chat: Pick<ChatController, "retract" | "versions" | "replied" | "showReplied">;
   readonly convs: Pick<ConversationStore, "get">;
 }
 
-/** What the user may do to the messages of `peer`'s conversation; `edit` opens the composer. */
-export function conversationActions(ctx: MessageActionsContext, peer: string, edit: (m: ChatMessage) => void): MessageActions {
+/** What the composer does for the message actions. */
+export interface ComposerHooks {
+  edit(m: ChatMessage): void;
+  reply(m: ChatMessage): void;
+}
+
+/** What the user may do to the messages of `peer`'s conversation; editing and replying happen in the composer. */
+export function conversationActions(ctx: MessageActionsContext, peer: string, composer: () => ComposerHooks | null): MessageActions {
   return {
-    edit,
+    edit: (m) => composer()?.edit(m),
+    reply: (m) => composer()?.reply(m),
     retract: (m) => ctx.chat.retract(peer, m.id),
     versions: (m) => ctx.chat.versions(m.id),
+    original: (m) => (m.reply ? ctx.chat.replied(peer, m.reply.id) : undefined),
+    showOriginal: (m) => {
+      if (m.reply) void ctx.chat.showReplied(peer, m.reply.id);
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import { el } from "../dom";
 import { problemNodes } from "../errors";
 import { getLang, t, tx } from "../i18n";
 import { formatClock, formatFull, toDate } from "../time";
-import { actionNodes, editedNode, type MessageActions } from "./messageActions";
+import { actionNodes, editedNode, quoteNode, type MessageActions } from "./messageActions";
 
 const STATE_ICON: Record<DeliveryState, string> = {
   queued: "⏳", sent: "✓", acked: "✓", delivered: "✓✓", read: "👁", received: "✓✓", failed: "⚠",
@@ -28,6 +28,7 @@ export function renderMessage(m: ChatMessage, mention = false, actions?: Message
     notice ? tx("span", "messages.notice", { class: "notice-label" }) : null,
     sender !== null ? el("span", { class: "message-sender", "data-testid": "message-sender" }, shown(sender)) : null,
     m.subject ? el("strong", { class: "message-subject" }, m.subject) : null,
+    quoteNode(m, actions),
     m.retracted
       ? tx("div", "message.retracted", { class: "message-body message-tombstone", "data-testid": "message-tombstone" })
       : el("div", { class: "message-body", "data-testid": "message-body" }, ...styledBody(m.body)),

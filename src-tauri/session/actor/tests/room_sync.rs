@@ -226,6 +226,7 @@ async fn scrolling_back_asks_the_archive_before_the_oldest_message_held() {
         timestamp: 1_796_032_800_000, // 2026-11-30T10:00:00Z
         state: crate::store::DeliveryState::Received,
         sender: None,
+        reply: None,
     };
     db.write(move |s| s.insert_messages(ACCOUNT, &[held]))
         .await
