@@ -170,6 +170,11 @@ impl App {
         self.session().await?.send_message(to, body).await
     }
 
+    /// Our reactions to message `row` (see `SessionHandle::react`).
+    pub async fn react(&self, row: i64, emojis: Vec<String>) -> Result<()> {
+        self.session().await?.react(row, emojis).await
+    }
+
     /// A reply (see `SessionHandle::send_reply`).
     pub async fn send_reply(&self, to: &str, body: &str, answering: i64) -> Result<ChatMessage> {
         self.session().await?.send_reply(to, body, answering).await

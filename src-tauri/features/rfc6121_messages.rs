@@ -67,6 +67,12 @@ pub fn remote_error(e: &StanzaError) -> RemoteError {
     }
 }
 
+/// `m` changes another message without a body of its own: a retraction
+/// (XEP-0424) or reactions (XEP-0444).
+pub(crate) fn bodiless_amendment(m: &Message) -> bool {
+    retracts(m).is_some() || super::xep0444_reactions::reactions_of(m).is_some()
+}
+
 /// Interpret a message addressed to `own` (the account's bare JID).
 pub fn interpret(m: &Message, own: &BareJid, now_ms: i64) -> Incoming {
     let Some(from) = m.from.as_ref() else {
@@ -96,8 +102,8 @@ pub fn interpret(m: &Message, own: &BareJid, now_ms: i64) -> Incoming {
         }
         MessageType::Groupchat => return Incoming::Ignored,
     };
-    // A retraction needs no body (its fallback is never shown).
-    let Some(body) = best_body(m).or_else(|| retracts(m).map(|_| String::new())) else {
+    // A retraction or a reaction needs no body (a fallback is never shown).
+    let Some(body) = best_body(m).or_else(|| bodiless_amendment(m).then(String::new)) else {
         return Incoming::Ignored;
     };
     let subject = m.subjects.values().next().cloned();

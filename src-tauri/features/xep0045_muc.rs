@@ -19,9 +19,8 @@ use tokio_xmpp::parsers::stanza_id::OriginId;
 use ts_rs::TS;
 
 use super::feature::Feature;
-use super::rfc6121_messages::{best_body, remote_error};
+use super::rfc6121_messages::{best_body, bodiless_amendment, remote_error};
 use super::rfc6121_presence::PresenceShow;
-use super::xep0424_retraction::retracts;
 use super::{xep0203_delay, xep0359_stanza_ids};
 use crate::error::{ErrorCode, Problem};
 use crate::store::{DeliveryState, MessageDirection, MessageKind, NewMessage};
@@ -388,8 +387,8 @@ pub fn read_message(m: &Message, room: &BareJid, our_nick: &str, now_ms: i64) ->
         .as_ref()
         .and_then(|f| f.resource())
         .map(|r| r.to_string());
-    // A retraction needs no body (its fallback is never shown).
-    let body = best_body(m).or_else(|| retracts(m).map(|_| String::new()));
+    // A retraction or a reaction needs no body (a fallback is never shown).
+    let body = best_body(m).or_else(|| bodiless_amendment(m).then(String::new));
     if body.is_none() {
         if let Some(subject) = m.subjects.values().next() {
             return RoomMessage::Subject {

@@ -64,6 +64,14 @@ pub struct ChatStateArgs {
     pub state: ChatState,
 }
 
+/// Our reactions to message `id`: all of them (an empty list takes them back).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ReactArgs {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub emojis: Vec<String>,
+}
+
 /// The message a reply in `peer`'s conversation names by `id`.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct ReplyTargetArgs {
@@ -243,6 +251,11 @@ ipc_commands! {
             Some(answering) => app.send_reply(&args.to, &args.body, answering.id).await?,
             None => app.send_message(&args.to, &args.body).await?,
         })
+    }
+
+    /// Our whole set of reactions to message `id` (XEP-0444).
+    async fn react[app: State<'_, AppState>](args: ReactArgs) -> () {
+        Ok(app.react(args.id, args.emojis).await?)
     }
 
     /// The message a reply in `peer`'s conversation names by `id`, if held.

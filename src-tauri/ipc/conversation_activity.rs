@@ -91,6 +91,7 @@ mod tests {
             edited: None,
             retracted: false,
             reply: None,
+            reactions: Vec::new(),
         }
     }
 

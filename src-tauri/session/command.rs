@@ -157,6 +157,12 @@ pub(crate) enum Command {
         body: Option<String>,
         reply: oneshot::Sender<Result<()>>,
     },
+    /// Our whole set of reactions to message `row` (XEP-0444).
+    React {
+        row: i64,
+        emojis: Vec<String>,
+        reply: oneshot::Sender<Result<()>>,
+    },
     /// The user's chat state in the conversation with `peer` (XEP-0085).
     SetChatState {
         peer: Jid,

@@ -202,6 +202,13 @@ impl SessionHandle {
         .await?
     }
 
+    /// Our whole set of reactions to message `row` becomes `emojis` (empty:
+    /// none).
+    pub async fn react(&self, row: i64, emojis: Vec<String>) -> Result<()> {
+        self.ask(|reply| Command::React { row, emojis, reply })
+            .await?
+    }
+
     /// The user's chat state in the conversation with `peer` (a contact,
     /// an occupant or a room): sent where the other side welcomes it.
     pub async fn set_chat_state(&self, peer: &str, state: ChatState) -> Result<()> {

@@ -31,7 +31,7 @@ pub struct Amendment {
     pub change: Change,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// XEP-0308: `target` is the original's stanza id (ours are also its
     /// origin-id).
@@ -42,6 +42,9 @@ pub enum Change {
     /// XEP-0425: the room removed an occupant's message, named by the
     /// room's stanza-id; any sender's.
     Moderate,
+    /// XEP-0444: the sender's whole set of reactions to a message of the
+    /// conversation (anyone's), named by its id, or the room's stanza-id.
+    React(Vec<String>),
 }
 
 /// A version of a message's text that a correction replaced.
@@ -75,7 +78,7 @@ fn apply(
 ) -> Result<()> {
     let m = &a.message;
     let direction = super::messages::text_of(m.direction);
-    let target: Option<(i64, String, bool)> = match a.change {
+    let target: Option<(i64, String, bool)> = match &a.change {
         Change::Correct => tx
             .prepare_cached(
                 "SELECT id, body, retracted_ts IS NOT NULL FROM messages
@@ -101,6 +104,17 @@ fn apply(
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?,
+        Change::React(_) => tx
+            .prepare_cached(
+                "SELECT id, body, retracted_ts IS NOT NULL FROM messages
+                 WHERE account = ?1 AND peer = ?2
+                   AND (message_id = ?3 OR origin_id = ?3 OR (stanza_id = ?3 AND stanza_id_by = ?2))
+                 ORDER BY id DESC LIMIT 1",
+            )?
+            .query_row(params![account, m.peer, a.target], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?,
         Change::Moderate => tx
             .prepare_cached(
                 "SELECT id, body, retracted_ts IS NOT NULL FROM messages
@@ -111,7 +125,7 @@ fn apply(
             })
             .optional()?,
     };
-    match (a.change, target) {
+    match (&a.change, target) {
         (Change::Correct, None) => {
             added.extend(insert_row(tx, account, m, m.timestamp, true, changed)?);
         }
@@ -148,6 +162,12 @@ fn apply(
             tx.execute("DELETE FROM message_versions WHERE message = ?1", [row])?;
             changed.push(row);
         }
+        (Change::React(emojis), Some((row, _, false))) => {
+            if super::reactions::set(tx, row, m, emojis)? {
+                changed.push(row);
+            }
+        }
+        (Change::React(_), _) => {}
         (Change::Retract | Change::Moderate, _) => {
             log::debug!("a retraction in {} names no message of its sender", m.peer);
         }

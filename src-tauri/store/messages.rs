@@ -105,6 +105,9 @@ pub struct ChatMessage {
     /// The message it answers (XEP-0461).
     #[serde(default)]
     pub reply: Option<Box<ReplyTo>>,
+    /// Emojis under it (XEP-0444), in the order first chosen.
+    #[serde(default)]
+    pub reactions: Vec<Reaction>,
 }
 
 /// A message about to be stored.
@@ -159,9 +162,68 @@ impl NewMessage {
     }
 }
 
+/// How a sender's set of reactions is kept in its column (a unit
+/// separator cannot be in an emoji).
+pub(super) const REACTION_SEPARATOR: char = '\u{1f}';
+
+/// One emoji under a message: who chose it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Reaction {
+    pub emoji: String,
+    /// The contacts (their address) or occupants (their nick) who chose it,
+    /// in the order they did; we are not among them (`mine`).
+    pub by: Vec<String>,
+    pub mine: bool,
+}
+
+/// Give each of `messages` the reactions held for it.
+pub(super) fn fill_reactions(
+    conn: &rusqlite::Connection,
+    messages: &mut [ChatMessage],
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT sender, emojis FROM reactions WHERE message = ?1 ORDER BY ts, rowid",
+    )?;
+    for m in messages.iter_mut() {
+        let sets = stmt
+            .query_map([m.id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut reactions: Vec<Reaction> = Vec::new();
+        for (who, emojis) in sets {
+            for emoji in emojis.split(REACTION_SEPARATOR).filter(|e| !e.is_empty()) {
+                let at = match reactions.iter().position(|r| r.emoji == emoji) {
+                    Some(at) => at,
+                    None => {
+                        reactions.push(Reaction {
+                            emoji: emoji.to_owned(),
+                            by: Vec::new(),
+                            mine: false,
+                        });
+                        reactions.len() - 1
+                    }
+                };
+                if who.is_empty() {
+                    reactions[at].mine = true;
+                } else {
+                    reactions[at].by.push(who.clone());
+                }
+            }
+        }
+        m.reactions = reactions;
+    }
+    Ok(())
+}
+
 pub(super) fn message_in(conn: &rusqlite::Connection, id: i64) -> Result<Option<ChatMessage>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM messages WHERE id = ?1"))?;
-    Ok(stmt.query_row([id], row_to_message).optional()?)
+    let mut found = stmt.query_row([id], row_to_message).optional()?;
+    if let Some(m) = found.as_mut() {
+        fill_reactions(conn, std::slice::from_mut(m))?;
+    }
+    Ok(found)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -209,6 +271,7 @@ pub(super) fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
                 quote: r.get(15).ok().flatten(),
             })
         }),
+        reactions: Vec::new(),
     })
 }
 
@@ -234,6 +297,7 @@ impl Store {
         let complete = messages.len() as i64 <= limit;
         messages.truncate(limit as usize);
         messages.reverse();
+        fill_reactions(&self.conn, &mut messages)?;
         Ok(HistoryPage { messages, complete })
     }
 

@@ -137,6 +137,15 @@ const STEPS: &[&str] = &[
     // of it the reply carried.
     "ALTER TABLE messages ADD COLUMN reply_to TEXT;
      ALTER TABLE messages ADD COLUMN reply_quote TEXT;",
+    // 12: reactions (XEP-0444), each sender's whole set per message
+    // (store/reactions.rs).
+    "CREATE TABLE reactions (
+         message INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+         sender  TEXT NOT NULL,
+         emojis  TEXT NOT NULL,
+         ts      INTEGER NOT NULL,
+         PRIMARY KEY (message, sender)
+     );",
 ];
 
 /// Brings the schema up to date. Also gives the connection the SQL

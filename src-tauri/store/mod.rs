@@ -11,6 +11,7 @@ mod migrations;
 mod older;
 mod outbox;
 mod pinned_certificates;
+mod reactions;
 mod read_markers;
 mod rows;
 mod search;
@@ -28,7 +29,7 @@ pub use database::Database;
 pub use messages::now_ms;
 pub use messages::{
     ChatMessage, DeliveryState, HistoryCursor, HistoryPage, MessageDirection, MessageKind,
-    NewMessage, ReplyTo,
+    NewMessage, Reaction, ReplyTo,
 };
 pub use outbox::Queued;
 pub use pinned_certificates::PinnedCertificate;

@@ -122,6 +122,7 @@ pub(super) fn insert_row(
         edited: None,
         retracted: false,
         reply: m.reply.clone(),
+        reactions: Vec::new(),
     }))
 }
 

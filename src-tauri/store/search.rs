@@ -103,6 +103,7 @@ impl Store {
                 row_to_message,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        super::messages::fill_reactions(&self.conn, &mut messages)?;
         if messages.len() > MAX_THROUGH as usize {
             messages.truncate(MAX_THROUGH as usize);
             messages.reverse();

@@ -32,6 +32,8 @@ import time
 from dataclasses import dataclass
 
 import slixmpp
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
 
 log = logging.getLogger("peer")
 
@@ -46,6 +48,8 @@ class Received:
     replaces: str | None = None  # XEP-0308: the id of the message it corrects
     retracts: str | None = None  # XEP-0424: the id of the message it retracts
     reply_to: str | None = None  # XEP-0461: the id of the message it answers
+    reacts_to: str | None = None  # XEP-0444: the id of the message its reactions are for
+    reactions: tuple[str, ...] = ()
 
 
 def _named(msg, tag: str) -> str | None:
@@ -65,6 +69,11 @@ class _Client(slixmpp.ClientXMPP):
         self.register_plugin("xep_0045")  # group chat (an occupant not ours)
         self.add_event_handler("session_start", self._on_session_start)
         self.add_event_handler("message", self._on_message)
+        # slixmpp raises "message" only for messages with a body; reactions
+        # (XEP-0444) come without one.
+        self.register_handler(Callback(
+            "reactions", MatchXPath("{jabber:client}message/{urn:xmpp:reactions:0}reactions"),
+            self._on_message))
         self.add_event_handler("presence_available", self._on_available)
         self.add_event_handler("presence_unavailable", self._on_unavailable)
         self.add_event_handler("groupchat_message", self._on_groupchat)
@@ -82,12 +91,16 @@ class _Client(slixmpp.ClientXMPP):
         self.peer._online.set()
 
     def _on_message(self, msg) -> None:
-        if msg["type"] not in ("chat", "normal") or not msg["body"]:
+        reactions = msg.xml.find("{urn:xmpp:reactions:0}reactions")
+        if msg["type"] not in ("chat", "normal") or (not msg["body"] and reactions is None):
             return
         r = Received(str(msg["from"]), msg["body"], msg["type"], msg["id"] or None, time.time(),
                      replaces=_named(msg, "{urn:xmpp:message-correct:0}replace"),
                      retracts=_named(msg, "{urn:xmpp:message-retract:1}retract"),
-                     reply_to=_named(msg, "{urn:xmpp:reply:0}reply"))
+                     reply_to=_named(msg, "{urn:xmpp:reply:0}reply"),
+                     reacts_to=None if reactions is None else reactions.get("id"),
+                     reactions=() if reactions is None else tuple(
+                         (r.text or "") for r in reactions.findall("{urn:xmpp:reactions:0}reaction")))
         log.info("message from %s: %r", r.sender, r.body)
         with self.peer._cond:
             self.peer.messages.append(r)
@@ -286,7 +299,8 @@ class Peer:
 
     def wait_message(self, body: str | None = None, sender: str | None = None,
                      timeout: float = 20, replaces: str | None = None,
-                     retracts: str | None = None, reply_to: str | None = None) -> Received:
+                     retracts: str | None = None, reply_to: str | None = None,
+                     reacts_to: str | None = None) -> Received:
         """The first received message matching body, the sender's bare JID and
         the message it corrects or retracts (each when given)."""
         def match(m: Received) -> bool:
@@ -294,7 +308,8 @@ class Peer:
                    (sender is None or m.sender.split("/")[0] == sender) and \
                    (replaces is None or m.replaces == replaces) and \
                    (retracts is None or m.retracts == retracts) and \
-                   (reply_to is None or m.reply_to == reply_to)
+                   (reply_to is None or m.reply_to == reply_to) and \
+                   (reacts_to is None or m.reacts_to == reacts_to)
 
         deadline = time.monotonic() + timeout
         with self._cond:

@@ -489,6 +489,29 @@ def replies_both_ways(driver, find, bob) -> None:
     got = bob.wait_message(body="> which room?\nthanks", sender=ALICE, reply_to="bob-q-1")
     step(f"bob got our reply naming {got.reply_to!r}")
 
+    # XEP-0444 both ways: bob reacts to our reply, we react to his question.
+    bob.send_xml("<message xmlns='jabber:client' to='%s' type='chat' id='bob-r-1'>"
+                 "<reactions xmlns='urn:xmpp:reactions:0' id='%s'><reaction>\U0001F44D</reaction>"
+                 "</reactions><store xmlns='urn:xmpp:hints'/></message>" % (ALICE, got.id))
+
+    def chip():
+        ours = message_with(driver, "thanks", "out")
+        found = ours.find_elements(By.CSS_SELECTOR, css("reaction")) if ours else []
+        return found[0] if found else None
+
+    shown = wait_until("bob's reaction under our reply", chip, 20)
+    assert shown.text == "\U0001F44D 1", f"the reaction reads {shown.text!r}"
+    question = message_with(driver, "which room?", "in")
+    ActionChains(driver).move_to_element(question).perform()
+    question.find_element(By.CSS_SELECTOR, css("message-react")).click()
+    pick = [b for b in question.find_elements(By.CSS_SELECTOR, css("emoji-choice"))
+            if b.get_attribute("data-emoji") == "\U0001F389"]
+    assert pick, "no picker"
+    pick[0].click()
+    got = bob.wait_message(sender=ALICE, reacts_to="bob-q-1")
+    assert got.reactions == ("\U0001F389",), f"bob got {got.reactions!r}"
+    step("reactions both ways with bob (slixmpp)")
+
 
 def body_state(driver) -> str:
     return driver.execute_script("return document.body.dataset.connection || ''")

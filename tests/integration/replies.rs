@@ -1,7 +1,8 @@
-//! Replies (XEP-0461) between Hearth clients on Prosody and ejabberd: a
-//! reply names the message it answers, in a conversation by the sender's
-//! id and in a room by the room's; its text arrives without the quote
-//! other clients are given, and the message it names is found.
+//! Replies (XEP-0461) and reactions (XEP-0444) between Hearth clients on
+//! Prosody and ejabberd: both name the message they concern, in a
+//! conversation by the sender's id and in a room by the room's. A reply's
+//! text arrives without the quote other clients are given, and the message
+//! it names is found; a sender's new set of reactions replaces the old.
 
 use crate::chat::befriend;
 use crate::support::{Kind, Server};
@@ -52,3 +53,73 @@ async fn a_reply_names_the_message_it_answers_one_to_one_and_in_a_room(kind: Kin
 }
 
 crate::on_both_servers!(a_reply_names_the_message_it_answers_one_to_one_and_in_a_room);
+
+/// Reactions (XEP-0444): each side's set reaches the other and our other
+/// device; a set replaces the one before; in a room by the room's id.
+async fn reactions_reach_both_sides_and_a_new_set_replaces_the_old(kind: Kind) {
+    let (server, [mut alice, mut bob]) = Server::with_online(kind, ["alice", "bob"]).await;
+    befriend(&mut alice, &mut bob).await;
+    let sent = alice
+        .app
+        .send_message("bob@localhost", "shipped")
+        .await
+        .unwrap();
+    let theirs = bob.received("shipped").await;
+    bob.app
+        .react(theirs.id, vec!["🎉".into(), "👍".into()])
+        .await
+        .unwrap();
+    let shown = reactions_on(&mut alice, sent.id, |r| r.len() == 2).await;
+    assert_eq!(shown[0].emoji, "🎉");
+    assert_eq!(shown[0].by, ["bob@localhost"]);
+    assert!(!shown[0].mine);
+    // A new set replaces the old one.
+    bob.app.react(theirs.id, vec!["👍".into()]).await.unwrap();
+    let shown = reactions_on(&mut alice, sent.id, |r| r.len() == 1).await;
+    assert_eq!(shown[0].emoji, "👍");
+    alice.app.react(sent.id, vec!["👍".into()]).await.unwrap();
+    let both = reactions_on(&mut bob, theirs.id, |r| {
+        r.iter().any(|x| x.mine && !x.by.is_empty())
+    })
+    .await;
+    assert_eq!(both[0].by, ["alice@localhost"]);
+    // Kept: a page read again shows them.
+    let page = alice
+        .app
+        .history_page("bob@localhost", None, 10)
+        .await
+        .unwrap();
+    assert!(page
+        .messages
+        .iter()
+        .any(|m| m.id == sent.id && m.reactions.len() == 1));
+
+    let room = server.room("reactions");
+    alice.app.join_room(&room, "Alice", None).await.unwrap();
+    bob.app.join_room(&room, "Bob", None).await.unwrap();
+    crate::muc::arrived(&mut alice, &room, "Bob").await;
+    let lunch = alice.app.send_room_message(&room, "lunch?").await.unwrap();
+    let seen = bob.received("lunch?").await;
+    bob.app.react(seen.id, vec!["🍕".into()]).await.unwrap();
+    let shown = reactions_on(&mut alice, lunch.id, |r| !r.is_empty()).await;
+    assert_eq!(shown[0].by, ["Bob"]);
+}
+
+async fn reactions_on(
+    client: &mut crate::support::Client,
+    id: i64,
+    pred: impl Fn(&[hearth::store::Reaction]) -> bool,
+) -> Vec<hearth::store::Reaction> {
+    client
+        .wait_event(|e| match e {
+            hearth::session::SessionEvent::MessageUpdated(m)
+                if m.id == id && pred(&m.reactions) =>
+            {
+                Some(m.reactions.clone())
+            }
+            _ => None,
+        })
+        .await
+}
+
+crate::on_both_servers!(reactions_reach_both_sides_and_a_new_set_replaces_the_old);

@@ -74,7 +74,11 @@ retracted: boolean,
 /**
  * The message it answers (XEP-0461).
  */
-reply: ReplyTo | null, };
+reply: ReplyTo | null, 
+/**
+ * Emojis under it (XEP-0444), in the order first chosen.
+ */
+reactions: Array<Reaction>, };
 
 export type ChatState = "active" | "composing" | "paused" | "inactive" | "gone";
 
@@ -339,6 +343,15 @@ export type ProxySettings = { kind: ProxyKind, host: string, port: number | null
  */
 user: string, };
 
+export type ReactArgs = { id: number, emojis: Array<string>, };
+
+export type Reaction = { emoji: string, 
+/**
+ * The contacts (their address) or occupants (their nick) who chose it,
+ * in the order they did; we are not among them (`mine`).
+ */
+by: Array<string>, mine: boolean, };
+
 export type ReadElsewhere = { peer: string, untilMs: number, };
 
 export type RegistrationField = { var: string, label: string | null, kind: FieldKind, required: boolean, value: string, };
@@ -494,6 +507,7 @@ export interface Commands {
   roster_snapshot: { args: Record<string, never>, result: RosterSnapshot };
   set_presence: { args: { args: SetPresenceArgs }, result: null };
   send_message: { args: { args: SendMessageArgs }, result: ChatMessage };
+  react: { args: { args: ReactArgs }, result: null };
   reply_target: { args: { args: ReplyTargetArgs }, result: ChatMessage | null };
   set_chat_state: { args: { args: ChatStateArgs }, result: null };
   correct_message: { args: { args: CorrectArgs }, result: null };

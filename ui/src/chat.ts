@@ -227,6 +227,11 @@ export class ChatController {
     return this.backend.invoke("message_versions", { args: { id } }).catch(() => []);
   }
 
+  /** Our whole set of reactions to message `id` becomes `emojis`; false (and the error on the tab) on failure. */
+  async react(peer: string, id: number, emojis: string[]): Promise<boolean> {
+    return this.amend(peer, () => this.backend.invoke("react", { args: { id, emojis } }));
+  }
+
   /** The changed message comes back as `message-updated`. */
   private async amend(peer: string, call: () => Promise<unknown>): Promise<boolean> {
     this.convs.setStatus(peer, { sendError: null });

@@ -14,7 +14,7 @@ use super::inbound::Via;
 use super::Actor;
 use crate::error::{ErrorCode, HearthError, Problem, Result};
 use crate::features::{
-    xep0308_correction, xep0359_stanza_ids, xep0424_retraction, xep0461_replies,
+    xep0308_correction, xep0359_stanza_ids, xep0424_retraction, xep0444_reactions, xep0461_replies,
 };
 use crate::store::{
     now_ms, Amendment, Change, ChatMessage, MessageDirection, MessageKind, NewMessage,
@@ -32,6 +32,13 @@ pub(super) enum Intake {
 /// knows the message it answers).
 pub(super) fn intake_of(mut new: NewMessage, m: &Message) -> Intake {
     xep0461_replies::read_into(&mut new, m);
+    if let Some(r) = xep0444_reactions::reactions_of(m) {
+        return Intake::Amend(Amendment {
+            message: new,
+            target: r.id,
+            change: Change::React(r.emojis),
+        });
+    }
     if let Some(r) = xep0424_retraction::retracts(m) {
         // A moderator's retraction is the room's own word: it comes from
         // the room's address, not an occupant's.

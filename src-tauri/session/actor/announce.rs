@@ -80,6 +80,7 @@ impl Actor {
                                 edited: None,
                                 retracted: false,
                                 reply: m.reply,
+                                reactions: Vec::new(),
                             })
                             .collect();
                         mark_mentions(&mut shown, &nicks);

@@ -146,6 +146,9 @@ impl Actor {
                 answering,
                 reply,
             } => self.send_reply(to, body, answering, reply).await,
+            Command::React { row, emojis, reply } => {
+                let _ = reply.send(self.react(row, emojis).await);
+            }
             Command::SetChatState { peer, state, reply } => {
                 let _ = reply.send(self.set_chat_state(peer, state).await);
             }

@@ -36,6 +36,7 @@ mod markers;
 mod older;
 mod outbox;
 mod pep_bookmarks;
+mod reactions;
 mod receipts;
 mod registration;
 mod replies;

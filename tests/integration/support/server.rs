@@ -172,6 +172,9 @@ impl Server {
                     if s.kind == Kind::Ejabberd {
                         ejabberd::reap(&s);
                     }
+                    // The next attempt reads a log of its own: this one's
+                    // "address in use" is not the next one's.
+                    s.forget_logs();
                 }
                 Err(taken) => panic!("{:?}: {taken}\n{}", s.kind, s.logs()),
             }
@@ -356,14 +359,25 @@ impl Server {
         self.logs_now()
     }
 
-    /// The logs as written so far (ejabberd writes a moment after the fact).
-    fn logs_now(&self) -> String {
-        let files: &[&str] = match self.kind {
+    /// Start the logs afresh (a launch that failed leaves nothing behind).
+    fn forget_logs(&mut self) {
+        for f in self.log_files() {
+            let _ = std::fs::remove_file(self.dir.path().join(f));
+        }
+        self.launches = 0;
+    }
+
+    fn log_files(&self) -> &'static [&'static str] {
+        match self.kind {
             Kind::Prosody => &["stdout.log", "prosody.err", "prosody.log"],
             // Its console output repeats this log.
             Kind::Ejabberd => &["logs/ejabberd.log"],
-        };
-        files
+        }
+    }
+
+    /// The logs as written so far (ejabberd writes a moment after the fact).
+    fn logs_now(&self) -> String {
+        self.log_files()
             .iter()
             .map(|f| std::fs::read_to_string(self.dir.path().join(f)).unwrap_or_default())
             .collect::<Vec<_>>()

@@ -4,6 +4,7 @@ import { el, setHidden, setText } from "../dom";
 import { peerLabel, type PeerNames } from "../peers";
 import { t, tattr, tx } from "../i18n";
 import { completeNick, type Completion } from "../nickCompletion";
+import { createEmojiPicker } from "./emojiPicker";
 import { firstLine } from "./messageActions";
 import type { View } from "./view";
 
@@ -184,6 +185,30 @@ export function createComposer(
       void submit();
     }
   });
+  // Emoji input: a small picker that types the emoji at the cursor.
+  const emojiButton = el("button", {
+    type: "button", class: "composer-emoji", "data-testid": "composer-emoji",
+    ...tattr("aria-label", "emoji.insert"), ...tattr("title", "emoji.insert"),
+  }, "☺");
+  let picker: HTMLElement | null = null;
+  const closePicker = (): void => {
+    picker?.remove();
+    picker = null;
+    input.focus();
+  };
+  emojiButton.addEventListener("click", () => {
+    if (picker) return closePicker();
+    picker = createEmojiPicker((emoji) => {
+      const at = input.selectionStart ?? input.value.length;
+      const end = input.selectionEnd ?? at;
+      input.value = input.value.slice(0, at) + emoji + input.value.slice(end);
+      closePicker();
+      input.setSelectionRange(at + emoji.length, at + emoji.length);
+      typed();
+    }, closePicker);
+    form.insertBefore(picker, input);
+    picker.querySelector("button")?.focus();
+  });
   const form = el(
     "form",
     { class: "composer" },
@@ -191,6 +216,7 @@ export function createComposer(
     replyNote,
     tx("label", "composer.label", { for: id, class: "visually-hidden" }),
     input,
+    emojiButton,
     send,
   );
   form.addEventListener("submit", (e) => {

@@ -2,8 +2,9 @@ import type { ChatMessage, MessageVersion } from "../bindings";
 import type { ChatController } from "../chat";
 import type { ConversationStore } from "../state/conversations";
 import { el } from "../dom";
-import { getLang, t, tx } from "../i18n";
+import { getLang, t, tattr, tx } from "../i18n";
 import { formatFull, toDate } from "../time";
+import { createEmojiPicker } from "./emojiPicker";
 
 /** What the user may do to a message (`messageItem.ts` draws the controls). */
 export interface MessageActions {
@@ -15,6 +16,8 @@ export interface MessageActions {
   original(m: ChatMessage): ChatMessage | undefined;
   /** Scroll to the message that reply `m` answers. */
   showOriginal(m: ChatMessage): void;
+  /** Add `emoji` to our reactions to `m`, or take it back (XEP-0444). */
+  toggleReaction(m: ChatMessage, emoji: string): void;
   /** Retract our message `m` for everyone; false when it failed. */
   retract(m: ChatMessage): Promise<boolean>;
   /** The texts `m` had before its corrections, oldest first. */
@@ -34,7 +37,30 @@ export function actionNodes(m: ChatMessage, actions: MessageActions | undefined)
   if (!actions || m.retracted || m.kind === "headline") return null;
   const reply = tx("button", "message.reply", { type: "button", class: "link-button", "data-testid": "message-reply" });
   reply.addEventListener("click", () => actions.reply(m));
-  if (!amendable(m)) return el("span", { class: "message-actions" }, reply);
+  const react = el("button", {
+    type: "button", class: "link-button", "data-testid": "message-react",
+    ...tattr("aria-label", "message.react"), ...tattr("title", "message.react"),
+  }, "☺");
+  const wrap = el("span", { class: "message-actions" });
+  let picker: HTMLElement | null = null;
+  const closePicker = (): void => {
+    picker?.remove();
+    picker = null;
+    react.focus();
+  };
+  react.addEventListener("click", () => {
+    if (picker) return closePicker();
+    picker = createEmojiPicker((emoji) => {
+      closePicker();
+      actions.toggleReaction(m, emoji);
+    }, closePicker);
+    wrap.append(picker);
+    picker.querySelector("button")?.focus();
+  });
+  if (!amendable(m)) {
+    wrap.append(reply, react);
+    return wrap;
+  }
   const edit = tx("button", "message.edit", { type: "button", class: "link-button", "data-testid": "message-edit" });
   edit.addEventListener("click", () => actions.edit(m));
   const retract = tx("button", "message.retract", { type: "button", class: "link-button", "data-testid": "message-retract" });
@@ -62,7 +88,28 @@ export function actionNodes(m: ChatMessage, actions: MessageActions | undefined)
       }
     });
   });
-  return el("span", { class: "message-actions" }, reply, edit, retract);
+  wrap.prepend(reply, react, edit, retract);
+  return wrap;
+}
+
+/** The emojis under a message, each with how many chose it; a click adds or takes back ours. */
+export function reactionsNode(m: ChatMessage, actions: MessageActions | undefined): HTMLElement | null {
+  if (m.reactions.length === 0 || m.retracted) return null;
+  return el(
+    "div",
+    { class: "message-reactions", "data-testid": "message-reactions" },
+    ...m.reactions.map((r) => {
+      const count = r.by.length + (r.mine ? 1 : 0);
+      const who = [...(r.mine ? [t("message.you")] : []), ...r.by].join(", ");
+      const b = el(
+        "button",
+        { type: "button", class: `reaction${r.mine ? " mine" : ""}`, "data-testid": "reaction", "data-emoji": r.emoji, "aria-pressed": String(r.mine), title: who },
+        `${r.emoji} ${count}`,
+      );
+      b.addEventListener("click", () => actions?.toggleReaction(m, r.emoji));
+      return b;
+    }),
+  );
 }
 
 /** One line of a message's text, for a quote. */
@@ -120,7 +167,7 @@ export function editedNode(m: ChatMessage, actions: MessageActions | undefined):
 }
 
 export interface MessageActionsContext {
-  readonly chat: Pick<ChatController, "retract" | "versions" | "replied" | "showReplied">;
+  readonly chat: Pick<ChatController, "retract" | "versions" | "replied" | "showReplied" | "react">;
   readonly convs: Pick<ConversationStore, "get">;
 }
 
@@ -140,6 +187,11 @@ export function conversationActions(ctx: MessageActionsContext, peer: string, co
     original: (m) => (m.reply ? ctx.chat.replied(peer, m.reply.id) : undefined),
     showOriginal: (m) => {
       if (m.reply) void ctx.chat.showReplied(peer, m.reply.id);
+    },
+    toggleReaction: (m, emoji) => {
+      const mine = m.reactions.filter((r) => r.mine).map((r) => r.emoji);
+      const next = mine.includes(emoji) ? mine.filter((e) => e !== emoji) : [...mine, emoji];
+      void ctx.chat.react(peer, m.id, next);
     },
   };
 }

@@ -5,7 +5,7 @@ import { el } from "../dom";
 import { problemNodes } from "../errors";
 import { getLang, t, tx } from "../i18n";
 import { formatClock, formatFull, toDate } from "../time";
-import { actionNodes, editedNode, quoteNode, type MessageActions } from "./messageActions";
+import { actionNodes, editedNode, quoteNode, reactionsNode, type MessageActions } from "./messageActions";
 
 const STATE_ICON: Record<DeliveryState, string> = {
   queued: "⏳", sent: "✓", acked: "✓", delivered: "✓✓", read: "👁", received: "✓✓", failed: "⚠",
@@ -33,6 +33,7 @@ export function renderMessage(m: ChatMessage, mention = false, actions?: Message
       ? tx("div", "message.retracted", { class: "message-body message-tombstone", "data-testid": "message-tombstone" })
       : el("div", { class: "message-body", "data-testid": "message-body" }, ...styledBody(m.body)),
     editedNode(m, actions),
+    reactionsNode(m, actions),
     actionNodes(m, actions),
     m.state === "failed" && m.direction === "out"
       ? el("div", { class: "message-error", "data-testid": "message-error", role: "alert" }, ...failureNodes(m))
