@@ -241,24 +241,16 @@ impl super::Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{DeliveryState, MessageDirection, MessageKind, Store};
+    use crate::store::{MessageDirection, MessageKind, Store};
 
     const ME: &str = "me@x";
 
     fn chat(peer: &str, direction: MessageDirection, id: &str, body: &str, ts: i64) -> NewMessage {
         NewMessage {
-            peer: peer.into(),
             direction,
-            kind: MessageKind::Chat,
             message_id: Some(id.into()),
             origin_id: Some(id.into()),
-            stanza_id: None,
-            body: body.into(),
-            subject: None,
-            timestamp: ts,
-            state: DeliveryState::Received,
-            sender: None,
-            reply: None,
+            ..NewMessage::received(peer, body, ts)
         }
     }
 
