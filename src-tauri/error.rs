@@ -83,6 +83,8 @@ pub enum ErrorCode {
     /// Only our own message, not retracted, with the id it was sent under
     /// (and, in a room, the room's id for it) can be corrected or retracted.
     MessageNotAmendable,
+    /// The room does not let its moderators remove messages (XEP-0425).
+    ModerationNotOffered,
     /// The server refused to create the account: `condition`, `serverText`.
     RegistrationRefused,
     /// The server does not offer in-band registration.

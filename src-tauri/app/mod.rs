@@ -204,6 +204,12 @@ impl App {
         self.session().await?.retract_message(row).await
     }
 
+    /// As a moderator, remove room message `row` for everyone (see
+    /// `SessionHandle::moderate_message`).
+    pub async fn moderate_message(&self, row: i64, reason: Option<String>) -> Result<()> {
+        self.session().await?.moderate_message(row, reason).await
+    }
+
     /// The texts our copy of message `row` had before its corrections.
     pub async fn message_versions(&self, row: i64) -> Result<Vec<MessageVersion>> {
         self.db.read(move |s| s.message_versions(row)).await

@@ -32,5 +32,6 @@ pub mod xep0359_stanza_ids;
 pub mod xep0402_bookmarks;
 pub mod xep0410_self_ping;
 pub mod xep0424_retraction;
+pub mod xep0425_moderation;
 pub mod xep0444_reactions;
 pub mod xep0461_replies;

@@ -70,7 +70,9 @@ pub fn remote_error(e: &StanzaError) -> RemoteError {
 /// `m` changes another message without a body of its own: a retraction
 /// (XEP-0424) or reactions (XEP-0444).
 pub(crate) fn bodiless_amendment(m: &Message) -> bool {
-    retracts(m).is_some() || super::xep0444_reactions::reactions_of(m).is_some()
+    retracts(m).is_some()
+        || super::xep0425_moderation::moderated(m).is_some()
+        || super::xep0444_reactions::reactions_of(m).is_some()
 }
 
 /// Interpret a message addressed to `own` (the account's bare JID).

@@ -1,12 +1,10 @@
-//! XEP-0424: Message Retraction — <https://xmpp.org/extensions/xep-0424.html>,
-//! and XEP-0425: Moderated Message Retraction —
-//! <https://xmpp.org/extensions/xep-0425.html>.
+//! XEP-0424: Message Retraction — <https://xmpp.org/extensions/xep-0424.html>.
 //! A retraction is a message carrying `<retract id/>`: the origin-id of the
 //! sender's message in a one-to-one conversation, the room's stanza-id in
 //! a room. It comes with a fallback body for clients that do not know it,
-//! which Hearth never shows. A room moderator's retraction comes from the
-//! room itself, `<moderated/>` inside the `<retract/>`. Who may retract
-//! which message is decided where it is found (`store/amendments.rs`).
+//! which Hearth never shows. A room moderator's retraction is the room's
+//! (`xep0425_moderation.rs`). Who may retract which message is decided
+//! where it is found (`store/amendments.rs`).
 
 use tokio_xmpp::jid::Jid;
 use tokio_xmpp::minidom::rxml::xml_ncname;
@@ -16,7 +14,6 @@ use tokio_xmpp::parsers::message::{Id, Lang, Message, MessageType};
 use super::feature::Feature;
 
 pub const NS: &str = "urn:xmpp:message-retract:1";
-const NS_MODERATE: &str = "urn:xmpp:message-moderate:1";
 const NS_FALLBACK: &str = "urn:xmpp:fallback:0";
 const NS_HINTS: &str = "urn:xmpp:hints";
 
@@ -27,8 +24,6 @@ pub const FEATURE: Feature = Feature::advertised("XEP-0424 Message Retraction", 
 pub struct Retraction {
     /// The id it names the message by.
     pub id: String,
-    /// A room moderator's (XEP-0425): believed only from the room.
-    pub moderated: bool,
 }
 
 /// The retraction `m` carries, if any.
@@ -38,10 +33,7 @@ pub fn retracts(m: &Message) -> Option<Retraction> {
         .attr("id")
         .map(str::trim)
         .filter(|id| !id.is_empty())?;
-    Some(Retraction {
-        id: id.to_owned(),
-        moderated: retract.has_child("moderated", NS_MODERATE),
-    })
+    Some(Retraction { id: id.to_owned() })
 }
 
 /// Retract our message `target` (its origin-id; a room's stanza-id in a
@@ -80,24 +72,12 @@ mod tests {
     }
 
     #[test]
-    fn a_retraction_names_its_message_and_says_if_a_moderator_sent_it() {
+    fn a_retraction_names_its_message() {
         let own = msg(
             "<message xmlns='jabber:client' from='bob@x/pc' type='chat'><body>fallback</body>\
              <retract xmlns='urn:xmpp:message-retract:1' id='o1'/></message>",
         );
-        assert_eq!(
-            retracts(&own),
-            Some(Retraction {
-                id: "o1".into(),
-                moderated: false
-            })
-        );
-        let moderated = msg(
-            "<message xmlns='jabber:client' from='room@muc' type='groupchat'>\
-             <retract xmlns='urn:xmpp:message-retract:1' id='S1'>\
-             <moderated xmlns='urn:xmpp:message-moderate:1' by='room@muc/mod'/></retract></message>",
-        );
-        assert_eq!(retracts(&moderated).map(|r| r.moderated), Some(true));
+        assert_eq!(retracts(&own), Some(Retraction { id: "o1".into() }));
         let nameless = msg("<message xmlns='jabber:client' from='bob@x' type='chat'>\
              <retract xmlns='urn:xmpp:message-retract:1'/></message>");
         assert_eq!(retracts(&nameless), None);

@@ -86,6 +86,14 @@ pub struct MessageRef {
     pub id: i64,
 }
 
+/// A room message `id` to remove as a moderator, and why (optional).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ModerateArgs {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub reason: Option<String>,
+}
+
 /// Our message `id`, corrected to `body`.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct CorrectArgs {
@@ -277,6 +285,11 @@ ipc_commands! {
     /// Retract our message `id` for everyone (XEP-0424).
     async fn retract_message[app: State<'_, AppState>](args: MessageRef) -> () {
         Ok(app.retract_message(args.id).await?)
+    }
+
+    /// As a room moderator, remove message `id` for everyone (XEP-0425).
+    async fn moderate_message[app: State<'_, AppState>](args: ModerateArgs) -> () {
+        Ok(app.moderate_message(args.id, args.reason).await?)
     }
 
     /// The texts message `id` had before it was corrected, oldest first.

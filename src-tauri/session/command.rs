@@ -157,6 +157,12 @@ pub(crate) enum Command {
         body: Option<String>,
         reply: oneshot::Sender<Result<()>>,
     },
+    /// What a moderator's removal of room message `row` asks the room
+    /// (XEP-0425).
+    ModerationOf {
+        row: i64,
+        reply: oneshot::Sender<Result<super::actor::ModerationTarget>>,
+    },
     /// Our whole set of reactions to message `row` (XEP-0444).
     React {
         row: i64,

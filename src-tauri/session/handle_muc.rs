@@ -19,6 +19,7 @@ use crate::features::xep0045_muc::{Affiliation, Role};
 use crate::features::xep0045_muc_admin::{self as admin, AffiliationEntry};
 use crate::features::xep0045_muc_invite;
 use crate::features::xep0045_room_directory::{self as directory, RoomPage};
+use crate::features::xep0425_moderation;
 
 fn parse_bare(jid: &str) -> Result<BareJid> {
     jid.trim()
@@ -57,6 +58,27 @@ impl SessionHandle {
         let to = Some(Jid::from(room.clone()));
         self.query(to, move |id| {
             admin::set_role(id, &room, &nick, role, reason.as_deref())
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// As a moderator, remove room message `row` for everyone (XEP-0425):
+    /// the room tells every occupant, and its word removes the message
+    /// here too.
+    pub async fn moderate_message(&self, row: i64, reason: Option<String>) -> Result<()> {
+        let target = self
+            .ask(|reply| Command::ModerationOf { row, reply })
+            .await??;
+        let to = Jid::from(target.room);
+        self.query(Some(to.clone()), move |id| {
+            xep0425_moderation::request(
+                to,
+                &target.stanza_id,
+                reason.as_deref(),
+                target.version,
+                id.to_owned(),
+            )
         })
         .await
         .map(|_| ())

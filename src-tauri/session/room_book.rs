@@ -20,6 +20,8 @@ pub struct RoomSnapshot {
     pub subject: Option<String>,
     /// Sorted by nickname.
     pub occupants: Vec<Occupant>,
+    /// Its moderators can remove messages (XEP-0425).
+    pub moderation: bool,
 }
 
 /// Occupants who arrived or changed, and nicknames that left, in one room.
@@ -82,6 +84,8 @@ struct Room {
     /// When the room last sent us anything (XEP-0410 pings quiet rooms).
     last_heard: std::time::Instant,
     pinging: bool,
+    /// It offers message moderation (from its disco#info).
+    moderation: bool,
 }
 
 impl Room {
@@ -91,6 +95,7 @@ impl Room {
             nick: self.nick.clone(),
             subject: self.subject.clone(),
             occupants: self.occupants.values().cloned().collect(),
+            moderation: self.moderation,
         }
     }
 }
@@ -179,6 +184,7 @@ impl RoomBook {
                 renaming: false,
                 last_heard: std::time::Instant::now(),
                 pinging: false,
+                moderation: false,
                 changed: OccupantsChanged {
                     room: room.to_string(),
                     present: vec![],
@@ -254,6 +260,20 @@ impl RoomBook {
             .filter(|(_, r)| r.joined)
             .map(|(jid, r)| r.snapshot(jid))
             .collect()
+    }
+
+    /// `room` as the UI shows it, if we are in it.
+    pub fn joined_snapshot(&self, room: &BareJid) -> Option<RoomSnapshot> {
+        self.rooms
+            .get(room)
+            .filter(|r| r.joined)
+            .map(|r| r.snapshot(room))
+    }
+
+    pub fn set_moderation(&mut self, room: &BareJid, offered: bool) {
+        if let Some(r) = self.rooms.get_mut(room) {
+            r.moderation = offered;
+        }
     }
 
     pub fn set_subject(&mut self, room: &BareJid, subject: &str) {

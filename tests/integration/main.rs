@@ -19,6 +19,7 @@ mod keychain;
 mod live_without_ids;
 mod logs;
 mod markers;
+mod moderation;
 mod muc;
 mod muc_admin;
 mod password_change;

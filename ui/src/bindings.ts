@@ -178,7 +178,7 @@ export type DeliveryState = "queued" | "sent" | "acked" | "delivered" | "read" |
 
 export type DestroyRoomArgs = { room: string, reason: string | null, };
 
-export type ErrorCode = "authFailed" | "loginRefused" | "noSafeMechanism" | "serverNotAuthenticated" | "noStartTls" | "certificateUntrusted" | "certificateChanged" | "proxyAuthFailed" | "proxyFailed" | "unknownHost" | "noXmppService" | "connectionRefused" | "connectionLost" | "tlsFailed" | "network" | "timeout" | "tooManyRedirects" | "streamError" | "protocol" | "notConnected" | "remoteError" | "roomJoinRefused" | "roomJoinTimeout" | "roomJoinSuperseded" | "roomKicked" | "roomBanned" | "roomMembershipLost" | "roomDestroyed" | "roomPresenceEnded" | "notInRoom" | "noRoomService" | "invitationAnswered" | "messageNotSent" | "messageUnconfirmed" | "messageNotAmendable" | "registrationRefused" | "registrationUnsupported" | "invalidInput" | "invalidAddress" | "invalidServerName" | "invalidXml" | "notAStanza" | "consoleClosed" | "linkRefused" | "linkNotOpened" | "certificateNotPresented" | "noAccountYet" | "storage" | "keychain" | "internal";
+export type ErrorCode = "authFailed" | "loginRefused" | "noSafeMechanism" | "serverNotAuthenticated" | "noStartTls" | "certificateUntrusted" | "certificateChanged" | "proxyAuthFailed" | "proxyFailed" | "unknownHost" | "noXmppService" | "connectionRefused" | "connectionLost" | "tlsFailed" | "network" | "timeout" | "tooManyRedirects" | "streamError" | "protocol" | "notConnected" | "remoteError" | "roomJoinRefused" | "roomJoinTimeout" | "roomJoinSuperseded" | "roomKicked" | "roomBanned" | "roomMembershipLost" | "roomDestroyed" | "roomPresenceEnded" | "notInRoom" | "noRoomService" | "invitationAnswered" | "messageNotSent" | "messageUnconfirmed" | "messageNotAmendable" | "moderationNotOffered" | "registrationRefused" | "registrationUnsupported" | "invalidInput" | "invalidAddress" | "invalidServerName" | "invalidXml" | "notAStanza" | "consoleClosed" | "linkRefused" | "linkNotOpened" | "certificateNotPresented" | "noAccountYet" | "storage" | "keychain" | "internal";
 
 export type FieldKind = "text" | "password" | "boolean" | "fixed" | "hidden";
 
@@ -292,6 +292,8 @@ export type MessageVersion = { body: string,
 replacedAt: number, };
 
 export type MessagesRead = { peer: string, ids: number[], };
+
+export type ModerateArgs = { id: number, reason: string | null, };
 
 export type Moderation = { "kind": "role", room: string, nick: string, role: Role, reason: string | null, } | { "kind": "affiliation", room: string, jid: string, affiliation: Affiliation, reason: string | null, };
 
@@ -408,7 +410,11 @@ export type RoomSnapshot = { room: string, nick: string, subject: string | null,
 /**
  * Sorted by nickname.
  */
-occupants: Array<Occupant>, };
+occupants: Array<Occupant>, 
+/**
+ * Its moderators can remove messages (XEP-0425).
+ */
+moderation: boolean, };
 
 export type RoomSubject = { room: string, subject: string, by: string | null, };
 
@@ -492,7 +498,7 @@ export type UiProbeReport = {
 maxStallMs: number, windowMs: number, };
 
 /** Every error code, for telling an IpcError from anything else. */
-export const ERROR_CODES: readonly ErrorCode[] = ["authFailed", "loginRefused", "noSafeMechanism", "serverNotAuthenticated", "noStartTls", "certificateUntrusted", "certificateChanged", "proxyAuthFailed", "proxyFailed", "unknownHost", "noXmppService", "connectionRefused", "connectionLost", "tlsFailed", "network", "timeout", "tooManyRedirects", "streamError", "protocol", "notConnected", "remoteError", "roomJoinRefused", "roomJoinTimeout", "roomJoinSuperseded", "roomKicked", "roomBanned", "roomMembershipLost", "roomDestroyed", "roomPresenceEnded", "notInRoom", "noRoomService", "invitationAnswered", "messageNotSent", "messageUnconfirmed", "messageNotAmendable", "registrationRefused", "registrationUnsupported", "invalidInput", "invalidAddress", "invalidServerName", "invalidXml", "notAStanza", "consoleClosed", "linkRefused", "linkNotOpened", "certificateNotPresented", "noAccountYet", "storage", "keychain", "internal"];
+export const ERROR_CODES: readonly ErrorCode[] = ["authFailed", "loginRefused", "noSafeMechanism", "serverNotAuthenticated", "noStartTls", "certificateUntrusted", "certificateChanged", "proxyAuthFailed", "proxyFailed", "unknownHost", "noXmppService", "connectionRefused", "connectionLost", "tlsFailed", "network", "timeout", "tooManyRedirects", "streamError", "protocol", "notConnected", "remoteError", "roomJoinRefused", "roomJoinTimeout", "roomJoinSuperseded", "roomKicked", "roomBanned", "roomMembershipLost", "roomDestroyed", "roomPresenceEnded", "notInRoom", "noRoomService", "invitationAnswered", "messageNotSent", "messageUnconfirmed", "messageNotAmendable", "moderationNotOffered", "registrationRefused", "registrationUnsupported", "invalidInput", "invalidAddress", "invalidServerName", "invalidXml", "notAStanza", "consoleClosed", "linkRefused", "linkNotOpened", "certificateNotPresented", "noAccountYet", "storage", "keychain", "internal"];
 
 /** Every command: its argument object and its result. */
 export interface Commands {
@@ -512,6 +518,7 @@ export interface Commands {
   set_chat_state: { args: { args: ChatStateArgs }, result: null };
   correct_message: { args: { args: CorrectArgs }, result: null };
   retract_message: { args: { args: MessageRef }, result: null };
+  moderate_message: { args: { args: ModerateArgs }, result: null };
   message_versions: { args: { args: MessageRef }, result: Array<MessageVersion> };
   mark_displayed: { args: { peer: string }, result: null };
   history_page: { args: { args: HistoryArgs }, result: HistoryPage };

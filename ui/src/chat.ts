@@ -222,9 +222,14 @@ export class ChatController {
     return this.amend(peer, () => this.backend.invoke("retract_message", { args: { id } }));
   }
 
-  /** The texts message `id` had before its corrections (none if they cannot be read). */
+  /** As a room moderator, removes message `id` of room `peer` for everyone; false (and the error on the tab) on failure. */
+  async moderate(peer: string, id: number): Promise<boolean> {
+    return this.amend(peer, () => this.backend.invoke("moderate_message", { args: { id, reason: null } }));
+  }
+
+  /** The texts message `id` had before its corrections (rejects when they cannot be read). */
   async versions(id: number): Promise<MessageVersion[]> {
-    return this.backend.invoke("message_versions", { args: { id } }).catch(() => []);
+    return this.backend.invoke("message_versions", { args: { id } });
   }
 
   /** Our whole set of reactions to message `id` becomes `emojis`; false (and the error on the tab) on failure. */

@@ -59,7 +59,7 @@ function roomSnapshot(nick: string): RoomSnapshot {
     for (let i = 0; i < 2000; i++) occupants.push(occupant(`user${i}`, i % 10 === 0 ? "visitor" : "participant", "none", SHOWS[i % SHOWS.length]!));
   }
   occupants.sort((a, b) => (a.nick < b.nick ? -1 : 1));
-  return { room: ROOM, nick, subject: "Welcome to the Hearth demo lobby · be kind", occupants };
+  return { room: ROOM, nick, subject: "Welcome to the Hearth demo lobby · be kind", occupants, moderation: true };
 }
 
 /** The demo's conference service directory: two pages. */
@@ -120,7 +120,7 @@ export function createDemoBackend(): MockBackend {
       }
       const snapshot = args.room === ROOM
         ? roomSnapshot(args.nick)
-        : { room: args.room, nick: args.nick, subject: null, occupants: [occupant(args.nick, "moderator", "owner", "available")] };
+        : { room: args.room, nick: args.nick, subject: null, occupants: [occupant(args.nick, "moderator", "owner", "available")], moderation: true };
       joined.set(args.room, snapshot);
       resolve(snapshot);
     })),
@@ -208,7 +208,7 @@ export function createDemoBackend(): MockBackend {
   });
   mock.on("answer_invitation", ({ answer }) => {
     if (answer.accept === null) return null;
-    const snapshot: RoomSnapshot = { room: `party@conference.${DOMAIN}`, nick: answer.accept, subject: "Friday party planning", occupants: [occupant("bo", "moderator", "owner", "available"), occupant(answer.accept, "participant", "member", "available")] };
+    const snapshot: RoomSnapshot = { room: `party@conference.${DOMAIN}`, nick: answer.accept, subject: "Friday party planning", occupants: [occupant("bo", "moderator", "owner", "available"), occupant(answer.accept, "participant", "member", "available")], moderation: false };
     joined.set(snapshot.room, snapshot);
     return snapshot;
   });

@@ -103,7 +103,7 @@ export class MockBackend implements Backend {
 
   private joinedSnapshot(room: string, nick: string): RoomSnapshot {
     this.roomNicks.set(room, nick);
-    return { room, nick, subject: null, occupants: [] };
+    return { room, nick, subject: null, occupants: [], moderation: false };
   }
 
   private fallback<K extends keyof Commands>(cmd: K, args: Args<K>): Result<K> {
@@ -197,6 +197,7 @@ export class MockBackend implements Backend {
       reply_target: () => null,
       react: () => null,
       retract_message: () => null,
+      moderate_message: () => null,
       message_versions: () => [],
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { all, bootOnline, choose, get, msg, press, problem, q, settle, openChat } from "./helpers";
+import type { RoomSnapshot } from "../src/bindings";
+import { all, bootOnline, choose, get, msg, occ, press, problem, q, settle, openChat } from "./helpers";
 
 const ANNA = "anna@company.com";
 const HOSTILE = "<img src=x onerror=alert(1)>";
@@ -106,5 +107,84 @@ describe("corrections and retractions", () => {
     expect(get("message-tombstone").textContent).toBe("消息已删除");
     expect(get("message-edited").textContent).toBe("（已编辑）");
     expect(get("message-edit").textContent).toBe("编辑");
+  });
+
+  it("says so when the earlier versions cannot be read", async () => {
+    const { mock } = await openAnna((m) =>
+      m.on("message_versions", () => {
+        throw problem("storage");
+      }),
+    );
+    mock.emit("messages-added", [ours({ peer: ANNA, id: 75, body: "fixed", edited: 1_700_000_100_000 })]);
+    await settle();
+    get("message-edited").click();
+    await settle();
+    expect(get("message-versions-error").textContent).toBe("The earlier versions could not be read.");
+    expect(q("message-versions")).toBeNull();
+  });
+});
+
+const ROOM = "team@conference.company.com";
+
+/** In ROOM with bob and carol; `moderation`: the room lets moderators remove messages. */
+async function inRoom(role: "moderator" | "participant", moderation: boolean) {
+  const snapshot: RoomSnapshot = {
+    room: ROOM, nick: "me", subject: null, moderation,
+    occupants: [occ("me", { role }), occ("bob"), occ("carol")],
+  };
+  const booted = await bootOnline((m) => m.on("rooms", () => [snapshot]));
+  get("tab", `[data-jid="${ROOM}"]`).click();
+  await settle();
+  const room = (id: number, partial: Parameters<typeof msg>[0]) =>
+    msg({ kind: "groupchat", stanzaId: `S${id}`, id, ...partial });
+  booted.mock.emit("messages-added", [
+    room(201, { peer: ROOM, sender: "bob", body: "buy cheap watches" }),
+    room(202, { peer: ROOM, sender: "me", direction: "out", state: "acked", originId: "o202", body: "mine" }),
+    room(203, { peer: ROOM, sender: "carol", body: "not archived", stanzaId: null }),
+  ]);
+  await settle();
+  return booted;
+}
+
+describe("moderation of room messages (XEP-0425)", () => {
+  it("lets a moderator remove someone's message after a second click", async () => {
+    const { mock } = await inRoom("moderator", true);
+    const [bobs, mine, unarchived] = all("message");
+    // Ours are deleted as ours; a message the room has no id for cannot be named to it.
+    expect(q("message-moderate", "", mine)).toBeNull();
+    expect(q("message-retract", "", mine)).not.toBeNull();
+    expect(q("message-moderate", "", unarchived)).toBeNull();
+    const remove = get("message-moderate", "", bobs);
+    expect(remove.textContent).toBe("Remove");
+    remove.click();
+    expect(mock.callsOf("moderate_message")).toHaveLength(0);
+    expect(remove.textContent).toBe("Remove for everyone?");
+    remove.click();
+    await settle();
+    expect(mock.callsOf("moderate_message")).toEqual([{ args: { id: 201, reason: null } }]);
+  });
+
+  it("offers no removal to a participant", async () => {
+    await inRoom("participant", true);
+    expect(q("message-moderate")).toBeNull();
+  });
+
+  it("offers no removal where the room does not let moderators remove messages", async () => {
+    await inRoom("moderator", false);
+    expect(q("message-moderate")).toBeNull();
+  });
+
+  it("says why a removal failed, in the tab", async () => {
+    const { mock } = await inRoom("moderator", true);
+    mock.on("moderate_message", () => {
+      throw problem("moderationNotOffered");
+    });
+    const remove = get("message-moderate", "", all("message")[0]);
+    remove.click();
+    remove.click();
+    await settle();
+    expect(remove.disabled).toBe(false);
+    expect(remove.textContent).toBe("Remove");
+    expect(get("composer-error").textContent).toContain("This room does not let moderators remove messages.");
   });
 });

@@ -10,7 +10,7 @@ function bm(jid: string, partial: Partial<BookmarkView> = {}): BookmarkView {
 }
 
 function snapshot(room: string, nick = "me"): RoomSnapshot {
-  return { room, nick, subject: null, occupants: [occ(nick)] };
+  return { room, nick, subject: null, occupants: [occ(nick)], moderation: false };
 }
 
 const rowJids = () => all("bookmark-row").map((r) => r.dataset.jid);

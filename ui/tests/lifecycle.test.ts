@@ -21,7 +21,7 @@ describe("view lifecycle", () => {
   it("disposing the main screen, with chat and room tabs open, leaves no store, language or backend listener behind", async () => {
     const { app, mock } = await bootOnline((m) => {
       m.on("roster_snapshot", () => ({ items: [contact(ANNA, "Anna")], presences: [], requests: { jids: ["x@elsewhere.org"], more: 0 } }));
-      m.on("join_room", ({ args }) => ({ room: args.room, nick: "me", subject: null, occupants: [occ("me"), occ("bob")] }));
+      m.on("join_room", ({ args }) => ({ room: args.room, nick: "me", subject: null, occupants: [occ("me"), occ("bob")], moderation: false }));
     });
     // What is subscribed with no screen at all: the controllers' own listeners.
     app.showLogin();

@@ -6,7 +6,7 @@ import { all, bootOnline, check, contact, get, occ, press, problem, q, settle, t
 const ROOM = "team@conference.company.com";
 
 async function inRoom(ours: Partial<Occupant>, others: Occupant[], setup?: (m: MockBackend) => void) {
-  const snapshot: RoomSnapshot = { room: ROOM, nick: "me", subject: null, occupants: [occ("me", ours), ...others] };
+  const snapshot: RoomSnapshot = { room: ROOM, nick: "me", subject: null, occupants: [occ("me", ours), ...others], moderation: false };
   const booted = await bootOnline((m) => {
     m.on("rooms", () => [snapshot]);
     setup?.(m);

@@ -27,7 +27,7 @@ describe("nick completion", () => {
 
   it("works in a room's composer with the Tab key, and not in a 1:1 chat", async () => {
     const room = "team@conference.company.com";
-    await bootOnline((m) => m.on("join_room", ({ args }) => ({ room: args.room, nick: "me", subject: null, occupants: [occ("me"), occ("Marta"), occ("mallory")] })));
+    await bootOnline((m) => m.on("join_room", ({ args }) => ({ room: args.room, nick: "me", subject: null, occupants: [occ("me"), occ("Marta"), occ("mallory")], moderation: false })));
     get("join-room-open").click();
     get<HTMLInputElement>("join-room-address").value = room;
     get("join-room-submit").click();

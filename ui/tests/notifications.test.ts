@@ -16,7 +16,7 @@ function setup(focused: boolean) {
   const roster = new RosterStore();
   roster.setItems([{ jid: "bob@example.org", name: "Bob", subscription: "both", pendingOut: false, groups: [] }]);
   const rooms = new RoomStore();
-  rooms.joined({ room: "team@conf.example", nick: "anna", subject: null, occupants: [] });
+  rooms.joined({ room: "team@conf.example", nick: "anna", subject: null, occupants: [], moderation: false });
   const notifier = new Notifier(mock, convs, roster, rooms, { windowFocused: () => focused }, () => clock);
   return { mock, convs, notifier };
 }

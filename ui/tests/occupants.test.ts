@@ -7,7 +7,7 @@ const nick = (i: number) => `user${String(i).padStart(4, "0")}`;
 const occupants = Array.from({ length: 2000 }, (_, i) => occ(nick(i), { role: i < 5 ? "moderator" : "participant" }));
 
 async function bigRoom() {
-  const booted = await bootOnline((m) => m.on("join_room", ({ args }) => ({ room: args.room, nick: "me", subject: null, occupants })));
+  const booted = await bootOnline((m) => m.on("join_room", ({ args }) => ({ room: args.room, nick: "me", subject: null, occupants, moderation: false })));
   get("join-room-open").click();
   get<HTMLInputElement>("join-room-address").value = ROOM;
   get("join-room-submit").click();

@@ -50,5 +50,10 @@ describe("replies", () => {
     get("message-quote", "", unknown).click();
     await settle();
     expect(mock.callsOf("reply_target")).toEqual([{ args: { peer: ANNA, id: "gone" } }]);
+    // Nowhere in history: the quote says so instead of doing nothing.
+    expect(get("message-quote-missing", "", unknown).textContent).toBe("The original message is not in the history.");
+    get("message-quote", "", unknown).click();
+    await settle();
+    expect(all("message-quote-missing")).toHaveLength(1);
   });
 });

@@ -6,7 +6,7 @@ import { all, bootOnline, check, choose, get, occ, problem, q, settle, typeInto 
 const ROOM = "team@conference.company.com";
 
 function snapshot(ours: Partial<ReturnType<typeof occ>>): RoomSnapshot {
-  return { room: ROOM, nick: "me", subject: null, occupants: [occ("me", ours), occ("bob")] };
+  return { room: ROOM, nick: "me", subject: null, occupants: [occ("me", ours), occ("bob")], moderation: false };
 }
 
 async function inRoom(ours: Partial<ReturnType<typeof occ>>, setup?: (m: MockBackend) => void) {

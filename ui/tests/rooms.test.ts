@@ -9,6 +9,7 @@ function snapshot(partial: Partial<RoomSnapshot> = {}): RoomSnapshot {
   return {
     room: ROOM, nick: "me", subject: "Release planning",
     occupants: [occ("anna", { role: "moderator", affiliation: "owner", realJid: "anna@company.com" }), occ("bob"), occ("me"), occ("zed", { role: "visitor" })],
+    moderation: false,
     ...partial,
   };
 }

@@ -75,7 +75,7 @@ describe("typing (chat states)", () => {
 
   it("names up to two occupants typing in a room, then counts them", async () => {
     const { mock } = await bootOnline((m) =>
-      m.on("join_room", ({ args }) => ({ room: args.room, nick: "me", subject: null, occupants: [occ("me"), occ("Bob"), occ("Carol"), occ("Dan")] })),
+      m.on("join_room", ({ args }) => ({ room: args.room, nick: "me", subject: null, occupants: [occ("me"), occ("Bob"), occ("Carol"), occ("Dan")], moderation: false })),
     );
     get("join-room-open").click();
     get<HTMLInputElement>("join-room-address").value = ROOM;

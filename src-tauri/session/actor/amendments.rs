@@ -14,7 +14,8 @@ use super::inbound::Via;
 use super::Actor;
 use crate::error::{ErrorCode, HearthError, Problem, Result};
 use crate::features::{
-    xep0308_correction, xep0359_stanza_ids, xep0424_retraction, xep0444_reactions, xep0461_replies,
+    xep0308_correction, xep0359_stanza_ids, xep0424_retraction, xep0425_moderation,
+    xep0444_reactions, xep0461_replies,
 };
 use crate::store::{
     now_ms, Amendment, Change, ChatMessage, MessageDirection, MessageKind, NewMessage,
@@ -26,6 +27,9 @@ pub(super) enum Intake {
     Amend(Amendment),
     /// It is history of its own.
     Take(NewMessage),
+    /// Nothing to keep: a bodiless amendment that is not the sender's to
+    /// make (a moderator's removal from an occupant, not the room).
+    Drop,
 }
 
 /// `new`, read from `m`, as the amendment it is, or as history (a reply
@@ -39,18 +43,22 @@ pub(super) fn intake_of(mut new: NewMessage, m: &Message) -> Intake {
             change: Change::React(r.emojis),
         });
     }
+    // A moderator's removal is the room's own word: it comes from the
+    // room's address, not an occupant's.
+    if new.kind == MessageKind::Groupchat && new.sender.is_none() {
+        if let Some(target) = xep0425_moderation::moderated(m) {
+            return Intake::Amend(Amendment {
+                message: new,
+                target,
+                change: Change::Moderate,
+            });
+        }
+    }
     if let Some(r) = xep0424_retraction::retracts(m) {
-        // A moderator's retraction is the room's own word: it comes from
-        // the room's address, not an occupant's.
-        let moderated = r.moderated && new.kind == MessageKind::Groupchat && new.sender.is_none();
         return Intake::Amend(Amendment {
             message: new,
             target: r.id,
-            change: if moderated {
-                Change::Moderate
-            } else {
-                Change::Retract
-            },
+            change: Change::Retract,
         });
     }
     match xep0308_correction::replaces(m) {
@@ -59,6 +67,7 @@ pub(super) fn intake_of(mut new: NewMessage, m: &Message) -> Intake {
             target: original,
             change: Change::Correct,
         }),
+        None if new.body.is_empty() => Intake::Drop,
         None => Intake::Take(new),
     }
 }
@@ -69,6 +78,7 @@ impl Actor {
         match intake_of(new, m) {
             Intake::Amend(a) => self.amend(a, via),
             Intake::Take(new) => self.take(new, via),
+            Intake::Drop => log::debug!("dropped a bodiless message from {:?}", m.from),
         }
     }
 
@@ -205,4 +215,50 @@ fn retraction(
             change: Change::Retract,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio_xmpp::minidom::Element;
+
+    fn room_message(from: &str, payload: &str) -> (NewMessage, Message) {
+        let xml = format!(
+            "<message xmlns='jabber:client' from='{from}' type='groupchat'>{payload}</message>"
+        );
+        let m = Message::try_from(xml.parse::<Element>().unwrap()).unwrap();
+        let mut new = NewMessage::received("room@muc", "", 1);
+        new.kind = MessageKind::Groupchat;
+        new.sender = Jid::new(from)
+            .ok()
+            .and_then(|j| j.resource().map(|r| r.to_string()));
+        (new, m)
+    }
+
+    #[test]
+    fn a_removal_is_the_rooms_word_only() {
+        let v0 = "<apply-to xmlns='urn:xmpp:fasten:0' id='S1'>\
+                  <moderated xmlns='urn:xmpp:message-moderate:0' by='room@muc/mod'>\
+                  <retract xmlns='urn:xmpp:message-retract:0'/></moderated></apply-to>";
+        let (new, m) = room_message("room@muc", v0);
+        match intake_of(new, &m) {
+            Intake::Amend(a) => {
+                assert_eq!(a.target, "S1");
+                assert!(matches!(a.change, Change::Moderate));
+            }
+            _ => panic!("the room's removal is an amendment"),
+        }
+        // The same from an occupant is neither a removal nor a message.
+        let (new, m) = room_message("room@muc/mallory", v0);
+        assert!(matches!(intake_of(new, &m), Intake::Drop));
+        // Version 1 from an occupant is at most their own retraction,
+        // which the store applies only to their own message.
+        let v1 = "<retract xmlns='urn:xmpp:message-retract:1' id='S2'>\
+                  <moderated xmlns='urn:xmpp:message-moderate:1' by='room@muc/mod'/></retract>";
+        let (new, m) = room_message("room@muc/mallory", v1);
+        match intake_of(new, &m) {
+            Intake::Amend(a) => assert!(matches!(a.change, Change::Retract)),
+            _ => panic!("an occupant's retraction"),
+        }
+    }
 }

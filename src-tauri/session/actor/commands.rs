@@ -140,6 +140,7 @@ impl Actor {
                 let _ = reply.send(self.mark_displayed(peer).await);
             }
             Command::AmendOwn { row, body, reply } => self.amend_own(row, body, reply).await,
+            Command::ModerationOf { row, reply } => self.moderation_of(row, reply).await,
             Command::SendReply {
                 to,
                 body,

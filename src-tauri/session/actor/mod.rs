@@ -33,6 +33,7 @@ mod inbound;
 mod intake;
 mod lifecycle;
 mod markers;
+mod moderation;
 mod older;
 mod outbox;
 mod pep_bookmarks;
@@ -62,6 +63,7 @@ use crate::session::room_book::RoomBook;
 use crate::session::state::ConnectionState;
 use crate::store::{Database, NewMessage};
 pub use config::SessionConfig;
+pub(crate) use moderation::ModerationTarget;
 
 /// Most incoming stanzas handled before the batch is written and announced.
 const BATCH: usize = 500;
@@ -424,7 +426,12 @@ impl Actor {
                 if let Err(e) = &result {
                     log::warn!("the new room could not be unlocked: {e}");
                 }
+                let unlocked = result.is_ok();
                 self.rooms.unlocked(&room, result);
+                // It did not exist when it was asked before the join.
+                if unlocked && self.room_sync.offers(&room).is_none() {
+                    self.ask_room_disco(room).await;
+                }
             }
             Internal::BookmarkDisco(answer) => self.on_bookmark_disco(answer).await,
             Internal::PepPublished(publish, answer) => self.on_pep_published(publish, answer).await,

@@ -28,9 +28,10 @@ use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::HearthError;
 use crate::features::xep0045_muc::{self, History};
 use crate::features::xep0313_mam::{self, Page, Query};
-use crate::features::{xep0030_disco, xep0359_stanza_ids};
+use crate::features::{xep0030_disco, xep0359_stanza_ids, xep0425_moderation};
 use crate::session::arrival::ArchiveOrder;
 use crate::session::iq_tracker::IqAnswer;
+use crate::session::SessionEvent;
 use crate::store::{now_ms, Amendment, NewMessage, SyncPoint};
 
 /// Results asked for per page when reading a room forward.
@@ -65,10 +66,28 @@ pub(crate) struct RoomStart {
     pub latest: Option<i64>,
 }
 
+/// What a room's disco#info says it offers, as far as Hearth uses it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct RoomOffers {
+    /// Its own archive (XEP-0313).
+    pub archive: bool,
+    /// Removal of messages by its moderators (XEP-0425), in this version.
+    pub moderation: Option<xep0425_moderation::Version>,
+}
+
+impl RoomOffers {
+    fn of(features: &[String]) -> Self {
+        Self {
+            archive: features.iter().any(|f| f == xep0313_mam::NS),
+            moderation: xep0425_moderation::offered(features),
+        }
+    }
+}
+
 #[derive(Default)]
 pub(super) struct RoomSync {
-    /// What each room's disco#info said this session: it archives or not.
-    archives: HashMap<BareJid, bool>,
+    /// What each room's disco#info said this session.
+    offers: HashMap<BareJid, RoomOffers>,
     /// The disco#info each room's join waits for (a later one replaces an
     /// earlier one, whose answer is then ignored).
     asking: HashMap<BareJid, u64>,
@@ -87,7 +106,12 @@ pub(super) struct RoomSync {
 impl RoomSync {
     /// Whether `room` archives, if its disco#info answered this session.
     pub fn has_archive(&self, room: &BareJid) -> Option<bool> {
-        self.archives.get(room).copied()
+        self.offers.get(room).map(|o| o.archive)
+    }
+
+    /// What `room` offers, if its disco#info answered this session.
+    pub fn offers(&self, room: &BareJid) -> Option<RoomOffers> {
+        self.offers.get(room).copied()
     }
 
     pub fn is_caught_up(&self, archive: &str) -> bool {
@@ -107,31 +131,38 @@ impl Actor {
     /// asked yet is asked first; the presence goes with its answer.
     pub(super) async fn enter_room(&mut self, room: BareJid) {
         self.stop_room_sync(&room);
+        if let Some(offers) = self.room_sync.offers(&room) {
+            self.rooms
+                .set_moderation(&room, offers.moderation.is_some());
+        }
         match self.room_sync.has_archive(&room) {
             Some(true) => self.send_join(&room, History::None).await,
             Some(false) => {
                 let history = self.history_since(&room).await;
                 self.send_join(&room, history).await;
             }
-            None => {
-                self.room_sync.asked += 1;
-                let serial = self.room_sync.asked;
-                self.room_sync.asking.insert(room.clone(), serial);
-                let to = Jid::from(room.clone());
-                let (id, answer) = self.tracker.register(Some(to.clone()), IQ_TIMEOUT);
-                self.send(Stanza::Iq(xep0030_disco::info_request(&id, to)))
-                    .await;
-                let internal = self.internal.clone();
-                tokio::spawn(async move {
-                    let answer = answer.await.unwrap_or(Err(HearthError::NotConnected));
-                    let _ = internal.send(Internal::RoomDisco {
-                        room,
-                        serial,
-                        answer,
-                    });
-                });
-            }
+            None => self.ask_room_disco(room).await,
         }
+    }
+
+    /// Ask `room` what it offers; the answer comes as `Internal::RoomDisco`.
+    pub(super) async fn ask_room_disco(&mut self, room: BareJid) {
+        self.room_sync.asked += 1;
+        let serial = self.room_sync.asked;
+        self.room_sync.asking.insert(room.clone(), serial);
+        let to = Jid::from(room.clone());
+        let (id, answer) = self.tracker.register(Some(to.clone()), IQ_TIMEOUT);
+        self.send(Stanza::Iq(xep0030_disco::info_request(&id, to)))
+            .await;
+        let internal = self.internal.clone();
+        tokio::spawn(async move {
+            let answer = answer.await.unwrap_or(Err(HearthError::NotConnected));
+            let _ = internal.send(Internal::RoomDisco {
+                room,
+                serial,
+                answer,
+            });
+        });
     }
 
     /// History since the newest message held, or the last few on a first
@@ -211,7 +242,7 @@ impl Actor {
         }
     }
 
-    /// The room's disco#info answered: remember whether it archives (a
+    /// The room's disco#info answered: remember what it offers (a
     /// room that does not exist yet says nothing, and is asked again next
     /// time) and send the join that waited for it.
     pub(super) async fn on_room_disco(&mut self, room: BareJid, serial: u64, answer: IqAnswer) {
@@ -221,17 +252,26 @@ impl Actor {
         self.room_sync.asking.remove(&room);
         let archives = match &answer {
             Ok(payload) => {
-                let features = xep0030_disco::features_of(payload.as_ref());
-                let archives = features.iter().any(|f| f == xep0313_mam::NS);
-                self.room_sync.archives.insert(room.clone(), archives);
-                archives
+                let offers = RoomOffers::of(&xep0030_disco::features_of(payload.as_ref()));
+                self.room_sync.offers.insert(room.clone(), offers);
+                self.rooms
+                    .set_moderation(&room, offers.moderation.is_some());
+                offers.archive
             }
             Err(e) => {
                 log::debug!("{room} did not answer disco#info: {e}");
                 false
             }
         };
-        if !self.rooms.contains(&room) || self.rooms.is_joined(&room) {
+        if self.rooms.is_joined(&room) {
+            // A room we created answers only once it exists: the UI learns
+            // what it offers now.
+            if let Some(snapshot) = self.rooms.joined_snapshot(&room) {
+                self.sink.emit(SessionEvent::RoomJoined(snapshot));
+            }
+            return;
+        }
+        if !self.rooms.contains(&room) {
             return;
         }
         let history = if archives {

@@ -203,6 +203,7 @@ impl Actor {
                             self.take(new, &inbound.via)
                         }
                     }
+                    Intake::Drop => log::debug!("dropped a bodiless message in {room}"),
                 }
             }
             RoomMessage::Subject { subject, by } => {

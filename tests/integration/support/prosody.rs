@@ -73,7 +73,7 @@ ssl = {{ certificate = "{d}/localhost.crt"; key = "{d}/localhost.key"; }}
 log = {{ info = "{d}/prosody.log"; error = "{d}/prosody.err"; }}
 VirtualHost "{domain}"
 Component "conference.{domain}" "muc"
-    modules_enabled = {{ "muc_mam" }}
+    modules_enabled = {{ "muc_mam"; "muc_moderation" }}
     restrict_room_creation = false
     muc_room_default_persistent = true
     muc_room_default_public = true

@@ -142,6 +142,7 @@ export const en = {
   "emoji.insert": "Insert an emoji",
   "message.you": "You",
   "message.replyUnknown": "an earlier message",
+  "message.replyMissing": "The original message is not in the history.",
   "composer.replying": "Replying to {name}: {text}",
   "composer.replyCancel": "Do not reply",
   "typing.one": "{name} is typing…",
@@ -153,6 +154,9 @@ export const en = {
   "message.retracted": "Message removed",
   "message.edited": "(edited)",
   "message.versions": "Earlier versions",
+  "message.versionsError": "The earlier versions could not be read.",
+  "message.moderate": "Remove",
+  "message.moderateConfirm": "Remove for everyone?",
   "composer.editing": "Editing your message. Enter saves, Esc cancels.",
 
   "state.queued": "Waiting to be sent",

@@ -96,6 +96,7 @@ export const enReasons = {
   "error.linkNotOpened": "No program on this computer opened the link.",
   "error.invitationAnswered": "This invitation was already answered.",
   "error.messageNotAmendable": "This message cannot be edited or deleted.",
+  "error.moderationNotOffered": "This room does not let moderators remove messages.",
   "error.messageNotSent": "The message was not sent: the connection ended first.",
   "error.messageUnconfirmed": "The server did not confirm this message before the connection ended.",
   "error.registrationRefused": "The server did not create the account.",

@@ -96,6 +96,7 @@ export const zhCNReasons: Record<keyof typeof enReasons, string> = {
   "error.linkNotOpened": "这台电脑上没有程序打开此链接。",
   "error.invitationAnswered": "此邀请已经答复过了。",
   "error.messageNotAmendable": "无法编辑或删除这条消息。",
+  "error.moderationNotOffered": "此群聊不支持由主持人删除消息。",
   "error.messageNotSent": "消息未发送：连接先断开了。",
   "error.messageUnconfirmed": "连接断开前，服务器没有确认收到这条消息。",
   "error.registrationRefused": "服务器没有创建账号。",

@@ -144,6 +144,7 @@ export const zhCN: Record<keyof typeof en, Entry> = {
   "emoji.insert": "插入表情",
   "message.you": "你",
   "message.replyUnknown": "一条较早的消息",
+  "message.replyMissing": "历史记录中没有原消息。",
   "composer.replying": "回复 {name}：{text}",
   "composer.replyCancel": "取消回复",
   "typing.one": "{name} 正在输入…",
@@ -155,6 +156,9 @@ export const zhCN: Record<keyof typeof en, Entry> = {
   "message.retracted": "消息已删除",
   "message.edited": "（已编辑）",
   "message.versions": "早先的版本",
+  "message.versionsError": "无法读取早先的版本。",
+  "message.moderate": "移除",
+  "message.moderateConfirm": "为所有人移除？",
   "composer.editing": "正在编辑你的消息。Enter 保存，Esc 取消。",
 
   "state.queued": "等待发送",

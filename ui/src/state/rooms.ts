@@ -18,6 +18,8 @@ export interface Room {
    * nickname that is taken). Shown in the tab until dismissed or the next action.
    */
   problem: Problem | null;
+  /** Its moderators can remove messages (XEP-0425). */
+  moderation: boolean;
 }
 
 /** Occupants of `room` changed: `reset` = everything (join, rejoin, left). */
@@ -49,7 +51,7 @@ export class RoomStore {
    */
   joined(s: RoomSnapshot): void {
     const occupants = new Map(s.occupants.map((o) => [o.nick, o]));
-    this.rooms.set(s.room, { room: s.room, nick: s.nick, subject: s.subject, occupants, joined: true, left: null, problem: null });
+    this.rooms.set(s.room, { room: s.room, nick: s.nick, subject: s.subject, occupants, joined: true, left: null, problem: null, moderation: s.moderation });
     this.changed.emit(s.room);
     this.occupantsChanged.emit({ room: s.room, reset: true, present: [], gone: [] });
   }
@@ -98,6 +100,12 @@ export class RoomStore {
 
   /** A groupchat message from someone else that names our nick (the core
    * decides, with the one mention rule, and marks the message). */
+  /** We are a moderator of `room` and it lets moderators remove messages. */
+  mayModerate(room: string): boolean {
+    const r = this.rooms.get(room);
+    return !!r && r.joined && r.moderation && r.occupants.get(r.nick)?.role === "moderator";
+  }
+
   isMention(m: ChatMessage): boolean {
     return m.mentionsMe;
   }

@@ -2,7 +2,7 @@ import type { ChatMessage, MessageVersion } from "../bindings";
 import type { ChatController } from "../chat";
 import type { ConversationStore } from "../state/conversations";
 import { el } from "../dom";
-import { getLang, t, tattr, tx } from "../i18n";
+import { getLang, t, tattr, tx, type Key } from "../i18n";
 import { formatFull, toDate } from "../time";
 import { createEmojiPicker } from "./emojiPicker";
 
@@ -14,12 +14,16 @@ export interface MessageActions {
   reply(m: ChatMessage): void;
   /** The loaded message that reply `m` answers. */
   original(m: ChatMessage): ChatMessage | undefined;
-  /** Scroll to the message that reply `m` answers. */
-  showOriginal(m: ChatMessage): void;
+  /** Scroll to the message that reply `m` answers; false when it is nowhere in history. */
+  showOriginal(m: ChatMessage): Promise<boolean>;
   /** Add `emoji` to our reactions to `m`, or take it back (XEP-0444). */
   toggleReaction(m: ChatMessage, emoji: string): void;
   /** Retract our message `m` for everyone; false when it failed. */
   retract(m: ChatMessage): Promise<boolean>;
+  /** We may remove someone else's message `m` as a room moderator (XEP-0425). */
+  mayModerate(m: ChatMessage): boolean;
+  /** Remove `m` for everyone as a moderator; false when it failed. */
+  moderate(m: ChatMessage): Promise<boolean>;
   /** The texts `m` had before its corrections, oldest first. */
   versions(m: ChatMessage): Promise<MessageVersion[]>;
 }
@@ -59,37 +63,50 @@ export function actionNodes(m: ChatMessage, actions: MessageActions | undefined)
   });
   if (!amendable(m)) {
     wrap.append(reply, react);
+    if (actions.mayModerate(m)) {
+      wrap.append(confirmedButton("message.moderate", "message.moderateConfirm", "message-moderate", () => actions.moderate(m)));
+    }
     return wrap;
   }
   const edit = tx("button", "message.edit", { type: "button", class: "link-button", "data-testid": "message-edit" });
   edit.addEventListener("click", () => actions.edit(m));
-  const retract = tx("button", "message.retract", { type: "button", class: "link-button", "data-testid": "message-retract" });
+  const retract = confirmedButton("message.retract", "message.retractConfirm", "message-retract", () => actions.retract(m));
+  wrap.prepend(reply, react, edit, retract);
+  return wrap;
+}
+
+/**
+ * A button that acts on its second click within a few seconds (the first
+ * asks `confirmKey`): nothing is removed by one slip.
+ */
+function confirmedButton(labelKey: Key, confirmKey: Key, testid: string, act: () => Promise<boolean>): HTMLButtonElement {
+  const button = tx("button", labelKey, { type: "button", class: "link-button", "data-testid": testid });
   let armed: ReturnType<typeof setTimeout> | null = null;
-  retract.addEventListener("click", () => {
+  const disarm = (): void => {
+    button.textContent = t(labelKey);
+    delete button.dataset.armed;
+  };
+  button.addEventListener("click", () => {
     if (armed === null) {
-      // A second click within a few seconds confirms: nothing is removed by one slip.
-      retract.textContent = t("message.retractConfirm");
-      retract.dataset.armed = "true";
+      button.textContent = t(confirmKey);
+      button.dataset.armed = "true";
       armed = setTimeout(() => {
         armed = null;
-        retract.textContent = t("message.retract");
-        delete retract.dataset.armed;
+        disarm();
       }, CONFIRM_MS);
       return;
     }
     clearTimeout(armed);
     armed = null;
-    retract.disabled = true;
-    void actions.retract(m).then((ok) => {
+    button.disabled = true;
+    void act().then((ok) => {
       if (!ok) {
-        retract.disabled = false;
-        retract.textContent = t("message.retract");
-        delete retract.dataset.armed;
+        button.disabled = false;
+        disarm();
       }
     });
   });
-  wrap.prepend(reply, react, edit, retract);
-  return wrap;
+  return button;
 }
 
 /** The emojis under a message, each with how many chose it; a click adds or takes back ours. */
@@ -130,7 +147,13 @@ export function quoteNode(m: ChatMessage, actions: MessageActions | undefined): 
     author !== null ? el("span", { class: "message-quote-author" }, author) : null,
     el("span", { class: "message-quote-text" }, text),
   );
-  quote.addEventListener("click", () => actions?.showOriginal(m));
+  quote.addEventListener("click", () => {
+    void actions?.showOriginal(m).then((found) => {
+      // Say so rather than do nothing: the original is neither loaded nor stored.
+      if (found || quote.querySelector(".message-quote-missing")) return;
+      quote.append(tx("span", "message.replyMissing", { class: "message-quote-missing", "data-testid": "message-quote-missing", role: "status" }));
+    });
+  });
   return quote;
 }
 
@@ -152,22 +175,28 @@ export function editedNode(m: ChatMessage, actions: MessageActions | undefined):
     }
     if (!actions) return;
     label.setAttribute("aria-expanded", "true");
-    void actions.versions(m).then((versions) => {
-      list = el(
-        "ol",
-        { class: "message-versions", "data-testid": "message-versions", "aria-label": t("message.versions") },
-        ...versions.map((v) =>
-          el("li", { title: formatFull(toDate(v.replacedAt), getLang()) }, v.body),
-        ),
-      );
-      wrap.append(list);
-    });
+    void actions.versions(m).then(
+      (versions) => {
+        list = el(
+          "ol",
+          { class: "message-versions", "data-testid": "message-versions", "aria-label": t("message.versions") },
+          ...versions.map((v) =>
+            el("li", { title: formatFull(toDate(v.replacedAt), getLang()) }, v.body),
+          ),
+        );
+        wrap.append(list);
+      },
+      () => {
+        list = tx("p", "message.versionsError", { class: "message-versions error", "data-testid": "message-versions-error", role: "status" });
+        wrap.append(list);
+      },
+    );
   });
   return wrap;
 }
 
 export interface MessageActionsContext {
-  readonly chat: Pick<ChatController, "retract" | "versions" | "replied" | "showReplied" | "react">;
+  readonly chat: Pick<ChatController, "retract" | "moderate" | "versions" | "replied" | "showReplied" | "react">;
   readonly convs: Pick<ConversationStore, "get">;
 }
 
@@ -177,17 +206,26 @@ export interface ComposerHooks {
   reply(m: ChatMessage): void;
 }
 
-/** What the user may do to the messages of `peer`'s conversation; editing and replying happen in the composer. */
-export function conversationActions(ctx: MessageActionsContext, peer: string, composer: () => ComposerHooks | null): MessageActions {
+/**
+ * What the user may do to the messages of `peer`'s conversation; editing
+ * and replying happen in the composer. `moderator` says whether we may
+ * remove others' messages there (a room's moderator, where the room offers it).
+ */
+export function conversationActions(
+  ctx: MessageActionsContext,
+  peer: string,
+  composer: () => ComposerHooks | null,
+  moderator: () => boolean = () => false,
+): MessageActions {
   return {
     edit: (m) => composer()?.edit(m),
     reply: (m) => composer()?.reply(m),
     retract: (m) => ctx.chat.retract(peer, m.id),
+    mayModerate: (m) => m.kind === "groupchat" && m.stanzaId !== null && !m.retracted && moderator(),
+    moderate: (m) => ctx.chat.moderate(peer, m.id),
     versions: (m) => ctx.chat.versions(m.id),
     original: (m) => (m.reply ? ctx.chat.replied(peer, m.reply.id) : undefined),
-    showOriginal: (m) => {
-      if (m.reply) void ctx.chat.showReplied(peer, m.reply.id);
-    },
+    showOriginal: async (m) => (m.reply ? (await ctx.chat.showReplied(peer, m.reply.id)) !== "failed" : false),
     toggleReaction: (m, emoji) => {
       const mine = m.reactions.filter((r) => r.mine).map((r) => r.emoji);
       const next = mine.includes(emoji) ? mine.filter((e) => e !== emoji) : [...mine, emoji];

@@ -16,7 +16,12 @@ export type RoomPanelContext = SendErrorContext & ComposerContext & MessageViewC
 export function createRoomPanel(ctx: RoomPanelContext, room: string, panelId: string, tabId: string): ConversationPanel {
   const disposer = new Disposer();
   let composer: Composer | null = null;
-  const actions = conversationActions(ctx, room, () => composer && { edit: composer.beginEdit, reply: composer.beginReply });
+  const actions = conversationActions(
+    ctx,
+    room,
+    () => composer && { edit: composer.beginEdit, reply: composer.beginReply },
+    () => ctx.rooms.mayModerate(room),
+  );
   const view = adopt(disposer, createMessageView(ctx, room, actions));
   const sendError = adopt(disposer, createSendError(ctx, room));
   const others = (): string[] => {
