@@ -29,6 +29,7 @@ pub mod xep0308_correction;
 pub mod xep0313_mam;
 pub mod xep0333_chat_markers;
 pub mod xep0359_stanza_ids;
+pub mod xep0393_styling;
 pub mod xep0402_bookmarks;
 pub mod xep0410_self_ping;
 pub mod xep0424_retraction;

@@ -132,6 +132,7 @@ pub fn interpret(m: &Message, own: &BareJid, now_ms: i64) -> Incoming {
         state: DeliveryState::Received,
         sender: None,
         reply: None,
+        unstyled: super::xep0393_styling::unstyled(m),
     })
 }
 
@@ -160,6 +161,7 @@ pub fn outgoing_as(to: &Jid, body: &str, id: String, now_ms: i64) -> (Message, N
         state: DeliveryState::Queued,
         sender: None,
         reply: None,
+        unstyled: false,
     };
     (m, record)
 }

@@ -353,6 +353,7 @@ pub fn groupchat(room: &BareJid, body: &str, now_ms: i64, our_nick: &str) -> (Me
         state: DeliveryState::Queued,
         sender: Some(our_nick.to_owned()),
         reply: None,
+        unstyled: false,
     };
     (m, record)
 }
@@ -425,6 +426,7 @@ pub fn read_message(m: &Message, room: &BareJid, our_nick: &str, now_ms: i64) ->
         },
         sender,
         reply: None,
+        unstyled: super::xep0393_styling::unstyled(m),
     })
 }
 

@@ -92,6 +92,7 @@ mod tests {
             retracted: false,
             reply: None,
             reactions: Vec::new(),
+            unstyled: false,
         }
     }
 

@@ -93,6 +93,7 @@ mod tests {
             state: DeliveryState::Received,
             sender: None,
             reply: None,
+            unstyled: false,
         }
     }
 

@@ -72,6 +72,7 @@ mod tests {
             state: DeliveryState::Received,
             sender: None,
             reply: None,
+            unstyled: false,
         }
     }
 

@@ -108,6 +108,8 @@ pub struct ChatMessage {
     /// Emojis under it (XEP-0444), in the order first chosen.
     #[serde(default)]
     pub reactions: Vec<Reaction>,
+    /// Shown as written, without message styling (XEP-0393 §6).
+    pub unstyled: bool,
 }
 
 /// A message about to be stored.
@@ -128,6 +130,9 @@ pub struct NewMessage {
     pub sender: Option<String>,
     /// The message it answers (XEP-0461). Boxed: most messages answer none.
     pub reply: Option<Box<ReplyTo>>,
+    /// The sender asked for its text to be shown as written, without
+    /// message styling (XEP-0393 §6).
+    pub unstyled: bool,
 }
 
 /// What a reply names (XEP-0461): the id of the message it answers, and
@@ -158,6 +163,7 @@ impl NewMessage {
             state: DeliveryState::Received,
             sender: None,
             reply: None,
+            unstyled: false,
         }
     }
 }
@@ -243,7 +249,8 @@ pub struct HistoryPage {
 }
 
 pub(super) const COLUMNS: &str = "id, peer, direction, kind, body, subject, ts, stanza_id, \
-     origin_id, state, error, sender, edited_ts, retracted_ts IS NOT NULL, reply_to, reply_quote";
+     origin_id, state, error, sender, edited_ts, retracted_ts IS NOT NULL, reply_to, reply_quote, \
+     unstyled";
 
 pub(super) fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
     let direction: String = r.get(2)?;
@@ -272,6 +279,7 @@ pub(super) fn row_to_message(r: &Row<'_>) -> rusqlite::Result<ChatMessage> {
             })
         }),
         reactions: Vec::new(),
+        unstyled: r.get(16)?,
     })
 }
 
@@ -402,6 +410,7 @@ mod tests {
             state: DeliveryState::Received,
             sender: None,
             reply: None,
+            unstyled: false,
         }
     }
 

@@ -146,6 +146,8 @@ const STEPS: &[&str] = &[
          ts      INTEGER NOT NULL,
          PRIMARY KEY (message, sender)
      );",
+    // 13: the sender asked for the text to be shown as written (XEP-0393 §6).
+    "ALTER TABLE messages ADD COLUMN unstyled INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Brings the schema up to date. Also gives the connection the SQL

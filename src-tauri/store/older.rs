@@ -101,6 +101,7 @@ mod tests {
             state: DeliveryState::Received,
             sender: None,
             reply: None,
+            unstyled: false,
         }
     }
 

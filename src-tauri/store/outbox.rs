@@ -92,6 +92,7 @@ mod tests {
             state,
             sender: None,
             reply: None,
+            unstyled: false,
         }
     }
 

@@ -118,6 +118,7 @@ mod tests {
             state,
             sender: None,
             reply: None,
+            unstyled: false,
         }
     }
 

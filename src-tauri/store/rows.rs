@@ -42,8 +42,8 @@ pub(super) fn insert_row(
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO messages (account, peer, direction, kind, message_id,
              origin_id, stanza_id, stanza_id_by, body, subject, ts, state, sender,
-             reply_to, reply_quote)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+             reply_to, reply_quote, unstyled)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?;
     let (sid, sid_by) = m.stanza_id.clone().unzip();
     if let Some(message_id) = m.message_id.as_deref().filter(|_| m.origin_id.is_none()) {
@@ -100,6 +100,7 @@ pub(super) fn insert_row(
         m.sender,
         m.reply.as_ref().map(|r| &r.id),
         m.reply.as_ref().and_then(|r| r.quote.as_ref()),
+        m.unstyled,
     ])?;
     if inserted == 0 {
         held_again(tx, account, m, timestamp, in_arrival_order, changed)?;
@@ -123,6 +124,7 @@ pub(super) fn insert_row(
         retracted: false,
         reply: m.reply.clone(),
         reactions: Vec::new(),
+        unstyled: m.unstyled,
     }))
 }
 

@@ -119,6 +119,7 @@ mod tests {
             state: DeliveryState::Received,
             sender: None,
             reply: None,
+            unstyled: false,
         }
     }
 

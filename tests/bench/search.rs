@@ -152,6 +152,7 @@ fn main() {
             state: DeliveryState::Received,
             sender: None,
             reply: None,
+            unstyled: false,
         });
         if batch.len() == 5_000 {
             store.insert_messages(ACCOUNT, &batch).unwrap();

@@ -185,6 +185,42 @@ def find_tauri_driver() -> str:
     return cand
 
 
+def private_env(tmp: Path, home: Path, profile: Path) -> dict:
+    """The app's environment: nothing touches the developer's HOME, keychain or profile."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DBUS_SESSION_BUS_ADDRESS", "WAYLAND_DISPLAY", "DISPLAY", "HEARTH_DEMO",
+                        "HEARTH_DATA_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
+                        "XDG_RUNTIME_DIR", "XDG_STATE_HOME")}
+    env.update({
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_RUNTIME_DIR": str(tmp / "run"),
+        "HEARTH_DATA_DIR": str(profile),
+        "RUST_LOG": os.environ.get("RUST_LOG", "info"),
+        "NO_AT_BRIDGE": "1",
+        "GDK_BACKEND": "x11",
+    })
+    return env
+
+
+def open_window(app: Path, tmp: Path, wd_port: int, args: list[str], timeout: float = 20):
+    """A WebDriver session on the app's window. WebKitWebDriver drops the
+    browser's output, so the app is started through a wrapper that keeps
+    its log (tmp/hearth.log). `timeout`: for each WebDriver call."""
+    wrapper = tmp / "hearth-app"
+    wrapper.write_text(f"#!/bin/sh\nexec {shlex.quote(str(app))} \"$@\" "
+                       f">>{shlex.quote(str(tmp / 'hearth.log'))} 2>&1\n")
+    wrapper.chmod(0o755)
+    opts = ArgOptions()
+    opts.set_capability("browserName", "wry")
+    opts.set_capability("tauri:options", {"application": str(wrapper), "args": args})
+    return bounded("opening the WebDriver session", lambda: webdriver.Remote(
+        command_executor=f"http://127.0.0.1:{wd_port}", options=opts,
+        client_config=ClientConfig(remote_server_addr=f"http://127.0.0.1:{wd_port}", timeout=timeout)), 60)
+
+
 def start_xvfb(procs: Processes, tmp: Path) -> str:
     """Xvfb on a display it picks itself (-displayfd); returns ':N'."""
     r, w = os.pipe()
@@ -675,23 +711,8 @@ def main() -> int:
         app_profile = tmp / "demo-unpinned.json"
         app_profile.write_text(json.dumps(dict(demo, certificatePem="")))
 
-        # A private environment: nothing touches the developer's HOME, keychain or profile.
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("DBUS_SESSION_BUS_ADDRESS", "WAYLAND_DISPLAY", "DISPLAY", "HEARTH_DEMO",
-                            "HEARTH_DATA_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
-                            "XDG_RUNTIME_DIR", "XDG_STATE_HOME")}
-        env.update({
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_DATA_HOME": str(home / ".local/share"),
-            "XDG_CACHE_HOME": str(home / ".cache"),
-            "XDG_RUNTIME_DIR": str(tmp / "run"),
-            "HEARTH_DATA_DIR": str(tmp / "profile"),
-            "HEARTH_DEMO": str(app_profile),
-            "RUST_LOG": os.environ.get("RUST_LOG", "info"),
-            "NO_AT_BRIDGE": "1",
-            "GDK_BACKEND": "x11",
-        })
+        env = private_env(tmp, home, tmp / "profile")
+        env["HEARTH_DEMO"] = str(app_profile)
 
         # 2. Xvfb.
         display = start_xvfb(procs, tmp)
@@ -729,19 +750,8 @@ def main() -> int:
         bob = Peer(BOB, "bob", demo["host"], port, cert_pem=demo["certificatePem"]).start(timeout=20)
         step("bob online (slixmpp)")
 
-        # 5. The app's window. WebKitWebDriver drops the browser's output, so
-        # the app is started through a wrapper that keeps its log.
-        wrapper = tmp / "hearth-app"
-        wrapper.write_text(f"#!/bin/sh\nexec {shlex.quote(str(app))} \"$@\" "
-                           f">>{shlex.quote(str(tmp / 'hearth.log'))} 2>&1\n")
-        wrapper.chmod(0o755)
-        opts = ArgOptions()
-        opts.set_capability("browserName", "wry")
-        opts.set_capability("tauri:options", {"application": str(wrapper),
-                                              "args": ["--demo", str(app_profile)]})
-        driver = bounded("opening the WebDriver session", lambda: webdriver.Remote(
-            command_executor=f"http://127.0.0.1:{wd_port}", options=opts,
-            client_config=ClientConfig(remote_server_addr=f"http://127.0.0.1:{wd_port}", timeout=20)), 60)
+        # 5. The app's window.
+        driver = open_window(app, tmp, wd_port, ["--demo", str(app_profile)])
         step("WebDriver session open")
 
         def find(sel: str, what: str, timeout: float = 20):

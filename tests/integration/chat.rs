@@ -199,6 +199,37 @@ async fn normal_and_headline_messages_are_shown_for_what_they_are(kind: Kind) {
     );
 }
 
+/// XEP-0393 §6: a message whose sender asked for no styling says so, live
+/// and from history; the others do not.
+async fn a_message_that_asks_not_to_be_styled_says_so(kind: Kind) {
+    let (_server, [mut alice, bob]) = Server::with_online(kind, ["alice", "bob"]).await;
+    bob.app.set_console_open(true).await;
+    bob.app
+        .send_raw(
+            "<message xmlns='jabber:client' to='alice@localhost' type='chat' id='u1'>\
+             <body>*as written*</body><unstyled xmlns='urn:xmpp:styling:0'/></message>",
+        )
+        .await
+        .unwrap();
+    bob.app
+        .send_message("alice@localhost", "*styled*")
+        .await
+        .unwrap();
+    assert!(alice.received("*as written*").await.unstyled);
+    assert!(!alice.received("*styled*").await.unstyled);
+    let page = alice
+        .app
+        .history_page("bob@localhost", None, 10)
+        .await
+        .unwrap();
+    let kept: Vec<_> = page
+        .messages
+        .iter()
+        .map(|m| (m.body.as_str(), m.unstyled))
+        .collect();
+    assert_eq!(kept, [("*as written*", true), ("*styled*", false)]);
+}
+
 async fn message_to_unknown_user_is_marked_failed_with_the_reason(kind: Kind) {
     let (_server, [mut alice]) = Server::with_online(kind, ["alice"]).await;
     let sent = alice
@@ -430,6 +461,7 @@ async fn a_flood_of_invitations_is_bounded(kind: Kind) {
 }
 
 crate::on_both_servers!(
+    a_message_that_asks_not_to_be_styled_says_so,
     a_flood_of_invitations_is_bounded,
     a_flood_of_subscription_requests_is_bounded_and_batched,
     roster_pushes_from_anyone_but_the_server_are_refused,

@@ -283,6 +283,7 @@ fn left_queued(peer: &str, body: &str, id: &str, timestamp: i64) -> NewMessage {
         state: DeliveryState::Queued,
         sender: None,
         reply: None,
+        unstyled: false,
     }
 }
 

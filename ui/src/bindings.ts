@@ -78,7 +78,11 @@ reply: ReplyTo | null,
 /**
  * Emojis under it (XEP-0444), in the order first chosen.
  */
-reactions: Array<Reaction>, };
+reactions: Array<Reaction>, 
+/**
+ * Shown as written, without message styling (XEP-0393 §6).
+ */
+unstyled: boolean, };
 
 export type ChatState = "active" | "composing" | "paused" | "inactive" | "gone";
 

@@ -81,7 +81,7 @@ export function createDemoBackend(): MockBackend {
   const message = (peer: string, i: number, partial: Partial<ChatMessage> = {}): ChatMessage => ({
     id: nextId++, peer, direction: i % 3 === 0 ? "out" : "in", kind: "chat",
     body: `Message ${i} with ${peer}`, subject: null, timestamp: now - (200 - i) * 60_000,
-    stanzaId: null, originId: null, state: "acked", error: null, sender: null, mentionsMe: false, edited: null, retracted: false, reply: null, reactions: [], ...partial,
+    stanzaId: null, originId: null, state: "acked", error: null, sender: null, mentionsMe: false, edited: null, retracted: false, reply: null, reactions: [], unstyled: false, ...partial,
   });
   const histories = new Map<string, ChatMessage[]>();
   const roomLines = ["Morning all!", "Has anyone seen the new build?", "demo, can you check the release notes?", "Looks good to me.", "Lunch at 12?"];

@@ -137,7 +137,7 @@ export class MockBackend implements Backend {
       },
       send_room_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.room, direction: "out", kind: "groupchat", body: a.text,
-        subject: null, timestamp: Date.now(), stanzaId: null, originId: null, mentionsMe: false, edited: null, retracted: false, reply: null, reactions: [],
+        subject: null, timestamp: Date.now(), stanzaId: null, originId: null, mentionsMe: false, edited: null, retracted: false, reply: null, reactions: [], unstyled: false,
         state: "queued", error: null, sender: this.roomNicks.get(a.room) ?? null,
       }),
       set_room_subject: () => null,
@@ -201,7 +201,7 @@ export class MockBackend implements Backend {
       message_versions: () => [],
       send_message: ({ args: a }): ChatMessage => ({
         id: this.nextId++, peer: a.to, direction: "out", kind: "chat", body: a.body,
-        subject: null, timestamp: Date.now(), stanzaId: null, originId: null, mentionsMe: false, edited: null, retracted: false, reply: null, reactions: [],
+        subject: null, timestamp: Date.now(), stanzaId: null, originId: null, mentionsMe: false, edited: null, retracted: false, reply: null, reactions: [], unstyled: false,
         state: "queued", error: null, sender: null,
       }),
     };

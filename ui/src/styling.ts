@@ -138,6 +138,20 @@ function styledLines(lines: string[]): Node[] {
 }
 
 /**
+ * The body as its sender wrote it, for a message that asks not to be
+ * styled (XEP-0393 §6, `<unstyled/>`): no spans or blocks, links still
+ * linked (they are not styling).
+ */
+export function unstyledBody(body: string): Node[] {
+  const out: Node[] = [];
+  body.split("\n").forEach((line, n) => {
+    if (n > 0) out.push(document.createTextNode("\n"));
+    out.push(...linkedText(line));
+  });
+  return out;
+}
+
+/**
  * The body as nodes: blocks first (quotes, preformatted blocks, plain
  * lines), then spans inside plain lines and quotes. A block opened with
  * ``` runs to a line that is only ``` or to the end of the message.

@@ -179,7 +179,7 @@ describe("moderation of room messages (XEP-0425)", () => {
     mock.on("moderate_message", () => {
       throw problem("moderationNotOffered");
     });
-    const remove = get("message-moderate", "", all("message")[0]);
+    const remove = get<HTMLButtonElement>("message-moderate", "", all("message")[0]);
     remove.click();
     remove.click();
     await settle();

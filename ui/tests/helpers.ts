@@ -107,7 +107,7 @@ export function msg(partial: Partial<ChatMessage> & { peer: string }): ChatMessa
   return {
     id, direction: "in", kind: "chat", body: `message ${id}`, subject: null,
     timestamp: 1_700_000_000_000 + id * 1000, stanzaId: null, originId: null, state: "received", error: null, sender: null,
-    mentionsMe: false, edited: null, retracted: false, reply: null, reactions: [],
+    mentionsMe: false, edited: null, retracted: false, reply: null, reactions: [], unstyled: false,
     ...partial,
   };
 }

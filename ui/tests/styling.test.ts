@@ -73,4 +73,19 @@ describe("message styling (XEP-0393)", () => {
     expect(body.querySelector("code")?.textContent).toBe("`green`");
     expect(body.textContent).toBe("the *build* is `green`");
   });
+
+  it("shows a message that asks not to be styled as written, links still linked (§6)", async () => {
+    const anna = "anna@company.com";
+    const written = "*not bold* _nor this_\n> not a quote\n```\nhttps://example.com/a_b_c";
+    await bootOnline((m) => {
+      m.on("roster_snapshot", () => ({ items: [contact(anna, "Anna")], presences: [], requests: { jids: [], more: 0 } }));
+      m.on("history_page", () => ({ messages: [msg({ peer: anna, id: 1, body: written, unstyled: true })], complete: true }));
+    });
+    dblclick(get("roster-contact", `[data-jid="${anna}"]`));
+    await settle();
+    const body = get("message-body");
+    expect(body.querySelector("strong, em, blockquote, pre, code, .styling-directive")).toBeNull();
+    expect(body.textContent).toBe(written);
+    expect(body.querySelector("a")?.textContent).toBe("https://example.com/a_b_c");
+  });
 });

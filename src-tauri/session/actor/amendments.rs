@@ -206,6 +206,7 @@ fn retraction(
         state: crate::store::DeliveryState::Sent,
         sender: original.sender.clone(),
         reply: None,
+        unstyled: false,
     };
     Ok((
         stanza,

@@ -81,6 +81,7 @@ impl Actor {
                                 retracted: false,
                                 reply: m.reply,
                                 reactions: Vec::new(),
+                                unstyled: m.unstyled,
                             })
                             .collect();
                         mark_mentions(&mut shown, &nicks);

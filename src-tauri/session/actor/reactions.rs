@@ -60,6 +60,7 @@ impl Actor {
             state: DeliveryState::Sent,
             sender: None,
             reply: None,
+            unstyled: false,
         };
         self.amendments.push(Amendment {
             message: ours,

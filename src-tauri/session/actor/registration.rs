@@ -24,7 +24,7 @@ use crate::features::feature::{Feature, IqKind};
 use crate::features::{
     rfc6121_messages, rfc6121_roster, xep0030_disco, xep0045_muc, xep0045_muc_invite,
     xep0085_chat_states, xep0092_version, xep0115_caps, xep0184_receipts, xep0199_ping,
-    xep0280_carbons, xep0308_correction, xep0333_chat_markers, xep0359_stanza_ids,
+    xep0280_carbons, xep0308_correction, xep0333_chat_markers, xep0359_stanza_ids, xep0393_styling,
     xep0402_bookmarks, xep0410_self_ping, xep0424_retraction, xep0425_moderation,
     xep0444_reactions, xep0461_replies,
 };
@@ -101,6 +101,7 @@ const REGISTERED: &[Registered] = &[
     speaks(&xep0199_ping::FEATURE),
     speaks(&xep0280_carbons::FEATURE),
     speaks(&xep0359_stanza_ids::FEATURE),
+    speaks(&xep0393_styling::FEATURE),
     speaks(&xep0410_self_ping::FEATURE),
     // Read at the apply stage of the conversation and room halves, which
     // know whose message a correction or retraction may change

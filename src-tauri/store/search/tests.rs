@@ -19,6 +19,7 @@ fn msg(peer: &str, body: &str, ts: i64) -> NewMessage {
         state: DeliveryState::Received,
         sender: None,
         reply: None,
+        unstyled: false,
     }
 }
 

@@ -1,5 +1,5 @@
 import { shown } from "../bidi";
-import { styledBody } from "../styling";
+import { styledBody, unstyledBody } from "../styling";
 import type { ChatMessage, DeliveryState } from "../bindings";
 import { el } from "../dom";
 import { problemNodes } from "../errors";
@@ -31,7 +31,7 @@ export function renderMessage(m: ChatMessage, mention = false, actions?: Message
     quoteNode(m, actions),
     m.retracted
       ? tx("div", "message.retracted", { class: "message-body message-tombstone", "data-testid": "message-tombstone" })
-      : el("div", { class: "message-body", "data-testid": "message-body" }, ...styledBody(m.body)),
+      : el("div", { class: "message-body", "data-testid": "message-body" }, ...(m.unstyled ? unstyledBody(m.body) : styledBody(m.body))),
     editedNode(m, actions),
     reactionsNode(m, actions),
     actionNodes(m, actions),

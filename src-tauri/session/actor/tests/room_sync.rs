@@ -227,6 +227,7 @@ async fn scrolling_back_asks_the_archive_before_the_oldest_message_held() {
         state: crate::store::DeliveryState::Received,
         sender: None,
         reply: None,
+        unstyled: false,
     };
     db.write(move |s| s.insert_messages(ACCOUNT, &[held]))
         .await
