@@ -307,6 +307,18 @@ impl App {
         self.session().await?.add_contact(jid, name, groups).await
     }
 
+    pub async fn history_after(
+        &self,
+        peer: &str,
+        after: HistoryCursor,
+        limit: u32,
+    ) -> Result<HistoryPage> {
+        self.read_page(peer, move |s, account, peer| {
+            s.history_after(account, peer, after, limit)
+        })
+        .await
+    }
+
     pub async fn history_page(
         &self,
         peer: &str,

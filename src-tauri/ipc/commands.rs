@@ -109,6 +109,14 @@ pub struct HistoryArgs {
     pub limit: u32,
 }
 
+/// The page after `after` in `peer`'s conversation.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct HistoryAfterArgs {
+    pub peer: String,
+    pub after: HistoryCursor,
+    pub limit: u32,
+}
+
 /// A search in one conversation (`peer`) or in all of them.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct SearchArgs {
@@ -302,6 +310,12 @@ ipc_commands! {
     async fn mark_displayed[app: State<'_, AppState>](peer: String) -> () {
         app.mark_displayed(&peer).await?;
         Ok(())
+    }
+
+    /// The messages after `after`, oldest first: scrolling back down to
+    /// the newest.
+    async fn history_after[app: State<'_, AppState>](args: HistoryAfterArgs) -> HistoryPage {
+        Ok(app.history_after(&args.peer, args.after, args.limit).await?)
     }
 
     async fn history_page[app: State<'_, AppState>](args: HistoryArgs) -> HistoryPage {

@@ -244,7 +244,7 @@ pub struct HistoryCursor {
 pub struct HistoryPage {
     /// Oldest first.
     pub messages: Vec<ChatMessage>,
-    /// True when there is nothing older.
+    /// True when there is nothing older (`history_after`: nothing newer).
     pub complete: bool,
 }
 
@@ -305,6 +305,34 @@ impl Store {
         let complete = messages.len() as i64 <= limit;
         messages.truncate(limit as usize);
         messages.reverse();
+        fill_reactions(&self.conn, &mut messages)?;
+        Ok(HistoryPage { messages, complete })
+    }
+
+    /// The page of `limit` messages after `after`, oldest first; `complete`
+    /// when it reaches the newest (a conversation scrolled back down after
+    /// the window let go of its newest messages).
+    pub fn history_after(
+        &self,
+        account: &str,
+        peer: &str,
+        after: HistoryCursor,
+        limit: u32,
+    ) -> Result<HistoryPage> {
+        let limit = limit.clamp(1, 500) as i64;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM messages
+             WHERE account = ?1 AND peer = ?2 AND (ts, id) > (?3, ?4)
+             ORDER BY ts, id LIMIT ?5"
+        ))?;
+        let mut messages = stmt
+            .query_map(
+                params![account, peer, after.timestamp, after.id, limit + 1],
+                row_to_message,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let complete = messages.len() as i64 <= limit;
+        messages.truncate(limit as usize);
         fill_reactions(&self.conn, &mut messages)?;
         Ok(HistoryPage { messages, complete })
     }
@@ -465,6 +493,28 @@ mod tests {
             .unwrap();
         assert_eq!(p3.messages.len(), 5);
         assert!(p3.complete);
+
+        // And forward again, from the oldest, up to the newest.
+        let oldest = &p3.messages[0];
+        let mut after = HistoryCursor {
+            timestamp: oldest.timestamp,
+            id: oldest.id,
+        };
+        let mut bodies = vec![oldest.body.clone()];
+        loop {
+            let page = s.history_after(a, "bob@example.org", after, 10).unwrap();
+            bodies.extend(page.messages.iter().map(|m| m.body.clone()));
+            let newest = page.messages.last().unwrap();
+            after = HistoryCursor {
+                timestamp: newest.timestamp,
+                id: newest.id,
+            };
+            if page.complete {
+                break;
+            }
+        }
+        let expected: Vec<_> = (0..25).map(|i| format!("m{i}")).collect();
+        assert_eq!(bodies, expected);
     }
 
     #[test]

@@ -200,6 +200,8 @@ export type FormOption = { label: string | null, value: string, };
 
 export type FormValue = { var: string, values: Array<string>, };
 
+export type HistoryAfterArgs = { peer: string, after: HistoryCursor, limit: number, };
+
 export type HistoryArgs = { peer: string, before: HistoryCursor | null, limit: number, };
 
 export type HistoryCursor = { timestamp: number, id: number, };
@@ -210,7 +212,7 @@ export type HistoryPage = {
  */
 messages: Array<ChatMessage>, 
 /**
- * True when there is nothing older.
+ * True when there is nothing older (`history_after`: nothing newer).
  */
 complete: boolean, };
 
@@ -525,6 +527,7 @@ export interface Commands {
   moderate_message: { args: { args: ModerateArgs }, result: null };
   message_versions: { args: { args: MessageRef }, result: Array<MessageVersion> };
   mark_displayed: { args: { peer: string }, result: null };
+  history_after: { args: { args: HistoryAfterArgs }, result: HistoryPage };
   history_page: { args: { args: HistoryArgs }, result: HistoryPage };
   search_messages: { args: { args: SearchArgs }, result: Array<ChatMessage> };
   history_through: { args: { args: HistoryThroughArgs }, result: HistoryPage };

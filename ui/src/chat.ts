@@ -27,6 +27,8 @@ export class ChatController {
   private shown: string | null = null;
   /** Tabs that strangers opened and the user has not looked at yet. */
   private readonly unseenStrangers = new Set<string>();
+  /** Tabs reading their next newer page. */
+  private readonly loadingNewer = new Set<string>();
 
   constructor(
     private readonly backend: Backend,
@@ -161,6 +163,7 @@ export class ChatController {
         return;
       }
       this.convs.merge(peer, page.messages);
+      this.convs.boundAfterOlder(peer);
       if (!page.complete) {
         this.convs.setStatus(peer, { loading: false });
         return;
@@ -184,6 +187,7 @@ export class ChatController {
     for (let tries = 0; tries < ARCHIVE_TRIES; tries++) {
       const page = await this.backend.invoke("fetch_older", { args: { peer } });
       this.convs.merge(peer, page.messages);
+      this.convs.boundAfterOlder(peer);
       if (page.complete || page.messages.length > 0) return page.complete;
     }
     return false;
@@ -199,11 +203,47 @@ export class ChatController {
         this.convs.get(peer)?.kind === "room"
           ? await this.backend.invoke("send_room_message", { args: { room: peer, text: body, replyTo: answering } })
           : await this.backend.invoke("send_message", { args: { to: peer, body, replyTo: answering } });
+      this.showLatest(peer);
       this.convs.merge(peer, [message]);
       return true;
     } catch (e) {
       this.convs.setStatus(peer, { sendError: toIpcError(e) });
       return false;
+    }
+  }
+
+  /**
+   * The tab shows its newest messages: when it had let go of them (a long
+   * scroll back), its latest page is read again.
+   */
+  showLatest(peer: string): void {
+    const conv = this.convs.get(peer);
+    if (!conv || conv.latest) return;
+    this.convs.toLatest(peer);
+    void this.loadOlder(peer);
+  }
+
+  /**
+   * Loads the page after the newest loaded message, for a tab that let go
+   * of its newest messages and is scrolled back down.
+   */
+  async loadNewer(peer: string): Promise<void> {
+    const conv = this.convs.get(peer);
+    const newest = conv?.messages[conv.messages.length - 1];
+    if (!conv || conv.latest || !newest || this.loadingNewer.has(peer)) return;
+    this.loadingNewer.add(peer);
+    try {
+      const page = await this.backend.invoke("history_after", {
+        args: { peer, after: { timestamp: newest.timestamp, id: newest.id }, limit: HISTORY_PAGE_SIZE },
+      });
+      // The tab may have been reset meanwhile (it reads its latest page).
+      if (this.convs.get(peer) === conv && !conv.latest && conv.messages.at(-1)?.id === newest.id) {
+        this.convs.appendNewer(peer, page.messages, page.complete);
+      }
+    } catch (e) {
+      this.convs.setStatus(peer, { historyError: toIpcError(e) });
+    } finally {
+      this.loadingNewer.delete(peer);
     }
   }
 

@@ -188,6 +188,7 @@ export class MockBackend implements Backend {
       ui_probe_interval: () => null,
       ui_probe_report: () => null,
       history_page: () => ({ messages: [], complete: true }),
+      history_after: () => ({ messages: [], complete: true }),
       fetch_older: () => ({ messages: [], complete: true }),
       search_messages: () => [],
       history_through: () => ({ messages: [], complete: true }),

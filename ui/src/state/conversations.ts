@@ -22,6 +22,13 @@ export interface Conversation {
   unreadSince: UnreadGroup[];
   historyStarted: boolean;
   /**
+   * The loaded messages reach the newest one. False once a long scroll
+   * back let go of the newest (the tab keeps at most `MAX_LOADED`): new
+   * messages are then not added here but read from history when the user
+   * scrolls down again.
+   */
+  latest: boolean;
+  /**
    * Messages arrived while the tab was not shown (the backend sent only
    * counts): what it keeps is out of date and is read again when shown.
    */
@@ -54,6 +61,8 @@ export interface MessagesChange {
   peer: string;
   added: ChatMessage[];
   updated: ChatMessage[];
+  /** Everything was let go, to read the latest page again. */
+  emptied?: boolean;
 }
 
 /**
@@ -62,6 +71,14 @@ export interface MessagesChange {
  * are paged back in from history when the user scrolls up.
  */
 export const BACKGROUND_KEEP = 200;
+
+/**
+ * Messages any tab holds at most: scrolling far back lets go of the newest
+ * ones (read again on the way down), so the web view's memory stays
+ * bounded however long the history (a virtual list keeps only a
+ * screenful of them in the DOM).
+ */
+export const MAX_LOADED = 2_000;
 
 function compare(a: ChatMessage, b: ChatMessage): number {
   return a.timestamp - b.timestamp || a.id - b.id;
@@ -96,7 +113,7 @@ export class ConversationStore {
     const created = !conv;
     if (!conv) {
       conv = {
-        peer, kind, messages: [], byId: new Map(), unread: 0, mentions: 0, unreadSince: [], historyStarted: false, stale: false,
+        peer, kind, messages: [], byId: new Map(), unread: 0, mentions: 0, unreadSince: [], historyStarted: false, latest: true, stale: false,
         loading: false, fetching: false, complete: false, historyError: null, sendError: null, reveal: null,
       };
       this.tabs.push(conv);
@@ -144,6 +161,12 @@ export class ConversationStore {
   merge(peer: string, messages: ChatMessage[]): ChatMessage[] {
     const conv = this.get(peer);
     if (!conv) return [];
+    // Newer than what the tab holds, which no longer reaches the newest:
+    // taking them would leave a gap; scrolling down reads them.
+    if (!conv.latest) {
+      const newest = conv.messages[conv.messages.length - 1];
+      messages = newest ? messages.filter((m) => compare(m, newest) <= 0) : [];
+    }
     const added: ChatMessage[] = [];
     for (const original of messages) {
       if (conv.byId.has(original.id)) continue;
@@ -173,6 +196,7 @@ export class ConversationStore {
     conv.messages = [...messages].sort(compare);
     conv.byId = new Map(conv.messages.map((m) => [m.id, m]));
     conv.historyStarted = true;
+    conv.latest = true;
     conv.complete = false;
     conv.stale = false;
     this.messagesChanged.emit({ peer, added: conv.messages, updated: [] });
@@ -185,6 +209,58 @@ export class ConversationStore {
     if (!conv?.byId.has(id)) return;
     conv.reveal = id;
     this.revealed.emit(peer);
+  }
+
+  /**
+   * An older page came in: beyond `MAX_LOADED`, the newest messages are let
+   * go (they are far below the view, which is at the top).
+   */
+  boundAfterOlder(peer: string): void {
+    const conv = this.get(peer);
+    const excess = (conv?.messages.length ?? 0) - MAX_LOADED;
+    if (!conv || excess <= 0) return;
+    for (const m of conv.messages.splice(conv.messages.length - excess)) conv.byId.delete(m.id);
+    conv.latest = false;
+    this.messagesChanged.emit({ peer, added: [], updated: [] });
+  }
+
+  /**
+   * A newer page came in (`reachesLatest`: it ends with the newest
+   * message): beyond `MAX_LOADED`, the oldest messages are let go.
+   */
+  appendNewer(peer: string, messages: ChatMessage[], reachesLatest: boolean): void {
+    const conv = this.get(peer);
+    if (!conv) return;
+    const wasLatest = conv.latest;
+    conv.latest = true; // lets merge take them
+    this.merge(peer, messages);
+    conv.latest = wasLatest || reachesLatest;
+    const excess = conv.messages.length - MAX_LOADED;
+    if (excess > 0) {
+      for (const m of conv.messages.splice(0, excess)) conv.byId.delete(m.id);
+      conv.complete = false;
+      this.messagesChanged.emit({ peer, added: [], updated: [] });
+      this.statusChanged.emit(peer);
+    }
+  }
+
+  /**
+   * Forgets what the tab holds so that its latest page is read again (it
+   * no longer reached the newest message, and the user wants it).
+   */
+  toLatest(peer: string): void {
+    const conv = this.get(peer);
+    if (!conv || conv.latest) return;
+    this.forget(conv);
+  }
+
+  private forget(conv: Conversation): void {
+    conv.messages = [];
+    conv.byId.clear();
+    conv.historyStarted = false;
+    conv.latest = true;
+    conv.complete = false;
+    this.messagesChanged.emit({ peer: conv.peer, added: [], updated: [], emptied: true });
   }
 
   private trim(conv: Conversation): void {
@@ -303,11 +379,7 @@ export class ConversationStore {
     const conv = this.get(peer);
     if (!conv?.stale) return false;
     conv.stale = false;
-    conv.messages = [];
-    conv.byId.clear();
-    conv.historyStarted = false;
-    conv.complete = false;
-    this.messagesChanged.emit({ peer, added: [], updated: [] });
+    this.forget(conv);
     return true;
   }
 

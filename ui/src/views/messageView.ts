@@ -24,7 +24,7 @@ const REVEAL_MS = 2_000;
 export interface MessageViewContext {
   readonly convs: ConversationStore;
   readonly rooms: Pick<RoomStore, "isMention">;
-  readonly chat: Pick<ChatController, "loadOlder">;
+  readonly chat: Pick<ChatController, "loadOlder" | "loadNewer" | "showLatest">;
 }
 
 export interface MessageView extends View {
@@ -103,8 +103,12 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
   disposer.add(() => rows.dispose());
 
   const atBottom = (): boolean => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < EDGE;
+  /** The newest messages are loaded (a long scroll back lets them go). */
+  const latest = (): boolean => conv()?.latest ?? true;
   const scrollToEnd = (): void => {
     stick = true;
+    // Its newest messages were let go: read them again, then stick to them.
+    ctx.chat.showLatest(peer);
     rows.scrollToEnd();
   };
 
@@ -112,7 +116,7 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
     if (change.peer !== peer) return;
     // Emptied to read the latest page again: where the user was is gone, the
     // latest page is read into view from its end.
-    if (change.added.length === 0 && change.updated.length === 0) stick = true;
+    if (change.emptied) stick = true;
     // Not shown (a background tab during a flood): no DOM work now, one
     // redraw when it is shown.
     if (!attached) {
@@ -122,7 +126,7 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
     // A changed message is drawn again (if it is in the window at all).
     for (const m of change.updated) if (items.has(m.id)) items.set(m.id, render(m));
     rows.update();
-    if (stick) scrollToEnd();
+    if (stick) rows.scrollToEnd();
   }
 
   function renderStatus(): void {
@@ -177,8 +181,10 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
   }
 
   scroller.addEventListener("scroll", () => {
-    stick = atBottom();
+    const bottom = atBottom();
+    stick = bottom && latest();
     if (scroller.scrollTop < EDGE) void ctx.chat.loadOlder(peer);
+    else if (bottom && !latest()) void ctx.chat.loadNewer(peer);
   });
 
   disposer.add(ctx.convs.messagesChanged.on(onMessages));
