@@ -32,6 +32,7 @@ pub mod xep0359_stanza_ids;
 pub mod xep0393_styling;
 pub mod xep0402_bookmarks;
 pub mod xep0410_self_ping;
+pub mod xep0421_occupant_id;
 pub mod xep0424_retraction;
 pub mod xep0425_moderation;
 pub mod xep0444_reactions;

@@ -133,6 +133,7 @@ pub fn interpret(m: &Message, own: &BareJid, now_ms: i64) -> Incoming {
         sender: None,
         reply: None,
         unstyled: super::xep0393_styling::unstyled(m),
+        occupant_id: None,
     })
 }
 
@@ -162,6 +163,7 @@ pub fn outgoing_as(to: &Jid, body: &str, id: String, now_ms: i64) -> (Message, N
         sender: None,
         reply: None,
         unstyled: false,
+        occupant_id: None,
     };
     (m, record)
 }

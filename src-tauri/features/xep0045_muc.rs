@@ -354,6 +354,7 @@ pub fn groupchat(room: &BareJid, body: &str, now_ms: i64, our_nick: &str) -> (Me
         sender: Some(our_nick.to_owned()),
         reply: None,
         unstyled: false,
+        occupant_id: None,
     };
     (m, record)
 }
@@ -427,6 +428,7 @@ pub fn read_message(m: &Message, room: &BareJid, our_nick: &str, now_ms: i64) ->
         sender,
         reply: None,
         unstyled: super::xep0393_styling::unstyled(m),
+        occupant_id: None,
     })
 }
 

@@ -5,15 +5,43 @@
 //!
 //! The sender rule lives here, in the one query that finds the message: a
 //! change applies only to a message of the same conversation, the same
-//! direction (ours, or the peer's) and, in a room, the same nickname. A
-//! correction that finds no such message is shown as the new message it
-//! also is; a retraction that finds none changes nothing.
+//! direction (ours, or the peer's) and, in a room, the same occupant: the
+//! same occupant id where the room gives them (XEP-0421), else the same
+//! nickname. A correction that finds no such message is shown as the new
+//! message it also is; a retraction that finds none changes nothing.
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::rows::insert_row;
 use super::{ChatMessage, NewMessage};
 use crate::error::Result;
+
+/// The sender rule's SQL beyond the direction (`?3`, which the message
+/// must share): ours are ours under any nickname (the room reflects only
+/// our own as ours). Someone else's must have the amending message's
+/// occupant id (`?6`) where both have one (a room that offers them,
+/// XEP-0421), the nickname then free to have changed; otherwise the same
+/// nickname (`?4`; none in a one-to-one conversation).
+const SAME_SENDER: &str = "(?3 = 'out' OR CASE WHEN ?6 IS NOT NULL AND occupant_id IS NOT NULL
+                                THEN occupant_id = ?6 ELSE sender IS ?4 END)";
+
+/// The message an amendment names, of the conversation `?2`; the newest
+/// where ids repeat.
+const FIND: &str = "SELECT id, body, retracted_ts IS NOT NULL FROM messages
+                    WHERE account = ?1 AND peer = ?2";
+
+/// The row `sql` (a [`FIND`] narrowed down) finds: its id, its text and
+/// whether it is a tombstone.
+fn find(
+    tx: &Transaction,
+    sql: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Option<(i64, String, bool)>> {
+    Ok(tx
+        .prepare_cached(&format!("{sql} ORDER BY id DESC LIMIT 1"))?
+        .query_row(params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
 
 /// Earlier versions kept per message: a sender who corrects a message
 /// endlessly cannot grow the profile without bound.
@@ -78,52 +106,45 @@ fn apply(
 ) -> Result<()> {
     let m = &a.message;
     let direction = super::messages::text_of(m.direction);
-    let target: Option<(i64, String, bool)> = match &a.change {
-        Change::Correct => tx
-            .prepare_cached(
-                "SELECT id, body, retracted_ts IS NOT NULL FROM messages
-                 WHERE account = ?1 AND peer = ?2 AND direction = ?3 AND sender IS ?4
-                   AND (message_id = ?5 OR origin_id = ?5)
-                 ORDER BY id DESC LIMIT 1",
-            )?
-            .query_row(
-                params![account, m.peer, direction, m.sender, a.target],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?,
-        Change::Retract => tx
-            .prepare_cached(
-                "SELECT id, body, retracted_ts IS NOT NULL FROM messages
-                 WHERE account = ?1 AND peer = ?2 AND direction = ?3 AND sender IS ?4
-                   AND (origin_id = ?5 OR (stanza_id = ?5 AND stanza_id_by = ?2)
-                        OR message_id = ?5)
-                 ORDER BY id DESC LIMIT 1",
-            )?
-            .query_row(
-                params![account, m.peer, direction, m.sender, a.target],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?,
-        Change::React(_) => tx
-            .prepare_cached(
-                "SELECT id, body, retracted_ts IS NOT NULL FROM messages
-                 WHERE account = ?1 AND peer = ?2
-                   AND (message_id = ?3 OR origin_id = ?3 OR (stanza_id = ?3 AND stanza_id_by = ?2))
-                 ORDER BY id DESC LIMIT 1",
-            )?
-            .query_row(params![account, m.peer, a.target], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?,
-        Change::Moderate => tx
-            .prepare_cached(
-                "SELECT id, body, retracted_ts IS NOT NULL FROM messages
-                 WHERE account = ?1 AND peer = ?2 AND stanza_id_by = ?2 AND stanza_id = ?3",
-            )?
-            .query_row(params![account, m.peer, a.target], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?,
+    let sender = params![
+        account,
+        m.peer,
+        direction,
+        m.sender,
+        a.target,
+        m.occupant_id
+    ];
+    let anyone = params![account, m.peer, a.target];
+    let target = match &a.change {
+        Change::Correct => find(
+            tx,
+            &format!(
+                "{FIND} AND direction = ?3 AND {SAME_SENDER}
+                 AND (message_id = ?5 OR origin_id = ?5)"
+            ),
+            sender,
+        )?,
+        Change::Retract => find(
+            tx,
+            &format!(
+                "{FIND} AND direction = ?3 AND {SAME_SENDER}
+                 AND (origin_id = ?5 OR (stanza_id = ?5 AND stanza_id_by = ?2) OR message_id = ?5)"
+            ),
+            sender,
+        )?,
+        Change::React(_) => find(
+            tx,
+            &format!(
+                "{FIND} AND (message_id = ?3 OR origin_id = ?3
+                             OR (stanza_id = ?3 AND stanza_id_by = ?2))"
+            ),
+            anyone,
+        )?,
+        Change::Moderate => find(
+            tx,
+            &format!("{FIND} AND stanza_id_by = ?2 AND stanza_id = ?3"),
+            anyone,
+        )?,
     };
     match (&a.change, target) {
         (Change::Correct, None) => {
@@ -338,6 +359,53 @@ mod tests {
         assert!(changed.is_empty());
         assert_eq!(added[0].sender.as_deref(), Some("mallory"));
         assert_eq!(bodies(&s, "room@muc"), ["carol's words", "forged"]);
+    }
+
+    #[test]
+    fn in_a_room_with_occupant_ids_the_id_says_who_may_change_a_message() {
+        let with_id = |m: NewMessage, id: &str| NewMessage {
+            occupant_id: Some(id.into()),
+            ..m
+        };
+        let mut s = Store::open_in_memory().unwrap();
+        s.insert_messages(
+            ME,
+            &[with_id(room("bob", "r1", "S1", "bob's words", 1), "B")],
+        )
+        .unwrap();
+        // bob left; mallory took his nickname: same nick, another account.
+        let (added, changed) = amend(
+            &mut s,
+            with_id(room("bob", "x1", "S2", "forged", 2), "M"),
+            "r1",
+            Change::Correct,
+        );
+        assert!(changed.is_empty());
+        assert_eq!(added.len(), 1);
+        let (_, changed) = amend(
+            &mut s,
+            with_id(room("bob", "x2", "S3", "", 3), "M"),
+            "S1",
+            Change::Retract,
+        );
+        assert!(changed.is_empty());
+        assert_eq!(bodies(&s, "room@muc"), ["bob's words", "forged"]);
+        // bob, now "robert", corrects and then retracts his own message.
+        let (added, changed) = amend(
+            &mut s,
+            with_id(room("robert", "r2", "S4", "bob's own words", 4), "B"),
+            "r1",
+            Change::Correct,
+        );
+        assert!(added.is_empty());
+        assert_eq!(changed[0].body, "bob's own words");
+        let (_, changed) = amend(
+            &mut s,
+            with_id(room("robert", "r3", "S5", "", 5), "B"),
+            "S1",
+            Change::Retract,
+        );
+        assert!(changed[0].retracted);
     }
 
     #[test]

@@ -133,6 +133,9 @@ pub struct NewMessage {
     /// The sender asked for its text to be shown as written, without
     /// message styling (XEP-0393 §6).
     pub unstyled: bool,
+    /// In a room that offers them (XEP-0421): the id the room gave the
+    /// sender's account, the same under any nickname.
+    pub occupant_id: Option<String>,
 }
 
 /// What a reply names (XEP-0461): the id of the message it answers, and
@@ -164,6 +167,7 @@ impl NewMessage {
             sender: None,
             reply: None,
             unstyled: false,
+            occupant_id: None,
         }
     }
 }
@@ -439,6 +443,7 @@ mod tests {
             sender: None,
             reply: None,
             unstyled: false,
+            occupant_id: None,
         }
     }
 

@@ -148,6 +148,9 @@ const STEPS: &[&str] = &[
      );",
     // 13: the sender asked for the text to be shown as written (XEP-0393 §6).
     "ALTER TABLE messages ADD COLUMN unstyled INTEGER NOT NULL DEFAULT 0;",
+    // 14: in a room that offers it, the sender's occupant id (XEP-0421),
+    // which a correction or retraction must share (store/amendments.rs).
+    "ALTER TABLE messages ADD COLUMN occupant_id TEXT;",
 ];
 
 /// Brings the schema up to date. Also gives the connection the SQL

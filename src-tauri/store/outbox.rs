@@ -93,6 +93,7 @@ mod tests {
             sender: None,
             reply: None,
             unstyled: false,
+            occupant_id: None,
         }
     }
 

@@ -42,8 +42,8 @@ pub(super) fn insert_row(
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO messages (account, peer, direction, kind, message_id,
              origin_id, stanza_id, stanza_id_by, body, subject, ts, state, sender,
-             reply_to, reply_quote, unstyled)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+             reply_to, reply_quote, unstyled, occupant_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?;
     let (sid, sid_by) = m.stanza_id.clone().unzip();
     if let Some(message_id) = m.message_id.as_deref().filter(|_| m.origin_id.is_none()) {
@@ -101,6 +101,7 @@ pub(super) fn insert_row(
         m.reply.as_ref().map(|r| &r.id),
         m.reply.as_ref().and_then(|r| r.quote.as_ref()),
         m.unstyled,
+        m.occupant_id,
     ])?;
     if inserted == 0 {
         held_again(tx, account, m, timestamp, in_arrival_order, changed)?;

@@ -120,6 +120,7 @@ mod tests {
             sender: None,
             reply: None,
             unstyled: false,
+            occupant_id: None,
         }
     }
 

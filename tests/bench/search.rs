@@ -153,6 +153,7 @@ fn main() {
             sender: None,
             reply: None,
             unstyled: false,
+            occupant_id: None,
         });
         if batch.len() == 5_000 {
             store.insert_messages(ACCOUNT, &batch).unwrap();

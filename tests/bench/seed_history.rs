@@ -81,6 +81,7 @@ fn main() {
             sender: None,
             reply: None,
             unstyled: false,
+            occupant_id: None,
         });
         if batch.len() == BATCH {
             store.insert_messages(account, &batch).expect("stored");

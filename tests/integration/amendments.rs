@@ -27,6 +27,16 @@ async fn updated(
         .await
 }
 
+/// Alice, Bob and Carol in room `name`.
+async fn three_in(kind: Kind, name: &str) -> (Server, String, [Client; 3]) {
+    let (server, mut clients) = Server::with_online(kind, ["alice", "bob", "carol"]).await;
+    let room = server.room(name);
+    for (client, nick) in clients.iter_mut().zip(["Alice", "Bob", "Carol"]) {
+        client.app.join_room(&room, nick, None).await.unwrap();
+    }
+    (server, room, clients)
+}
+
 async fn a_correction_and_a_retraction_reach_the_contact_and_our_other_device(kind: Kind) {
     let (server, [mut alice, mut bob]) = Server::with_online(kind, ["alice", "bob"]).await;
     befriend(&mut alice, &mut bob).await;
@@ -160,16 +170,7 @@ crate::on_both_servers!(
 );
 
 async fn in_a_room_only_the_author_corrects_or_retracts_a_message(kind: Kind) {
-    let (server, [mut alice, mut bob, mut carol]) =
-        Server::with_online(kind, ["alice", "bob", "carol"]).await;
-    let room = server.room("amend");
-    for (client, nick) in [
-        (&mut alice, "Alice"),
-        (&mut bob, "Bob"),
-        (&mut carol, "Carol"),
-    ] {
-        client.app.join_room(&room, nick, None).await.unwrap();
-    }
+    let (_server, room, [mut alice, mut bob, carol]) = three_in(kind, "amend").await;
     let sent = alice
         .app
         .send_room_message(&room, "lunch at 12")
@@ -237,3 +238,85 @@ async fn in_a_room_only_the_author_corrects_or_retracts_a_message(kind: Kind) {
 }
 
 crate::on_both_servers!(in_a_room_only_the_author_corrects_or_retracts_a_message);
+
+/// Where the room gives occupant ids (XEP-0421: the test Prosody, as
+/// Prosody 13 does), they say whose message it is: its author may change
+/// it under a new nickname, and whoever takes the author's old nickname
+/// may not. Without them (ejabberd 23.01) only the nickname can tell, so
+/// a renamed author's correction is a message of its own.
+async fn a_renamed_author_still_corrects_and_a_nickname_taker_cannot(kind: Kind) {
+    let (_server, room, [mut alice, mut bob, mut carol]) = three_in(kind, "rename").await;
+    let sent = alice
+        .app
+        .send_room_message(&room, "standup at 9")
+        .await
+        .unwrap();
+    let origin = sent.origin_id.clone().unwrap();
+    let seen = bob.received("standup at 9").await;
+
+    alice.app.change_room_nick(&room, "Al").await.unwrap();
+    bob.seen_or_wait(|e| match e {
+        SessionEvent::Occupants(changes) => changes
+            .iter()
+            .any(|c| c.gone.iter().any(|g| g == "Alice"))
+            .then_some(()),
+        _ => None,
+    })
+    .await;
+    alice
+        .app
+        .correct_message(sent.id, "standup at 10")
+        .await
+        .unwrap();
+    let occupant_ids = kind == Kind::Prosody;
+    if occupant_ids {
+        let fixed = bob
+            .seen_or_wait(|e| match e {
+                SessionEvent::MessageUpdated(m) if m.id == seen.id => Some(m.clone()),
+                _ => None,
+            })
+            .await;
+        assert_eq!(fixed.body, "standup at 10");
+    } else {
+        let apart = bob.received("standup at 10").await;
+        assert_eq!(apart.sender.as_deref(), Some("Al"));
+    }
+
+    // Carol takes the nickname Alice left and names Alice's message.
+    carol.app.change_room_nick(&room, "Alice").await.unwrap();
+    carol
+        .seen_or_wait(|e| match e {
+            SessionEvent::RoomJoined(r) if r.nick == "Alice" => Some(()),
+            _ => None,
+        })
+        .await;
+    carol.app.set_console_open(true).await;
+    carol
+        .app
+        .send_raw(&format!(
+            "<message to='{room}' type='groupchat' id='c1'><body>standup cancelled</body>\
+             <replace xmlns='urn:xmpp:message-correct:0' id='{origin}'/></message>"
+        ))
+        .await
+        .unwrap();
+    alice.received("standup cancelled").await;
+    let bodies = |page: hearth::store::HistoryPage| -> Vec<String> {
+        page.messages
+            .into_iter()
+            .filter(|m| m.kind == hearth::store::MessageKind::Groupchat)
+            .map(|m| m.body)
+            .collect()
+    };
+    // Alice's own history holds her message once, corrected (the room's
+    // copy of her correction, under her new nickname, is no new message).
+    let page = alice.app.history_page(&room, None, 50).await.unwrap();
+    assert_eq!(bodies(page), ["standup at 10", "standup cancelled"]);
+    if occupant_ids {
+        let forged = bob.received("standup cancelled").await;
+        assert_eq!(forged.sender.as_deref(), Some("Alice"));
+        let page = bob.app.history_page(&room, None, 50).await.unwrap();
+        assert_eq!(bodies(page), ["standup at 10", "standup cancelled"]);
+    }
+}
+
+crate::on_both_servers!(a_renamed_author_still_corrects_and_a_nickname_taker_cannot);

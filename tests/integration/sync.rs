@@ -284,6 +284,7 @@ fn left_queued(peer: &str, body: &str, id: &str, timestamp: i64) -> NewMessage {
         sender: None,
         reply: None,
         unstyled: false,
+        occupant_id: None,
     }
 }
 

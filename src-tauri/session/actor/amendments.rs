@@ -207,6 +207,7 @@ fn retraction(
         sender: original.sender.clone(),
         reply: None,
         unstyled: false,
+        occupant_id: None,
     };
     Ok((
         stanza,

@@ -61,6 +61,7 @@ impl Actor {
             sender: None,
             reply: None,
             unstyled: false,
+            occupant_id: None,
         };
         self.amendments.push(Amendment {
             message: ours,

@@ -25,8 +25,8 @@ use crate::features::{
     rfc6121_messages, rfc6121_roster, xep0030_disco, xep0045_muc, xep0045_muc_invite,
     xep0085_chat_states, xep0092_version, xep0115_caps, xep0184_receipts, xep0199_ping,
     xep0280_carbons, xep0308_correction, xep0333_chat_markers, xep0359_stanza_ids, xep0393_styling,
-    xep0402_bookmarks, xep0410_self_ping, xep0424_retraction, xep0425_moderation,
-    xep0444_reactions, xep0461_replies,
+    xep0402_bookmarks, xep0410_self_ping, xep0421_occupant_id, xep0424_retraction,
+    xep0425_moderation, xep0444_reactions, xep0461_replies,
 };
 
 /// A session half for messages: true when it took the message.
@@ -107,6 +107,7 @@ const REGISTERED: &[Registered] = &[
     // know whose message a correction or retraction may change
     // (`amendments.rs`).
     speaks(&xep0308_correction::FEATURE),
+    speaks(&xep0421_occupant_id::FEATURE),
     speaks(&xep0424_retraction::FEATURE),
     speaks(&xep0425_moderation::FEATURE),
     speaks(&xep0444_reactions::FEATURE),

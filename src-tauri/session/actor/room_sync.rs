@@ -28,7 +28,7 @@ use super::{Actor, Internal, IQ_TIMEOUT};
 use crate::error::HearthError;
 use crate::features::xep0045_muc::{self, History};
 use crate::features::xep0313_mam::{self, Page, Query};
-use crate::features::{xep0030_disco, xep0359_stanza_ids, xep0425_moderation};
+use crate::features::{xep0030_disco, xep0359_stanza_ids, xep0421_occupant_id, xep0425_moderation};
 use crate::session::arrival::ArchiveOrder;
 use crate::session::iq_tracker::IqAnswer;
 use crate::session::SessionEvent;
@@ -73,6 +73,8 @@ pub(super) struct RoomOffers {
     pub archive: bool,
     /// Removal of messages by its moderators (XEP-0425), in this version.
     pub moderation: Option<xep0425_moderation::Version>,
+    /// Occupant ids on its messages (XEP-0421).
+    pub occupant_id: bool,
 }
 
 impl RoomOffers {
@@ -80,6 +82,7 @@ impl RoomOffers {
         Self {
             archive: features.iter().any(|f| f == xep0313_mam::NS),
             moderation: xep0425_moderation::offered(features),
+            occupant_id: xep0421_occupant_id::offered(features),
         }
     }
 }

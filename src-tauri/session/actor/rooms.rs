@@ -17,6 +17,7 @@ use crate::error::{ErrorCode, HearthError, InputField, Problem, Result};
 use crate::features::xep0045_muc::{self, RoomMessage};
 use crate::features::xep0045_muc_invite;
 use crate::features::xep0410_self_ping;
+use crate::features::xep0421_occupant_id;
 use crate::session::event::SessionEvent;
 use crate::session::room_book::{Invitation, RoomOutcome, RoomSnapshot, RoomSubject};
 use crate::store::{now_ms, NewMessage};
@@ -192,6 +193,11 @@ impl Actor {
         match xep0045_muc::read_message(m, &room, &nick, now_ms()) {
             RoomMessage::Message(mut new) => {
                 super::inbound::archived(&mut new, &inbound.via);
+                // Only a room that offers occupant ids replaces any the
+                // sender wrote (XEP-0421 §4); elsewhere they mean nothing.
+                if self.room_sync.offers(&room).is_some_and(|o| o.occupant_id) {
+                    new.occupant_id = xep0421_occupant_id::of(m);
+                }
                 match super::amendments::intake_of(new, m) {
                     Intake::Amend(a) => {
                         if let Some(a) = self.hold_amendment_while_reading(&room, a, &inbound.via) {

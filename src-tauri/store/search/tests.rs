@@ -20,6 +20,7 @@ fn msg(peer: &str, body: &str, ts: i64) -> NewMessage {
         sender: None,
         reply: None,
         unstyled: false,
+        occupant_id: None,
     }
 }
 

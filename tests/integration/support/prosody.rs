@@ -30,9 +30,36 @@ module:hook("resource-bind", function (event)
 end);
 "#;
 
+/// XEP-0421 occupant ids on the rooms' messages, as Prosody 13's rooms
+/// (and prosody-modules' mod_muc_occupant_id, which Debian's Prosody 0.12
+/// lacks) give them: the room offers them in disco#info, drops any the
+/// sender wrote and stamps each message, live and archived, with an id of
+/// the sender's account that is the same under any nickname.
+const OCCUPANT_IDS: &str = r#"
+local hashes = require "util.hashes";
+local base64 = require "util.encodings".base64;
+local NS = "urn:xmpp:occupant-id:0";
+local secret = require "util.id".long();
+module:hook("muc-disco#info", function (event)
+    event.reply:tag("feature", { var = NS }):up();
+end);
+module:hook("muc-occupant-groupchat", function (event)
+    local stanza, occupant = event.stanza, event.occupant;
+    stanza:maptags(function (child)
+        if child.name == "occupant-id" and child.attr.xmlns == NS then return nil; end
+        return child;
+    end);
+    if occupant then
+        local id = base64.encode(hashes.hmac_sha256(secret .. event.room.jid, occupant.bare_jid));
+        stanza:tag("occupant-id", { xmlns = NS, id = id }):up();
+    end
+end, -1);
+"#;
+
 pub(super) fn prepare(s: &Server) {
     std::fs::create_dir_all(s.path().join("data")).unwrap();
     let o = &s.options;
+    std::fs::write(s.path().join("mod_hearth_occupant_ids.lua"), OCCUPANT_IDS).unwrap();
     if o.no_live_stanza_ids {
         std::fs::write(
             s.path().join("mod_hearth_no_live_stanza_ids.lua"),
@@ -73,7 +100,7 @@ ssl = {{ certificate = "{d}/localhost.crt"; key = "{d}/localhost.key"; }}
 log = {{ info = "{d}/prosody.log"; error = "{d}/prosody.err"; }}
 VirtualHost "{domain}"
 Component "conference.{domain}" "muc"
-    modules_enabled = {{ "muc_mam"; "muc_moderation" }}
+    modules_enabled = {{ "muc_mam"; "muc_moderation"; "hearth_occupant_ids" }}
     restrict_room_creation = false
     muc_room_default_persistent = true
     muc_room_default_public = true

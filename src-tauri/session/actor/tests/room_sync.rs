@@ -228,6 +228,7 @@ async fn scrolling_back_asks_the_archive_before_the_oldest_message_held() {
         sender: None,
         reply: None,
         unstyled: false,
+        occupant_id: None,
     };
     db.write(move |s| s.insert_messages(ACCOUNT, &[held]))
         .await
