@@ -151,6 +151,21 @@ const STEPS: &[&str] = &[
     // 14: in a room that offers it, the sender's occupant id (XEP-0421),
     // which a correction or retraction must share (store/amendments.rs).
     "ALTER TABLE messages ADD COLUMN occupant_id TEXT;",
+    // 15: a sender's reactions are kept under who they are (`reactor`: the
+    // occupant id where the room gives one, else the nickname or address)
+    // and shown under the name they reacted as (`sender`).
+    "CREATE TABLE reactions_by (
+         message INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+         reactor TEXT NOT NULL,
+         sender  TEXT NOT NULL,
+         emojis  TEXT NOT NULL,
+         ts      INTEGER NOT NULL,
+         PRIMARY KEY (message, reactor)
+     );
+     INSERT INTO reactions_by (message, reactor, sender, emojis, ts)
+         SELECT message, sender, sender, emojis, ts FROM reactions ORDER BY rowid;
+     DROP TABLE reactions;
+     ALTER TABLE reactions_by RENAME TO reactions;",
 ];
 
 /// Brings the schema up to date. Also gives the connection the SQL
@@ -209,6 +224,36 @@ mod tests {
             (jid.as_str(), security.as_str()),
             ("anna@company.com", "startTls")
         );
+    }
+
+    #[test]
+    fn reactions_kept_before_occupant_ids_stay_with_their_senders() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::search_text::register(&conn).unwrap();
+        for step in steps_up_to(14) {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 14).unwrap();
+        conn.execute_batch(
+            "INSERT INTO messages (id, account, peer, direction, kind, body, ts, state)
+                 VALUES (1, 'me@x', 'room@muc', 'in', 'groupchat', 'lunch?', 1, 'received');
+             INSERT INTO reactions (message, sender, emojis, ts) VALUES (1, 'bob', '👍', 2);
+             INSERT INTO reactions (message, sender, emojis, ts) VALUES (1, '', '🎉', 3);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let kept: Vec<(String, String, String)> = conn
+            .prepare("SELECT reactor, sender, emojis FROM reactions ORDER BY ts")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let kept: Vec<_> = kept
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+            .collect();
+        assert_eq!(kept, [("bob", "bob", "👍"), ("", "", "🎉")]);
     }
 
     #[test]
