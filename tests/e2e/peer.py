@@ -50,6 +50,7 @@ class Received:
     reply_to: str | None = None  # XEP-0461: the id of the message it answers
     reacts_to: str | None = None  # XEP-0444: the id of the message its reactions are for
     reactions: tuple[str, ...] = ()
+    stanza_id: str | None = None  # XEP-0359: the room's id of a groupchat message
 
 
 def _named(msg, tag: str) -> str | None:
@@ -74,6 +75,12 @@ class _Client(slixmpp.ClientXMPP):
         self.register_handler(Callback(
             "reactions", MatchXPath("{jabber:client}message/{urn:xmpp:reactions:0}reactions"),
             self._on_message))
+        # Chat states (XEP-0085) without a body: what alice is doing.
+        for state in ("active", "composing", "paused", "inactive", "gone"):
+            self.register_handler(Callback(
+                f"chat state {state}",
+                MatchXPath(f"{{jabber:client}}message/{{http://jabber.org/protocol/chatstates}}{state}"),
+                lambda msg, state=state: self._on_chat_state(msg, state)))
         self.add_event_handler("presence_available", self._on_available)
         self.add_event_handler("presence_unavailable", self._on_unavailable)
         self.add_event_handler("groupchat_message", self._on_groupchat)
@@ -108,10 +115,18 @@ class _Client(slixmpp.ClientXMPP):
         if self.peer.echo:
             self.send_message(mto=msg["from"], mbody=f"echo: {r.body}", mtype="chat")
 
+    def _on_chat_state(self, msg, state: str) -> None:
+        with self.peer._cond:
+            self.peer.chat_states.append((str(msg["from"]).split("/")[0], state))
+            self.peer._cond.notify_all()
+
     def _on_groupchat(self, msg) -> None:
         if not msg["body"]:
             return
-        r = Received(str(msg["from"]), msg["body"], "groupchat", msg["id"] or None, time.time())
+        room = str(msg["from"]).split("/")[0]
+        ids = [e.get("id") for e in msg.xml.findall("{urn:xmpp:sid:0}stanza-id") if e.get("by") == room]
+        r = Received(str(msg["from"]), msg["body"], "groupchat", msg["id"] or None, time.time(),
+                     stanza_id=ids[0] if ids else None)
         log.info("groupchat from %s: %r", r.sender, r.body)
         with self.peer._cond:
             self.peer.room_messages.append(r)
@@ -153,6 +168,7 @@ class Peer:
         self.available: list[str] = []  # full JIDs whose available presence arrived
         self.unavailable: list[str] = []  # and whose unavailable presence arrived
         self.room_messages: list[Received] = []
+        self.chat_states: list[tuple[str, str]] = []  # (bare JID, state), in arrival order
         self._cond = threading.Condition()
         self._online = threading.Event()
         self._disconnected = threading.Event()
@@ -296,6 +312,12 @@ class Peer:
         with self._cond:
             if not self._cond.wait_for(lambda: full_jid in self.unavailable, timeout):
                 raise TimeoutError(f"no unavailable presence from {full_jid}; seen: {self.unavailable}")
+
+    def wait_chat_state(self, state: str, sender: str, timeout: float = 20) -> None:
+        """Until `sender` (a bare JID) has sent the chat state `state`."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: (sender, state) in self.chat_states, timeout):
+                raise TimeoutError(f"no {state!r} from {sender}; got {self.chat_states}")
 
     def wait_message(self, body: str | None = None, sender: str | None = None,
                      timeout: float = 20, replaces: str | None = None,

@@ -376,6 +376,22 @@ def room_from_bookmark(driver, find, bob) -> None:
     assert got.sender == f"{ROOM}/alice", f"bob saw the message from {got.sender!r}"
     step("bob (slixmpp) received alice's room message")
 
+    # bob made the room, so he moderates it: he removes alice's message for
+    # everyone (XEP-0425, version 0 as Prosody 0.12's mod_muc_moderation).
+    assert got.stanza_id, "the room gave alice's message no id"
+    bob.send_xml(f"<iq xmlns='jabber:client' type='set' to='{ROOM}' id='mod-1'>"
+                 f"<apply-to xmlns='urn:xmpp:fasten:0' id='{got.stanza_id}'>"
+                 "<moderate xmlns='urn:xmpp:message-moderate:0'>"
+                 "<retract xmlns='urn:xmpp:message-retract:0'/><reason>off topic</reason>"
+                 "</moderate></apply-to></iq>")
+
+    def room_bodies() -> list[str]:
+        return [b.text for b in driver.find_elements(By.CSS_SELECTOR, css("message-body")) if b.is_displayed()]
+
+    wait_until("alice's room message removed by bob", lambda: ROOM_BODY not in room_bodies() and any(
+        t.is_displayed() for t in driver.find_elements(By.CSS_SELECTOR, css("message-tombstone"))), 20)
+    step("bob (slixmpp, moderator) removed alice's room message for everyone")
+
     # While the room is shown, bob writes to alice: the chat tab in the
     # background counts them, and shows them once opened.
     later = ["are you in the room?", "ping me when you are back"]
@@ -480,6 +496,13 @@ def corrections_and_retractions_both_ways(driver, find, bob) -> None:
 
     ours = wait_until(f"our {OUT_BODY!r}", lambda: message_with(driver, OUT_BODY, "out"), 10)
     original = bob.wait_message(body=OUT_BODY, sender=ALICE)
+    # bob names our message: his "correction" is a message of his, ours stays.
+    bob.send_xml(raw("you never said that", f"<replace xmlns='urn:xmpp:message-correct:0' id='{original.id}'/>",
+                     "bob-spoof-1"))
+    wait_until("bob's forged correction shown as his own message",
+               lambda: message_with(driver, "you never said that", "in"), 20)
+    assert message_with(driver, OUT_BODY, "out"), "our message was changed by bob"
+    step("bob's correction of our message (slixmpp) is a message of his; ours is unchanged")
     ActionChains(driver).move_to_element(ours).perform()
     ours.find_element(By.CSS_SELECTOR, css("message-edit")).click()
     composer = find(css("composer-input"), "the composer")
@@ -498,6 +521,42 @@ def corrections_and_retractions_both_ways(driver, find, bob) -> None:
     bob.wait_message(sender=ALICE, retracts=original.id)
     wait_until("our message removed", lambda: message_with(driver, "hello again from hearth", "out") is None, 10)
     step("bob got our retraction")
+
+
+def chat_states_and_styling(driver, find, bob) -> None:
+    """XEP-0085 both ways with slixmpp: bob typing shows in the header until
+    he pauses; our typing reaches him. XEP-0393: bob's *strong* is drawn
+    strong, unless his message asks not to be styled."""
+    states = "http://jabber.org/protocol/chatstates"
+    bob.send_xml(f"<message xmlns='jabber:client' to='{ALICE}' type='chat'><composing xmlns='{states}'/></message>")
+
+    def typing_line():
+        lines = [e for e in driver.find_elements(By.CSS_SELECTOR, css("typing")) if e.is_displayed()]
+        return lines[0] if lines and "typing" in lines[0].text else None
+
+    typing = wait_until("bob is typing… in the header", typing_line, 20)
+    assert "bob" in typing.text.lower(), f"the typing line says {typing.text!r}"
+    bob.send_xml(f"<message xmlns='jabber:client' to='{ALICE}' type='chat'><paused xmlns='{states}'/></message>")
+    wait_until("the typing line cleared when bob paused", lambda: typing_line() is None, 20)
+    composer = find(css("composer-input"), "the composer")
+    composer.send_keys("let me think")
+    bob.wait_chat_state("composing", ALICE)
+    composer.clear()
+    step("chat states both ways with bob (slixmpp)")
+
+    def shown(body: str):
+        return message_with(driver, body, "in")
+
+    bob.send_xml(f"<message xmlns='jabber:client' to='{ALICE}' type='chat' id='bob-s-1'>"
+                 "<body>this is *urgent*</body></message>")
+    styled = wait_until("bob's styled message", lambda: shown("this is *urgent*"), 20)
+    strong = styled.find_elements(By.CSS_SELECTOR, "strong")
+    assert strong and "urgent" in strong[0].text, "*urgent* is not drawn strong"
+    bob.send_xml(f"<message xmlns='jabber:client' to='{ALICE}' type='chat' id='bob-s-2'>"
+                 "<body>the file is *.txt, not *.doc</body><unstyled xmlns='urn:xmpp:styling:0'/></message>")
+    plain = wait_until("bob's unstyled message", lambda: shown("the file is *.txt, not *.doc"), 20)
+    assert not plain.find_elements(By.CSS_SELECTOR, "strong"), "an unstyled message was styled"
+    step("bob's styling shown, and not where he asked for none")
 
 
 def replies_both_ways(driver, find, bob) -> None:
@@ -904,6 +963,7 @@ def main() -> int:
         link_opens_outside(driver, bob, opened)
         search_finds_and_opens(driver, find, tmp, env["DISPLAY"])
         corrections_and_retractions_both_ways(driver, find, bob)
+        chat_states_and_styling(driver, find, bob)
         replies_both_ways(driver, find, bob)
 
         # 8. Group chat: bookmark a room, leave it, come back from the
