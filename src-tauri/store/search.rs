@@ -13,9 +13,10 @@ use crate::error::Result;
 /// Most results a search returns.
 pub const MAX_RESULTS: u32 = 200;
 
-/// Messages after the one a search jumps to that are loaded with it (the
-/// conversation must hold everything from it to the newest, with no gap).
-pub const MAX_THROUGH: u32 = 5_000;
+/// Messages from the one a search jumps to on that are loaded with it:
+/// where more follow, the tab holds a window that does not reach the newest
+/// and reads on as it is scrolled down (`history_after`).
+pub const MAX_THROUGH: u32 = 500;
 
 impl Store {
     /// Messages whose body matches `query`, newest first, in one
@@ -81,10 +82,9 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The page a search result opens: `before` messages before `at`, and
-    /// `at` and everything after it up to the newest, so the conversation
-    /// has no gap. `complete` is false when more than [`MAX_THROUGH`]
-    /// follow it (the page then holds only the newest of them).
+    /// The page a search result opens: `before` messages before `at`, then
+    /// `at` and up to [`MAX_THROUGH`] messages from it on, oldest first.
+    /// `complete` when they reach the newest message.
     pub fn history_through(
         &self,
         account: &str,
@@ -92,33 +92,26 @@ impl Store {
         at: HistoryCursor,
         before: u32,
     ) -> Result<HistoryPage> {
-        let mut newer = self.conn.prepare_cached(&format!(
+        let mut from = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM messages
              WHERE account = ?1 AND peer = ?2 AND (ts, id) >= (?3, ?4)
-             ORDER BY ts DESC, id DESC LIMIT ?5"
+             ORDER BY ts, id LIMIT ?5"
         ))?;
-        let mut messages = newer
+        let mut messages = from
             .query_map(
                 params![account, peer, at.timestamp, at.id, MAX_THROUGH + 1],
                 row_to_message,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let complete = messages.len() <= MAX_THROUGH as usize;
+        messages.truncate(MAX_THROUGH as usize);
         super::messages::fill_reactions(&self.conn, &mut messages)?;
-        if messages.len() > MAX_THROUGH as usize {
-            messages.truncate(MAX_THROUGH as usize);
-            messages.reverse();
-            return Ok(HistoryPage {
-                messages,
-                complete: false,
-            });
-        }
-        messages.reverse();
         let older = self.history_page(account, peer, Some(at), before.max(1))?;
         let mut page = older.messages;
         page.extend(messages);
         Ok(HistoryPage {
             messages: page,
-            complete: true,
+            complete,
         })
     }
 }

@@ -11,7 +11,7 @@ export const HISTORY_PAGE_SIZE = 50;
 const AROUND_RESULT = 25;
 
 /** Where a search result could not be opened. */
-export type JumpOutcome = "shown" | "tooFar" | "roomNotJoined" | "failed";
+export type JumpOutcome = "shown" | "roomNotJoined" | "failed";
 /** Archive pages read in a row when each held only messages stored already. */
 const ARCHIVE_TRIES = 5;
 
@@ -84,25 +84,24 @@ export class ChatController {
 
   /**
    * Opens the conversation of a search result at that message: its tab
-   * holds the result and everything after it (no gap before the newest),
-   * and the list points it out. Older pages load before it as usual.
+   * holds the result and what follows it (no gap; far back, a window that
+   * reads newer pages as it is scrolled down), and the list points it
+   * out. Older pages load before it as usual.
    */
   async jumpTo(m: ChatMessage): Promise<JumpOutcome> {
     const room = m.kind === "groupchat";
     // A room's history opens in its tab, which only a room we are in has.
     if (room && !this.convs.get(m.peer) && !this.rooms.get(m.peer)?.joined) return "roomNotJoined";
     this.strangers.remove(m.peer);
-    const { conv, created } = this.convs.open(m.peer, true, room ? "room" : "chat");
+    const { conv } = this.convs.open(m.peer, true, room ? "room" : "chat");
     if (!conv.byId.has(m.id)) {
       try {
         const page = await this.backend.invoke("history_through", {
           args: { peer: m.peer, at: { timestamp: m.timestamp, id: m.id }, before: AROUND_RESULT },
         });
-        if (!page.complete) {
-          if (created) void this.loadOlder(m.peer);
-          return "tooFar";
-        }
-        this.convs.replace(m.peer, page.messages);
+        // Far back, the tab holds a window around it that reads on as it
+        // is scrolled down.
+        this.convs.replace(m.peer, page.messages, page.complete);
       } catch (e) {
         this.convs.setStatus(m.peer, { historyError: toIpcError(e) });
         return "failed";

@@ -77,6 +77,26 @@ describe("a conversation with a long history", () => {
     expect(mock.callsOf("history_page").length).toBe(pagesBefore + 1);
   });
 
+  it("opens a search result far back as a window that reads on to the newest", async () => {
+    const { app, mock, history } = await openLong();
+    mock.on("history_through", ({ args }) => {
+      const at = history.findIndex((x) => x.id === args.at.id);
+      const end = at + 500;
+      return { messages: history.slice(Math.max(0, at - args.before), end), complete: end >= history.length };
+    });
+    const hit = history[100]!;
+    expect(await app.chat.jumpTo(hit)).toBe("shown");
+    await settle();
+    expect(shownIds()).toContain(hit.id);
+    expect(app.convs.get(ANNA)!.latest).toBe(false);
+    for (let i = 0; i < 400 && !shownIds().includes(STORED); i++) {
+      await scroll(list().scrollHeight);
+    }
+    expect(shownIds().at(-1)).toBe(STORED);
+    expect(app.convs.get(ANNA)!.latest).toBe(true);
+    expect(app.convs.get(ANNA)!.messages.length).toBeLessThanOrEqual(MAX_LOADED);
+  });
+
   it("goes back to the newest messages when the user sends one from far back", async () => {
     const { mock, history } = await openLong();
     for (let i = 0; i < 120; i++) await scroll(0);

@@ -175,3 +175,28 @@ fn a_search_result_opens_with_everything_after_it() {
     assert_eq!(got, want);
     assert!(page.complete);
 }
+
+#[test]
+fn a_search_result_far_back_opens_a_window_around_it() {
+    let total = MAX_THROUGH as usize + 100;
+    let bodies: Vec<(&str, String)> = (0..total).map(|i| ("bob@x", format!("m{i}"))).collect();
+    let refs: Vec<(&str, &str)> = bodies.iter().map(|(p, b)| (*p, b.as_str())).collect();
+    let s = store(&refs);
+    let hit = s
+        .search_messages(ME, "m10", None, 50)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.body == "m10")
+        .unwrap();
+    let at = HistoryCursor {
+        timestamp: hit.timestamp,
+        id: hit.id,
+    };
+    let page = s.history_through(ME, "bob@x", at, 3).unwrap();
+    let got: Vec<&str> = page.messages.iter().map(|m| m.body.as_str()).collect();
+    let want: Vec<String> = (7..10 + MAX_THROUGH as usize)
+        .map(|i| format!("m{i}"))
+        .collect();
+    assert_eq!(got, want);
+    assert!(!page.complete, "the newest are not in it");
+}

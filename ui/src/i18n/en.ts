@@ -412,6 +412,5 @@ export const en = {
   "search.newest": "The newest {count} messages",
   "search.failed": "The search failed.",
   "search.you": "You",
-  "search.tooFar": "This message is too far back to open in its conversation.",
   "search.roomNotJoined": "Join the room to open this message in it.",
 } as const;

@@ -414,6 +414,5 @@ export const zhCN: Record<keyof typeof en, Entry> = {
   "search.newest": "最新的 {count} 条消息",
   "search.failed": "搜索失败。",
   "search.you": "我",
-  "search.tooFar": "这条消息太久远，无法在会话中打开。",
   "search.roomNotJoined": "请先加入该群聊，再打开这条消息。",
 };

@@ -186,17 +186,18 @@ export class ConversationStore {
   }
 
   /**
-   * Replaces what a tab holds with `messages`, a stretch that reaches the
-   * newest message (a search result and everything after it): older pages
-   * load before it as usual.
+   * Replaces what a tab holds with `messages`, a stretch around a search
+   * result that reaches the newest message (`latest`) or not (then newer
+   * pages are read as it is scrolled down): older pages load before it as
+   * usual.
    */
-  replace(peer: string, messages: ChatMessage[]): void {
+  replace(peer: string, messages: ChatMessage[], latest = true): void {
     const conv = this.get(peer);
     if (!conv) return;
     conv.messages = [...messages].sort(compare);
     conv.byId = new Map(conv.messages.map((m) => [m.id, m]));
     conv.historyStarted = true;
-    conv.latest = true;
+    conv.latest = latest;
     conv.complete = false;
     conv.stale = false;
     this.messagesChanged.emit({ peer, added: conv.messages, updated: [] });

@@ -107,8 +107,8 @@ export function createSearchPanel(ctx: SearchContext, shown: () => string | null
 
   function renderSummary(): void {
     const words = terms(input.value);
-    if (note === "tooFar" || note === "roomNotJoined") {
-      setText(summary, t(note === "tooFar" ? "search.tooFar" : "search.roomNotJoined"));
+    if (note === "roomNotJoined") {
+      setText(summary, t("search.roomNotJoined"));
     } else if (state === "error") {
       summary.replaceChildren(t("search.failed"), " ", ...problemNodes(toIpcError(error)));
     } else if (words.length === 0 || state === "idle") {
@@ -186,7 +186,7 @@ export function createSearchPanel(ctx: SearchContext, shown: () => string | null
   async function jump(m: ChatMessage): Promise<void> {
     note = null;
     const outcome = await ctx.chat.jumpTo(m);
-    if (outcome === "tooFar" || outcome === "roomNotJoined") {
+    if (outcome === "roomNotJoined") {
       note = outcome;
       renderSummary();
     }
