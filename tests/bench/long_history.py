@@ -37,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -105,6 +106,54 @@ function frame(now) {
 }
 requestAnimationFrame((now) => { last = now; requestAnimationFrame(frame); });
 """
+
+
+def pss_split_kib(root_pid: int) -> tuple[int, int]:
+    """PSS of a process itself and of all its descendants (KiB): the core
+    and its web processes."""
+    total = pss_kib(root_pid)
+    own = 0
+    try:
+        for line in Path(f"/proc/{root_pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                own = int(line.split()[1])
+    except OSError:
+        pass
+    return own, total - own
+
+
+def cpu_times() -> list[int]:
+    """The host's CPU counters (/proc/stat's cpu line: user … steal)."""
+    return [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+
+
+def steal_share(before: list[int], after: list[int]) -> float:
+    """The share of CPU time the host stole between two readings, in %."""
+    delta = [b - a for a, b in zip(before, after)]
+    return 100.0 * delta[7] / max(1, sum(delta[:8]))
+
+
+class Sampler:
+    """PSS of the core and its web processes every `every` seconds, from a
+    thread, while the page is busy scrolling (bounded by the scroll's own
+    limit: it stops when told)."""
+
+    def __init__(self, pid: int, every: float = 15.0):
+        self.pid, self.every, self.samples = pid, every, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._t0 = time.monotonic()
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            core, web = pss_split_kib(self.pid)
+            self.samples.append((round(time.monotonic() - self._t0), round(core / 1024, 1), round(web / 1024, 1)))
+
+    def stop(self) -> list[tuple[int, float, float]]:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        return self.samples
 
 
 def pss_kib(root_pid: int) -> int:
@@ -200,7 +249,8 @@ def main() -> int:
             f"return !!document.querySelector('[data-testid=\"roster-contact\"][data-jid=\"{BOB}\"]')"), 30)
         time.sleep(2)  # let the start settle
         pid = app_pid(app)
-        pss_before = pss_kib(pid)
+        pss_before = pss_split_kib(pid)
+        cpu_start = cpu_times()
 
         opens = []
         for rep in range(args.reps):
@@ -214,23 +264,33 @@ def main() -> int:
                 raise Failure("the tab did not close")
             time.sleep(0.5)
         time.sleep(1)
-        pss_open = pss_kib(pid)
+        pss_open = pss_split_kib(pid)
 
         scroll = None
         pss_top = None
+        during: list = []
         if not args.no_scroll:
-            scroll = driver.execute_async_script(SCROLL_SCRIPT, SCROLL_LIMIT_S * 1000)
+            sampler = Sampler(pid)
+            try:
+                scroll = driver.execute_async_script(SCROLL_SCRIPT, SCROLL_LIMIT_S * 1000)
+            finally:
+                during = sampler.stop()
             if "error" in scroll:
                 raise Failure(scroll["error"])
             time.sleep(2)
-            pss_top = pss_kib(pid)
+            pss_top = pss_split_kib(pid)
 
+        mib = lambda kib: round(kib / 1024, 1)  # noqa: E731
+        split = lambda p: {"core": mib(p[0]), "web": mib(p[1]), "total": mib(sum(p))}  # noqa: E731
         result = {
             "messages": args.messages,
             "first_paint_ms": [round(x, 1) for x in opens],
             "first_paint_median_ms": round(statistics.median(opens), 1),
-            "pss_mib": {"before": round(pss_before / 1024, 1), "open": round(pss_open / 1024, 1),
-                        "top": round(pss_top / 1024, 1) if pss_top else None},
+            "pss_mib": {"before": split(pss_before), "open": split(pss_open),
+                        "top": split(pss_top) if pss_top else None},
+            # (seconds into the scroll, core MiB, web MiB)
+            "pss_during_scroll_mib": during,
+            "cpu_steal_pct": round(steal_share(cpu_start, cpu_times()), 1),
         }
         print(f"\nfirst paint, {args.messages:,} messages: median {result['first_paint_median_ms']} ms "
               f"(all: {result['first_paint_ms']})")
@@ -247,12 +307,13 @@ def main() -> int:
                   f"p95 {s['p95_ms']} ms, {s['over_50_ms']} over 50 ms, longest {s['max_ms']} ms"
                   + (" (TIMED OUT)" if s["timed_out"] else ""))
         m = result["pss_mib"]
-        print(f"PSS (app + web processes): {m['before']} MiB before, {m['open']} MiB open, {m['top']} MiB at the top")
-        try:
-            steal = subprocess.run(["sh", "-c", "grep '^cpu ' /proc/stat"], capture_output=True, text=True).stdout
-            result["cpu_stat"] = steal.split()[1:]
-        except OSError:
-            pass
+        for when in ("before", "open", "top"):
+            if m[when]:
+                print(f"PSS {when}: {m[when]['total']} MiB (core {m[when]['core']}, web {m[when]['web']})")
+        if during:
+            print("PSS while scrolling (s: core + web MiB): "
+                  + ", ".join(f"{t}: {c} + {w}" for t, c, w in during))
+        print(f"CPU steal during the run: {result['cpu_steal_pct']} %")
         print(json.dumps(result))
         ok = True
     except (Failure, subprocess.SubprocessError, OSError) as e:
