@@ -202,6 +202,7 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--app", default=str(REPO / "target/release/hearth"))
     ap.add_argument("--no-scroll", action="store_true", help="measure the first paint only")
+    ap.add_argument("--settle", type=float, default=2.0, help="seconds between login and the first PSS reading")
     args = ap.parse_args()
     app = Path(args.app).resolve()
     if not os.access(app, os.X_OK):
@@ -247,7 +248,7 @@ def main() -> int:
             "return document.body.dataset.connection || ''") == "online", 60)
         wait_until("bob in the roster", lambda: driver.execute_script(
             f"return !!document.querySelector('[data-testid=\"roster-contact\"][data-jid=\"{BOB}\"]')"), 30)
-        time.sleep(2)  # let the start settle
+        time.sleep(args.settle)  # let the start settle
         pid = app_pid(app)
         pss_before = pss_split_kib(pid)
         cpu_start = cpu_times()

@@ -9,6 +9,7 @@ import { createRoomPanel, type RoomPanelContext } from "./roomPanel";
 import { createStrangersView, type StrangersContext } from "./strangers";
 import { typingText } from "./typingLine";
 import { adopt, viewOf, type View } from "./view";
+import { warmUpConversations } from "./warmUp";
 
 export type TabsContext = ConversationContext & RoomPanelContext & StrangersContext & {
   readonly convs: ConversationStore;
@@ -35,6 +36,9 @@ let seq = 0;
  * change with every batch the backend sends (ten times a second).
  */
 export const badgePacing = { intervalMs: 250 };
+
+/** When the conversation code is warmed up after the tabs appear (`warmUp.ts`); below 0, never. */
+export const warmUpPolicy = { delayMs: 1_000 };
 
 /**
  * Tab strip plus the active conversation. A tab's panel is made when the
@@ -206,6 +210,18 @@ export function createTabsView(ctx: TabsContext): View {
   disposer.add(() => {
     for (const tab of tabs.values()) tab.panel?.dispose();
   });
+  // Once idle after login, unless a conversation is open already (its
+  // opening paid the first run), the conversation code runs out of sight.
+  if (warmUpPolicy.delayMs >= 0) {
+    let stopWarmUp = (): void => undefined;
+    const warmTimer = setTimeout(() => {
+      if (tabs.size === 0) stopWarmUp = warmUpConversations(ctx, panelBox);
+    }, warmUpPolicy.delayMs);
+    disposer.add(() => {
+      clearTimeout(warmTimer);
+      stopWarmUp();
+    });
+  }
   sync();
 
   const strangers = adopt(disposer, createStrangersView(ctx));
