@@ -81,6 +81,11 @@ class _Client(slixmpp.ClientXMPP):
                 f"chat state {state}",
                 MatchXPath(f"{{jabber:client}}message/{{http://jabber.org/protocol/chatstates}}{state}"),
                 lambda msg, state=state: self._on_chat_state(msg, state)))
+        # A room's word that a moderator removed a message (XEP-0425, as
+        # Prosody 0.12's mod_muc_moderation says it): no body either.
+        self.register_handler(Callback(
+            "moderation", MatchXPath("{jabber:client}message/{urn:xmpp:fasten:0}apply-to"),
+            self._on_removal))
         self.add_event_handler("presence_available", self._on_available)
         self.add_event_handler("presence_unavailable", self._on_unavailable)
         self.add_event_handler("groupchat_message", self._on_groupchat)
@@ -114,6 +119,14 @@ class _Client(slixmpp.ClientXMPP):
             self.peer._cond.notify_all()
         if self.peer.echo:
             self.send_message(mto=msg["from"], mbody=f"echo: {r.body}", mtype="chat")
+
+    def _on_removal(self, msg) -> None:
+        target = msg.xml.find("{urn:xmpp:fasten:0}apply-to")
+        if target is None or target.find("{urn:xmpp:message-moderate:0}moderated") is None:
+            return
+        with self.peer._cond:
+            self.peer.removed.append(target.get("id"))
+            self.peer._cond.notify_all()
 
     def _on_chat_state(self, msg, state: str) -> None:
         with self.peer._cond:
@@ -169,6 +182,7 @@ class Peer:
         self.unavailable: list[str] = []  # and whose unavailable presence arrived
         self.room_messages: list[Received] = []
         self.chat_states: list[tuple[str, str]] = []  # (bare JID, state), in arrival order
+        self.removed: list[str] = []  # room stanza-ids a moderator removed (XEP-0425)
         self._cond = threading.Condition()
         self._online = threading.Event()
         self._disconnected = threading.Event()
@@ -312,6 +326,12 @@ class Peer:
         with self._cond:
             if not self._cond.wait_for(lambda: full_jid in self.unavailable, timeout):
                 raise TimeoutError(f"no unavailable presence from {full_jid}; seen: {self.unavailable}")
+
+    def wait_removed(self, stanza_id: str, timeout: float = 20) -> None:
+        """Until the room says a moderator removed its message `stanza_id`."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: stanza_id in self.removed, timeout):
+                raise TimeoutError(f"no removal of {stanza_id}; got {self.removed}")
 
     def wait_chat_state(self, state: str, sender: str, timeout: float = 20) -> None:
         """Until `sender` (a bare JID) has sent the chat state `state`."""

@@ -392,6 +392,27 @@ def room_from_bookmark(driver, find, bob) -> None:
         t.is_displayed() for t in driver.find_elements(By.CSS_SELECTOR, css("message-tombstone"))), 20)
     step("bob (slixmpp, moderator) removed alice's room message for everyone")
 
+    # And the other way: bob makes alice a moderator; she removes his message
+    # from the window (Remove, confirmed) and the room tells bob.
+    bob.send_xml(f"<iq xmlns='jabber:client' type='set' to='{ROOM}' id='role-1'>"
+                 "<query xmlns='http://jabber.org/protocol/muc#admin'>"
+                 "<item nick='alice' role='moderator'/></query></iq>")
+    wait_until("alice a moderator in the occupant list", lambda: driver.find_elements(
+        By.CSS_SELECTOR, css("occupant-row", '[data-nick="alice"][data-role="moderator"]')), 20)
+    bob.send_xml(f"<message xmlns='jabber:client' to='{ROOM}' type='groupchat' id='bob-spam-1'>"
+                 "<body>buy cheap watches</body></message>")
+    spam = bob.wait_room_message("buy cheap watches", timeout=20)
+    assert spam.stanza_id, "the room gave bob's message no id"
+    shown = wait_until("bob's message in the room", lambda: message_with(driver, "buy cheap watches", "in"), 20)
+    ActionChains(driver).move_to_element(shown).perform()
+    remove = shown.find_element(By.CSS_SELECTOR, css("message-moderate"))
+    remove.click()
+    remove.click()
+    bob.wait_removed(spam.stanza_id)
+    wait_until("bob's message removed in the window",
+               lambda: message_with(driver, "buy cheap watches", "in") is None, 20)
+    step("alice (moderator) removed bob's room message; bob (slixmpp) was told")
+
     # While the room is shown, bob writes to alice: the chat tab in the
     # background counts them, and shows them once opened.
     later = ["are you in the room?", "ping me when you are back"]
