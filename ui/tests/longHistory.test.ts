@@ -97,6 +97,24 @@ describe("a conversation with a long history", () => {
     expect(app.convs.get(ANNA)!.messages.length).toBeLessThanOrEqual(MAX_LOADED);
   });
 
+  it("offers a jump to the newest messages while they are out of view", async () => {
+    const { mock } = await openLong();
+    const jump = () => get<HTMLButtonElement>("jump-latest");
+    expect(jump().hidden).toBe(true);
+    for (let i = 0; i < 120; i++) await scroll(0);
+    expect(shownIds()).not.toContain(STORED);
+    expect(jump().hidden).toBe(false);
+    expect(jump().textContent).toBe("Newest messages ↓");
+    const pages = mock.callsOf("history_page").length;
+    jump().click();
+    await settle();
+    // The latest page is read again and shown from its end.
+    expect(mock.callsOf("history_page").length).toBe(pages + 1);
+    expect(mock.callsOf("history_page").at(-1)!.args.before).toBeNull();
+    expect(shownIds().at(-1)).toBe(STORED);
+    expect(jump().hidden).toBe(true);
+  });
+
   it("goes back to the newest messages when the user sends one from far back", async () => {
     const { mock, history } = await openLong();
     for (let i = 0; i < 120; i++) await scroll(0);

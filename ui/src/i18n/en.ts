@@ -135,6 +135,7 @@ export const en = {
   "messages.more": "Scroll up for earlier messages.",
   "messages.loadError": "Could not load earlier messages.",
   "messages.notice": "Notice",
+  "message.jumpLatest": "Newest messages ↓",
   "message.edit": "Edit",
   "message.reply": "Reply",
   "message.react": "React",

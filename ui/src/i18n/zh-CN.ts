@@ -137,6 +137,7 @@ export const zhCN: Record<keyof typeof en, Entry> = {
   "messages.more": "向上滚动查看更早的消息。",
   "messages.loadError": "无法加载更早的消息。",
   "messages.notice": "通知",
+  "message.jumpLatest": "最新消息 ↓",
   "message.edit": "编辑",
   "message.reply": "回复",
   "message.react": "表情回应",

@@ -102,6 +102,21 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
   });
   disposer.add(() => rows.dispose());
 
+  // "Newest messages": shown while the newest are out of view (scrolled up,
+  // or let go of after a long scroll back); one click reads them again if
+  // need be and goes there. It sits at the bottom of the view without
+  // taking room in the list (a sticky bar of no height after the rows).
+  const jump = el("button", { type: "button", class: "jump-latest", "data-testid": "jump-latest", hidden: true });
+  const setJumpLabel = (): void => {
+    jump.textContent = t("message.jumpLatest");
+  };
+  setJumpLabel();
+  scroller.append(el("div", { class: "jump-latest-bar" }, jump));
+  jump.addEventListener("click", () => {
+    scrollToEnd();
+    scroller.focus();
+  });
+
   const atBottom = (): boolean => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < EDGE;
   /** The newest messages are loaded (a long scroll back lets them go). */
   const latest = (): boolean => conv()?.latest ?? true;
@@ -127,6 +142,8 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
     for (const m of change.updated) if (items.has(m.id)) items.set(m.id, render(m));
     rows.update();
     if (stick) rows.scrollToEnd();
+    // Stuck to the newest: at the bottom without asking the layout.
+    showJump(stick || atBottom());
   }
 
   function renderStatus(): void {
@@ -180,9 +197,16 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
     }
   }
 
+  /** The jump button shows while the newest messages are not in view. */
+  const showJump = (bottom: boolean): void => {
+    const away = !latest() || !bottom;
+    if (jump.hidden === away) jump.hidden = !away;
+  };
+
   scroller.addEventListener("scroll", () => {
     const bottom = atBottom();
     stick = bottom && latest();
+    showJump(bottom);
     if (scroller.scrollTop < EDGE) void ctx.chat.loadOlder(peer);
     else if (bottom && !latest()) void ctx.chat.loadNewer(peer);
   });
@@ -194,6 +218,7 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
   }));
   disposer.add(onLangChange(() => {
     renderStatus();
+    setJumpLabel();
     for (const m of messages()) {
       const item = items.get(m.id);
       if (item) relabelMessage(item, m);
