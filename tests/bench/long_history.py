@@ -241,6 +241,9 @@ def main() -> int:
                                      str(native_port), "--native-driver", "/usr/bin/WebKitWebDriver"],
                     tmp / "tauri-driver.log", env=env)
         wait_until("tauri-driver to listen", lambda: port_open(wd_port), 20)
+        # tauri-driver starts WebKitWebDriver beside it; a session asked for
+        # before that listens is refused.
+        wait_until("WebKitWebDriver to listen", lambda: port_open(native_port), 20)
 
         driver = open_window(app, tmp, wd_port, ["--demo", str(profile_json)], timeout=600)
         driver.set_script_timeout(SCROLL_LIMIT_S + 30)

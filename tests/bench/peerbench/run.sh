@@ -57,5 +57,8 @@ else
   python3 pbreport.py "$PB_DIR/results-hearth.jsonl"
 fi
 read -r steal1 total1 < <(cpu_ticks)
+# The harness leaves its Prosody running; a later run on another PB_DIR
+# would find the port taken and fail at the first login.
+pkill -f "$PB_DIR/prosody/prosody.cfg.lua" 2>/dev/null || true
 steal=$(( 100 * (steal1 - steal0) / (total1 - total0 + 1) ))
 echo "CPU steal during the runs: ${steal}% (above a few %, the host was busy: CPU and stall figures are inflated)"
