@@ -92,26 +92,19 @@ impl Store {
         at: HistoryCursor,
         before: u32,
     ) -> Result<HistoryPage> {
-        let mut from = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM messages
-             WHERE account = ?1 AND peer = ?2 AND (ts, id) >= (?3, ?4)
-             ORDER BY ts, id LIMIT ?5"
-        ))?;
-        let mut messages = from
-            .query_map(
-                params![account, peer, at.timestamp, at.id, MAX_THROUGH + 1],
-                row_to_message,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let complete = messages.len() <= MAX_THROUGH as usize;
-        messages.truncate(MAX_THROUGH as usize);
-        super::messages::fill_reactions(&self.conn, &mut messages)?;
+        // `at` and what follows it: the page after the cursor just before
+        // it (ids are whole numbers, so nothing lies between the two).
+        let just_before = HistoryCursor {
+            timestamp: at.timestamp,
+            id: at.id - 1,
+        };
+        let from = self.history_after(account, peer, just_before, MAX_THROUGH)?;
         let older = self.history_page(account, peer, Some(at), before.max(1))?;
         let mut page = older.messages;
-        page.extend(messages);
+        page.extend(from.messages);
         Ok(HistoryPage {
             messages: page,
-            complete,
+            complete: from.complete,
         })
     }
 }
