@@ -1,3 +1,4 @@
+import css from "../src/styles.css?raw";
 import { describe, expect, it } from "vitest";
 import { boot, bootOnline, choose, get, problem, q, savedLogin, settle } from "./helpers";
 import type { HistorySync, Problem } from "../src/bindings";
@@ -20,13 +21,20 @@ describe("archive catch-up line", () => {
 
     mock.emit("history-sync", running(250));
     expect(line()).toBe("Fetching messages from the server… 250 messages so far");
+    const turn = get("history-sync-spinner").style.transform;
     mock.emit("history-sync", running(500, 2));
     expect(line()).toBe("Fetching messages from the server… 500 messages so far");
+    // The ring moves with each page that arrives.
+    expect(get("history-sync-spinner").style.transform).not.toBe(turn);
 
     mock.emit("history-sync", done(612));
     expect(line()).toBe("");
     expect(q("history-sync-running")).toBeNull();
     expect(q("history-sync-problem")).toBeNull();
+  });
+
+  it("animates nothing forever: a running animation repaints the window every frame", () => {
+    expect(css).not.toMatch(/infinite/);
   });
 
   it("says “1 message” but “500 messages”", async () => {

@@ -5,6 +5,9 @@ import { onLangChange, t } from "../i18n";
 import type { HistorySyncStore } from "../state/historySync";
 import { viewOf, type View } from "./view";
 
+/** Positions of the progress ring: it turns 45° per page. */
+const SPINNER_STEPS = 8;
+
 export interface HistorySyncContext {
   readonly historySync: HistorySyncStore;
 }
@@ -22,12 +25,13 @@ export function createHistorySyncLine(ctx: HistorySyncContext): View {
   const region = el("div", { class: "history-sync", role: "status", "aria-live": "polite", "data-testid": "history-sync" });
 
   const progress = el("span", { class: "history-sync-text", "data-testid": "history-sync-progress" });
-  const running = el(
-    "div",
-    { class: "history-sync-line", "data-testid": "history-sync-running" },
-    el("span", { class: "history-sync-spinner", "aria-hidden": "true" }),
-    progress,
-  );
+  // The ring turns one step per page the core reports, not continuously: a
+  // CSS animation repaints the window 60 times a second for the whole
+  // catch-up (in WebKitGTK without a GPU, the largest part of the page's
+  // CPU while catching up, docs/PERFORMANCE.md); a step per page costs one
+  // repaint per page and still shows that it moves.
+  const spinner = el("span", { class: "history-sync-spinner", "aria-hidden": "true", "data-testid": "history-sync-spinner" });
+  const running = el("div", { class: "history-sync-line", "data-testid": "history-sync-running" }, spinner, progress);
 
   const reason = el("span", { class: "history-sync-text", "data-testid": "history-sync-reason" });
   // Labelled on every render, not by data-i18n: while the line is out of
@@ -48,6 +52,9 @@ export function createHistorySyncLine(ctx: HistorySyncContext): View {
     region.dataset.state = s.running ? "running" : s.problem ? "problem" : "idle";
     if (s.running) {
       setText(progress, t("sync.running", { count: s.messages }));
+      // Sizes and turns are data, set through the CSSOM (the CSP allows no style attributes).
+      const turn = `rotate(${(s.pages % SPINNER_STEPS) * (360 / SPINNER_STEPS)}deg)`;
+      if (spinner.style.transform !== turn) spinner.style.transform = turn;
       show(running);
     } else if (s.problem) {
       // The reason is the core's problem in the user's language, followed
