@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import indexHtml from "../index.html?raw";
 
-const sources = import.meta.glob<string>(["../src/**/*.ts", "!../src/**/*.test.ts"], {
+const sources = import.meta.glob<string>(["../src/**/*.ts", "../src/**/*.tsx", "!../src/**/*.test.ts"], {
   query: "?raw",
   import: "default",
   eager: true,

@@ -1,12 +1,13 @@
+import { createSignal } from "solid-js";
 import type { ChatMessage } from "../bindings";
 import type { ChatController } from "../chat";
 import { Disposer, el } from "../dom";
 import { problemNodes } from "../errors";
-import { onLangChange, t } from "../i18n";
+import { getLang, onLangChange, t } from "../i18n";
 import type { ConversationStore, MessagesChange } from "../state/conversations";
 import type { RoomStore } from "../state/rooms";
 import type { MessageActions } from "./messageActions";
-import { relabelMessage, renderMessage } from "./messageItem";
+import { mountMessage, type MessageRow } from "./messageItem";
 import type { View } from "./view";
 import { createVirtualList } from "./virtualList";
 
@@ -48,8 +49,11 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
   const scroller = el("div", { class: "message-scroller", "data-testid": "message-list", tabindex: 0 });
   const list = el("ol", { class: "message-list", role: "log" });
   const status = el("li", { class: "history-status", role: "status" });
-  /** Elements of the rendered messages, by id (only those in the window). */
-  const items = new Map<number, HTMLLIElement>();
+  /** The mounted messages, by id (only those in the window). */
+  const items = new Map<number, MessageRow>();
+  // The rows' labels and dates follow this; one language listener for the
+  // whole list (below), not one per row.
+  const [lang, setLang] = createSignal(getLang());
   let stick = true;
   let savedTop = 0;
   let attached = false;
@@ -58,7 +62,7 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
 
   const conv = () => ctx.convs.get(peer);
   const messages = (): ChatMessage[] => conv()?.messages ?? [];
-  const render = (m: ChatMessage): HTMLLIElement => renderMessage(m, ctx.rooms.isMention(m), actions);
+  const rowContext = { isMention: (m: ChatMessage) => ctx.rooms.isMention(m), actions, lang };
 
   /** The row index of message `id` (after the status row), or -1. */
   function indexOf(id: number): number {
@@ -90,17 +94,26 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
       const m = messages()[i - 1]!;
       let item = items.get(m.id);
       if (!item) {
-        item = render(m);
+        item = mountMessage(m, rowContext);
         items.set(m.id, item);
       }
-      return item;
+      return item.el;
     },
+    // Out of the window: its computations go with it (mounted again if it comes back).
     released: (row) => {
       const id = Number(row.dataset.id);
-      if (items.get(id) === row) items.delete(id);
+      const item = items.get(id);
+      if (item?.el !== row) return;
+      item.dispose();
+      items.delete(id);
     },
   });
-  disposer.add(() => rows.dispose());
+  disposer.add(() => {
+    rows.dispose();
+    // Rows the list no longer held (a message let go while hidden) go too.
+    for (const item of items.values()) item.dispose();
+    items.clear();
+  });
 
   // "Newest messages": shown while the newest are out of view (scrolled up,
   // or let go of after a long scroll back); one click reads them again if
@@ -138,8 +151,8 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
       stale = true;
       return;
     }
-    // A changed message is drawn again (if it is in the window at all).
-    for (const m of change.updated) if (items.has(m.id)) items.set(m.id, render(m));
+    // A changed message updates its row in place (if it is in the window at all).
+    for (const m of change.updated) items.get(m.id)?.update(m);
     rows.update();
     if (stick) rows.scrollToEnd();
     // Stuck to the newest: at the bottom without asking the layout.
@@ -181,7 +194,7 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
     if (index < 0) return;
     stick = false;
     rows.scrollToIndex(index, "center");
-    const item = items.get(id);
+    const item = items.get(id)?.el;
     if (!item) return;
     item.classList.add("revealed");
     item.tabIndex = -1;
@@ -219,10 +232,7 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
   disposer.add(onLangChange(() => {
     renderStatus();
     setJumpLabel();
-    for (const m of messages()) {
-      const item = items.get(m.id);
-      if (item) relabelMessage(item, m);
-    }
+    setLang(getLang());
   }));
   renderStatus();
 
@@ -233,8 +243,17 @@ export function createMessageView(ctx: MessageViewContext, peer: string, actions
       attached = true;
       if (stale) {
         stale = false;
-        // Messages may have changed meanwhile: draw the window afresh.
-        items.clear();
+        // Messages may have changed meanwhile: the rows still mounted take
+        // their message as it is now; those whose message was let go end.
+        const c = conv();
+        for (const [id, item] of items) {
+          const m = c?.byId.get(id);
+          if (m) item.update(m);
+          else {
+            item.dispose();
+            items.delete(id);
+          }
+        }
         renderStatus();
       }
       rows.refresh();
