@@ -5,7 +5,7 @@
 // written to the DOM, in place. Every remote string is inserted as text
 // (text nodes and attribute values; the static templates hold only our
 // own markup).
-import { createMemo, createRoot, createSignal, Show, type Accessor, type JSX } from "solid-js";
+import { createMemo, createRoot, createSignal, untrack, type Accessor, type JSX } from "solid-js";
 import { shown } from "../bidi";
 import type { ChatMessage, DeliveryState } from "../bindings";
 import { problemNodes } from "../errors";
@@ -13,7 +13,7 @@ import { t, type Lang } from "../i18n";
 import { styledBody, unstyledBody } from "../styling";
 import { formatClock, formatFull, toDate } from "../time";
 import type { MessageActions } from "./messageActions";
-import { Actions, Edited, label, Quote, Reactions } from "./messageParts";
+import { Actions, Edited, label, part, Quote, Reactions } from "./messageParts";
 
 const STATE_ICON: Record<DeliveryState, string> = {
   queued: "⏳", sent: "✓", acked: "✓", delivered: "✓✓", read: "👁", received: "✓✓", failed: "⚠",
@@ -41,96 +41,122 @@ export interface MessageRow {
 export function mountMessage(m: ChatMessage, ctx: MessageRowContext): MessageRow {
   return createRoot((dispose) => {
     const [message, setMessage] = createSignal(m);
-    const el = (<MessageItem m={message} ctx={ctx} />) as HTMLLIElement;
+    const el = messageItem(message, ctx);
     return { el, update: (next) => setMessage(() => next), dispose };
   });
 }
 
-function MessageItem(p: { readonly m: Accessor<ChatMessage>; readonly ctx: MessageRowContext }): JSX.Element {
-  const { m, ctx } = p;
+/**
+ * The list item. What a message id fixes (its direction, kind and, in a
+ * room, who wrote it) is drawn once; the rest follows `m`. A flood mounts
+ * a row per message, so a row takes few computations: the optional parts
+ * of the content are one array (an absent part leaves no placeholder node)
+ * and anything that formats (dates, the body) is a memo, redone only when
+ * its own input changed.
+ */
+function messageItem(m: Accessor<ChatMessage>, ctx: MessageRowContext): HTMLLIElement {
   const { lang, actions } = ctx;
-  // Fields whose change costs more than comparing a value are memos: the
-  // body is drawn again only when its text (or styling) changed, not on
-  // every receipt.
+  const first = untrack(m);
+  const notice = first.kind === "headline";
+  // In a room the peer is the room: who wrote it is the sender's nick.
+  const sender = first.kind === "groupchat" && first.direction === "in" && first.sender !== null ? first.sender : null;
+  const base = `message ${first.direction}${notice ? " notice" : ""}`;
+
   const timestamp = createMemo(() => m().timestamp);
   const date = createMemo(() => toDate(timestamp()));
+  const full = createMemo(() => formatFull(date(), lang()));
   const text = createMemo(() => m().body);
   const unstyled = createMemo(() => m().unstyled);
-  const body = createMemo(() => (unstyled() ? unstyledBody(text()) : styledBody(text())));
-  const notice = (): boolean => m().kind === "headline";
-  // In a room the peer is the room: who wrote it is the sender's nick.
-  const sender = (): string | null => {
-    const x = m();
-    return x.kind === "groupchat" && x.direction === "in" && x.sender !== null ? x.sender : null;
-  };
-  const failed = (): boolean => m().state === "failed" && m().direction === "out";
-  const stateLabel = (): string => {
-    lang();
-    return t(`state.${m().state}`);
-  };
-  const edited = (): number | null => (m().retracted ? null : m().edited);
-  return (
+  const retracted = createMemo(() => m().retracted);
+  const edited = createMemo(() => (retracted() ? null : m().edited));
+
+  const parts: Array<JSX.Element | Accessor<JSX.Element>> = [
+    notice ? (
+      <span class="notice-label" data-i18n="messages.notice">
+        {label(lang, "messages.notice")}
+      </span>
+    ) : null,
+    sender !== null ? (
+      <span class="message-sender" data-testid="message-sender">
+        {shown(sender)}
+      </span>
+    ) : null,
+    part(
+      () => m().subject,
+      () => <strong class="message-subject">{m().subject}</strong>,
+    ),
+    part(
+      () => m().reply !== null && !retracted(),
+      () => <Quote m={m} actions={actions} lang={lang} />,
+    ),
+    part(
+      () => !retracted(),
+      () => (
+        <div class="message-body" data-testid="message-body">
+          {unstyled() ? unstyledBody(text()) : styledBody(text())}
+        </div>
+      ),
+    ),
+    part(retracted, () => (
+      <div class="message-body message-tombstone" data-testid="message-tombstone" data-i18n="message.retracted">
+        {label(lang, "message.retracted")}
+      </div>
+    )),
+    // Keyed on the time of the correction: a new one draws it afresh.
+    createMemo(() => {
+      const at = edited();
+      return at === null ? null : untrack(() => <Edited m={m} actions={actions} lang={lang} edited={at} />);
+    }),
+    part(
+      () => m().reactions.length > 0 && !retracted(),
+      () => <Reactions m={m} actions={actions} lang={lang} />,
+    ),
+    actions !== undefined && !notice
+      ? part(
+          () => !retracted(),
+          () => <Actions m={m} actions={actions} lang={lang} />,
+        )
+      : null,
+    part(
+      () => m().state === "failed" && m().direction === "out",
+      () => <Failure m={m} lang={lang} />,
+    ),
+  ];
+  const shownParts = (): JSX.Element[] => parts.map((x) => (typeof x === "function" ? x() : x));
+
+  const li = (
     <li
-      class={`message ${m().direction}${notice() ? " notice" : ""}${ctx.isMention(m()) ? " mention" : ""}${m().retracted ? " retracted" : ""}`}
+      class={`${base}${ctx.isMention(m()) ? " mention" : ""}${retracted() ? " retracted" : ""}`}
       data-testid="message"
-      data-id={m().id}
-      data-direction={m().direction}
+      data-id={first.id}
+      data-direction={first.direction}
       data-state={m().state}
-      data-kind={m().kind}
+      data-kind={first.kind}
     >
-      <time datetime={date().toISOString()} title={formatFull(date(), lang())}>
+      <time datetime={date().toISOString()} title={full()}>
         {formatClock(date())}
       </time>
-      <div class="message-content">
-        <Show when={notice()}>
-          <span class="notice-label" data-i18n="messages.notice">
-            {label(lang, "messages.notice")}
-          </span>
-        </Show>
-        <Show when={sender() !== null}>
-          <span class="message-sender" data-testid="message-sender">
-            {shown(sender() ?? "")}
-          </span>
-        </Show>
-        <Show when={m().subject}>
-          <strong class="message-subject">{m().subject}</strong>
-        </Show>
-        <Show when={m().reply !== null && !m().retracted}>
-          <Quote m={m} actions={actions} lang={lang} />
-        </Show>
-        <Show
-          when={!m().retracted}
-          fallback={
-            <div class="message-body message-tombstone" data-testid="message-tombstone" data-i18n="message.retracted">
-              {label(lang, "message.retracted")}
-            </div>
-          }
-        >
-          <div class="message-body" data-testid="message-body">
-            {body()}
-          </div>
-        </Show>
-        {/* Keyed on the time of the correction: a new one draws it afresh. */}
-        <Show when={edited()} keyed>
-          {(at) => <Edited m={m} actions={actions} lang={lang} edited={at} />}
-        </Show>
-        <Show when={m().reactions.length > 0 && !m().retracted}>
-          <Reactions m={m} actions={actions} lang={lang} />
-        </Show>
-        <Show when={actions !== undefined && !m().retracted && !notice()}>
-          <Actions m={m} actions={actions!} lang={lang} />
-        </Show>
-        <Show when={failed()}>
-          <Failure m={m} lang={lang} />
-        </Show>
-      </div>
-      <Show when={m().direction === "out"}>
-        <span class={`message-state state-${m().state}`} role="img" title={stateLabel()} aria-label={stateLabel()}>
-          {STATE_ICON[m().state]}
-        </span>
-      </Show>
+      <div class="message-content">{shownParts()}</div>
     </li>
-  );
+  ) as HTMLLIElement;
+  // Appended rather than put in the JSX: an incoming message has no state,
+  // and an absent last child would still leave a placeholder node.
+  if (first.direction === "out") li.append(stateIcon(m, lang));
+  return li;
+}
+
+/** The delivery state of our message, as an icon named in the current language. */
+function stateIcon(m: Accessor<ChatMessage>, lang: Accessor<Lang>): HTMLElement {
+  const state = createMemo(() => m().state);
+  const name = createMemo(() => {
+    lang();
+    return t(`state.${state()}`);
+  });
+  return (
+    <span class={`message-state state-${state()}`} role="img" title={name()} aria-label={name()}>
+      {STATE_ICON[state()]}
+    </span>
+  ) as HTMLElement;
 }
 
 /** Why an outgoing message failed, in the current language. */

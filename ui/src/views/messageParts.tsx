@@ -4,7 +4,7 @@
 // only the attributes and texts that depend on what changed are written,
 // and a part keeps its own state (an open emoji picker, an armed "Delete?")
 // instead of being drawn again. Every remote string is inserted as text.
-import { createMemo, createSignal, For, Index, Match, onCleanup, Show, Switch, type Accessor, type JSX } from "solid-js";
+import { createMemo, createSignal, For, Index, Match, onCleanup, Show, Switch, untrack, type Accessor, type JSX } from "solid-js";
 import type { ChatMessage, MessageVersion } from "../bindings";
 import { t, type Key, type Lang } from "../i18n";
 import { formatFull, toDate } from "../time";
@@ -29,6 +29,16 @@ export interface PartProps {
 export function label(lang: Accessor<Lang>, key: Key): string {
   lang();
   return t(key);
+}
+
+/**
+ * `make()`'s element while `cond()` holds (made anew each time it starts to
+ * hold, disposed when it stops), else null: `<Show>` for parts inserted
+ * together as one array, where an absent part leaves no placeholder node.
+ */
+export function part(cond: () => unknown, make: () => JSX.Element): Accessor<JSX.Element> {
+  const on = createMemo(() => !!cond());
+  return createMemo(() => (on() ? untrack(make) : null));
 }
 
 /** Above a reply: who wrote the message it answers and how it began; a click goes there. */
@@ -157,6 +167,27 @@ export function Actions(p: PartProps & { readonly actions: MessageActions }): JS
   // Which buttons there are follows from the message; re-checked when it changes.
   const own = createMemo(() => amendable(p.m()));
   const moderate = createMemo(() => !own() && actions.mayModerate(p.m()));
+  const amend = part(own, () => [
+    <button type="button" class="link-button" data-testid="message-edit" data-i18n="message.edit" on:click={() => actions.edit(p.m())}>
+      {label(p.lang, "message.edit")}
+    </button>,
+    <ConfirmedButton
+      lang={p.lang}
+      labelKey="message.retract"
+      confirmKey="message.retractConfirm"
+      testid="message-retract"
+      act={() => actions.retract(p.m())}
+    />,
+  ]);
+  const remove = part(moderate, () => (
+    <ConfirmedButton
+      lang={p.lang}
+      labelKey="message.moderate"
+      confirmKey="message.moderateConfirm"
+      testid="message-moderate"
+      act={() => actions.moderate(p.m())}
+    />
+  ));
   const [picker, setPicker] = createSignal<HTMLElement | null>(null);
   let react!: HTMLButtonElement;
   const closePicker = (): void => {
@@ -191,28 +222,7 @@ export function Actions(p: PartProps & { readonly actions: MessageActions }): JS
       >
         ☺
       </button>
-      <Show when={own()}>
-        <button type="button" class="link-button" data-testid="message-edit" data-i18n="message.edit" on:click={() => actions.edit(p.m())}>
-          {label(p.lang, "message.edit")}
-        </button>
-        <ConfirmedButton
-          lang={p.lang}
-          labelKey="message.retract"
-          confirmKey="message.retractConfirm"
-          testid="message-retract"
-          act={() => actions.retract(p.m())}
-        />
-      </Show>
-      <Show when={moderate()}>
-        <ConfirmedButton
-          lang={p.lang}
-          labelKey="message.moderate"
-          confirmKey="message.moderateConfirm"
-          testid="message-moderate"
-          act={() => actions.moderate(p.m())}
-        />
-      </Show>
-      {picker()}
+      {[amend(), remove(), picker()]}
     </span>
   );
 }
