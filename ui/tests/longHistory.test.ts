@@ -41,7 +41,10 @@ async function openLong() {
   return { ...booted, history };
 }
 
-describe("a conversation with a long history", () => {
+// These walk thousands of messages through jsdom, which has no layout and
+// builds every row: seconds of work on a loaded 2-core machine. The limit
+// guards against a hang, not against slowness.
+describe("a conversation with a long history", { timeout: 30_000 }, () => {
   it("keeps a bounded window of it while scrolling to the start and back", async () => {
     const { mock, history } = await openLong();
     expect(shownIds().at(-1)).toBe(STORED);
