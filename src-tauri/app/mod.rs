@@ -303,8 +303,32 @@ impl App {
         jid: &str,
         name: Option<String>,
         groups: Vec<String>,
+        share: bool,
     ) -> Result<()> {
-        self.session().await?.add_contact(jid, name, groups).await
+        self.session()
+            .await?
+            .add_contact(jid, name, groups, share)
+            .await
+    }
+
+    pub async fn update_contact(
+        &self,
+        jid: &str,
+        name: Option<String>,
+        groups: Vec<String>,
+    ) -> Result<()> {
+        self.session()
+            .await?
+            .update_contact(jid, name, groups)
+            .await
+    }
+
+    pub async fn remove_contact(&self, jid: &str) -> Result<()> {
+        self.session().await?.remove_contact(jid).await
+    }
+
+    pub async fn ask_presence(&self, jid: &str, ask: bool) -> Result<()> {
+        self.session().await?.ask_presence(jid, ask).await
     }
 
     pub async fn history_after(

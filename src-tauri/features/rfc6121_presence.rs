@@ -139,6 +139,16 @@ impl PresenceBook {
             .collect()
     }
 
+    /// We may no longer see `bare`'s presence (the roster says so): it goes
+    /// offline here. Answers its new state if it was online.
+    pub fn forget(&mut self, bare: &str) -> Option<ContactPresence> {
+        let had = self.contacts.remove(bare)?;
+        (!had.is_empty()).then(|| ContactPresence {
+            jid: bare.to_owned(),
+            resources: vec![],
+        })
+    }
+
     /// Everyone went offline from our point of view (link lost for good).
     pub fn clear(&mut self) -> Vec<ContactPresence> {
         let gone: Vec<_> = self

@@ -61,6 +61,64 @@ pub fn request(id: &str) -> Iq {
     )
 }
 
+/// Longest name or group name we send (the server would refuse or cut a
+/// longer one; Prosody and ejabberd keep far less than 1,000 characters).
+pub const MAX_LABEL_CHARS: usize = 1_000;
+/// Groups one contact is put in at most.
+pub const MAX_GROUPS: usize = 100;
+
+/// A roster set that gives `jid` this name and these groups (RFC 6121
+/// §2.3), creating the item if there is none. Blank names and groups are
+/// left out; the same group twice is sent once.
+pub fn set(id: &str, jid: BareJid, name: Option<String>, groups: Vec<String>) -> Iq {
+    let mut names: Vec<String> = groups
+        .into_iter()
+        .map(|g| g.trim().chars().take(MAX_LABEL_CHARS).collect::<String>())
+        .filter(|g| !g.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    names.truncate(MAX_GROUPS);
+    let name = name
+        .map(|n| n.trim().chars().take(MAX_LABEL_CHARS).collect::<String>())
+        .filter(|n| !n.is_empty());
+    // §2.1.2.5: a set carries no subscription state but "remove"; "none"
+    // is the parser's default, which it leaves out.
+    let groups = names.into_iter().map(roster::Group).collect();
+    one_item(id, jid, name, roster::Subscription::None, groups)
+}
+
+/// A roster set that removes `jid` (RFC 6121 §2.5): the server also ends
+/// the subscriptions both ways and tells the contact.
+pub fn remove(id: &str, jid: BareJid) -> Iq {
+    one_item(id, jid, None, roster::Subscription::Remove, Vec::new())
+}
+
+/// A roster set of one item.
+fn one_item(
+    id: &str,
+    jid: BareJid,
+    name: Option<String>,
+    subscription: roster::Subscription,
+    groups: Vec<roster::Group>,
+) -> Iq {
+    let item = roster::Item {
+        jid,
+        name,
+        subscription,
+        ask: Default::default(),
+        groups,
+        approved: None,
+    };
+    Iq::from_set(
+        id,
+        Roster {
+            ver: None,
+            items: vec![item],
+        },
+    )
+}
+
 fn convert(item: &roster::Item) -> Option<RosterItem> {
     let subscription = match item.subscription {
         roster::Subscription::None => Subscription::None,
@@ -132,19 +190,25 @@ impl RosterBook {
         }
     }
 
-    /// Apply a push (already checked with [`push_allowed`]).
-    pub fn apply_push(&mut self, payload: Element) -> Result<(), String> {
+    /// Apply a push (already checked with [`push_allowed`]). Answers the
+    /// contact whose presence we may no longer see (removed, or a
+    /// subscription that no longer goes their way), if that is what it says:
+    /// servers do not always send their unavailable presence then.
+    pub fn apply_push(&mut self, payload: Element) -> Result<Option<String>, String> {
         let roster = Roster::try_from(payload).map_err(|e| e.to_string())?;
         // §2.1.6: a push contains exactly one item.
         let [item] = roster.items.as_slice() else {
             return Err("a roster push must contain exactly one item".into());
         };
         let (jid, item) = (item.jid.to_string(), convert(item));
+        let unseen = !item
+            .as_ref()
+            .is_some_and(|i| matches!(i.subscription, Subscription::To | Subscription::Both));
         if let Some(pushed) = self.pushed_while_loading.as_mut() {
             pushed.push((jid.clone(), item.clone()));
         }
-        self.set(jid, item);
-        Ok(())
+        self.set(jid.clone(), item);
+        Ok(unseen.then_some(jid))
     }
 
     pub fn items(&self) -> Vec<RosterItem> {
@@ -158,6 +222,33 @@ impl RosterBook {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_set_names_the_contact_and_its_groups_once_and_a_remove_says_remove() {
+        let jid: BareJid = "bob@x".parse().unwrap();
+        let xml = String::from(&Element::from(super::set(
+            "s1",
+            jid.clone(),
+            Some("  Bob  ".into()),
+            vec!["Sales".into(), " ".into(), "Sales".into(), "销售".into()],
+        )));
+        assert!(xml.contains("name='Bob'"), "{xml}");
+        assert_eq!(xml.matches("<group>Sales</group>").count(), 1, "{xml}");
+        assert!(xml.contains("<group>销售</group>"), "{xml}");
+        assert!(
+            !xml.contains("<group></group>") && !xml.contains("<group> </group>"),
+            "{xml}"
+        );
+        let xml = String::from(&Element::from(super::set(
+            "s2",
+            jid.clone(),
+            Some(" ".into()),
+            vec![],
+        )));
+        assert!(!xml.contains("name="), "a blank name is no name: {xml}");
+        let xml = String::from(&Element::from(super::remove("s3", jid)));
+        assert!(xml.contains("subscription='remove'"), "{xml}");
+    }
+
     use super::*;
 
     fn el(xml: &str) -> Element {
@@ -175,10 +266,30 @@ mod tests {
         assert_eq!(items[0].groups, vec!["Friends", "Sales"]);
         assert!(items[1].pending_out);
 
-        book.apply_push(el(
-            "<query xmlns='jabber:iq:roster'><item jid='carol@x' subscription='remove'/></query>",
-        ))
-        .unwrap();
+        // What a push tells about seeing the contact's presence.
+        let pushed = |book: &mut RosterBook, item: &str| {
+            book.apply_push(el(&format!(
+                "<query xmlns='jabber:iq:roster'>{item}</query>"
+            )))
+            .unwrap()
+        };
+        assert_eq!(
+            pushed(&mut book, "<item jid='bob@x' subscription='to'/>"),
+            None
+        );
+        assert_eq!(
+            pushed(&mut book, "<item jid='bob@x' subscription='from'/>").as_deref(),
+            Some("bob@x"),
+            "no longer theirs to see"
+        );
+        assert_eq!(
+            pushed(&mut book, "<item jid='bob@x' subscription='both'/>"),
+            None
+        );
+        assert_eq!(
+            pushed(&mut book, "<item jid='carol@x' subscription='remove'/>").as_deref(),
+            Some("carol@x")
+        );
         assert_eq!(book.items().len(), 1);
         assert!(book
             .apply_push(el("<query xmlns='jabber:iq:roster'/>"))

@@ -123,7 +123,7 @@ mod tests {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
                     dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "ts") {
+                } else if path.extension().is_some_and(|e| e == "ts" || e == "tsx") {
                     let text = std::fs::read_to_string(&path).unwrap();
                     for call in text.split("invoke(\"").skip(1) {
                         if let Some((name, _)) = call.split_once('"') {

@@ -1,5 +1,6 @@
 //! The only module that knows Tauri: window setup, commands, events.
 
+mod args;
 mod commands;
 pub mod contract;
 pub mod conversation_activity;

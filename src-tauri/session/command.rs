@@ -56,6 +56,24 @@ pub(crate) enum Command {
         jid: BareJid,
         name: Option<String>,
         groups: Vec<String>,
+        /// Let them see our presence now (pre-approval).
+        share: bool,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    UpdateContact {
+        jid: BareJid,
+        name: Option<String>,
+        groups: Vec<String>,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    RemoveContact {
+        jid: BareJid,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    /// Ask to see a contact's presence (true) or stop seeing it (false).
+    AskPresence {
+        jid: BareJid,
+        ask: bool,
         reply: oneshot::Sender<Result<()>>,
     },
     ChangePassword {

@@ -92,24 +92,55 @@ impl SessionHandle {
         .await?
     }
 
-    /// Add (or update) a contact and ask to see their presence.
+    /// Add (or update) a contact and ask to see their presence; with
+    /// `share`, let them see ours too without asking.
     pub async fn add_contact(
         &self,
         jid: &str,
         name: Option<String>,
         groups: Vec<String>,
+        share: bool,
     ) -> Result<()> {
-        let jid: BareJid = jid
-            .trim()
-            .parse()
-            .map_err(|_| HearthError::InvalidJid(jid.to_owned()))?;
+        let jid = contact_jid(jid)?;
         self.ask(|reply| Command::AddContact {
+            jid,
+            name,
+            groups,
+            share,
+            reply,
+        })
+        .await?
+    }
+
+    /// Give a contact another name or other groups.
+    pub async fn update_contact(
+        &self,
+        jid: &str,
+        name: Option<String>,
+        groups: Vec<String>,
+    ) -> Result<()> {
+        let jid = contact_jid(jid)?;
+        self.ask(|reply| Command::UpdateContact {
             jid,
             name,
             groups,
             reply,
         })
         .await?
+    }
+
+    /// Remove a contact, ending the subscriptions both ways.
+    pub async fn remove_contact(&self, jid: &str) -> Result<()> {
+        let jid = contact_jid(jid)?;
+        self.ask(|reply| Command::RemoveContact { jid, reply })
+            .await?
+    }
+
+    /// Ask again to see a contact's presence, or (`ask` false) stop seeing it.
+    pub async fn ask_presence(&self, jid: &str, ask: bool) -> Result<()> {
+        let jid = contact_jid(jid)?;
+        self.ask(|reply| Command::AskPresence { jid, ask, reply })
+            .await?
     }
 
     /// Change the account's password on the server (XEP-0077); later
@@ -296,6 +327,13 @@ fn addressed(to: &str, body: &str) -> Result<(Jid, String)> {
         return Err(Problem::invalid(InputField::Message).into());
     }
     Ok((jid, body.to_owned()))
+}
+
+/// A contact's address as typed or shown: a bare JID, or the reason it is not.
+fn contact_jid(jid: &str) -> Result<BareJid> {
+    jid.trim()
+        .parse()
+        .map_err(|_| HearthError::InvalidJid(jid.to_owned()))
 }
 
 #[cfg(test)]

@@ -9,11 +9,16 @@ use hearth::store::{ChatMessage, DeliveryState, HistoryCursor, MessageDirection,
 pub(crate) async fn befriend(alice: &mut Client, bob: &mut Client) {
     alice
         .app
-        .add_contact("bob@localhost", Some("Bob".into()), vec!["Team".into()])
+        .add_contact(
+            "bob@localhost",
+            Some("Bob".into()),
+            vec!["Team".into()],
+            true,
+        )
         .await
         .unwrap();
     bob.app
-        .add_contact("alice@localhost", Some("Alice".into()), vec![])
+        .add_contact("alice@localhost", Some("Alice".into()), vec![], true)
         .await
         .unwrap();
     for (me, other) in [
@@ -257,11 +262,11 @@ async fn a_stranger_asks_to_see_our_presence_and_the_user_decides(kind: Kind) {
     // Neither is in alice's roster: nothing is approved behind her back.
     carol
         .app
-        .add_contact("alice@localhost", None, vec![])
+        .add_contact("alice@localhost", None, vec![], true)
         .await
         .unwrap();
     dave.app
-        .add_contact("alice@localhost", None, vec![])
+        .add_contact("alice@localhost", None, vec![], true)
         .await
         .unwrap();
     alice

@@ -13,6 +13,7 @@ mod chat_states;
 mod connection_security;
 mod connection_settings;
 mod console;
+mod contacts;
 mod crash;
 mod hostile;
 mod keychain;

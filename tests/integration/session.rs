@@ -101,11 +101,16 @@ async fn server_restart_reconnects_and_restores_presence(kind: Kind) {
     bob.login(&server).await;
     alice
         .app
-        .add_contact("bob@localhost", Some("Bob".into()), vec!["Team".into()])
+        .add_contact(
+            "bob@localhost",
+            Some("Bob".into()),
+            vec!["Team".into()],
+            true,
+        )
         .await
         .unwrap();
     bob.app
-        .add_contact("alice@localhost", None, vec![])
+        .add_contact("alice@localhost", None, vec![], true)
         .await
         .unwrap();
     bob.wait_presence("alice@localhost", true).await;
@@ -245,7 +250,7 @@ async fn resource_and_priority_from_the_connection_settings_are_used_and_kept(ki
     let mut bob = Client::new(&server, "bob");
     bob.login(&server).await;
     bob.app
-        .add_contact("alice@localhost", None, vec![])
+        .add_contact("alice@localhost", None, vec![], true)
         .await
         .unwrap();
     let mut request = alice.request(&server, &crate::support::password("alice"));
@@ -262,7 +267,7 @@ async fn resource_and_priority_from_the_connection_settings_are_used_and_kept(ki
     );
     alice
         .app
-        .add_contact("bob@localhost", None, vec![])
+        .add_contact("bob@localhost", None, vec![], true)
         .await
         .unwrap();
     let priority = bob

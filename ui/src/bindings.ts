@@ -1,12 +1,22 @@
 // Generated from the Rust types in src-tauri/ (cargo test regenerates and checks it). Do not edit.
 
-export type AddContactArgs = { jid: string, name: string | null, groups: Array<string>, };
+export type AddContactArgs = { jid: string, name: string | null, groups: Array<string>, 
+/**
+ * Let them see our presence without asking.
+ */
+share: boolean, };
 
 export type Affiliation = "owner" | "admin" | "member" | "outcast" | "none";
 
 export type AffiliationEntry = { jid: string, nick: string | null, reason: string | null, };
 
 export type AffiliationListArgs = { room: string, affiliation: Affiliation, };
+
+export type AskPresenceArgs = { jid: string, 
+/**
+ * Ask to see their presence (true) or stop seeing it (false).
+ */
+ask: boolean, };
 
 export type BookmarkInput = { jid: string, name: string | null, nick: string | null, autojoin: boolean, 
 /**
@@ -149,6 +159,8 @@ export type ConsoleEntry = { direction: ConsoleDirection,
  * Milliseconds since the Unix epoch.
  */
 timestamp: number, xml: string, };
+
+export type ContactArgs = { jid: string, };
 
 export type ContactPresence = { jid: string, resources: Array<ResourcePresence>, };
 
@@ -503,6 +515,8 @@ export type UiProbeReport = {
  */
 maxStallMs: number, windowMs: number, };
 
+export type UpdateContactArgs = { jid: string, name: string | null, groups: Array<string>, };
+
 /** Every error code, for telling an IpcError from anything else. */
 export const ERROR_CODES: readonly ErrorCode[] = ["authFailed", "loginRefused", "noSafeMechanism", "serverNotAuthenticated", "noStartTls", "certificateUntrusted", "certificateChanged", "proxyAuthFailed", "proxyFailed", "unknownHost", "noXmppService", "connectionRefused", "connectionLost", "tlsFailed", "network", "timeout", "tooManyRedirects", "streamError", "protocol", "notConnected", "remoteError", "roomJoinRefused", "roomJoinTimeout", "roomJoinSuperseded", "roomKicked", "roomBanned", "roomMembershipLost", "roomDestroyed", "roomPresenceEnded", "notInRoom", "noRoomService", "invitationAnswered", "messageNotSent", "messageUnconfirmed", "messageNotAmendable", "moderationNotOffered", "registrationRefused", "registrationUnsupported", "invalidInput", "invalidAddress", "invalidServerName", "invalidXml", "notAStanza", "consoleClosed", "linkRefused", "linkNotOpened", "certificateNotPresented", "noAccountYet", "storage", "keychain", "internal"];
 
@@ -533,6 +547,9 @@ export interface Commands {
   history_through: { args: { args: HistoryThroughArgs }, result: HistoryPage };
   fetch_older: { args: { args: PeerArgs }, result: HistoryPage };
   add_contact: { args: { args: AddContactArgs }, result: null };
+  update_contact: { args: { args: UpdateContactArgs }, result: null };
+  remove_contact: { args: { args: ContactArgs }, result: null };
+  ask_presence: { args: { args: AskPresenceArgs }, result: null };
   untrusted_certificate: { args: Record<string, never>, result: CertificateInfo | null };
   trust_certificate: { args: { args: FingerprintArgs }, result: null };
   pinned_certificates: { args: Record<string, never>, result: Array<CertificateInfo> };

@@ -17,8 +17,9 @@ const SHOWS: PresenceShow[] = ["available", "away", "dnd", "xa", "chat", "offlin
 
 function roster(): RosterItem[] {
   const many = new URLSearchParams(location.search).has("many") ? 5000 : 0;
+  // Two who do not share their presence with us, to try "Ask to see their status".
   const items: RosterItem[] = PEOPLE.map(([local, name, groups]) => ({
-    jid: `${local}@${DOMAIN}`, name, groups, subscription: "both", pendingOut: false,
+    jid: `${local}@${DOMAIN}`, name, groups, subscription: local === "dmitri" ? "none" : local === "eve" ? "from" : "both", pendingOut: false,
   }));
   for (let i = 0; i < many; i++) {
     items.push({ jid: `user${i}@${DOMAIN}`, name: `User ${i}`, groups: [`Dept ${i % 25}`], subscription: "both", pendingOut: false });
@@ -289,9 +290,36 @@ export function createDemoBackend(): MockBackend {
     later(50, () => mock.emit("connection-state", { state: "offline", reason: null }));
     return null;
   });
+  // The demo's roster, changed by the contact commands and pushed back as
+  // the core does (roster-changed), so editing can be tried in a browser.
+  let contacts: RosterItem[] | null = null;
+  const contactList = (): RosterItem[] => (contacts ??= roster());
+  const setContacts = (next: RosterItem[]): null => {
+    contacts = next;
+    later(100, () => mock.emit("roster-changed", next));
+    return null;
+  };
+  const changeContact = (jid: string, change: (item: RosterItem) => RosterItem): null =>
+    setContacts(contactList().map((item) => (item.jid === jid ? change(item) : item)));
+  mock.on("add_contact", ({ args }) =>
+    setContacts([
+      ...contactList().filter((item) => item.jid !== args.jid),
+      // Sharing is a pre-approval, not yet a subscription: they still have to ask.
+      { jid: args.jid, name: args.name, groups: args.groups, subscription: "none", pendingOut: true },
+    ]),
+  );
+  mock.on("update_contact", ({ args }) => changeContact(args.jid, (item) => ({ ...item, name: args.name, groups: args.groups })));
+  mock.on("remove_contact", ({ args }) => setContacts(contactList().filter((item) => item.jid !== args.jid)));
+  mock.on("ask_presence", ({ args }) =>
+    changeContact(args.jid, (item) =>
+      args.ask
+        ? { ...item, pendingOut: item.subscription === "none" || item.subscription === "from" }
+        : { ...item, pendingOut: false, subscription: item.subscription === "both" ? "from" : item.subscription === "to" ? "none" : item.subscription },
+    ),
+  );
   mock.on("roster_snapshot", () => {
-    const items = roster();
-    return { items, presences: items.map((item, i) => presence(item.jid, i)), requests: { jids: ["carla@hearth.example"], more: 0 } };
+    const items = contactList();
+    return { items, presences: items.flatMap((item, i) => (item.subscription === "both" || item.subscription === "to" ? [presence(item.jid, i)] : [])), requests: { jids: ["carla@hearth.example"], more: 0 } };
   });
   mock.on("history_page", ({ args }) => {
     const all = history(args.peer);
@@ -304,7 +332,7 @@ export function createDemoBackend(): MockBackend {
   });
   mock.on("search_messages", ({ args }) => {
     const words = args.query.toLowerCase().split(/\s+/).filter((w) => w !== "");
-    const peers = args.peer === null ? [...roster().map((r) => r.jid), ROOM] : [args.peer];
+    const peers = args.peer === null ? [...contactList().map((r) => r.jid), ROOM] : [args.peer];
     const hits = peers
       .flatMap((peer) => history(peer))
       .filter((m) => words.length > 0 && words.every((w) => m.body.toLowerCase().includes(w)));

@@ -105,7 +105,7 @@ describe("add contact", () => {
     fail = false;
     get("add-contact-submit").click();
     await settle();
-    expect(mock.callsOf("add_contact")[1]).toEqual({ args: { jid: "erin@company.com", name: null, groups: ["Ops"] } });
+    expect(mock.callsOf("add_contact")[1]).toEqual({ args: { jid: "erin@company.com", name: null, groups: ["Ops"], share: true } });
     expect(jid.closest("form")?.hidden).toBe(true);
   });
 });

@@ -47,9 +47,18 @@ impl Actor {
                 jid,
                 name,
                 groups,
+                share,
                 reply,
-            } => {
-                let _ = reply.send(self.add_contact(jid, name, groups).await);
+            } => self.add_contact(jid, name, groups, share, reply).await,
+            Command::UpdateContact {
+                jid,
+                name,
+                groups,
+                reply,
+            } => self.update_contact(jid, name, groups, reply).await,
+            Command::RemoveContact { jid, reply } => self.remove_contact(jid, reply).await,
+            Command::AskPresence { jid, ask, reply } => {
+                let _ = reply.send(self.ask_presence(jid, ask).await);
             }
             Command::ChangePassword {
                 new_password,

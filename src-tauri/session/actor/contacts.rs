@@ -5,13 +5,19 @@ use tokio_xmpp::jid::{BareJid, Jid};
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::parsers::presence::{Presence, Type as PresenceType};
-use tokio_xmpp::parsers::roster::{Item as RosterSetItem, Roster, Subscription as RosterSub};
 use tokio_xmpp::Stanza;
+
+use tokio::sync::oneshot;
 
 use super::{Actor, IQ_TIMEOUT};
 use crate::error::{HearthError, Result};
 use crate::features::{registry, rfc6121_roster};
 use crate::session::event::SessionEvent;
+use crate::session::iq_tracker::IqAnswer;
+
+/// Contacts remembered as pre-approved at most (the user adds them one by
+/// one; the bound keeps a scripted flood of adds from growing it).
+const MAX_PREAPPROVED: usize = 1_000;
 
 impl Actor {
     /// A roster push (RFC 6121 §2.1.6): the reply to send.
@@ -29,8 +35,11 @@ impl Actor {
             };
         }
         match self.roster.apply_push(payload) {
-            Ok(()) => {
+            Ok(unseen) => {
                 self.sink.emit(SessionEvent::Roster(self.roster.items()));
+                if let Some(gone) = unseen.and_then(|jid| self.presence.forget(&jid)) {
+                    self.presence_batch.push(gone);
+                }
                 Iq::empty_result(from.unwrap_or_else(|| Jid::from(self.own.clone())), id)
             }
             Err(e) => {
@@ -49,11 +58,12 @@ impl Actor {
         }
         match p.type_ {
             PresenceType::Subscribe => {
-                // Someone we added ourselves is approved at once; other
-                // requests wait for the user.
+                // Someone the user added choosing to share presence is
+                // approved at once; other requests (a contact added without
+                // sharing too) wait for the user.
                 if let Some(from) = p.from.as_ref() {
                     let bare = from.to_bare();
-                    if self.roster.contains(&bare.to_string()) {
+                    if self.preapproved.contains(&bare.to_string()) {
                         let ok = Presence::new(PresenceType::Subscribed).with_to(Jid::from(bare));
                         self.send(Stanza::Presence(ok)).await;
                     } else if bare != self.own && self.requests.add(bare.to_string()) {
@@ -102,54 +112,117 @@ impl Actor {
         Ok(())
     }
 
+    /// Put `jid` in the roster and ask to see their presence. With `share`,
+    /// also let them see ours now (pre-approval, RFC 6121 §3.4); without it,
+    /// their request comes to the user like anyone's.
     pub(super) async fn add_contact(
         &mut self,
         jid: BareJid,
         name: Option<String>,
         groups: Vec<String>,
-    ) -> Result<()> {
+        share: bool,
+        reply: oneshot::Sender<Result<()>>,
+    ) {
+        if !self.state.borrow().is_online() {
+            let _ = reply.send(Err(HearthError::NotConnected));
+            return;
+        }
+        let answer = self
+            .roster_set(|id| rfc6121_roster::set(id, jid.clone(), name, groups))
+            .await;
+        let mut kinds = vec![PresenceType::Subscribe];
+        if share {
+            kinds.push(PresenceType::Subscribed);
+            if self.preapproved.len() >= MAX_PREAPPROVED {
+                self.preapproved.clear();
+            }
+            self.preapproved.insert(jid.to_string());
+        } else {
+            self.preapproved.remove(jid.as_str());
+        }
+        let to = Jid::from(jid);
+        for kind in kinds {
+            self.send(Stanza::Presence(Presence::new(kind).with_to(to.clone())))
+                .await;
+        }
+        answered(answer, reply);
+    }
+
+    /// Give a contact another name or other groups (the roster set keeps
+    /// its subscription as it is).
+    pub(super) async fn update_contact(
+        &mut self,
+        jid: BareJid,
+        name: Option<String>,
+        groups: Vec<String>,
+        reply: oneshot::Sender<Result<()>>,
+    ) {
+        if !self.state.borrow().is_online() {
+            let _ = reply.send(Err(HearthError::NotConnected));
+            return;
+        }
+        let answer = self
+            .roster_set(|id| rfc6121_roster::set(id, jid, name, groups))
+            .await;
+        answered(answer, reply);
+    }
+
+    /// Remove a contact: the server ends the subscriptions both ways and
+    /// tells them (RFC 6121 §2.5); the roster push that follows removes the
+    /// row. Their conversation and its history stay.
+    pub(super) async fn remove_contact(
+        &mut self,
+        jid: BareJid,
+        reply: oneshot::Sender<Result<()>>,
+    ) {
+        if !self.state.borrow().is_online() {
+            let _ = reply.send(Err(HearthError::NotConnected));
+            return;
+        }
+        self.preapproved.remove(jid.as_str());
+        let answer = self.roster_set(|id| rfc6121_roster::remove(id, jid)).await;
+        answered(answer, reply);
+    }
+
+    /// Ask `jid` again to see their presence (after a refusal or a request
+    /// that went unanswered), or stop seeing it.
+    pub(super) async fn ask_presence(&mut self, jid: BareJid, ask: bool) -> Result<()> {
         if !self.state.borrow().is_online() {
             return Err(HearthError::NotConnected);
         }
-        let mut item = RosterSetItem {
-            jid: jid.clone(),
-            name: name.filter(|n| !n.trim().is_empty()),
-            subscription: RosterSub::None,
-            ask: Default::default(),
-            groups: groups
-                .into_iter()
-                .filter(|g| !g.trim().is_empty())
-                .map(tokio_xmpp::parsers::roster::Group)
-                .collect(),
-            approved: None,
+        let kind = if ask {
+            PresenceType::Subscribe
+        } else {
+            PresenceType::Unsubscribe
         };
-        item.subscription = RosterSub::None;
-        let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
-        let set = Iq::from_set(
-            id,
-            Roster {
-                ver: None,
-                items: vec![item],
-            },
-        );
-        self.send(Stanza::Iq(set)).await;
-        // Ask to see their presence, and let them see ours.
-        let to = Jid::from(jid);
         self.send(Stanza::Presence(
-            Presence::new(PresenceType::Subscribe).with_to(to.clone()),
+            Presence::new(kind).with_to(Jid::from(jid)),
         ))
         .await;
-        self.send(Stanza::Presence(
-            Presence::new(PresenceType::Subscribed).with_to(to),
-        ))
-        .await;
-        // The roster set's answer arrives through this actor's own loop, so
-        // wait for it in a task rather than here.
-        tokio::spawn(async move {
-            if let Ok(Err(e)) = answer.await {
-                log::warn!("adding a contact failed: {e}");
-            }
-        });
         Ok(())
     }
+
+    /// Send a roster set built with a fresh id; its answer, which arrives
+    /// through this actor's own loop.
+    async fn roster_set(&mut self, build: impl FnOnce(&str) -> Iq) -> oneshot::Receiver<IqAnswer> {
+        let (id, answer) = self.tracker.register(None, IQ_TIMEOUT);
+        self.send(Stanza::Iq(build(&id))).await;
+        answer
+    }
+}
+
+/// Report the server's answer to a roster set once it comes (in a task:
+/// the answer arrives through the actor's loop, which must go on).
+fn answered(answer: oneshot::Receiver<IqAnswer>, reply: oneshot::Sender<Result<()>>) {
+    tokio::spawn(async move {
+        let result = match answer.await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => {
+                log::warn!("the server refused a roster change: {e}");
+                Err(e)
+            }
+            Err(_) => Err(HearthError::NotConnected),
+        };
+        let _ = reply.send(result);
+    });
 }

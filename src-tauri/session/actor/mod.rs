@@ -199,6 +199,7 @@ fn start_on(
         invitations: Default::default(),
         requests: Default::default(),
         requests_changed: false,
+        preapproved: Default::default(),
         lost_reason: None,
         stopped: None,
         internal: internal_tx,
@@ -271,6 +272,9 @@ struct Actor {
     /// The requests changed since the UI was last told (a burst of them is
     /// one event, not one list per request).
     requests_changed: bool,
+    /// Contacts the user added choosing to share presence with them this
+    /// run: their request to see it is approved without asking.
+    preapproved: std::collections::HashSet<String>,
     /// Why the link was last lost (for the "reconnecting" banner).
     lost_reason: Option<Problem>,
     /// Set when the reconnector gave up for good.

@@ -21,6 +21,8 @@ export function createAddContact(ctx: AddContactContext): View {
   const jid = el("input", { id: "add-contact-jid", "data-testid": "add-contact-jid", type: "text", spellcheck: "false", autocapitalize: "off" });
   const name = el("input", { id: "add-contact-name", "data-testid": "add-contact-name", type: "text" });
   const group = el("input", { id: "add-contact-group", "data-testid": "add-contact-group", type: "text" });
+  // Pre-approval (RFC 6121 §3.4): checked, they need not ask us back after we ask them.
+  const share = el("input", { id: "add-contact-share", "data-testid": "add-contact-share", type: "checkbox", checked: true });
   const error = el("div", { class: "add-contact-error", role: "alert", "data-testid": "add-contact-error", hidden: true });
   const submit = tx("button", "addContact.submit", { type: "submit", class: "primary", "data-testid": "add-contact-submit" });
   const cancel = tx("button", "addContact.cancel", { type: "button" });
@@ -30,6 +32,7 @@ export function createAddContact(ctx: AddContactContext): View {
     field("addContact.jid", jid),
     field("addContact.name", name),
     field("addContact.group", group),
+    el("div", { class: "field check" }, share, tx("label", "addContact.share", { for: share.id })),
     error,
     el("div", { class: "actions" }, cancel, submit),
   );
@@ -69,7 +72,7 @@ export function createAddContact(ctx: AddContactContext): View {
     submit.disabled = true;
     try {
       await ctx.backend.invoke("add_contact", {
-        args: { jid: jidValue, name: name.value.trim() || null, groups: groupValue ? [groupValue] : [] },
+        args: { jid: jidValue, name: name.value.trim() || null, groups: groupValue ? [groupValue] : [], share: share.checked },
       });
       show(false);
     } catch (err) {

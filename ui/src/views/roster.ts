@@ -2,6 +2,7 @@ import type { ChatController } from "../chat";
 import { Disposer, el, setHidden, setText } from "../dom";
 import { onLangChange, t, tattr, tx } from "../i18n";
 import type { RosterStore } from "../state/roster";
+import { createContactActions, type ContactActionsContext } from "./contactActions";
 import {
   compareGroups, contactComparator, CONTACT_ROW_HEIGHT, createGroup, createRow, GROUP_ROW_HEIGHT, insertionIndex, updateRow,
   type Group, type Row,
@@ -20,10 +21,10 @@ function loadCollapsed(): Set<string> {
   }
 }
 
-export interface RosterViewContext {
+export type RosterViewContext = ContactActionsContext & {
   readonly roster: RosterStore;
   readonly chat: Pick<ChatController, "open">;
-}
+};
 
 /** One row of the flat list: a group's header, or a contact under it. */
 type Entry = { readonly group: Group; readonly jid?: string };
@@ -209,6 +210,16 @@ export function createRosterView(ctx: RosterViewContext): View {
     return -1;
   }
 
+  /** Focus back on `jid`'s row: `row` if it is still drawn for them, else their first row, else the filter. */
+  function refocus(jid: string, row: HTMLElement): void {
+    if (row.isConnected && row.dataset.jid === jid) return row.focus();
+    const index = entries.findIndex((e) => e.jid === jid);
+    if (index >= 0) focusEntry(index);
+    else filter.focus();
+  }
+  const actions = createContactActions(ctx, refocus);
+  disposer.add(() => actions.dispose());
+
   filter.addEventListener("input", applyFilter);
   filter.addEventListener("keydown", (e) => {
     if (e.key === "Escape") {
@@ -220,6 +231,17 @@ export function createRosterView(ctx: RosterViewContext): View {
     }
   });
   list.addEventListener("dblclick", (e) => openFrom(e.target));
+  list.addEventListener("contextmenu", (e) => {
+    const row = (e.target as Element).closest<HTMLElement>('[data-testid="roster-contact"]');
+    if (!row) return;
+    e.preventDefault();
+    // The ContextMenu key and Shift+F10 may also fire this after their
+    // keydown opened the menu already.
+    if (actions.menuJustOpened(row.dataset.jid ?? "", 300)) return;
+    row.focus();
+    // A contextmenu from the keyboard has no pointer position.
+    actions.openMenu(row, e.clientX === 0 && e.clientY === 0 ? null : { x: e.clientX, y: e.clientY });
+  });
   list.addEventListener("keydown", (e) => {
     const row = (e.target as Element).closest<HTMLElement>('[data-testid="roster-contact"]');
     if (!row) return;
@@ -229,6 +251,9 @@ export function createRosterView(ctx: RosterViewContext): View {
     } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
       focusEntry(nextContact(Number(row.dataset.index), e.key === "ArrowDown" ? 1 : -1));
+    } else if (e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey)) {
+      e.preventDefault();
+      actions.openMenu(row, null);
     }
   });
 

@@ -1,3 +1,4 @@
+import type { RosterItem } from "../bindings";
 import type { RosterStore } from "../state/roster";
 import { el, setText } from "../dom";
 import { t } from "../i18n";
@@ -64,6 +65,16 @@ export function createGroup(key: string, onToggle: (g: Group) => void): Group {
   return group;
 }
 
+/**
+ * Who sees whose presence, in words: "from"/"to" alone mean little to
+ * users, and a refused or unanswered request otherwise looks the same as
+ * someone who is just offline.
+ */
+export function subscriptionSentence(item: Pick<RosterItem, "subscription" | "pendingOut">): string {
+  const state = t(`subscription.${item.subscription}`);
+  return item.pendingOut ? t("subscription.pending", { state }) : state;
+}
+
 /** The row of `jid` under the group `group`. */
 export function createRow(jid: string, group: string): Row {
   const dot = el("span", { class: "dot", role: "img" });
@@ -90,6 +101,9 @@ export function updateRow(row: Row, roster: RosterStore): void {
   const label = t(`show.${show}`);
   if (row.dot.getAttribute("aria-label") !== label) row.dot.setAttribute("aria-label", label);
   setText(row.name, roster.name(row.jid));
-  const pending = roster.items.get(row.jid)?.pendingOut ? t("roster.pending") : "";
+  const item = roster.items.get(row.jid);
+  const pending = item?.pendingOut ? t("roster.pending") : "";
   setText(row.status, best?.status ?? (show === "offline" ? pending : ""));
+  const title = item ? `${row.jid}\n${subscriptionSentence(item)}` : row.jid;
+  if (row.el.title !== title) row.el.title = title;
 }

@@ -22,6 +22,7 @@ use tokio_xmpp::xmlstream::{
 };
 use tokio_xmpp::Stanza;
 
+mod contacts;
 mod markers;
 mod room_sync;
 mod sync;
