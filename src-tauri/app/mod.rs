@@ -323,6 +323,10 @@ impl App {
             .await
     }
 
+    pub async fn regroup(&self, from: &str, to: &str) -> Result<()> {
+        self.session().await?.regroup(from, to).await
+    }
+
     pub async fn remove_contact(&self, jid: &str) -> Result<()> {
         self.session().await?.remove_contact(jid).await
     }

@@ -215,3 +215,11 @@ pub struct UiProbeReport {
     pub max_stall_ms: u32,
     pub window_ms: u32,
 }
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RegroupArgs {
+    /// The group's name now.
+    pub from: String,
+    /// Its new name; blank dissolves the group (its contacts stay).
+    pub to: String,
+}

@@ -165,6 +165,10 @@ ipc_commands! {
             .await?)
     }
 
+    async fn regroup[app: State<'_, AppState>](args: RegroupArgs) -> () {
+        Ok(app.regroup(&args.from, &args.to).await?)
+    }
+
     async fn remove_contact[app: State<'_, AppState>](args: ContactArgs) -> () {
         Ok(app.remove_contact(&args.jid).await?)
     }

@@ -66,6 +66,12 @@ pub(crate) enum Command {
         groups: Vec<String>,
         reply: oneshot::Sender<Result<()>>,
     },
+    /// Rename a group (`to` empty: dissolve it).
+    Regroup {
+        from: String,
+        to: String,
+        reply: oneshot::Sender<Result<()>>,
+    },
     RemoveContact {
         jid: BareJid,
         reply: oneshot::Sender<Result<()>>,

@@ -129,6 +129,14 @@ impl SessionHandle {
         .await?
     }
 
+    /// Rename the group `from` to `to`, or dissolve it (`to` blank): its
+    /// contacts keep their other groups.
+    pub async fn regroup(&self, from: &str, to: &str) -> Result<()> {
+        let (from, to) = (from.to_owned(), to.to_owned());
+        self.ask(|reply| Command::Regroup { from, to, reply })
+            .await?
+    }
+
     /// Remove a contact, ending the subscriptions both ways.
     pub async fn remove_contact(&self, jid: &str) -> Result<()> {
         let jid = contact_jid(jid)?;

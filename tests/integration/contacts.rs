@@ -207,8 +207,78 @@ async fn a_refused_contact_can_be_asked_again(kind: Kind) {
     assert!(items.iter().any(|i| i.jid == "bob@localhost"));
 }
 
+/// Wait for a roster in which each of `want`'s contacts has exactly those groups.
+async fn wait_groups(client: &mut Client, want: &[(&str, &[&str])]) {
+    client
+        .wait_event(|e| match e {
+            SessionEvent::Roster(items)
+                if want.iter().all(|(jid, groups)| {
+                    items.iter().any(|i| {
+                        i.jid == *jid
+                            && i.groups
+                                .iter()
+                                .map(String::as_str)
+                                .eq(groups.iter().copied())
+                    })
+                }) =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await
+}
+
+async fn a_group_is_renamed_and_dissolved_for_all_its_contacts(kind: Kind) {
+    // bob and carol only need to exist.
+    let (_server, [mut alice, _bob, _carol]) =
+        Server::with_online(kind, ["alice", "bob", "carol"]).await;
+    for (jid, groups) in [
+        (
+            "bob@localhost",
+            vec!["Team".to_owned(), "Friends".to_owned()],
+        ),
+        ("carol@localhost", vec!["Team".to_owned()]),
+    ] {
+        alice
+            .app
+            .add_contact(jid, None, groups, false)
+            .await
+            .unwrap();
+    }
+    wait_groups(
+        &mut alice,
+        &[
+            ("bob@localhost", &["Friends", "Team"]),
+            ("carol@localhost", &["Team"]),
+        ],
+    )
+    .await;
+
+    alice.app.regroup("Team", "  销售部 ").await.unwrap();
+    wait_groups(
+        &mut alice,
+        &[
+            ("bob@localhost", &["Friends", "销售部"]),
+            ("carol@localhost", &["销售部"]),
+        ],
+    )
+    .await;
+
+    // Dissolved: both stay, without it.
+    alice.app.regroup("销售部", "").await.unwrap();
+    wait_groups(
+        &mut alice,
+        &[("bob@localhost", &["Friends"]), ("carol@localhost", &[])],
+    )
+    .await;
+    let items = alice.app.roster_snapshot().await.items;
+    assert_eq!(items.len(), 2, "{items:?}");
+}
+
 crate::on_both_servers!(
     a_contact_is_renamed_regrouped_and_removed,
     a_contact_added_without_sharing_asks_before_seeing_us,
     a_refused_contact_can_be_asked_again,
+    a_group_is_renamed_and_dissolved_for_all_its_contacts,
 );

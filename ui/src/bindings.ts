@@ -392,6 +392,16 @@ proxy: ProxySettings | null, proxyPassword: string | null, };
 
 export type RegistrationValue = { var: string, value: string, };
 
+export type RegroupArgs = { 
+/**
+ * The group's name now.
+ */
+from: string, 
+/**
+ * Its new name; blank dissolves the group (its contacts stay).
+ */
+to: string, };
+
 export type ReplyTargetArgs = { peer: string, id: string, };
 
 export type ReplyTo = { id: string, quote: string | null, };
@@ -548,6 +558,7 @@ export interface Commands {
   fetch_older: { args: { args: PeerArgs }, result: HistoryPage };
   add_contact: { args: { args: AddContactArgs }, result: null };
   update_contact: { args: { args: UpdateContactArgs }, result: null };
+  regroup: { args: { args: RegroupArgs }, result: null };
   remove_contact: { args: { args: ContactArgs }, result: null };
   ask_presence: { args: { args: AskPresenceArgs }, result: null };
   untrusted_certificate: { args: Record<string, never>, result: CertificateInfo | null };

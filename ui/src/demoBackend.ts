@@ -310,6 +310,16 @@ export function createDemoBackend(): MockBackend {
   );
   mock.on("update_contact", ({ args }) => changeContact(args.jid, (item) => ({ ...item, name: args.name, groups: args.groups })));
   mock.on("remove_contact", ({ args }) => setContacts(contactList().filter((item) => item.jid !== args.jid)));
+  // Renames the group for everyone in it; a blank name dissolves it.
+  mock.on("regroup", ({ args }) =>
+    setContacts(
+      contactList().map((item) =>
+        item.groups.includes(args.from)
+          ? { ...item, groups: [...new Set(item.groups.flatMap((g) => (g !== args.from ? [g] : args.to.trim() === "" ? [] : [args.to.trim()])))] }
+          : item,
+      ),
+    ),
+  );
   mock.on("ask_presence", ({ args }) =>
     changeContact(args.jid, (item) =>
       args.ask

@@ -124,6 +124,7 @@ export class MockBackend implements Backend {
       // needs the new roster emits it itself.
       add_contact: () => null,
       update_contact: () => null,
+      regroup: () => null,
       remove_contact: () => null,
       ask_presence: () => null,
       untrusted_certificate: () => null,

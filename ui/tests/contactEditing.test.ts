@@ -49,7 +49,7 @@ describe("contact menu", () => {
     const menu = get("contact-menu");
     expect(menu.getAttribute("role")).toBe("menu");
     expect(menu.getAttribute("aria-label")).toBe("Actions for Anna");
-    expect([...menu.querySelectorAll('[role="menuitem"]')].map((b) => b.textContent)).toEqual(["Edit name and groups…", "Remove contact…"]);
+    expect([...menu.querySelectorAll('[role="menuitem"]')].map((b) => b.textContent)).toEqual(["Edit name and groups…", "Stop seeing their status", "Remove contact…"]);
     expect(document.activeElement).toBe(get("contact-menu-edit"));
     // Placed where it was asked for, through the CSSOM.
     expect(menu.style.left).toBe("40px");

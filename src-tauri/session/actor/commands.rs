@@ -57,6 +57,7 @@ impl Actor {
                 reply,
             } => self.update_contact(jid, name, groups, reply).await,
             Command::RemoveContact { jid, reply } => self.remove_contact(jid, reply).await,
+            Command::Regroup { from, to, reply } => self.regroup(from, to, reply).await,
             Command::AskPresence { jid, ask, reply } => {
                 let _ = reply.send(self.ask_presence(jid, ask).await);
             }

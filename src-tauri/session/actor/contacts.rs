@@ -167,6 +167,57 @@ impl Actor {
         answered(answer, reply);
     }
 
+    /// Rename the group `from` to `to` (`to` empty: dissolve it, its
+    /// contacts keep their other groups), one roster set per member. The
+    /// reply comes once the server has answered them all; the first refusal
+    /// is the answer (what was changed before it stays changed).
+    pub(super) async fn regroup(
+        &mut self,
+        from: String,
+        to: String,
+        reply: oneshot::Sender<Result<()>>,
+    ) {
+        if !self.state.borrow().is_online() {
+            let _ = reply.send(Err(HearthError::NotConnected));
+            return;
+        }
+        let to = to.trim().to_owned();
+        let mut answers = Vec::new();
+        for item in self.roster.items() {
+            if !item.groups.contains(&from) {
+                continue;
+            }
+            let Ok(jid) = item.jid.parse::<BareJid>() else {
+                continue;
+            };
+            let groups = item
+                .groups
+                .iter()
+                .map(|g| if *g == from { to.clone() } else { g.clone() })
+                .collect();
+            let name = item.name.clone();
+            answers.push(
+                self.roster_set(|id| rfc6121_roster::set(id, jid, name, groups))
+                    .await,
+            );
+        }
+        tokio::spawn(async move {
+            let mut result = Ok(());
+            for answer in answers {
+                let outcome = match answer.await {
+                    Ok(Ok(_)) => Ok(()),
+                    Ok(Err(e)) => Err(e),
+                    Err(_) => Err(HearthError::NotConnected),
+                };
+                if let (Ok(()), Err(e)) = (&result, outcome) {
+                    log::warn!("the server refused a group change: {e}");
+                    result = Err(e);
+                }
+            }
+            let _ = reply.send(result);
+        });
+    }
+
     /// Remove a contact: the server ends the subscriptions both ways and
     /// tells them (RFC 6121 §2.5); the roster push that follows removes the
     /// row. Their conversation and its history stay.

@@ -21,7 +21,7 @@ export function sayer(lang: Accessor<Lang>): (key: Key, params?: Record<string, 
 }
 
 /** What failed, then why, in the current language; nothing while `error()` is null. */
-function ErrorLine(p: { readonly lang: Accessor<Lang>; readonly lead: Key; readonly error: Accessor<IpcError | null>; readonly testid: string }): JSX.Element {
+export function ErrorLine(p: { readonly lang: Accessor<Lang>; readonly lead: Key; readonly error: Accessor<IpcError | null>; readonly testid: string }): JSX.Element {
   const nodes = createMemo((): Node[] | null => {
     p.lang();
     const e = p.error();
@@ -46,7 +46,7 @@ function ErrorLine(p: { readonly lang: Accessor<Lang>; readonly lead: Key; reado
  * Runs `act`; while it is out `busy()` holds, and its failure is kept in
  * `error()`. Resolves whether it succeeded.
  */
-function request(): { busy: Accessor<boolean>; error: Accessor<IpcError | null>; run(act: () => Promise<unknown>): Promise<boolean> } {
+export function request(): { busy: Accessor<boolean>; error: Accessor<IpcError | null>; run(act: () => Promise<unknown>): Promise<boolean> } {
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<IpcError | null>(null);
   return {
@@ -257,8 +257,17 @@ export function RemoveConfirm(p: RemoveConfirmProps): JSX.Element {
   );
 }
 
-/** Asking to see a contact's status failed: why, until closed. */
-export function AskFailed(p: { readonly lang: Accessor<Lang>; readonly name: Accessor<string>; readonly error: IpcError; close(): void }): JSX.Element {
+/**
+ * Asking to see a contact's status (or to stop seeing it: `lead`) failed:
+ * why, until closed.
+ */
+export function AskFailed(p: {
+  readonly lang: Accessor<Lang>;
+  readonly name: Accessor<string>;
+  readonly error: IpcError;
+  readonly lead?: Key;
+  close(): void;
+}): JSX.Element {
   const say = sayer(p.lang);
   const nodes = createMemo(() => {
     p.lang();
@@ -266,7 +275,7 @@ export function AskFailed(p: { readonly lang: Accessor<Lang>; readonly name: Acc
   });
   return (
     <Modal testid="contact-ask-error" role="alertdialog" title={() => say("contactAsk.title")} cancel={p.close}>
-      <p class="modal-text">{say("contactAsk.error", { name: p.name() })}</p>
+      <p class="modal-text">{say(p.lead ?? "contactAsk.error", { name: p.name() })}</p>
       <p class="modal-error">{nodes()}</p>
       <div class="actions">
         <button type="button" data-testid="contact-ask-error-close" data-autofocus on:click={p.close}>

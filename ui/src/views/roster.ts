@@ -211,13 +211,33 @@ export function createRosterView(ctx: RosterViewContext): View {
   }
 
   /** Focus back on `jid`'s row: `row` if it is still drawn for them, else their first row, else the filter. */
-  function refocus(jid: string, row: HTMLElement): void {
+  function refocusContact(jid: string, row: HTMLElement): void {
     if (row.isConnected && row.dataset.jid === jid) return row.focus();
     const index = entries.findIndex((e) => e.jid === jid);
     if (index >= 0) focusEntry(index);
     else filter.focus();
   }
-  const actions = createContactActions(ctx, refocus);
+
+  /** Focus on the toggle of the first of `keys` still listed, else `header`'s if it is drawn, else the filter. */
+  function refocusGroup(keys: readonly string[], header: HTMLElement): void {
+    for (const key of keys) {
+      const index = entries.findIndex((e) => e.jid === undefined && e.group.key === key);
+      if (index < 0) continue;
+      inView.scrollToIndex(index);
+      inView.update();
+      return entries[index]!.group.toggle.focus();
+    }
+    const toggle = header.querySelector<HTMLElement>(".group-toggle");
+    if (header.isConnected && toggle) toggle.focus();
+    else filter.focus();
+  }
+  const actions = createContactActions(ctx, { contact: refocusContact, group: refocusGroup });
+
+  /** The header row of a group with a menu (not the ungrouped "Contacts") that `target` is in. */
+  const groupHeader = (target: EventTarget | null): HTMLElement | null => {
+    const header = target instanceof Element ? target.closest<HTMLElement>("li.roster-group[data-group]") : null;
+    return header && header.dataset.group !== "" ? header : null;
+  };
   disposer.add(() => actions.dispose());
 
   filter.addEventListener("input", applyFilter);
@@ -232,6 +252,15 @@ export function createRosterView(ctx: RosterViewContext): View {
   });
   list.addEventListener("dblclick", (e) => openFrom(e.target));
   list.addEventListener("contextmenu", (e) => {
+    const header = groupHeader(e.target);
+    if (header) {
+      e.preventDefault();
+      const group = header.dataset.group ?? "";
+      if (actions.groupMenuJustOpened(group, 300)) return;
+      header.querySelector<HTMLElement>(".group-toggle")?.focus();
+      actions.openGroupMenu(header, e.clientX === 0 && e.clientY === 0 ? null : { x: e.clientX, y: e.clientY });
+      return;
+    }
     const row = (e.target as Element).closest<HTMLElement>('[data-testid="roster-contact"]');
     if (!row) return;
     e.preventDefault();
@@ -243,6 +272,12 @@ export function createRosterView(ctx: RosterViewContext): View {
     actions.openMenu(row, e.clientX === 0 && e.clientY === 0 ? null : { x: e.clientX, y: e.clientY });
   });
   list.addEventListener("keydown", (e) => {
+    const header = groupHeader(e.target);
+    if (header && (e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey))) {
+      e.preventDefault();
+      actions.openGroupMenu(header, null);
+      return;
+    }
     const row = (e.target as Element).closest<HTMLElement>('[data-testid="roster-contact"]');
     if (!row) return;
     if (e.key === "Enter") {
