@@ -101,7 +101,7 @@ impl SessionHandle {
         groups: Vec<String>,
         share: bool,
     ) -> Result<()> {
-        let jid = contact_jid(jid)?;
+        let jid = parse_bare(jid)?;
         self.ask(|reply| Command::AddContact {
             jid,
             name,
@@ -119,7 +119,7 @@ impl SessionHandle {
         name: Option<String>,
         groups: Vec<String>,
     ) -> Result<()> {
-        let jid = contact_jid(jid)?;
+        let jid = parse_bare(jid)?;
         self.ask(|reply| Command::UpdateContact {
             jid,
             name,
@@ -139,14 +139,14 @@ impl SessionHandle {
 
     /// Remove a contact, ending the subscriptions both ways.
     pub async fn remove_contact(&self, jid: &str) -> Result<()> {
-        let jid = contact_jid(jid)?;
+        let jid = parse_bare(jid)?;
         self.ask(|reply| Command::RemoveContact { jid, reply })
             .await?
     }
 
     /// Ask again to see a contact's presence, or (`ask` false) stop seeing it.
     pub async fn ask_presence(&self, jid: &str, ask: bool) -> Result<()> {
-        let jid = contact_jid(jid)?;
+        let jid = parse_bare(jid)?;
         self.ask(|reply| Command::AskPresence { jid, ask, reply })
             .await?
     }
@@ -185,10 +185,7 @@ impl SessionHandle {
     /// Accept (mutual subscription) or refuse someone's request to see our
     /// presence.
     pub async fn answer_subscription(&self, jid: &str, accept: bool) -> Result<()> {
-        let jid: BareJid = jid
-            .trim()
-            .parse()
-            .map_err(|_| HearthError::InvalidJid(jid.to_owned()))?;
+        let jid = parse_bare(jid)?;
         self.ask(|reply| Command::AnswerSubscription { jid, accept, reply })
             .await?
     }
@@ -197,10 +194,7 @@ impl SessionHandle {
     /// goes to the contact for its newest markable message, once, and only
     /// to a contact in the roster. True when one went out.
     pub async fn mark_displayed(&self, peer: &str) -> Result<bool> {
-        let peer: BareJid = peer
-            .trim()
-            .parse()
-            .map_err(|_| HearthError::InvalidJid(peer.to_owned()))?;
+        let peer = parse_bare(peer)?;
         self.ask(|reply| Command::MarkDisplayed { peer, reply })
             .await
     }
@@ -337,8 +331,8 @@ fn addressed(to: &str, body: &str) -> Result<(Jid, String)> {
     Ok((jid, body.to_owned()))
 }
 
-/// A contact's address as typed or shown: a bare JID, or the reason it is not.
-fn contact_jid(jid: &str) -> Result<BareJid> {
+/// An address as typed or shown: a bare JID, or the reason it is not.
+pub(super) fn parse_bare(jid: &str) -> Result<BareJid> {
     jid.trim()
         .parse()
         .map_err(|_| HearthError::InvalidJid(jid.to_owned()))

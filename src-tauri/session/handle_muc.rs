@@ -4,13 +4,13 @@
 //! only tracks each IQ's answer.
 
 use futures::StreamExt;
-use tokio_xmpp::jid::{BareJid, Jid};
+use tokio_xmpp::jid::Jid;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
 use tokio_xmpp::Stanza;
 
 use super::command::Command;
-use super::handle::SessionHandle;
+use super::handle::{parse_bare, SessionHandle};
 use super::handle_rooms::parse_room;
 use super::room_book::RoomSnapshot;
 use crate::error::{ErrorCode, HearthError, Problem, RemoteError, Result};
@@ -20,12 +20,6 @@ use crate::features::xep0045_muc_admin::{self as admin, AffiliationEntry};
 use crate::features::xep0045_muc_invite;
 use crate::features::xep0045_room_directory::{self as directory, RoomPage};
 use crate::features::xep0425_moderation;
-
-fn parse_bare(jid: &str) -> Result<BareJid> {
-    jid.trim()
-        .parse()
-        .map_err(|_| HearthError::InvalidJid(jid.to_owned()))
-}
 
 impl SessionHandle {
     /// Send the IQ `build` makes (with the id it is given) and wait for its

@@ -204,11 +204,7 @@ impl Actor {
         tokio::spawn(async move {
             let mut result = Ok(());
             for answer in answers {
-                let outcome = match answer.await {
-                    Ok(Ok(_)) => Ok(()),
-                    Ok(Err(e)) => Err(e),
-                    Err(_) => Err(HearthError::NotConnected),
-                };
+                let outcome = answer.await.unwrap_or(Err(HearthError::NotConnected));
                 if let (Ok(()), Err(e)) = (&result, outcome) {
                     log::warn!("the server refused a group change: {e}");
                     result = Err(e);
@@ -266,14 +262,10 @@ impl Actor {
 /// the answer arrives through the actor's loop, which must go on).
 fn answered(answer: oneshot::Receiver<IqAnswer>, reply: oneshot::Sender<Result<()>>) {
     tokio::spawn(async move {
-        let result = match answer.await {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => {
-                log::warn!("the server refused a roster change: {e}");
-                Err(e)
-            }
-            Err(_) => Err(HearthError::NotConnected),
-        };
-        let _ = reply.send(result);
+        let result = answer.await.unwrap_or(Err(HearthError::NotConnected));
+        if let Err(e) = &result {
+            log::warn!("the server refused a roster change: {e}");
+        }
+        let _ = reply.send(result.map(|_| ()));
     });
 }

@@ -8,11 +8,30 @@ import { shown } from "../bidi";
 import type { IpcError, RosterItem } from "../bindings";
 import { getLang, onLangChange } from "../i18n";
 import type { RosterStore } from "../state/roster";
-import { AskFailed, ContactEditor, RemoveConfirm, sayer } from "./contactDialogs";
-import { GroupDissolve, GroupRename } from "./groupDialogs";
+import { AskFailed, ConfirmDialog, ContactEditor, sayer, type ConfirmKeys } from "./contactDialogs";
+import { GroupRename } from "./groupDialogs";
 import { mountOverlay, PopupMenu, type MenuEntry } from "./popupMenu";
 import { compareGroups } from "./rosterRows";
 import type { Calls } from "./view";
+
+const REMOVE_KEYS: ConfirmKeys = {
+  title: "contactRemove.title",
+  question: "contactRemove.question",
+  error: "contactRemove.error",
+  cancel: "contactRemove.cancel",
+  ok: "contactRemove.ok",
+  busy: "contactRemove.removing",
+};
+
+const DISSOLVE_KEYS: ConfirmKeys = {
+  title: "groupDissolve.title",
+  question: "groupDissolve.question",
+  error: "groupDissolve.error",
+  cancel: "groupDissolve.cancel",
+  ok: "groupDissolve.ok",
+  busy: "groupDissolve.dissolving",
+};
+
 
 export interface ContactActionsContext {
   readonly roster: RosterStore;
@@ -153,7 +172,14 @@ export function createContactActions(ctx: ContactActionsContext, refocus: Refocu
   function openRemove(jid: string, row: HTMLElement): void {
     const name = nameOf(jid);
     show(toRow(jid, row), (done) => (
-      <RemoveConfirm lang={lang} name={name} remove={() => backend.invoke("remove_contact", { args: { jid } })} close={() => done(true)} />
+      <ConfirmDialog
+        lang={lang}
+        keys={REMOVE_KEYS}
+        params={() => ({ name: name() })}
+        testid="contact-remove"
+        act={() => backend.invoke("remove_contact", { args: { jid } })}
+        close={() => done(true)}
+      />
     ));
   }
 
@@ -214,11 +240,12 @@ export function createContactActions(ctx: ContactActionsContext, refocus: Refocu
     show(
       () => refocus.group([group], header),
       (done) => (
-        <GroupDissolve
+        <ConfirmDialog
           lang={lang}
-          group={group}
-          count={count}
-          dissolve={() => backend.invoke("regroup", { args: { from: group, to: "" } })}
+          keys={DISSOLVE_KEYS}
+          params={() => ({ group: shown(group), count })}
+          testid="group-dissolve"
+          act={() => backend.invoke("regroup", { args: { from: group, to: "" } })}
           close={() => done(true)}
         />
       ),

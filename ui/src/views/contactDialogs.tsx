@@ -223,34 +223,60 @@ export function ContactEditor(p: ContactEditorProps): JSX.Element {
   );
 }
 
-export interface RemoveConfirmProps {
+/** The sentences of a confirmation, by purpose. */
+export interface ConfirmKeys {
+  readonly title: Key;
+  /** What will happen, with `params`. */
+  readonly question: Key;
+  /** What failed, before why. */
+  readonly error: Key;
+  readonly cancel: Key;
+  readonly ok: Key;
+  /** The button's label while it acts. */
+  readonly busy: Key;
+}
+
+export interface ConfirmProps {
   readonly lang: Accessor<Lang>;
-  /** The contact's display name. */
-  readonly name: Accessor<string>;
-  remove(): Promise<unknown>;
+  readonly keys: ConfirmKeys;
+  readonly params: () => Record<string, string | number>;
+  /** Prefix of the test ids: `-confirm`, `-error`, `-cancel`, `-ok`. */
+  readonly testid: string;
+  act(): Promise<unknown>;
   close(): void;
 }
 
-/** "Remove {name}?" with what it means; Cancel has the focus, so a stray Enter removes nothing. */
-export function RemoveConfirm(p: RemoveConfirmProps): JSX.Element {
+/**
+ * A question before something that cannot be undone (remove a contact,
+ * dissolve a group). Cancel has the focus, so a stray Enter does nothing;
+ * a refusal stays in the dialog, in the user's language.
+ */
+export function ConfirmDialog(p: ConfirmProps): JSX.Element {
   const say = sayer(p.lang);
-  const removing = request();
+  const acting = request();
   const confirm = (): void => {
-    if (removing.busy()) return;
-    void removing.run(p.remove).then((ok) => {
+    if (acting.busy()) return;
+    void acting.run(p.act).then((ok) => {
       if (ok) p.close();
     });
   };
   return (
-    <Modal testid="contact-remove-confirm" role="alertdialog" title={() => say("contactRemove.title")} busy={removing.busy} cancel={p.close}>
-      <p class="modal-text">{say("contactRemove.question", { name: p.name() })}</p>
-      <ErrorLine lang={p.lang} lead="contactRemove.error" error={removing.error} testid="contact-remove-error" />
+    <Modal testid={`${p.testid}-confirm`} role="alertdialog" title={() => say(p.keys.title)} busy={acting.busy} cancel={p.close}>
+      <p class="modal-text">{say(p.keys.question, p.params())}</p>
+      <ErrorLine lang={p.lang} lead={p.keys.error} error={acting.error} testid={`${p.testid}-error`} />
       <div class="actions">
-        <button type="button" data-testid="contact-remove-cancel" data-autofocus on:click={p.close}>
-          {say("contactRemove.cancel")}
+        <button type="button" data-testid={`${p.testid}-cancel`} data-autofocus on:click={p.close}>
+          {say(p.keys.cancel)}
         </button>
-        <button type="button" class="danger" data-testid="contact-remove-ok" disabled={removing.busy()} aria-busy={removing.busy() ? "true" : undefined} on:click={confirm}>
-          {removing.busy() ? say("contactRemove.removing") : say("contactRemove.ok")}
+        <button
+          type="button"
+          class="danger"
+          data-testid={`${p.testid}-ok`}
+          disabled={acting.busy()}
+          aria-busy={acting.busy() ? "true" : undefined}
+          on:click={confirm}
+        >
+          {acting.busy() ? say(p.keys.busy) : say(p.keys.ok)}
         </button>
       </div>
     </Modal>

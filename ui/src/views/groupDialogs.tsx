@@ -1,7 +1,7 @@
-// The dialogs about one roster group: rename it, confirm dissolving it.
+// The dialog about one roster group: renaming it (dissolving one is a
+// `ConfirmDialog`, `contactDialogs.tsx`).
 // The group's name is remote text: inserted as text only.
 import { createSignal, type Accessor, type JSX } from "solid-js";
-import { shown } from "../bidi";
 import type { Lang } from "../i18n";
 import { ErrorLine, request, sayer } from "./contactDialogs";
 import { Modal } from "./modalDialog";
@@ -71,44 +71,3 @@ export function GroupRename(p: GroupRenameProps): JSX.Element {
   );
 }
 
-export interface GroupDissolveProps {
-  readonly lang: Accessor<Lang>;
-  readonly group: string;
-  /** How many contacts are in it. */
-  readonly count: number;
-  dissolve(): Promise<unknown>;
-  close(): void;
-}
-
-/** "Dissolve the group {group}?"; Cancel has the focus, so a stray Enter changes nothing. */
-export function GroupDissolve(p: GroupDissolveProps): JSX.Element {
-  const say = sayer(p.lang);
-  const dissolving = request();
-  const confirm = (): void => {
-    if (dissolving.busy()) return;
-    void dissolving.run(p.dissolve).then((ok) => {
-      if (ok) p.close();
-    });
-  };
-  return (
-    <Modal testid="group-dissolve-confirm" role="alertdialog" title={() => say("groupDissolve.title")} busy={dissolving.busy} cancel={p.close}>
-      <p class="modal-text">{say("groupDissolve.question", { group: shown(p.group), count: p.count })}</p>
-      <ErrorLine lang={p.lang} lead="groupDissolve.error" error={dissolving.error} testid="group-dissolve-error" />
-      <div class="actions">
-        <button type="button" data-testid="group-dissolve-cancel" data-autofocus on:click={p.close}>
-          {say("groupDissolve.cancel")}
-        </button>
-        <button
-          type="button"
-          class="danger"
-          data-testid="group-dissolve-ok"
-          disabled={dissolving.busy()}
-          aria-busy={dissolving.busy() ? "true" : undefined}
-          on:click={confirm}
-        >
-          {dissolving.busy() ? say("groupDissolve.dissolving") : say("groupDissolve.ok")}
-        </button>
-      </div>
-    </Modal>
-  );
-}
